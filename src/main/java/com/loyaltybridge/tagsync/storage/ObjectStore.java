@@ -1,0 +1,33 @@
+package com.loyaltybridge.tagsync.storage;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Reading and writing objects in S3 or a local directory, behind one interface so that the export
+ * reader and the bulk file writer do not care where their data lives.
+ */
+public interface ObjectStore {
+
+    /** Objects directly inside {@code folder} (not in sub-folders), sorted by name. Empty if the folder does not exist. */
+    List<StoredObject> list(StorageLocation folder);
+
+    /** Names of the sub-folders directly inside {@code folder}, sorted. */
+    List<String> listFolders(StorageLocation folder);
+
+    /**
+     * Opens a listed object as a stream of its bytes, read as they arrive (never buffered whole).
+     *
+     * @throws ObjectUnavailableException naming the object when it is gone or changed since it was listed
+     */
+    InputStream open(StoredObject object);
+
+    /**
+     * Starts writing {@code name} inside {@code folder}. Nothing is visible under that name until
+     * {@link PendingObject#publish()}: a reader never sees a half-written object.
+     */
+    PendingObject create(StorageLocation folder, String name);
+
+    /** Removes what unpublished writes into {@code folder} left behind (incomplete uploads, temporary files). */
+    void discardUnpublished(StorageLocation folder);
+}
