@@ -6,7 +6,7 @@
 CREATE TABLE sync_export_object (
     job_instance_id BIGINT        NOT NULL REFERENCES batch_job_instance (job_instance_id),
     object_index    INT           NOT NULL,
-    object_key      VARCHAR(1024) NOT NULL,
+    object_name     VARCHAR(1024) NOT NULL,
     size_bytes      BIGINT        NOT NULL,
     etag            VARCHAR(256),
     last_modified   TIMESTAMPTZ,

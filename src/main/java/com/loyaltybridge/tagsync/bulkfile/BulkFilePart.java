@@ -1,0 +1,120 @@
+package com.loyaltybridge.tagsync.bulkfile;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import com.loyaltybridge.tagsync.storage.PendingObject;
+import com.loyaltybridge.tagsync.storage.StoredObject;
+
+/**
+ * One part of a bulk file being written: RFC 4180 CSV in UTF-8, one row per user and tag, streamed
+ * to storage while its size and SHA-256 are computed. Invisible until {@link #publish()}.
+ */
+public final class BulkFilePart implements AutoCloseable {
+
+    private final int number;
+    private final PendingObject target;
+    private final CountingOutputStream counter;
+    private final MessageDigest digest;
+    private final CSVPrinter printer;
+    private final List<String> tags;
+    private final String ttl;
+    private long users;
+    private long rows;
+
+    BulkFilePart(int number, PendingObject target, CSVFormat format, List<String> tags, Long ttlSeconds) {
+        this.number = number;
+        this.target = target;
+        this.tags = tags;
+        this.ttl = ttlSeconds == null ? "" : ttlSeconds.toString();
+        this.digest = sha256();
+        this.counter = new CountingOutputStream(new DigestOutputStream(target.stream(), digest));
+        Writer writer = new OutputStreamWriter(counter, StandardCharsets.UTF_8);
+        try {
+            this.printer = new CSVPrinter(writer, format);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes one row per tag for this user. */
+    public void writeUser(String identifier) {
+        try {
+            for (String tag : tags) {
+                printer.printRecord(identifier, tag, ttl);
+                rows++;
+            }
+            users++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing part " + number + " of the bulk file failed", e);
+        }
+    }
+
+    public long users() {
+        return users;
+    }
+
+    /** Makes the part visible under its name, atomically. */
+    public PublishedPart publish() {
+        try {
+            printer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing part " + number + " of the bulk file failed", e);
+        }
+        StoredObject stored = target.publish();
+        return new PublishedPart(number, stored.name(), stored.uri(), users, rows, counter.count(),
+                HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Discards the part unless it was published. */
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package com.loyaltybridge.tagsync.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
+import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.SyncLauncher;
+import com.loyaltybridge.tagsync.sync.SyncMode;
+import com.loyaltybridge.tagsync.sync.SyncOutcome;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummary;
+
+/** {@code sync}: runs one export to its end and prints its summary. */
+@Component
+public class SyncCommand {
+
+    static final String NAME = "sync";
+    static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output");
+    private static final int MAX_TAG_LENGTH = 255;
+
+    private final SyncLauncher launcher;
+    private final SessionmSettings sessionm;
+    private final BulkFileSettings bulkFile;
+
+    public SyncCommand(SyncLauncher launcher, SessionmSettings sessionm, BulkFileSettings bulkFile) {
+        this.launcher = launcher;
+        this.sessionm = sessionm;
+        this.bulkFile = bulkFile;
+    }
+
+    /** Checks the options alone, before anything starts. */
+    static SyncRequest requestFrom(CommandLineArguments arguments) {
+        arguments.allowOnly(OPTIONS);
+        String export = required(arguments, "export", "s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/ or file:/dir/");
+        String tags = required(arguments, "tags", "vip,braze_sync");
+        String output = arguments.option("output");
+        try {
+            return new SyncRequest(
+                    location("export", export),
+                    tags(tags),
+                    ttl(arguments.option("ttl")),
+                    arguments.option("mode") == null ? SyncMode.AUTO : SyncMode.parse(arguments.option("mode")),
+                    arguments.option("identifier") == null ? IdentifierSource.EXTERNAL_ID
+                            : IdentifierSource.parse(arguments.option("identifier")),
+                    output == null ? null : location("output", output));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Checks the request against the configuration, runs it, prints the summary. */
+    ExitCode run(SyncRequest request, PrintStream out, PrintStream err) {
+        checkConfiguration(request);
+        SyncOutcome outcome = launcher.run(request);
+        if (outcome.summary() != null) {
+            out.print(outcome.summary().format());
+        }
+        if (outcome.message() != null) {
+            (outcome.kind() == SyncOutcome.Kind.ALREADY_COMPLETED ? out : err).println(outcome.message());
+        }
+        return exitCode(outcome);
+    }
+
+    private void checkConfiguration(SyncRequest request) {
+        if (request.mode() != SyncMode.CSV && !sessionm.missingCredentials().isEmpty()) {
+            throw new UsageException("mode " + request.mode().text() + " calls SessionM, so set "
+                    + String.join(", ", sessionm.missingCredentials()) + " (or use --mode=csv)");
+        }
+        if (request.mode() != SyncMode.API && request.output() == null && (bulkFile.output() == null || bulkFile.output().isBlank())) {
+            throw new UsageException("mode " + request.mode().text()
+                    + " may write a bulk file: give --output=s3://bucket/prefix/ or file:/dir/ (or set BULK_FILE_OUTPUT)");
+        }
+    }
+
+    static ExitCode exitCode(SyncOutcome outcome) {
+        return switch (outcome.kind()) {
+            case ALREADY_RUNNING -> ExitCode.ALREADY_RUNNING;
+            case REFUSED -> ExitCode.FAILED;
+            case RAN, ALREADY_COMPLETED -> exitCode(outcome.summary());
+        };
+    }
+
+    private static ExitCode exitCode(SyncSummary summary) {
+        if (summary.status() != BatchStatus.COMPLETED) {
+            return ExitCode.FAILED;
+        }
+        return summary.needsAttention() ? ExitCode.COMPLETED_NEEDS_ATTENTION : ExitCode.COMPLETED;
+    }
+
+    private static String required(CommandLineArguments arguments, String name, String example) {
+        String value = arguments.option(name);
+        if (value == null || value.isBlank()) {
+            throw new UsageException("--" + name + " is required, e.g. --" + name + "=" + example);
+        }
+        return value;
+    }
+
+    private static StorageLocation location(String option, String value) {
+        try {
+            return StorageLocation.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> tags(String value) {
+        List<String> tags = new ArrayList<>();
+        for (String tag : value.split(",", -1)) {
+            String name = tag.trim();
+            if (name.isEmpty()) {
+                throw new UsageException("--tags: empty tag name in '" + value + "'");
+            }
+            if (name.length() > MAX_TAG_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+                throw new UsageException("--tags: '" + name + "' is not a usable tag name (at most " + MAX_TAG_LENGTH
+                        + " characters, no control characters)");
+            }
+            tags.add(name);
+        }
+        return tags;
+    }
+
+    private static Long ttl(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long ttl = Long.parseLong(value.trim());
+            if (ttl >= 1 && ttl <= Integer.MAX_VALUE) {
+                return ttl;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one message below
+        }
+        throw new UsageException("--ttl: '" + value + "' is not a number of seconds between 1 and " + Integer.MAX_VALUE
+                + " (leave --ttl out for counter tags)");
+    }
+}

@@ -1,0 +1,35 @@
+package com.loyaltybridge.tagsync.cli;
+
+/** The text of {@code --help}. */
+final class Usage {
+
+    static final String TEXT = """
+            Usage: java -jar segment-tag-sync.jar COMMAND [--option=value ...] [--spring.property=value ...]
+
+            Commands:
+              sync    Sync one Braze segment export to SessionM tags, then print a summary.
+                      Running the same command again resumes a failed run, or reports a completed one.
+
+            sync options:
+              --export=LOCATION     the export folder: s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/
+                                    or file:/dir/ with the same content (required)
+              --tags=A,B            tag names to put on every user (required)
+              --ttl=SECONDS         time to live of the tags; leave out for counter tags
+              --mode=MODE           api (one call per user), csv (bulk file), or auto (api up to
+                                    sync.auto-api-max-users users, csv above); default auto
+              --identifier=SOURCE   external_id (default), custom_attribute:NAME or alias:LABEL (these two
+                                    hold the SessionM user_id)
+              --output=LOCATION     where csv mode writes the bulk file: s3://bucket/prefix/ or file:/dir/
+
+            Settings come from the environment (see .env.example): SESSIONM_CORE_ENDPOINT,
+            SESSIONM_CORE_API_KEY, SESSIONM_CORE_API_SECRET, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
+            SPRING_DATASOURCE_PASSWORD. Add --spring.profiles.active=local to use an embedded PostgreSQL.
+
+            Exit codes: 0 completed; 1 failed (run again to resume); 2 bad usage or configuration;
+                        3 completed, but some users were rejected, skipped or are in doubt;
+                        4 another process is running this sync.
+            """;
+
+    private Usage() {
+    }
+}

@@ -1,0 +1,107 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.stereotype.Component;
+
+/**
+ * One process at a time per sync, across machines: a PostgreSQL session advisory lock held on a
+ * dedicated connection for the whole run. PostgreSQL releases it when that connection ends, so a
+ * killed process never leaves a sync locked, and a run that gets the lock knows that any execution
+ * still marked running belongs to a process that is gone.
+ */
+@Component
+public class ExportRunLocks {
+
+    private static final Logger log = LoggerFactory.getLogger(ExportRunLocks.class);
+
+    private final DataSource dataSource;
+
+    public ExportRunLocks(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The lock for {@code name}, or empty when another process holds it. */
+    public Optional<RunLock> tryAcquire(String name) {
+        long key = keyOf(name);
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                statement.setLong(1, key);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (result.getBoolean(1)) {
+                        return Optional.of(new RunLock(connection, key));
+                    }
+                }
+            }
+            connection.close();
+            return Optional.empty();
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    static long keyOf(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing a connection failed", e);
+            }
+        }
+    }
+
+    /** A held lock; closing it releases the lock and its connection. */
+    public static final class RunLock implements AutoCloseable {
+
+        private final Connection connection;
+        private final long key;
+
+        private RunLock(Connection connection, long key) {
+            this.connection = connection;
+            this.key = key;
+        }
+
+        @Override
+        public void close() {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                statement.setLong(1, key);
+                statement.execute();
+                connection.close();
+            } catch (SQLException e) {
+                // A pooled connection must not go back to the pool still holding the lock: drop it instead.
+                try {
+                    connection.abort(Runnable::run);
+                } catch (SQLException abortFailure) {
+                    log.debug("aborting the lock connection failed", abortFailure);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package com.loyaltybridge.tagsync.sync;
+
+/** A user of the ledger still to be tagged, as read back for the tagging step. */
+public record LedgerEntry(long userSeq, String identifier, LedgerState state) {
+}

@@ -1,0 +1,175 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportSettings;
+import com.loyaltybridge.tagsync.brazeexport.BrazeUserParser;
+import com.loyaltybridge.tagsync.brazeexport.ExportLine;
+import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
+import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
+import com.loyaltybridge.tagsync.storage.ObjectStore;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+
+/**
+ * The segment tag sync: one job instance per export and tag setting.
+ * <pre>
+ * listExportObjects -> stageUsers -> mode? -- API --> tagUsers
+ *                                          \- CSV --> writeBulkFile
+ * </pre>
+ * {@code stageUsers} streams the export into the ledger ({@code sync_user}), recording bad lines and
+ * duplicates; the API and CSV steps then work from the ledger, so both resume exactly where they stopped.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SegmentSyncJobConfiguration {
+
+    public static final String JOB_NAME = "segmentTagSync";
+
+    @Bean
+    Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep, Step tagUsersStep,
+            Step writeBulkFileStep, UserLedger ledger, SyncSettings settings) {
+        SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .start(listExportObjectsStep)
+                .next(stageUsersStep)
+                .next(mode).on(SyncMode.API.name()).to(tagUsersStep)
+                .from(mode).on(SyncMode.CSV.name()).to(writeBulkFileStep)
+                .end()
+                .build();
+    }
+
+    @Bean
+    Step listExportObjectsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ListExportObjectsTasklet listExportObjectsTasklet) {
+        return new StepBuilder("listExportObjects", jobRepository)
+                .tasklet(listExportObjectsTasklet, transactionManager)
+                .allowStartIfComplete(true)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    ListExportObjectsTasklet listExportObjectsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+            BrazeExportListing listing, ExportObjectCatalog catalog) {
+        return new ListExportObjectsTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), listing, catalog);
+    }
+
+    @Bean
+    Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter, SyncSettings settings) {
+        return new StepBuilder("stageUsers", jobRepository)
+                .<ExportLine, ExportRecord>chunk(settings.stagingChunkSize())
+                .transactionManager(transactionManager)
+                .reader(exportReader)
+                .processor(userParser)
+                .writer(stagingWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    BrazeExportItemReader exportReader(@Value("#{stepExecution}") StepExecution stepExecution, ObjectStore store,
+            ExportObjectCatalog catalog, BrazeExportSettings settings) {
+        StorageLocation export = request(stepExecution).export();
+        return new BrazeExportItemReader(store, catalog.objectsOf(jobInstanceId(stepExecution), export), settings);
+    }
+
+    @Bean
+    @StepScope
+    BrazeUserParser userParser(@Value("#{stepExecution}") StepExecution stepExecution, BrazeExportSettings settings) {
+        return new BrazeUserParser(request(stepExecution).identifierSource(), settings);
+    }
+
+    @Bean
+    @StepScope
+    StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, ExportObjectCatalog catalog,
+            UserLedger ledger, SkippedLineRepository skippedLines, SyncSettings settings) {
+        long jobInstanceId = jobInstanceId(stepExecution);
+        return new StagingWriter(jobInstanceId, catalog.objectsOf(jobInstanceId, request(stepExecution).export()), ledger,
+                skippedLines, settings.maxSkippedLines());
+    }
+
+    @Bean
+    Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncSettings settings) {
+        return new StepBuilder("tagUsers", jobRepository)
+                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize())
+                .transactionManager(transactionManager)
+                .reader(pendingUsersReader)
+                .writer(tagUsersWriter)
+                .build();
+    }
+
+    /** The users still to tag, in export order; restarts resume after the last committed chunk. */
+    @Bean
+    @StepScope
+    JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
+            DataSource dataSource, SyncSettings settings) throws Exception {
+        return new JdbcPagingItemReaderBuilder<LedgerEntry>()
+                .name("pendingUsersReader")
+                .dataSource(dataSource)
+                .selectClause("SELECT user_seq, identifier, state")
+                .fromClause("FROM sync_user")
+                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN ('STAGED', 'SENDING')")
+                .parameterValues(Map.of("jobInstanceId", jobInstanceId(stepExecution)))
+                .sortKeys(Map.of("user_seq", Order.ASCENDING))
+                .pageSize(settings.taggingChunkSize())
+                .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
+                        LedgerState.valueOf(rs.getString("state"))))
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
+            SessionmTagSender sender) {
+        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender);
+    }
+
+    @Bean
+    Step writeBulkFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            WriteBulkFileTasklet writeBulkFileTasklet) {
+        return new StepBuilder("writeBulkFile", jobRepository)
+                .tasklet(writeBulkFileTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
+            BulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings) {
+        SyncRequest request = request(stepExecution);
+        long jobInstanceId = jobInstanceId(stepExecution);
+        StorageLocation output = request.output() != null ? request.output() : StorageLocation.parse(bulkFileSettings.output());
+        return new WriteBulkFileTasklet(jobInstanceId, request, BulkFileWriter.folderFor(output, request.export(), jobInstanceId),
+                ledger, parts, writer);
+    }
+
+    private static SyncRequest request(StepExecution stepExecution) {
+        return SyncRequest.fromJobParameters(stepExecution.getJobParameters());
+    }
+
+    private static long jobInstanceId(StepExecution stepExecution) {
+        return stepExecution.getJobExecution().getJobInstance().getInstanceId();
+    }
+}

@@ -1,0 +1,59 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import com.loyaltybridge.tagsync.brazeexport.ExportRecord.SkippedLine;
+
+/** Lines of an export that did not become a user, with where and why (table {@code sync_skipped_line}). */
+@Repository
+public class SkippedLineRepository {
+
+    private static final String RECORD = """
+            INSERT INTO sync_skipped_line (job_instance_id, object_key, line_number, reason, detail)
+            SELECT ?, s.object_key, s.line_number, s.reason, s.detail
+            FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS s(object_key, line_number, reason, detail)""";
+
+    private final JdbcTemplate jdbc;
+
+    public SkippedLineRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records the lines in the caller's transaction (the chunk's), in one statement. */
+    public void record(long jobInstanceId, List<SkippedLine> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.update(connection -> {
+            PreparedStatement statement = connection.prepareStatement(RECORD);
+            statement.setLong(1, jobInstanceId);
+            statement.setArray(2, connection.createArrayOf("text", lines.stream().map(SkippedLine::objectKey).toArray(String[]::new)));
+            statement.setArray(3, connection.createArrayOf("bigint", lines.stream().map(SkippedLine::lineNumber).toArray(Long[]::new)));
+            statement.setArray(4, connection.createArrayOf("text", lines.stream().map(l -> l.reason().code()).toArray(String[]::new)));
+            statement.setArray(5, connection.createArrayOf("text", lines.stream().map(l -> UserLedger.clip(l.detail(), 500)).toArray(String[]::new)));
+            return statement;
+        });
+    }
+
+    public long count(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class, jobInstanceId);
+    }
+
+    /** Skipped lines by reason code, most frequent first. */
+    public Map<String, Long> countByReason(long jobInstanceId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT reason, count(*) FROM sync_skipped_line WHERE job_instance_id = ?
+                GROUP BY reason ORDER BY 2 DESC, 1""",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }, jobInstanceId);
+        return counts;
+    }
+}

@@ -1,0 +1,102 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs one sync to its end in the calling thread: starts it, or resumes it where an earlier
+ * execution stopped (failed, stopped, or killed), or reports that it already completed.
+ * A PostgreSQL lock makes sure only one process runs a given sync at a time.
+ */
+@Service
+public class SyncLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncLauncher.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job segmentTagSyncJob;
+    private final ExportRunLocks locks;
+    private final SyncSummaries summaries;
+
+    public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, ExportRunLocks locks,
+            SyncSummaries summaries) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.segmentTagSyncJob = segmentTagSyncJob;
+        this.locks = locks;
+        this.summaries = summaries;
+    }
+
+    public SyncOutcome run(SyncRequest request) {
+        JobParameters parameters = request.toJobParameters();
+        Optional<ExportRunLocks.RunLock> lock = locks.tryAcquire(lockName(parameters));
+        if (lock.isEmpty()) {
+            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null,
+                    "another process is running this sync right now (" + request.describe() + "); nothing was done");
+        }
+        try (ExportRunLocks.RunLock held = lock.get()) {
+            JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);
+            if (instance != null) {
+                JobExecution last = jobRepository.getLastJobExecution(instance);
+                if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+                    return alreadyCompleted(last);
+                }
+                if (last != null && last.getStatus().isRunning()) {
+                    // We hold the lock, so the process that ran this execution is gone (killed or lost).
+                    log.warn("Execution {} of this sync was left {} by a process that is gone; marking it failed and resuming",
+                            last.getId(), last.getStatus());
+                    jobOperator.recover(last);
+                }
+                if (last != null) {
+                    log.info("Resuming sync {} after execution {} ended {}", request.describe(), last.getId(), last.getStatus());
+                }
+            } else {
+                log.info("Starting sync {}", request.describe());
+            }
+            JobExecution execution = jobOperator.start(segmentTagSyncJob, parameters);
+            return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
+        } catch (JobInstanceAlreadyCompleteException e) {
+            JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);
+            return alreadyCompleted(jobRepository.getLastJobExecution(instance));
+        } catch (JobExecutionAlreadyRunningException e) {
+            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null, "this sync is already running: " + e.getMessage());
+        } catch (JobRestartException | InvalidJobParametersException e) {
+            return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync cannot be run again: " + e.getMessage());
+        }
+    }
+
+    private SyncOutcome alreadyCompleted(JobExecution last) {
+        SyncSummary summary = summaries.of(last);
+        return new SyncOutcome(SyncOutcome.Kind.ALREADY_COMPLETED, summary,
+                "this sync already completed at " + (last.getEndTime() == null ? "an unknown time" : TIME.format(last.getEndTime()))
+                        + " (job instance " + summary.jobInstanceId() + ", execution " + last.getId() + "); nothing was done");
+    }
+
+    /** One lock per job instance: the job name and the identifying parameters. */
+    static String lockName(JobParameters parameters) {
+        StringBuilder name = new StringBuilder(SegmentSyncJobConfiguration.JOB_NAME);
+        parameters.getIdentifyingParameters().stream()
+                .sorted(Comparator.comparing(JobParameter::name))
+                .forEach(p -> name.append('|').append(p.name()).append('=').append(p.value()));
+        return name.toString();
+    }
+}

@@ -1,0 +1,21 @@
+package com.loyaltybridge.tagsync.sync;
+
+/**
+ * The result of asking for a sync.
+ *
+ * @param summary the sync's summary; null when nothing was run and nothing had run before
+ * @param message one line saying what happened when no summary tells it (already running, not restartable)
+ */
+public record SyncOutcome(Kind kind, SyncSummary summary, String message) {
+
+    public enum Kind {
+        /** This call ran the sync (new or resumed); see the summary's status. */
+        RAN,
+        /** The sync had completed before; nothing was done. */
+        ALREADY_COMPLETED,
+        /** Another process is running this sync right now; nothing was done. */
+        ALREADY_RUNNING,
+        /** The sync cannot be run again (abandoned by an operator, or refused by Spring Batch). */
+        REFUSED
+    }
+}

@@ -1,0 +1,88 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
+
+/** Builds the {@link SyncSummary} of an execution from the ledger and the job repository. */
+@Component
+public class SyncSummaries {
+
+    private final UserLedger ledger;
+    private final SkippedLineRepository skippedLines;
+    private final BulkFilePartRepository bulkFileParts;
+
+    public SyncSummaries(UserLedger ledger, SkippedLineRepository skippedLines, BulkFilePartRepository bulkFileParts) {
+        this.ledger = ledger;
+        this.skippedLines = skippedLines;
+        this.bulkFileParts = bulkFileParts;
+    }
+
+    public SyncSummary of(JobExecution execution) {
+        long jobInstanceId = execution.getJobInstance().getInstanceId();
+        var usersByState = ledger.countByState(jobInstanceId);
+        List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(BulkFilePartRepository.RecordedPart::part).toList();
+        String bulkFolder = parts.isEmpty() ? null
+                : parts.get(0).location().substring(0, parts.get(0).location().lastIndexOf('/') + 1);
+        return new SyncSummary(
+                jobInstanceId,
+                execution.getId(),
+                SyncRequest.fromJobParameters(execution.getJobParameters()),
+                execution.getStatus(),
+                failureMessages(execution),
+                execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null),
+                usersByState.values().stream().mapToLong(Long::longValue).sum(),
+                usersByState,
+                ledger.rejectionsByCode(jobInstanceId),
+                skippedLines.countByReason(jobInstanceId),
+                parts.size(),
+                parts.stream().mapToLong(PublishedPart::rows).sum(),
+                bulkFolder,
+                execution.getStartTime(),
+                execution.getEndTime(),
+                usersHandled(execution));
+    }
+
+    /** Users this execution alone got through its busiest step: its throughput counts nothing done before a restart. */
+    private static long usersHandled(JobExecution execution) {
+        long handled = 0;
+        for (StepExecution step : execution.getStepExecutions()) {
+            long count = switch (step.getStepName()) {
+                case "stageUsers", "tagUsers" -> step.getReadCount();
+                case "writeBulkFile" -> step.getWriteCount();
+                default -> 0;
+            };
+            handled = Math.max(handled, count);
+        }
+        return handled;
+    }
+
+    /** One line per distinct failure: the message of the exception that says what went wrong, never a stack trace. */
+    static List<String> failureMessages(JobExecution execution) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable failure : execution.getAllFailureExceptions()) {
+            messages.add(explain(failure));
+        }
+        return new ArrayList<>(messages);
+    }
+
+    static String explain(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause && !isOurs(cause)) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    private static boolean isOurs(Throwable failure) {
+        return failure.getClass().getName().startsWith("com.loyaltybridge.tagsync.");
+    }
+}

@@ -1,0 +1,127 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.springframework.batch.core.BatchStatus;
+
+/**
+ * What a sync did, counted from PostgreSQL: the counts cover the whole job instance (every
+ * execution of it), the timing covers the execution this summary is about.
+ *
+ * @param usersThisExecution users handled by this execution alone, for its throughput
+ */
+public record SyncSummary(
+        long jobInstanceId,
+        long jobExecutionId,
+        SyncRequest request,
+        BatchStatus status,
+        List<String> failures,
+        String resolvedMode,
+        long users,
+        Map<LedgerState, Long> usersByState,
+        Map<String, Long> rejectedByCode,
+        Map<String, Long> skippedByReason,
+        long bulkFileParts,
+        long bulkFileRows,
+        String bulkFileFolder,
+        LocalDateTime startTime,
+        LocalDateTime endTime,
+        long usersThisExecution) {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    public long skipped() {
+        return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Non-blank lines read from the export: users plus skipped lines. */
+    public long linesRead() {
+        return users + skipped();
+    }
+
+    public long count(LedgerState state) {
+        return usersByState.getOrDefault(state, 0L);
+    }
+
+    public long rejected() {
+        return count(LedgerState.REJECTED);
+    }
+
+    public long inDoubt() {
+        return count(LedgerState.IN_DOUBT);
+    }
+
+    public Duration duration() {
+        if (startTime == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(startTime, endTime == null ? LocalDateTime.now() : endTime);
+    }
+
+    public double usersPerSecond() {
+        long millis = duration().toMillis();
+        return millis == 0 ? 0 : usersThisExecution * 1000.0 / millis;
+    }
+
+    /** Users that need a person's look: refused by SessionM, in doubt, or lines skipped. */
+    public boolean needsAttention() {
+        return rejected() > 0 || inDoubt() > 0 || skipped() > 0;
+    }
+
+    public boolean usedApi() {
+        return SyncMode.API.text().equals(resolvedMode);
+    }
+
+    public String format() {
+        StringBuilder text = new StringBuilder();
+        text.append("Segment tag sync ").append(status).append(": ").append(request.describe());
+        if (resolvedMode != null && request.mode() == SyncMode.AUTO) {
+            text.append(" (auto chose ").append(resolvedMode).append(")");
+        }
+        text.append('\n');
+        line(text, "job instance", jobInstanceId + ", execution " + jobExecutionId
+                + (startTime == null ? "" : ", " + TIME.format(startTime) + " to " + (endTime == null ? "now" : TIME.format(endTime))));
+        line(text, "lines read", number(linesRead()));
+        line(text, "users", number(users));
+        if (usedApi()) {
+            line(text, "tagged", number(count(LedgerState.TAGGED)));
+            line(text, "already tagged", number(count(LedgerState.ALREADY_TAGGED)));
+            line(text, "in doubt", number(inDoubt()) + (inDoubt() > 0 ? "  (counter tags after an unanswered call; see README)" : ""));
+            line(text, "rejected by SessionM", number(rejected()) + breakdown(rejectedByCode));
+            long pending = count(LedgerState.STAGED) + count(LedgerState.SENDING);
+            if (pending > 0) {
+                line(text, "not yet tagged", number(pending) + "  (run the same command again to resume)");
+            }
+        } else if (SyncMode.CSV.text().equals(resolvedMode)) {
+            line(text, "bulk file", number(bulkFileParts) + " parts, " + number(bulkFileRows) + " rows"
+                    + (bulkFileFolder == null ? "" : " in " + bulkFileFolder));
+        }
+        line(text, "skipped lines", number(skipped()) + breakdown(skippedByReason));
+        line(text, "duration", String.format(Locale.ROOT, "%.1f s", duration().toMillis() / 1000.0));
+        line(text, "throughput", String.format(Locale.ROOT, "%,.1f users/s", usersPerSecond()));
+        failures.forEach(failure -> line(text, "failure", failure));
+        return text.toString();
+    }
+
+    private static void line(StringBuilder text, String label, String value) {
+        text.append(String.format(Locale.ROOT, "  %-22s %s%n", label, value));
+    }
+
+    private static String number(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String breakdown(Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "";
+        }
+        return "  (" + counts.entrySet().stream().map(e -> e.getKey() + ": " + number(e.getValue()))
+                .collect(Collectors.joining(", ")) + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+import com.loyaltybridge.tagsync.sessionm.IdentifierType;
+import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
+import com.loyaltybridge.tagsync.sessionm.TagOutcome;
+import com.loyaltybridge.tagsync.sessionm.TagRequest;
+import com.loyaltybridge.tagsync.sessionm.TagSend;
+
+/**
+ * Tags a chunk of ledger users in SessionM, exactly once: the intent is committed before any call,
+ * the calls go out concurrently, and every outcome is committed before the chunk is allowed to fail.
+ * Users left {@code SENDING} by an earlier run are settled by reading their tags before anything is sent.
+ */
+class TagUsersWriter implements ItemWriter<LedgerEntry> {
+
+    private final long jobInstanceId;
+    private final SyncRequest request;
+    private final UserLedger ledger;
+    private final SessionmTagSender sender;
+
+    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender) {
+        this.jobInstanceId = jobInstanceId;
+        this.request = request;
+        this.ledger = ledger;
+        this.sender = sender;
+    }
+
+    @Override
+    public void write(Chunk<? extends LedgerEntry> chunk) {
+        List<? extends LedgerEntry> entries = chunk.getItems();
+        ledger.markSending(jobInstanceId, entries.stream()
+                .filter(entry -> entry.state() == LedgerState.STAGED).map(LedgerEntry::userSeq).toList());
+
+        IdentifierType identifierType = request.identifierType();
+        List<TagSend> sends = entries.stream()
+                .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
+                        entry.state() == LedgerState.SENDING))
+                .toList();
+        List<TagOutcome> outcomes = sender.sendAll(sends);
+
+        List<UserLedger.Completion> completions = new ArrayList<>(entries.size());
+        TagOutcome.AuthenticationFailed authenticationFailure = null;
+        List<TagOutcome.NotDelivered> undelivered = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            LedgerEntry entry = entries.get(i);
+            TagOutcome outcome = outcomes.get(i);
+            completions.add(completion(entry, outcome));
+            if (outcome instanceof TagOutcome.AuthenticationFailed failed) {
+                authenticationFailure = failed;
+            } else if (outcome instanceof TagOutcome.NotDelivered notDelivered) {
+                undelivered.add(notDelivered);
+            }
+        }
+        ledger.complete(jobInstanceId, completions);
+
+        if (authenticationFailure != null) {
+            throw new SessionmCredentialsRejectedException(authenticationFailure);
+        }
+        if (!undelivered.isEmpty()) {
+            throw new SessionmUnavailableException(undelivered.size(), entries.size(), undelivered.get(undelivered.size() - 1).reason());
+        }
+    }
+
+    /**
+     * What to record for one user. A user whose call did not land goes back to {@code STAGED}; one
+     * whose call may have landed stays {@code SENDING}, to be settled by reading its tags on restart.
+     */
+    private static UserLedger.Completion completion(LedgerEntry entry, TagOutcome outcome) {
+        long seq = entry.userSeq();
+        LedgerState notDone = entry.state() == LedgerState.SENDING ? LedgerState.SENDING : LedgerState.STAGED;
+        if (outcome instanceof TagOutcome.Tagged tagged) {
+            return tagged.inDoubt()
+                    ? new UserLedger.Completion(seq, LedgerState.IN_DOUBT, null, "resent_after_unknown_outcome",
+                            "counter tags were present after a call whose outcome was unknown, and were sent again")
+                    : new UserLedger.Completion(seq, LedgerState.TAGGED, null, null, null);
+        }
+        if (outcome instanceof TagOutcome.AlreadyTagged already) {
+            return already.inDoubt()
+                    ? new UserLedger.Completion(seq, LedgerState.IN_DOUBT, null, "assumed_applied",
+                            "counter tags were present after a call whose outcome was unknown; not sent again")
+                    : new UserLedger.Completion(seq, LedgerState.ALREADY_TAGGED, null, null, null);
+        }
+        if (outcome instanceof TagOutcome.Rejected rejected) {
+            return new UserLedger.Completion(seq, LedgerState.REJECTED, rejected.httpStatus(), rejected.code(), rejected.message());
+        }
+        if (outcome instanceof TagOutcome.NotDelivered notDelivered) {
+            return new UserLedger.Completion(seq, notDelivered.mayHaveBeenApplied() ? LedgerState.SENDING : notDone,
+                    null, null, notDelivered.reason());
+        }
+        TagOutcome.AuthenticationFailed failed = (TagOutcome.AuthenticationFailed) outcome;
+        return new UserLedger.Completion(seq, notDone, failed.httpStatus(), failed.code(), null);
+    }
+}

@@ -1,0 +1,214 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
+
+/**
+ * The exactly-once ledger (table {@code sync_user}): one row per distinct user of an export.
+ * <p>
+ * Staging runs inside the chunk transaction, so users and the reader's position commit together.
+ * The intent to call SessionM ({@link #markSending}) and the outcome ({@link #complete}) commit on
+ * their own, before and after the calls, whatever happens to the chunk: after a crash, a user left
+ * {@link LedgerState#SENDING} is exactly one whose call may have landed.
+ * Every method costs a constant number of round trips, whatever the number of users it covers.
+ */
+@Repository
+public class UserLedger {
+
+    private static final String STAGE = """
+            INSERT INTO sync_user (job_instance_id, identifier, user_seq, state)
+            SELECT ?, u.identifier, u.user_seq, 'STAGED'
+            FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)
+            ON CONFLICT DO NOTHING
+            RETURNING user_seq""";
+
+    private static final String MARK_SENDING = """
+            UPDATE sync_user SET state = 'SENDING', updated_at = now()
+            WHERE job_instance_id = ? AND user_seq = ANY(?::bigint[]) AND state = 'STAGED'""";
+
+    private static final String COMPLETE = """
+            UPDATE sync_user AS u
+            SET state = c.state, sessionm_status = c.status, sessionm_code = c.code,
+                sessionm_message = c.message, updated_at = now()
+            FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[]) AS c(user_seq, state, status, code, message)
+            WHERE u.job_instance_id = ? AND u.user_seq = c.user_seq""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate independentTransaction;
+
+    public UserLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.independentTransaction = new TransactionTemplate(transactionManager);
+        this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** A user whose identifier was already taken by an earlier line of the export. */
+    public record Duplicate(ExportUser user, long firstUserSeq) {
+    }
+
+    /** The outcome of one user's call, as it is to be recorded. */
+    public record Completion(long userSeq, LedgerState state, Integer httpStatus, String code, String message) {
+    }
+
+    /**
+     * Adds the users to the ledger in the caller's transaction. A user whose identifier is already
+     * there (from an earlier chunk, or earlier in this one) is not added and comes back as a duplicate.
+     */
+    public List<Duplicate> stage(long jobInstanceId, List<ExportUser> users) {
+        Map<String, ExportUser> firstByIdentifier = new LinkedHashMap<>();
+        List<Duplicate> duplicates = new ArrayList<>();
+        for (ExportUser user : users) {
+            ExportUser first = firstByIdentifier.putIfAbsent(user.identifier(), user);
+            if (first != null) {
+                duplicates.add(new Duplicate(user, first.position()));
+            }
+        }
+        if (firstByIdentifier.isEmpty()) {
+            return duplicates;
+        }
+        List<ExportUser> candidates = new ArrayList<>(firstByIdentifier.values());
+        String[] identifiers = candidates.stream().map(ExportUser::identifier).toArray(String[]::new);
+        Long[] positions = candidates.stream().map(ExportUser::position).toArray(Long[]::new);
+        List<Long> inserted = jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(STAGE);
+            statement.setLong(1, jobInstanceId);
+            statement.setArray(2, connection.createArrayOf("text", identifiers));
+            statement.setArray(3, connection.createArrayOf("bigint", positions));
+            return statement;
+        }, (rs, row) -> rs.getLong(1));
+        if (inserted.size() < candidates.size()) {
+            Set<Long> insertedPositions = new HashSet<>(inserted);
+            List<ExportUser> seenBefore = candidates.stream()
+                    .filter(user -> !insertedPositions.contains(user.position())).toList();
+            Map<String, Long> firstSeen = firstPositions(jobInstanceId, seenBefore);
+            seenBefore.forEach(user -> duplicates.add(new Duplicate(user, firstSeen.get(user.identifier()))));
+        }
+        return duplicates;
+    }
+
+    private Map<String, Long> firstPositions(long jobInstanceId, List<ExportUser> users) {
+        String[] identifiers = users.stream().map(ExportUser::identifier).toArray(String[]::new);
+        Map<String, Long> positions = new HashMap<>();
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(
+                    "SELECT identifier, user_seq FROM sync_user WHERE job_instance_id = ? AND identifier = ANY(?::text[])");
+            statement.setLong(1, jobInstanceId);
+            statement.setArray(2, connection.createArrayOf("text", identifiers));
+            return statement;
+        }, rs -> {
+            positions.put(rs.getString(1), rs.getLong(2));
+        });
+        return positions;
+    }
+
+    /** Commits, on its own, that these users are about to be sent. */
+    public void markSending(long jobInstanceId, List<Long> userSeqs) {
+        if (userSeqs.isEmpty()) {
+            return;
+        }
+        independentTransaction.executeWithoutResult(status -> jdbc.update(connection -> {
+            PreparedStatement statement = connection.prepareStatement(MARK_SENDING);
+            statement.setLong(1, jobInstanceId);
+            statement.setArray(2, connection.createArrayOf("bigint", userSeqs.toArray(Long[]::new)));
+            return statement;
+        }));
+    }
+
+    /** Commits, on its own, what became of these users. */
+    public void complete(long jobInstanceId, List<Completion> completions) {
+        if (completions.isEmpty()) {
+            return;
+        }
+        independentTransaction.executeWithoutResult(status -> jdbc.update(connection -> {
+            PreparedStatement statement = connection.prepareStatement(COMPLETE);
+            statement.setArray(1, array(connection, "bigint", completions.stream().map(Completion::userSeq).toArray(Long[]::new)));
+            statement.setArray(2, array(connection, "text", completions.stream().map(c -> c.state().name()).toArray(String[]::new)));
+            statement.setArray(3, array(connection, "int4", completions.stream().map(Completion::httpStatus).toArray(Integer[]::new)));
+            statement.setArray(4, array(connection, "text", completions.stream().map(c -> clip(c.code(), 100)).toArray(String[]::new)));
+            statement.setArray(5, array(connection, "text", completions.stream().map(c -> clip(c.message(), 500)).toArray(String[]::new)));
+            statement.setLong(6, jobInstanceId);
+            return statement;
+        }));
+    }
+
+    private static Array array(Connection connection, String type, Object[] values) throws SQLException {
+        return connection.createArrayOf(type, values);
+    }
+
+    /** Calls {@code consumer} for up to {@code limit} users after {@code afterUserSeq}, in export order, streaming. */
+    public void forEachUserAfter(long jobInstanceId, long afterUserSeq, int limit, UserConsumer consumer) {
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement("""
+                    SELECT user_seq, identifier FROM sync_user
+                    WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?""");
+            statement.setFetchSize(1000);
+            statement.setLong(1, jobInstanceId);
+            statement.setLong(2, afterUserSeq);
+            statement.setInt(3, limit);
+            return statement;
+        }, rs -> {
+            consumer.accept(rs.getLong(1), rs.getString(2));
+        });
+    }
+
+    @FunctionalInterface
+    public interface UserConsumer {
+        void accept(long userSeq, String identifier);
+    }
+
+    public long userCount(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ?", Long.class, jobInstanceId);
+    }
+
+    public Map<LedgerState, Long> countByState(long jobInstanceId) {
+        Map<LedgerState, Long> counts = new EnumMap<>(LedgerState.class);
+        for (LedgerState state : LedgerState.values()) {
+            counts.put(state, 0L);
+        }
+        jdbc.query("SELECT state, count(*) FROM sync_user WHERE job_instance_id = ? GROUP BY state",
+                rs -> {
+                    counts.put(LedgerState.valueOf(rs.getString(1)), rs.getLong(2));
+                }, jobInstanceId);
+        return counts;
+    }
+
+    /** Rejected users by SessionM error code (or HTTP status where SessionM gave no code), most frequent first. */
+    public Map<String, Long> rejectionsByCode(long jobInstanceId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT coalesce(sessionm_code, 'http_' || sessionm_status, 'unknown') AS code, count(*) AS users
+                FROM sync_user WHERE job_instance_id = ? AND state = 'REJECTED'
+                GROUP BY 1 ORDER BY 2 DESC, 1""",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }, jobInstanceId);
+        return counts;
+    }
+
+    static String clip(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String printable = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() <= max ? printable : printable.substring(0, max - 1) + "…";
+    }
+}
