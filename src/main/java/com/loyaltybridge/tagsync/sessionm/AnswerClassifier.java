@@ -71,7 +71,7 @@ final class AnswerClassifier {
         if (status >= 200 && status < 300 && !errorBody) {
             return new Success(json);
         }
-        return new Rejected(status, code, message(json, status));
+        return new Rejected(status, code, message(json, status, code));
     }
 
     /** An exchange that failed without an HTTP answer. */
@@ -135,12 +135,13 @@ final class AnswerClassifier {
         return code == null || code.isBlank() ? null : code.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String message(JsonNode json, int status) {
+    /** SessionM's message on one line, or the status and code when it gave none. */
+    private static String message(JsonNode json, int status, String code) {
         JsonNode errors = json.path("errors");
         JsonNode first = errors.isArray() ? errors.path(0) : errors;
         String message = first.path("message").asString(json.path("message").asString(null));
         if (message == null || message.isBlank()) {
-            return "HTTP " + status;
+            return describe(status, code);
         }
         String oneLine = message.replaceAll("\\s+", " ").trim();
         return oneLine.length() <= MAX_MESSAGE_LENGTH ? oneLine : oneLine.substring(0, MAX_MESSAGE_LENGTH) + "...";

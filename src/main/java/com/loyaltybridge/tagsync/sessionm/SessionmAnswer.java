@@ -25,7 +25,12 @@ sealed interface SessionmAnswer {
     record Failed(String reason, boolean outcomeUnknown) implements SessionmAnswer {
     }
 
-    /** SessionM refused the call for good; {@code code} is lower case, or null when SessionM gave none. */
+    /**
+     * SessionM refused the call for good.
+     *
+     * @param code    lower case; null when SessionM gave none
+     * @param message SessionM's message on one line, or the status and code when it gave none
+     */
     record Rejected(int status, String code, String message) implements SessionmAnswer {
     }
 

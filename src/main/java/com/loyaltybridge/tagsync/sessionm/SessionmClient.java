@@ -260,8 +260,9 @@ public class SessionmClient {
                 return new AuthenticationFailed(authFailed.status(), authFailed.code());
             }
             Rejected rejected = (Rejected) answer;
-            log.info("SessionM rejected {}: {} {}", name, AnswerClassifier.describe(rejected.status(),
-                    rejected.code()), rejected.message());
+            String status = AnswerClassifier.describe(rejected.status(), rejected.code());
+            log.info("SessionM rejected {}: {}", name,
+                    status.equals(rejected.message()) ? status : status + " (" + rejected.message() + ")");
             return new TagOutcome.Rejected(rejected.status(), rejected.code(), rejected.message());
         }
 

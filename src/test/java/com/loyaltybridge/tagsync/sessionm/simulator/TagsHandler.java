@@ -79,7 +79,8 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
         boolean post = isPost(exchange.request);
         simulator.record(new RecordedRequest(exchange.request.getMethod(), exchange.request.getHttpURI().getPath(),
                 exchange.path == null ? null : exchange.path.type(), exchange.path == null ? null : exchange.path.identifier(),
-                exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION), body, Instant.now(),
+                exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                exchange.request.getHeaders().get(HttpHeader.CONTENT_TYPE), body, Instant.now(),
                 exchange.receivedNanos), post);
         if (exchange.path == null) {
             exchange.answer(404, SessionmSimulator.errorBody("not_found"));
