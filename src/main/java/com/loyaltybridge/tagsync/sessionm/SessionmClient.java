@@ -303,6 +303,7 @@ public class SessionmClient {
                 .build();
         JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(settings.requestTimeout());
+        // Not Boot's RestClient.Builder: its observations record the full URL, API key included, in traces.
         return RestClient.builder().requestFactory(requestFactory).build();
     }
 

@@ -67,7 +67,7 @@ class SessionmTagSenderTest {
     }
 
     @Test
-    void neverHasMoreThanMaxInFlightRequestsUnderWay() throws Exception {
+    void neverHasMoreThanMaxInFlightRequestsUnderWayAndReusesConnections() throws Exception {
         simulator.latency(Duration.ofMillis(40));
         List<TagSend> sends = IntStream.range(0, 30)
                 .mapToObj(i -> new TagSend(counter(EXTERNAL_ID, "c-" + i, "vip"), false)).toList();
@@ -79,6 +79,7 @@ class SessionmTagSenderTest {
 
         assertThat(outcomes).containsOnly(new Tagged(false));
         assertThat(simulator.maxConcurrentRequests()).isEqualTo(3);
+        assertThat(simulator.stats().connectionsOpened()).as("connections are reused").isLessThanOrEqualTo(3);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -39,6 +40,8 @@ public final class SessionmSimulator implements AutoCloseable {
     private final String expectedAuthorization;
     private final Server server;
     private final ServerConnector connector;
+    private final ConnectionStatistics connections = new ConnectionStatistics();
+    private volatile long connectionsBeforeReset;
     private final TagsHandler handler;
     private final CustomerStore customers = new CustomerStore();
     private final FaultPlan faults = new FaultPlan();
@@ -63,6 +66,7 @@ public final class SessionmSimulator implements AutoCloseable {
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
+        connector.addBean(connections);
         server.addConnector(connector);
         this.handler = new TagsHandler(this);
         server.setHandler(handler);
@@ -138,7 +142,7 @@ public final class SessionmSimulator implements AutoCloseable {
 
     public SimulatorStats stats() {
         return new SimulatorStats(counters.total(), counters.byStatus(), counters.posts(), counters.maxInFlight(),
-                customers.appliedPosts());
+                connections.getConnectionsTotal() - connectionsBeforeReset, customers.appliedPosts());
     }
 
     /** The most tags requests handled at once since start or {@link #reset()}. */
@@ -161,6 +165,7 @@ public final class SessionmSimulator implements AutoCloseable {
         faults.clear();
         requests.clear();
         counters.clear();
+        connectionsBeforeReset = connections.getConnectionsTotal();
         credentialsRevoked = false;
         latency = Duration.ZERO;
         rateLimit = null;
