@@ -161,8 +161,10 @@ class SessionmClientTest {
 
         assertThat(outcome).isEqualTo(new AlreadyTagged(false));
         assertThat(methods()).containsExactly("POST", "GET");
-        assertThat(simulator.stats().appliedTagPosts()).singleElement()
-                .satisfies(posts -> assertThat(posts.appliedPosts()).isEqualTo(1));
+        assertThat(simulator.stats().tagPosts()).singleElement().satisfies(posts -> {
+            assertThat(posts.posts()).isEqualTo(1);
+            assertThat(posts.appliedPosts()).isEqualTo(1);
+        });
     }
 
     @Test

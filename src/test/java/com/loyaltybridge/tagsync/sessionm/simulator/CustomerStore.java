@@ -21,7 +21,7 @@ final class CustomerStore {
 
     private final Clock clock = Clock.systemUTC();
     private final ConcurrentMap<Customer, ConcurrentMap<String, TagState>> tags = new ConcurrentHashMap<>();
-    private final ConcurrentMap<TagKey, LongAdder> appliedPosts = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TagKey, PostCounts> posts = new ConcurrentHashMap<>();
     private final Set<String> unknownIdentifiers = ConcurrentHashMap.newKeySet();
 
     boolean exists(String identifier) {
@@ -43,8 +43,18 @@ final class CustomerStore {
             else {
                 held.put(tag, new TagState(0, clock.instant().plusSeconds(ttlSeconds)));
             }
-            appliedPosts.computeIfAbsent(new TagKey(type, identifier, tag), key -> new LongAdder()).increment();
+            counts(type, identifier, tag).applied().increment();
         }
+    }
+
+    /** One POST received for the customer, whatever becomes of it. */
+    void received(IdentifierType type, String identifier, List<String> tagNames) {
+        tagNames.forEach(tag -> counts(type, identifier, tag).received().increment());
+    }
+
+    private PostCounts counts(IdentifierType type, String identifier, String tag) {
+        return posts.computeIfAbsent(new TagKey(type, identifier, tag), key -> new PostCounts(new LongAdder(),
+                new LongAdder()));
     }
 
     void preload(IdentifierType type, String identifier, String tag, int count) {
@@ -85,17 +95,17 @@ final class CustomerStore {
         return entry;
     }
 
-    List<TagPosts> appliedPosts() {
-        return appliedPosts.entrySet().stream()
+    List<TagPosts> tagPosts() {
+        return posts.entrySet().stream()
                 .map(entry -> new TagPosts(entry.getKey().type(), entry.getKey().identifier(), entry.getKey().tag(),
-                        entry.getValue().sum()))
+                        entry.getValue().received().sum(), entry.getValue().applied().sum()))
                 .sorted(Comparator.comparing(TagPosts::identifier).thenComparing(TagPosts::tag))
                 .toList();
     }
 
     void clear() {
         tags.clear();
-        appliedPosts.clear();
+        posts.clear();
         unknownIdentifiers.clear();
     }
 
@@ -103,6 +113,9 @@ final class CustomerStore {
     }
 
     private record TagKey(IdentifierType type, String identifier, String tag) {
+    }
+
+    private record PostCounts(LongAdder received, LongAdder applied) {
     }
 
     /** A counter ({@code expiresAt} null) or a TTL tag. */

@@ -142,7 +142,7 @@ public final class SessionmSimulator implements AutoCloseable {
 
     public SimulatorStats stats() {
         return new SimulatorStats(counters.total(), counters.byStatus(), counters.posts(), counters.maxInFlight(),
-                connections.getConnectionsTotal() - connectionsBeforeReset, customers.appliedPosts());
+                connections.getConnectionsTotal() - connectionsBeforeReset, customers.tagPosts());
     }
 
     /** The most tags requests handled at once since start or {@link #reset()}. */

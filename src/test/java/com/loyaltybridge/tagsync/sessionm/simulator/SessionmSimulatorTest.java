@@ -158,6 +158,7 @@ class SessionmSimulatorTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(stats.body()).contains("\"totalRequests\":1", "\"posts\":1", "\"appliedPosts\":1",
+                "\"connectionsOpened\":",
                 "\"identifier\":\"c\"", "\"200\":1");
     }
 

@@ -11,12 +11,13 @@ import com.loyaltybridge.tagsync.sessionm.IdentifierType;
  * @param byStatus              answers by HTTP status, plus {@code reset} for connections reset on purpose
  * @param maxConcurrentRequests the most tags requests the simulator was handling at once
  * @param connectionsOpened     TCP connections accepted: far fewer than requests when clients reuse connections
- * @param appliedTagPosts       for each customer and tag, how many applied POSTs carried it: above 1 for a tag
- *                              sent once means a duplicate
+ * @param tagPosts              for each customer and tag, how many POSTs carrying it were received and applied:
+ *                              {@code appliedPosts} above 1 for a tag sent once means a duplicate
  */
 public record SimulatorStats(long totalRequests, Map<String, Long> byStatus, long posts, int maxConcurrentRequests,
-        long connectionsOpened, List<TagPosts> appliedTagPosts) {
+        long connectionsOpened, List<TagPosts> tagPosts) {
 
-    public record TagPosts(IdentifierType identifierType, String identifier, String tag, long appliedPosts) {
+    public record TagPosts(IdentifierType identifierType, String identifier, String tag, long posts,
+            long appliedPosts) {
     }
 }

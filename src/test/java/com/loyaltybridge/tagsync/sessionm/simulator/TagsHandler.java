@@ -75,8 +75,11 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void handle(Exchange exchange, String body) {
-        exchange.body = body;
         boolean post = isPost(exchange.request);
+        exchange.tags = post ? TagPost.parse(body) : null;
+        if (exchange.path != null && exchange.tags != null) {
+            simulator.customers().received(exchange.path.type(), exchange.path.identifier(), exchange.tags.tags());
+        }
         simulator.record(new RecordedRequest(exchange.request.getMethod(), exchange.request.getHttpURI().getPath(),
                 exchange.path == null ? null : exchange.path.type(), exchange.path == null ? null : exchange.path.identifier(),
                 exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION),
@@ -162,7 +165,7 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
             answer.put("user", Map.of("tags", simulator.customers().view(path.type(), path.identifier())));
             return new Outcome(200, JsonMapper.shared().writeValueAsString(answer));
         }
-        TagPost post = TagPost.parse(exchange.body);
+        TagPost post = exchange.tags;
         if (post == null) {
             return new Outcome(400, SessionmSimulator.errorBody("validation"));
         }
@@ -189,7 +192,8 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
         final Callback callback;
         final TagsPath path;
         final long receivedNanos;
-        String body;
+        /** The parsed POST body; null for a GET or a body that is not a tags body. */
+        TagPost tags;
         private final AtomicBoolean left = new AtomicBoolean();
 
         Exchange(Request request, Response response, Callback callback, TagsPath path, long receivedNanos) {
