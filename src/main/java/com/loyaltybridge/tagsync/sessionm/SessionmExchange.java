@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
@@ -84,10 +85,8 @@ final class SessionmExchange {
         }
         catch (ResourceAccessException failure) {
             // Its message holds the full URL and so the API key: only the cause's type is used.
-            if (!(failure.getCause() instanceof IOException cause)) {
-                throw failure;
-            }
-            answer = AnswerClassifier.classify(cause);
+            answer = failure.getCause() instanceof IOException cause ? AnswerClassifier.classify(cause)
+                    : new Failed("connection lost (" + failure.getClass().getSimpleName() + ")", true);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         record(method, answer, status, took);

@@ -17,11 +17,14 @@ public sealed interface Fault {
     /** Answers {@code status} with the body SessionM (or a gateway in front of it) would send, without applying. */
     static Answer status(int status) {
         return switch (status) {
+            case 401 -> status(401, SessionmSimulator.errorBody("invalid_auth_token"), Map.of());
+            case 403 -> status(403, SessionmSimulator.errorBody("access_denied"), Map.of());
+            case 404 -> status(404, SessionmSimulator.errorBody("user_not_found"), Map.of());
             case 429 -> tooManyRequests("1");
-            case 500 -> status(500, SessionmSimulator.errorBody("internal_server_error"), Map.of());
             case 503 -> status(503, SessionmSimulator.errorBody("not_available"), Map.of());
             case 502, 504 -> new Answer(status, "<html><body>Gateway error</body></html>", Map.of(), false, "text/html");
-            default -> status(status, SessionmSimulator.errorBody("error_" + status), Map.of());
+            default -> status(status, SessionmSimulator.errorBody(status >= 500 ? "internal_server_error" : "validation"),
+                    Map.of());
         };
     }
 
