@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inDoubtCounterTags   what to do when counter tags are present after a call whose outcome is unknown
  * @param retryableErrorCodes  error codes in a {@code "status":"error"} body that mean "try again" (case-insensitive)
  * @param authErrorCodes       error codes that mean the credentials are wrong and the run must stop (case-insensitive)
+ * @param tagsReadPath         path of the call that reads a customer's tags (GET), with the placeholders
+ *                             {@code {api_key}}, {@code {collection}} and {@code {identifier}}: SessionM lists
+ *                             "Retrieve customer tags" without documenting its path, so it is a setting
  */
 @ConfigurationProperties("sessionm")
 public record SessionmSettings(
@@ -41,7 +44,8 @@ public record SessionmSettings(
         @DefaultValue("2s") Duration settleDelay,
         @DefaultValue("assume-applied") InDoubtPolicy inDoubtCounterTags,
         @DefaultValue({"internal_server_error", "not_available"}) Set<String> retryableErrorCodes,
-        @DefaultValue({"invalid_auth_token", "invalid_api_key", "access_denied"}) Set<String> authErrorCodes) {
+        @DefaultValue({"invalid_auth_token", "invalid_api_key", "access_denied"}) Set<String> authErrorCodes,
+        @DefaultValue(TagsPaths.DOCUMENTED_TAGS_PATH) String tagsReadPath) {
 
     /** What to do when a counter tag is present after a call whose outcome is unknown. */
     public enum InDoubtPolicy {
@@ -70,6 +74,7 @@ public record SessionmSettings(
     public String toString() {
         return "SessionmSettings[endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? null : "***")
                 + ", apiSecret=" + (apiSecret == null ? null : "***") + ", maxInFlight=" + maxInFlight
-                + ", requestsPerSecond=" + requestsPerSecond + ", maxRetries=" + maxRetries + "]";
+                + ", requestsPerSecond=" + requestsPerSecond + ", maxRetries=" + maxRetries
+                + ", inDoubtCounterTags=" + inDoubtCounterTags + ", tagsReadPath=" + tagsReadPath + "]";
     }
 }

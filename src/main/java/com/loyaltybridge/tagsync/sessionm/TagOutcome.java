@@ -6,8 +6,10 @@ public sealed interface TagOutcome {
     /**
      * SessionM confirmed the tags.
      *
-     * @param inDoubt the tags were sent again although an earlier call may have landed (policy {@code resend}
-     *                for counter tags): the count may be one too high
+     * @param inDoubt a counter tag's count may be off by one after a call whose outcome was unknown: it was sent
+     *                again although the earlier call may have landed (policy {@code resend}: one too high), or,
+     *                among several tags, one found present was counted as applied (policy {@code assume-applied}:
+     *                one too low if the customer already had it)
      */
     record Tagged(boolean inDoubt) implements TagOutcome {
     }

@@ -1,0 +1,153 @@
+package com.loyaltybridge.tagsync.sessionm;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import org.springframework.http.HttpHeaders;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
+import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
+
+/**
+ * Turns what came back from SessionM into a {@link SessionmAnswer}. SessionM may answer HTTP 200 with
+ * {@code {"status":"error","errors":{"code":"..."}}}, so the body decides as much as the status. Error codes are
+ * compared case-insensitively: SessionM's docs show them in both cases. {@code errors} may be an object or an
+ * array; the body may be empty or not JSON.
+ */
+final class AnswerClassifier {
+
+    private static final int MAX_MESSAGE_LENGTH = 300;
+
+    private final Set<String> retryableErrorCodes;
+    private final Set<String> authErrorCodes;
+    private final Duration maxRetryAfter;
+    private final Clock clock;
+
+    AnswerClassifier(Set<String> retryableErrorCodes, Set<String> authErrorCodes, Duration maxRetryAfter,
+            Clock clock) {
+        this.retryableErrorCodes = lowerCase(retryableErrorCodes);
+        this.authErrorCodes = lowerCase(authErrorCodes);
+        this.maxRetryAfter = maxRetryAfter;
+        this.clock = clock;
+    }
+
+    SessionmAnswer classify(int status, HttpHeaders headers, byte[] body) {
+        JsonNode json = parse(body);
+        boolean errorBody = "error".equalsIgnoreCase(json.path("status").asString(""));
+        String code = errorBody || status >= 400 ? errorCode(json) : null;
+        if (status == 401 || status == 403 || (code != null && authErrorCodes.contains(code))) {
+            return new AuthFailed(status, code);
+        }
+        if (status == 429) {
+            return new Throttled(retryAfter(headers));
+        }
+        if (status >= 500) {
+            // 503 says the service did not take the call; other 5xx may come after it was applied.
+            return new Failed(describe(status, code), status != 503);
+        }
+        if (code != null && retryableErrorCodes.contains(code)) {
+            // SessionM does not say whether an error body means "not applied", so assume it may have been.
+            return new Failed(describe(status, code), true);
+        }
+        if (status >= 200 && status < 300 && !errorBody) {
+            return new Success(json);
+        }
+        return new Rejected(status, code, message(json, status, code));
+    }
+
+    /** An exchange that failed without an HTTP answer. */
+    static Failed classify(IOException failure) {
+        String type = failure.getClass().getSimpleName();
+        if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
+                || failure instanceof UnknownHostException || failure instanceof SSLHandshakeException) {
+            return new Failed("could not connect (" + type + ")", false);
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return new Failed("no answer within the request timeout (" + type + ")", true);
+        }
+        return new Failed("connection lost (" + type + ")", true);
+    }
+
+    static String describe(int status, String code) {
+        return "HTTP " + status + (code == null ? "" : " " + code);
+    }
+
+    private Optional<Duration> retryAfter(HttpHeaders headers) {
+        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        Duration wait;
+        if (value.trim().chars().allMatch(Character::isDigit)) {
+            wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+        }
+        else {
+            try {
+                ZonedDateTime until = headers.getFirstZonedDateTime(HttpHeaders.RETRY_AFTER);
+                wait = Duration.between(clock.instant(), until.toInstant());
+            }
+            catch (IllegalArgumentException unparseable) {
+                return Optional.empty();
+            }
+        }
+        if (wait.isNegative()) {
+            return Optional.of(Duration.ZERO);
+        }
+        return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode json = JsonMapper.shared().readTree(body);
+            return json == null ? MissingNode.getInstance() : json;
+        }
+        catch (JacksonException notJson) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private static String errorCode(JsonNode json) {
+        JsonNode errors = json.path("errors");
+        JsonNode first = errors.isArray() ? errors.path(0) : errors;
+        String code = first.isString() ? first.asString() : first.path("code").asString(null);
+        return code == null || code.isBlank() ? null : code.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** SessionM's message on one line, or the status and code when it gave none. */
+    private static String message(JsonNode json, int status, String code) {
+        JsonNode errors = json.path("errors");
+        JsonNode first = errors.isArray() ? errors.path(0) : errors;
+        String message = first.path("message").asString(json.path("message").asString(null));
+        if (message == null || message.isBlank()) {
+            return describe(status, code);
+        }
+        String oneLine = message.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= MAX_MESSAGE_LENGTH ? oneLine : oneLine.substring(0, MAX_MESSAGE_LENGTH) + "...";
+    }
+
+    private static Set<String> lowerCase(Set<String> codes) {
+        return codes.stream().map(code -> code.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+}
