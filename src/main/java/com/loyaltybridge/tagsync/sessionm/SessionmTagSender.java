@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
@@ -33,6 +34,7 @@ public class SessionmTagSender implements AutoCloseable {
     static final String NOT_SENT_AUTH = "not sent: SessionM rejected the credentials";
     static final String NOT_SENT_INTERRUPTED = "not sent: interrupted";
     static final String NOT_SENT_SHUT_DOWN = "not sent: the sender is shut down";
+    static final String NOT_SENT_BEFORE_START_FAILED = "not sent: ";
 
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
 
@@ -51,10 +53,20 @@ public class SessionmTagSender implements AutoCloseable {
      * one customer; a programming or configuration error (such as missing credentials) is thrown.
      */
     public List<TagOutcome> sendAll(List<TagSend> sends) {
+        return sendAll(sends, index -> {
+        });
+    }
+
+    /**
+     * Like {@link #sendAll(List)}, calling {@code beforeStart} with the index of each send, on the thread that is
+     * about to make its first request. If {@code beforeStart} throws, that send and every send not yet started are
+     * not sent: they come back {@link NotDelivered} with {@code mayHaveBeenApplied} false.
+     */
+    public List<TagOutcome> sendAll(List<TagSend> sends, IntConsumer beforeStart) {
         AtomicReference<String> stopReason = new AtomicReference<>();
         List<Future<TagOutcome>> futures = new ArrayList<>(sends.size());
-        for (TagSend send : sends) {
-            futures.add(submit(send, stopReason));
+        for (int index = 0; index < sends.size(); index++) {
+            futures.add(submit(sends.get(index), index, beforeStart, stopReason));
         }
         List<TagOutcome> outcomes = new ArrayList<>(sends.size());
         boolean interrupted = false;
@@ -87,12 +99,19 @@ public class SessionmTagSender implements AutoCloseable {
         return outcomes;
     }
 
-    private Future<TagOutcome> submit(TagSend send, AtomicReference<String> stopReason) {
+    private Future<TagOutcome> submit(TagSend send, int index, IntConsumer beforeStart, AtomicReference<String> stopReason) {
         try {
             return pool.submit(() -> {
                 String reason = stopReason.get();
                 if (reason != null) {
                     return new NotDelivered(reason, false);
+                }
+                try {
+                    beforeStart.accept(index);
+                }
+                catch (RuntimeException e) {
+                    stopReason.compareAndSet(null, NOT_SENT_BEFORE_START_FAILED + e.getMessage());
+                    return new NotDelivered(stopReason.get(), false);
                 }
                 TagOutcome outcome = send.settleFirst() ? client.settle(send.request()) : client.send(send.request());
                 if (outcome instanceof AuthenticationFailed) {

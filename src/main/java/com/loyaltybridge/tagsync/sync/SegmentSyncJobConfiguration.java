@@ -27,6 +27,7 @@ import com.loyaltybridge.tagsync.brazeexport.ExportLine;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
+import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
@@ -142,8 +143,9 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            SessionmTagSender sender) {
-        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender);
+            SessionmTagSender sender, SessionmSettings sessionm, SyncSettings settings) {
+        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
+                Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
     }
 
     @Bean

@@ -9,6 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stagingChunkSize  export lines read, checked and recorded per transaction
  * @param taggingChunkSize  users sent to SessionM per transaction; keep it several times {@code sessionm.max-in-flight}
  *                          so the in-flight limit stays busy across the end of each chunk
+ * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least
+ *                          {@code sessionm.max-in-flight}): after a crash at most about this many users plus
+ *                          the calls under way are in doubt
  * @param maxSkippedLines   lines that may be skipped (unreadable, no identifier, duplicate) before the run fails:
  *                          past it the export is more likely broken than dirty
  * @param autoApiMaxUsers   in {@code auto} mode, exports of at most this many users go through the API, larger
@@ -18,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SyncSettings(
         @DefaultValue("1000") int stagingChunkSize,
         @DefaultValue("1000") int taggingChunkSize,
+        @DefaultValue("128") int intentBatchSize,
         @DefaultValue("1000") long maxSkippedLines,
         @DefaultValue("500") long autoApiMaxUsers) {
 }

@@ -13,8 +13,9 @@ import com.loyaltybridge.tagsync.sessionm.TagRequest;
 import com.loyaltybridge.tagsync.sessionm.TagSend;
 
 /**
- * Tags a chunk of ledger users in SessionM, exactly once: the intent is committed before any call,
- * the calls go out concurrently, and every outcome is committed before the chunk is allowed to fail.
+ * Tags a chunk of ledger users in SessionM, exactly once: each user's intent is committed before its
+ * call (see {@link IntentWindow}), the calls go out concurrently, and every outcome is committed before
+ * the chunk is allowed to fail.
  * Users left {@code SENDING} by an earlier run are settled by reading their tags before anything is sent.
  */
 class TagUsersWriter implements ItemWriter<LedgerEntry> {
@@ -23,26 +24,25 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
     private final SyncRequest request;
     private final UserLedger ledger;
     private final SessionmTagSender sender;
+    private final int intentBatchSize;
 
-    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender) {
+    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender, int intentBatchSize) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.ledger = ledger;
         this.sender = sender;
+        this.intentBatchSize = intentBatchSize;
     }
 
     @Override
     public void write(Chunk<? extends LedgerEntry> chunk) {
         List<? extends LedgerEntry> entries = chunk.getItems();
-        ledger.markSending(jobInstanceId, entries.stream()
-                .filter(entry -> entry.state() == LedgerState.STAGED).map(LedgerEntry::userSeq).toList());
-
         IdentifierType identifierType = request.identifierType();
         List<TagSend> sends = entries.stream()
                 .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
                         entry.state() == LedgerState.SENDING))
                 .toList();
-        List<TagOutcome> outcomes = sender.sendAll(sends);
+        List<TagOutcome> outcomes = sender.sendAll(sends, new IntentWindow(jobInstanceId, entries, ledger, intentBatchSize));
 
         List<UserLedger.Completion> completions = new ArrayList<>(entries.size());
         TagOutcome.AuthenticationFailed authenticationFailure = null;
