@@ -49,6 +49,7 @@ public record S3Settings(
 
     public S3Settings {
         // Unset environment variables arrive as empty strings: they mean "not configured".
+        endpoint = endpoint == null || endpoint.toString().isBlank() ? null : endpoint;
         accessKeyId = blankToNull(accessKeyId);
         secretAccessKey = blankToNull(secretAccessKey);
         if ((accessKeyId == null) != (secretAccessKey == null)) {

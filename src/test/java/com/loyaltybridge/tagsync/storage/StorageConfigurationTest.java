@@ -10,8 +10,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 import com.loyaltybridge.tagsync.support.S3TestServer;
+
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 
 class StorageConfigurationTest {
 
@@ -55,6 +59,34 @@ class StorageConfigurationTest {
             assertThat(started).hasFailed();
             assertThat(started.getStartupFailure()).rootCause().hasMessage("s3.access-key-id and s3.secret-access-key"
                     + " go together: set both, or neither to use the default AWS credential chain");
+        });
+    }
+
+    @Test
+    void unsetSettingsTakeTheirDefaultsAndEmptyOnesCountAsUnset() {
+        context.withPropertyValues("s3.endpoint=", "s3.access-key-id=", "s3.secret-access-key=").run(started -> {
+            S3Settings settings = started.getBean(S3Settings.class);
+
+            assertThat(settings.endpoint()).isNull();
+            assertThat(settings.region()).isEqualTo("us-east-1");
+            assertThat(settings.pathStyle()).isFalse();
+            assertThat(settings.hasStaticCredentials()).isFalse();
+            assertThat(settings.maxAttempts()).isEqualTo(10);
+            assertThat(settings.readResumeAttempts()).isEqualTo(5);
+            assertThat(settings.uploadPartSize()).isEqualTo(DataSize.ofMegabytes(8));
+            assertThat(settings.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_SUPPORTED);
+            assertThat(settings.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_SUPPORTED);
+        });
+    }
+
+    @Test
+    void checksumBehaviourCanBeRelaxedForS3CompatibleServers() {
+        context.withPropertyValues("s3.request-checksum-calculation=when-required",
+                "s3.response-checksum-validation=when-required").run(started -> {
+            S3Settings settings = started.getBean(S3Settings.class);
+
+            assertThat(settings.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_REQUIRED);
+            assertThat(settings.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_REQUIRED);
         });
     }
 
