@@ -135,10 +135,12 @@ final class ZipExportArchive extends ExportArchive {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int read = in.read(buffer, offset, length);
-            for (int i = Math.max(0, read - ring.length); i < read; i++) {
-                ring[(int) ((total + i) % ring.length)] = buffer[offset + i];
-            }
             if (read > 0) {
+                int kept = Math.min(read, ring.length);
+                int at = (int) ((total + read - kept) % ring.length);
+                int untilWrap = Math.min(kept, ring.length - at);
+                System.arraycopy(buffer, offset + read - kept, ring, at, untilWrap);
+                System.arraycopy(buffer, offset + read - kept + untilWrap, ring, 0, kept - untilWrap);
                 total += read;
             }
             return read;

@@ -10,14 +10,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.StorageBackend;
 
+@ExtendWith(OutputCaptureExtension.class)
 @ParameterizedClass(name = "{0}")
 @MethodSource("com.loyaltybridge.tagsync.support.StorageBackend#all")
 class BrazeExportListingTest {
@@ -31,7 +35,7 @@ class BrazeExportListingTest {
     }
 
     @Test
-    void theExportIsItsZipAndGzObjectsSortedByNameWhateverTheirCase() {
+    void theExportIsItsZipAndGzObjectsSortedByNameWhateverTheirCase(CapturedOutput output) {
         StorageLocation export = ExportFolder.of("SEG-1").writeTo(backend, Map.of(
                 "c1d2.zip", zipOfLines(user("u3")),
                 "a9f0.gz", gzipOfLines(user("u1")),
@@ -41,6 +45,8 @@ class BrazeExportListingTest {
                 "nested/d000.zip", zipOfLines(user("u5"))));
 
         assertThat(listing.objectsOf(export)).extracting(StoredObject::name).containsExactly("a9f0.gz", "b7e4.ZIP", "c1d2.zip");
+        assertThat(output.getOut()).containsOnlyOnce("Ignoring 2 objects in " + export
+                + " that are neither .zip nor .gz: README.txt, users.json");
     }
 
     @Test

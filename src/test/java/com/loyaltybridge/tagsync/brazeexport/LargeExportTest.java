@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -21,8 +23,8 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.StorageBackend;
 
 /**
- * A sanity check that a large export streams through reader and parser line by line: every user comes
- * out, numbered in order. Deliberately not timed.
+ * A sanity check that large exports stream through reader and parser line by line: every user comes
+ * out once, numbered in order. Deliberately not timed.
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("com.loyaltybridge.tagsync.support.StorageBackend#all")
@@ -40,7 +42,16 @@ class LargeExportTest {
 
     @Test
     void everyUserOfAGzipExportOf200000LinesIsReadOnceInOrder() throws IOException {
-        StorageLocation export = ExportFolder.of("SEG-LARGE").writeTo(backend, Map.of("a.gz", gzipOfUsers(USERS)));
+        assertEveryUserReadOnceInOrder(Map.of("a.gz", gzipOfUsers(USERS)));
+    }
+
+    @Test
+    void everyUserOfAZipExportOf200000LinesIn40EntriesIsReadOnceInOrder() throws IOException {
+        assertEveryUserReadOnceInOrder(Map.of("a.zip", zipOfUsers(USERS, 40)));
+    }
+
+    private void assertEveryUserReadOnceInOrder(Map<String, byte[]> objects) {
+        StorageLocation export = ExportFolder.of("SEG-LARGE").writeTo(backend, objects);
         BrazeExportItemReader reader = new BrazeExportItemReader(
                 backend.store(), new BrazeExportListing(backend.store()).objectsOf(export), SETTINGS);
         BrazeUserParser parser = new BrazeUserParser(IdentifierSource.EXTERNAL_ID, SETTINGS);
@@ -59,6 +70,20 @@ class LargeExportTest {
 
         assertThat(users).isEqualTo(USERS);
         assertThat(lastLineNumber).isEqualTo(USERS);
+    }
+
+    private static byte[] zipOfUsers(int count, int entries) throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(file)) {
+            for (int entry = 0; entry < entries; entry++) {
+                zip.putNextEntry(new ZipEntry(ExportFixtures.randomName(".json")));
+                for (int i = entry * count / entries + 1; i <= (entry + 1) * count / entries; i++) {
+                    zip.write((ExportFixtures.user("C-" + i) + "\n").getBytes(UTF_8));
+                }
+                zip.closeEntry();
+            }
+        }
+        return file.toByteArray();
     }
 
     private static byte[] gzipOfUsers(int count) throws IOException {
