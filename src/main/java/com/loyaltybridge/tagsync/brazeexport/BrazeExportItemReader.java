@@ -25,11 +25,11 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
 
     private static final Logger log = LoggerFactory.getLogger(BrazeExportItemReader.class);
     private static final String PREFIX = "brazeExportReader.";
-    static final String OBJECT_COUNT = PREFIX + "objectCount";
-    static final String OBJECT_INDEX = PREFIX + "objectIndex";
-    static final String OBJECT_KEY = PREFIX + "objectKey";
-    static final String OBJECT_ETAG = PREFIX + "objectEtag";
-    static final String LINES_CONSUMED = PREFIX + "linesConsumed";
+    private static final String OBJECT_COUNT = PREFIX + "objectCount";
+    private static final String OBJECT_INDEX = PREFIX + "objectIndex";
+    private static final String OBJECT_KEY = PREFIX + "objectKey";
+    private static final String OBJECT_ETAG = PREFIX + "objectEtag";
+    private static final String LINES_CONSUMED = PREFIX + "linesConsumed";
 
     private final ObjectStore store;
     private final List<StoredObject> objects;
