@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * Reading and writing objects in S3 or a local directory, behind one interface so that the export
  * reader and the bulk file writer do not care where their data lives.
+ * <p>
+ * Failures of the store itself, including those while reading a stream from {@link #open} or writing
+ * to {@link PendingObject#stream()}, surface as {@link ObjectUnavailableException}s (unchecked, even
+ * from stream methods) whose message names the object.
  */
 public interface ObjectStore {
 
@@ -16,7 +20,9 @@ public interface ObjectStore {
     List<String> listFolders(StorageLocation folder);
 
     /**
-     * Opens a listed object as a stream of its bytes, read as they arrive (never buffered whole).
+     * Opens a listed object as a stream of its bytes, read as they arrive (never buffered whole). In S3 a
+     * connection that breaks mid-object is resumed from the byte reached; the bytes are always those of
+     * the listed version.
      *
      * @throws ObjectUnavailableException naming the object when it is gone or changed since it was listed
      */
