@@ -79,10 +79,10 @@ public class BulkFileWriter {
         manifest.put("ttlSeconds", source.ttlSeconds());
         manifest.put("identifier", source.identifier());
         manifest.put("jobInstanceId", source.jobInstanceId());
-        manifest.put("format", Map.of("encoding", "UTF-8", "dialect", "RFC 4180", "header", settings.header()));
+        manifest.put("format", orderedMap("encoding", "UTF-8", "dialect", "RFC 4180", "header", settings.header()));
         manifest.put("users", parts.stream().mapToLong(PublishedPart::users).sum());
         manifest.put("rows", parts.stream().mapToLong(PublishedPart::rows).sum());
-        manifest.put("parts", parts.stream().map(part -> Map.of(
+        manifest.put("parts", parts.stream().map(part -> orderedMap(
                 "name", part.name(), "users", part.users(), "rows", part.rows(), "bytes", part.bytes(), "sha256", part.sha256()))
                 .toList());
         manifest.put("createdAt", Instant.now().toString());
@@ -93,5 +93,13 @@ public class BulkFileWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("writing the bulk file manifest to " + folder + " failed", e);
         }
+    }
+
+    private static Map<String, Object> orderedMap(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
@@ -53,20 +52,34 @@ public class SessionmTagSender implements AutoCloseable {
      * one customer; a programming or configuration error (such as missing credentials) is thrown.
      */
     public List<TagOutcome> sendAll(List<TagSend> sends) {
-        return sendAll(sends, index -> {
+        return sendAll(sends, new SendListener() {
         });
     }
 
     /**
-     * Like {@link #sendAll(List)}, calling {@code beforeStart} with the index of each send, on the thread that is
-     * about to make its first request. If {@code beforeStart} throws, that send and every send not yet started are
-     * not sent: they come back {@link NotDelivered} with {@code mayHaveBeenApplied} false.
+     * Follows the sends of one {@link #sendAll(List, SendListener)} as they happen, on the sending threads, so that
+     * the caller can record what is about to happen before it happens, and what happened as soon as it did.
      */
-    public List<TagOutcome> sendAll(List<TagSend> sends, IntConsumer beforeStart) {
+    public interface SendListener {
+
+        /**
+         * Called with the index of a send on the thread about to make its first request. If it throws, that send
+         * and every send not yet started are not sent: they come back {@link NotDelivered}, not applied.
+         */
+        default void beforeStart(int index) {
+        }
+
+        /** Called with the index and outcome of a send once it is known. */
+        default void completed(int index, TagOutcome outcome) {
+        }
+    }
+
+    /** Like {@link #sendAll(List)}, telling {@code listener} about each send as it starts and ends. */
+    public List<TagOutcome> sendAll(List<TagSend> sends, SendListener listener) {
         AtomicReference<String> stopReason = new AtomicReference<>();
         List<Future<TagOutcome>> futures = new ArrayList<>(sends.size());
         for (int index = 0; index < sends.size(); index++) {
-            futures.add(submit(sends.get(index), index, beforeStart, stopReason));
+            futures.add(submit(sends.get(index), index, listener, stopReason));
         }
         List<TagOutcome> outcomes = new ArrayList<>(sends.size());
         boolean interrupted = false;
@@ -99,7 +112,7 @@ public class SessionmTagSender implements AutoCloseable {
         return outcomes;
     }
 
-    private Future<TagOutcome> submit(TagSend send, int index, IntConsumer beforeStart, AtomicReference<String> stopReason) {
+    private Future<TagOutcome> submit(TagSend send, int index, SendListener listener, AtomicReference<String> stopReason) {
         try {
             return pool.submit(() -> {
                 String reason = stopReason.get();
@@ -107,7 +120,7 @@ public class SessionmTagSender implements AutoCloseable {
                     return new NotDelivered(reason, false);
                 }
                 try {
-                    beforeStart.accept(index);
+                    listener.beforeStart(index);
                 }
                 catch (RuntimeException e) {
                     stopReason.compareAndSet(null, NOT_SENT_BEFORE_START_FAILED + e.getMessage());
@@ -117,6 +130,7 @@ public class SessionmTagSender implements AutoCloseable {
                 if (outcome instanceof AuthenticationFailed) {
                     stopReason.compareAndSet(null, NOT_SENT_AUTH);
                 }
+                listener.completed(index, outcome);
                 return outcome;
             });
         }

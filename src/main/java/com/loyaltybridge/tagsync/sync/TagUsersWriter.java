@@ -14,8 +14,8 @@ import com.loyaltybridge.tagsync.sessionm.TagSend;
 
 /**
  * Tags a chunk of ledger users in SessionM, exactly once: each user's intent is committed before its
- * call (see {@link IntentWindow}), the calls go out concurrently, and every outcome is committed before
- * the chunk is allowed to fail.
+ * call and its outcome soon after (see {@link ChunkLedgerRecorder}), the calls go out concurrently, and
+ * every outcome is committed before the chunk is allowed to fail.
  * Users left {@code SENDING} by an earlier run are settled by reading their tags before anything is sent.
  */
 class TagUsersWriter implements ItemWriter<LedgerEntry> {
@@ -42,22 +42,20 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
                 .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
                         entry.state() == LedgerState.SENDING))
                 .toList();
-        List<TagOutcome> outcomes = sender.sendAll(sends, new IntentWindow(jobInstanceId, entries, ledger, intentBatchSize));
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, intentBatchSize,
+                TagUsersWriter::completion);
+        List<TagOutcome> outcomes = sender.sendAll(sends, recorder);
+        recorder.recordRemaining(outcomes);
 
-        List<UserLedger.Completion> completions = new ArrayList<>(entries.size());
         TagOutcome.AuthenticationFailed authenticationFailure = null;
         List<TagOutcome.NotDelivered> undelivered = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            LedgerEntry entry = entries.get(i);
-            TagOutcome outcome = outcomes.get(i);
-            completions.add(completion(entry, outcome));
+        for (TagOutcome outcome : outcomes) {
             if (outcome instanceof TagOutcome.AuthenticationFailed failed) {
                 authenticationFailure = failed;
             } else if (outcome instanceof TagOutcome.NotDelivered notDelivered) {
                 undelivered.add(notDelivered);
             }
         }
-        ledger.complete(jobInstanceId, completions);
 
         if (authenticationFailure != null) {
             throw new SessionmCredentialsRejectedException(authenticationFailure);

@@ -25,9 +25,9 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
  * The exactly-once ledger (table {@code sync_user}): one row per distinct user of an export.
  * <p>
  * Staging runs inside the chunk transaction, so users and the reader's position commit together.
- * The intent to call SessionM ({@link #markSending}) and the outcome ({@link #complete}) commit on
- * their own, before and after the calls, whatever happens to the chunk: after a crash, a user left
- * {@link LedgerState#SENDING} is exactly one whose call may have landed.
+ * The intent to call SessionM and the outcome ({@link #record}) commit on their own, before and after
+ * the calls, whatever happens to the chunk: after a crash, a user left {@link LedgerState#SENDING}
+ * is exactly one whose call may have landed.
  * Every method costs a constant number of round trips, whatever the number of users it covers.
  */
 @Repository
@@ -119,25 +119,35 @@ public class UserLedger {
         return positions;
     }
 
-    /** Commits, on its own, that these users are about to be sent. */
-    public void markSending(long jobInstanceId, List<Long> userSeqs) {
-        if (userSeqs.isEmpty()) {
+    /**
+     * Commits, on its own and whatever happens to the caller's transaction, that the {@code sending} users
+     * are about to be called and what became of the {@code completed} ones.
+     */
+    public void record(long jobInstanceId, List<Long> sending, List<Completion> completed) {
+        if (sending.isEmpty() && completed.isEmpty()) {
             return;
         }
-        independentTransaction.executeWithoutResult(status -> jdbc.update(connection -> {
+        independentTransaction.executeWithoutResult(status -> {
+            if (!sending.isEmpty()) {
+                markSending(jobInstanceId, sending);
+            }
+            if (!completed.isEmpty()) {
+                complete(jobInstanceId, completed);
+            }
+        });
+    }
+
+    private void markSending(long jobInstanceId, List<Long> userSeqs) {
+        jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(MARK_SENDING);
             statement.setLong(1, jobInstanceId);
             statement.setArray(2, connection.createArrayOf("bigint", userSeqs.toArray(Long[]::new)));
             return statement;
-        }));
+        });
     }
 
-    /** Commits, on its own, what became of these users. */
-    public void complete(long jobInstanceId, List<Completion> completions) {
-        if (completions.isEmpty()) {
-            return;
-        }
-        independentTransaction.executeWithoutResult(status -> jdbc.update(connection -> {
+    private void complete(long jobInstanceId, List<Completion> completions) {
+        jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(COMPLETE);
             statement.setArray(1, array(connection, "bigint", completions.stream().map(Completion::userSeq).toArray(Long[]::new)));
             statement.setArray(2, array(connection, "text", completions.stream().map(c -> c.state().name()).toArray(String[]::new)));
@@ -146,7 +156,7 @@ public class UserLedger {
             statement.setArray(5, array(connection, "text", completions.stream().map(c -> clip(c.message(), 500)).toArray(String[]::new)));
             statement.setLong(6, jobInstanceId);
             return statement;
-        }));
+        });
     }
 
     private static Array array(Connection connection, String type, Object[] values) throws SQLException {

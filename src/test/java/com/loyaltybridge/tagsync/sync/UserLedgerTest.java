@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,9 @@ class UserLedgerTest {
                 user(1, 1, "C-3"), user(1, 2, "C-2")));
 
         assertThat(firstChunk).extracting(d -> d.user().lineNumber(), UserLedger.Duplicate::firstUserSeq)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, user(0, 1, "C-1").position()));
+                .containsExactly(tuple(3L, user(0, 1, "C-1").position()));
         assertThat(secondChunk).extracting(d -> d.user().identifier(), UserLedger.Duplicate::firstUserSeq)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("C-2", user(0, 2, "C-2").position()));
+                .containsExactly(tuple("C-2", user(0, 2, "C-2").position()));
         assertThat(jdbc.queryForList("SELECT identifier FROM sync_user WHERE job_instance_id = ? ORDER BY user_seq",
                 String.class, jobInstanceId)).containsExactly("C-1", "C-2", "C-3");
     }
@@ -62,8 +63,8 @@ class UserLedgerTest {
 
         TransactionTemplate chunk = new TransactionTemplate(transactionManager);
         chunk.executeWithoutResult(status -> {
-            ledger.markSending(jobInstanceId, List.of(first, second, third));
-            ledger.complete(jobInstanceId, List.of(
+            ledger.record(jobInstanceId, List.of(first, second, third), List.of());
+            ledger.record(jobInstanceId, List.of(), List.of(
                     new UserLedger.Completion(first, LedgerState.TAGGED, null, null, null),
                     new UserLedger.Completion(second, LedgerState.REJECTED, 404, "user_not_found", "no such customer")));
             status.setRollbackOnly();
@@ -78,9 +79,9 @@ class UserLedgerTest {
     void onlyStagedUsersAreMarkedSending() {
         ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2")));
         long first = user(0, 1, "C-1").position();
-        ledger.complete(jobInstanceId, List.of(new UserLedger.Completion(first, LedgerState.TAGGED, null, null, null)));
+        ledger.record(jobInstanceId, List.of(), List.of(new UserLedger.Completion(first, LedgerState.TAGGED, null, null, null)));
 
-        ledger.markSending(jobInstanceId, List.of(first, user(0, 2, "C-2").position()));
+        ledger.record(jobInstanceId, List.of(first, user(0, 2, "C-2").position()), List.of());
 
         assertThat(ledger.countByState(jobInstanceId)).containsEntry(LedgerState.TAGGED, 1L).containsEntry(LedgerState.SENDING, 1L);
     }

@@ -179,6 +179,11 @@ public final class SessionmSimulator implements AutoCloseable {
         this.faults.enqueuePosts(faults);
     }
 
+    /** Drops every scripted and random fault still waiting, keeping customers' tags and what was received. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /** Faults for the next POSTs for {@code identifier}, one per POST in order; they come before {@link #enqueue}. */
     public void faultFor(String identifier, Fault... sequence) {
         faults.forPosts(identifier, sequence);

@@ -1,0 +1,105 @@
+package com.loyaltybridge.tagsync.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.loyaltybridge.tagsync.cli.CommandLineInterface;
+import com.loyaltybridge.tagsync.cli.ExitCode;
+import com.loyaltybridge.tagsync.sessionm.simulator.SessionmSimulator;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+
+/**
+ * End-to-end tests run the command line exactly as a user does, in-process, against real services:
+ * PostgreSQL ({@link TestDatabase}), an S3 server ({@link S3TestServer}) and the SessionM simulator.
+ * Settings reach the application as command-line properties, the way an operator would override them.
+ */
+public abstract class SyncTestSupport {
+
+    protected static final String API_KEY = "e2e-api-key";
+    protected static final String API_SECRET = "e2e-secret-never-logged";
+
+    protected static final SessionmSimulator sessionm = SharedSimulator.INSTANCE;
+    protected static final S3TestServer s3 = S3TestServer.get();
+    protected static final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
+
+    @BeforeEach
+    void freshSimulator() {
+        sessionm.reset();
+    }
+
+    /** Runs {@code java -jar segment-tag-sync.jar ARGS} with the test services configured. */
+    protected Run sync(String... args) {
+        return run(Map.of(), args);
+    }
+
+    /** Like {@link #sync}, with extra or overriding properties. */
+    protected Run run(Map<String, String> properties, String... args) {
+        Map<String, String> all = new LinkedHashMap<>(serviceProperties());
+        all.putAll(properties);
+        List<String> commandLine = new ArrayList<>(List.of(args));
+        all.forEach((name, value) -> commandLine.add("--" + name + "=" + value));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code = new CommandLineInterface(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(commandLine.toArray(String[]::new));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    protected static Map<String, String> serviceProperties() {
+        TestDatabase database = TestDatabase.get();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("spring.datasource.url", database.url());
+        properties.put("spring.datasource.username", database.username());
+        properties.put("spring.datasource.password", database.password());
+        properties.putAll(s3.springProperties());
+        properties.put("sessionm.endpoint", sessionm.baseUrl().toString());
+        properties.put("sessionm.api-key", API_KEY);
+        properties.put("sessionm.api-secret", API_SECRET);
+        // Fast failure handling, so fault scenarios take milliseconds.
+        properties.put("sessionm.request-timeout", "1s");
+        properties.put("sessionm.initial-backoff", "10ms");
+        properties.put("sessionm.max-backoff", "50ms");
+        properties.put("sessionm.settle-delay", "20ms");
+        properties.put("sessionm.max-in-flight", "4");
+        properties.put("sessionm.requests-per-second", "0");
+        return properties;
+    }
+
+    /** The job instance of the sync of {@code export}, as recorded by Spring Batch. */
+    protected static long jobInstanceOf(StorageLocation export) {
+        return jdbc.queryForObject("""
+                SELECT DISTINCT e.job_instance_id FROM batch_job_execution e
+                JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
+                WHERE p.parameter_name = 'export' AND p.parameter_value = ?""", Long.class, export.uri());
+    }
+
+    protected static Map<String, Long> ledgerStates(StorageLocation export) {
+        Map<String, Long> states = new LinkedHashMap<>();
+        jdbc.query("SELECT state, count(*) FROM sync_user WHERE job_instance_id = ? GROUP BY state ORDER BY state",
+                rs -> {
+                    states.put(rs.getString(1), rs.getLong(2));
+                }, jobInstanceOf(export));
+        return states;
+    }
+
+    /** What a run printed and how it ended. */
+    public record Run(ExitCode exitCode, String stdout, String stderr) {
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private static final class SharedSimulator {
+        static final SessionmSimulator INSTANCE = SessionmSimulator.start(API_KEY, API_SECRET);
+    }
+}

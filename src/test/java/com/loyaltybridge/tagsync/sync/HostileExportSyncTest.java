@@ -1,0 +1,149 @@
+package com.loyaltybridge.tagsync.sync;
+
+import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.loyaltybridge.tagsync.cli.ExitCode;
+import com.loyaltybridge.tagsync.sessionm.IdentifierType;
+import com.loyaltybridge.tagsync.sessionm.simulator.RecordedRequest;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.support.ExportFolder;
+import com.loyaltybridge.tagsync.support.SyncTestSupport;
+
+/**
+ * The hostile export: bad lines are recorded with their object, line and reason and never stop the
+ * run; identifiers are data, reaching SessionM as exactly themselves; broken archives fail the run
+ * with a message naming the object.
+ */
+class HostileExportSyncTest extends SyncTestSupport {
+
+    @Test
+    void recordsEveryBadLineWithItsReasonAndTagsTheRest() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] invalidUtf8 = "{\"external_id\":\"C-?\"}\n".getBytes(StandardCharsets.UTF_8);
+        invalidUtf8[invalidUtf8.length - 4] = (byte) 0xC3; // a lead byte followed by '"' is not UTF-8
+        String deep = "{\"external_id\":\"C-deep\",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}";
+        byte[] content = concat(bom, lines(
+                user("C-1"),                                              // 1
+                "",                                                       // 2 blank: fine, not recorded
+                "{\"external_id\":\"C-2\"",                               // 3 bad JSON
+                "{\"external_id\":42}",                                   // 4 number where a string belongs
+                "{\"external_id\":\"C-3\",\"pad\":\"" + "x".repeat(2048) + "\"}", // 5 over the line-size limit
+                "{\"braze_id\":\"65a1f0c2e4b0a1b2c3d4e5f7\"}",            // 6 no external_id
+                "{\"external_id\":null}",                                 // 7 null identifier
+                "{\"external_id\":\"\"}",                                 // 8 empty identifier
+                "{\"external_id\":\"C-\\u0007bell\"}",                    // 9 control character
+                user("C-1"),                                              // 10 duplicate of line 1
+                deep,                                                     // 11 nested too deeply
+                "[\"not\",\"an\",\"object\"]",                            // 12 not an object
+                "   ",                                                    // 13 blank: fine
+                user("C-4")), invalidUtf8, lines(user("C-5")));            // 15 invalid UTF-8, 16 fine
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports", Map.of("lines.zip", zip(content)));
+
+        Run run = run(Map.of("braze.export.max-line-size", "1KB"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
+        String key = export.prefix() + "lines.zip";
+        assertThat(jdbc.query("SELECT object_key, line_number, reason FROM sync_skipped_line WHERE job_instance_id = ? ORDER BY line_number",
+                (rs, row) -> tuple(rs.getString(1), rs.getLong(2), rs.getString(3)), jobInstanceOf(export)))
+                .containsExactly(
+                        tuple(key, 3L, "invalid_json"),
+                        tuple(key, 4L, "wrong_type"),
+                        tuple(key, 5L, "line_too_long"),
+                        tuple(key, 6L, "missing_identifier"),
+                        tuple(key, 7L, "missing_identifier"),
+                        tuple(key, 8L, "missing_identifier"),
+                        tuple(key, 9L, "invalid_identifier"),
+                        tuple(key, 10L, "duplicate_user"),
+                        tuple(key, 11L, "invalid_json"),
+                        tuple(key, 12L, "wrong_type"),
+                        tuple(key, 15L, "invalid_json"));
+        assertThat(jdbc.queryForObject("SELECT detail FROM sync_skipped_line WHERE job_instance_id = ? AND line_number = 10",
+                String.class, jobInstanceOf(export))).contains("line 1 of " + key);
+        assertThat(sessionm.requests()).extracting(RecordedRequest::identifier).containsExactlyInAnyOrder("C-1", "C-4", "C-5");
+        assertThat(run.stdout()).containsPattern("skipped lines\\s+11").contains("invalid_json: 3", "missing_identifier: 3");
+    }
+
+    @Test
+    void identifiersReachSessionmAsExactlyThemselves() {
+        Map<String, String> expectedRawSegments = Map.of(
+                "a/b", "a%2Fb",
+                "../../admin", "..%2F..%2Fadmin",
+                "x y", "x%20y",
+                "id?x=1", "id%3Fx%3D1",
+                "%2e%2e", "%252e%252e",
+                "..", "%2E%2E",
+                "a#b", "a%23b",
+                "ünï", "%C3%BCn%C3%AF");
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports", Map.of("ids.zip",
+                zip(lines(expectedRawSegments.keySet().stream().map(id -> user(id)).toArray(String[]::new)))));
+
+        Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
+        expectedRawSegments.forEach((identifier, rawSegment) -> {
+            List<RecordedRequest> posts = sessionm.postsFor(IdentifierType.EXTERNAL_ID, identifier);
+            assertThat(posts).as(identifier).hasSize(1);
+            assertThat(posts.get(0).rawPath()).isEqualTo("/priv/v1/apps/" + API_KEY + "/external/users/" + rawSegment + "/tags");
+        });
+        assertThat(sessionm.postCount()).isEqualTo(expectedRawSegments.size());
+    }
+
+    @Test
+    void tooManyBadLinesFailTheRunWithAClearMessage() {
+        String[] garbage = new String[30];
+        Arrays.fill(garbage, "not json at all");
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
+                Map.of("bad.zip", zip(lines(garbage))));
+
+        Run run = run(Map.of("sync.max-skipped-lines", "10"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.stdout()).contains("FAILED").contains("more than sync.max-skipped-lines=10 allows")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(sessionm.requests()).isEmpty();
+    }
+
+    @Test
+    void aTruncatedArchiveFailsTheRunNamingTheObject() {
+        byte[] archive = zip(lines(ApiSyncTest.users(1, 200)));
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
+                Map.of("cut.zip", Arrays.copyOf(archive, archive.length / 2)));
+
+        Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.stdout()).contains("FAILED").contains(export.prefix() + "cut.zip").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anEmptyExportFolderFailsWithAClearMessage() {
+        s3.createBucket("braze-exports");
+
+        String folder = "s3://braze-exports/" + ExportFolder.of("none").path();
+
+        Run run = sync("sync", "--export=" + folder, "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.stdout()).contains("no .zip or .gz objects in " + folder);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}

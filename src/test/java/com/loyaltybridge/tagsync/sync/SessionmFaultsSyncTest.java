@@ -1,0 +1,97 @@
+package com.loyaltybridge.tagsync.sync;
+
+import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.loyaltybridge.tagsync.cli.ExitCode;
+import com.loyaltybridge.tagsync.sessionm.IdentifierType;
+import com.loyaltybridge.tagsync.sessionm.simulator.Fault;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.support.ExportFolder;
+import com.loyaltybridge.tagsync.support.SyncTestSupport;
+
+/** SessionM's bad days, end to end: what is retried, what is settled by reading, what is recorded, what stops the run. */
+class SessionmFaultsSyncTest extends SyncTestSupport {
+
+    @Test
+    void transientFaultsAreRetriedAndUnansweredCallsSettledByReadingWithoutASecondPost() {
+        StorageLocation export = export(6);
+        sessionm.faultFor("C-1", Fault.tooManyRequests("1"));
+        sessionm.faultFor("C-2", Fault.status(500));
+        sessionm.faultFor("C-3", Fault.status(503));
+        sessionm.faultFor("C-4", Fault.resetAfterApply());
+        sessionm.faultFor("C-5", Fault.errorBody("internal_server_error"));
+        sessionm.faultFor("C-6", Fault.applyThenDelay(Duration.ofSeconds(3)));
+
+        Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--ttl=3600", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(posts("C-1")).as("429 then accepted").isEqualTo(2);
+        assertThat(posts("C-2")).as("500 (not applied) then accepted").isEqualTo(2);
+        assertThat(posts("C-3")).as("503 then accepted").isEqualTo(2);
+        assertThat(posts("C-4")).as("reset after applying: read, not sent again").isEqualTo(1);
+        assertThat(posts("C-5")).as("retryable error body then accepted").isEqualTo(2);
+        assertThat(posts("C-6")).as("timeout after applying: read, not sent again").isEqualTo(1);
+        assertThat(jdbc.query("SELECT identifier, state FROM sync_user WHERE job_instance_id = ? ORDER BY identifier",
+                (rs, row) -> tuple(rs.getString(1), rs.getString(2)), jobInstanceOf(export)))
+                .containsExactly(tuple("C-1", "TAGGED"), tuple("C-2", "TAGGED"), tuple("C-3", "TAGGED"),
+                        tuple("C-4", "ALREADY_TAGGED"), tuple("C-5", "TAGGED"), tuple("C-6", "ALREADY_TAGGED"));
+        assertThat(run.stdout()).containsPattern("tagged\\s+4").containsPattern("already tagged\\s+2");
+    }
+
+    @Test
+    void usersSessionmRefusesAreRecordedWithItsCodeAndTheRunGoesOn() {
+        StorageLocation export = export(5);
+        sessionm.unknownCustomers("C-2");
+        sessionm.faultFor("C-3", Fault.errorBody("requires_registered_user"));
+
+        Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
+        assertThat(jdbc.query("""
+                SELECT identifier, sessionm_status, sessionm_code FROM sync_user
+                WHERE job_instance_id = ? AND state = 'REJECTED' ORDER BY identifier""",
+                (rs, row) -> tuple(rs.getString(1), rs.getInt(2), rs.getString(3)), jobInstanceOf(export)))
+                .containsExactly(tuple("C-2", 404, "user_not_found"), tuple("C-3", 200, "requires_registered_user"));
+        assertThat(ledgerStates(export)).containsEntry("TAGGED", 3L);
+        assertThat(run.stdout()).containsPattern("rejected by SessionM\\s+2\\s+\\(requires_registered_user: 1, user_not_found: 1\\)");
+    }
+
+    @Test
+    void rejectedCredentialsStopTheRunAtOnceAndAFixedSecretResumesIt() {
+        StorageLocation export = export(60);
+        sessionm.revokeCredentials();
+        String[] command = {"sync", "--export=" + export.uri(), "--tags=vip", "--mode=api"};
+
+        Run refused = sync(command);
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(refused.stdout()).contains("SessionM refused the API credentials (HTTP 401")
+                .contains("SESSIONM_CORE_API_SECRET").doesNotContain(API_SECRET).doesNotContain("\tat ");
+        assertThat(sessionm.postCount()).as("stopped at once, not one call per user").isLessThan(10);
+
+        sessionm.restoreCredentials();
+        Run resumed = sync(command);
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.COMPLETED);
+        for (int i = 1; i <= 60; i++) {
+            assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).as("C-" + i).isEqualTo(Map.of("vip", 1));
+        }
+        assertThat(ledgerStates(export)).isEqualTo(Map.of("TAGGED", 60L));
+    }
+
+    private static StorageLocation export(int users) {
+        return ExportFolder.of("faults").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(ApiSyncTest.users(1, users)))));
+    }
+
+    private static int posts(String identifier) {
+        return sessionm.postsFor(IdentifierType.EXTERNAL_ID, identifier).size();
+    }
+}
