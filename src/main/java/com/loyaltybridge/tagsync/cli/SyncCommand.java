@@ -76,7 +76,7 @@ public class SyncCommand {
         }
         if (request.mode() != SyncMode.API && request.output() == null && (bulkFile.output() == null || bulkFile.output().isBlank())) {
             throw new UsageException("mode " + request.mode().text()
-                    + " may write a bulk file: give --output=s3://bucket/prefix/ or file:/dir/ (or set BULK_FILE_OUTPUT)");
+                    + " may write a bulk file: give --output=s3://bucket/prefix/ or file:/dir/ (or set BULKFILE_OUTPUT)");
         }
     }
 
