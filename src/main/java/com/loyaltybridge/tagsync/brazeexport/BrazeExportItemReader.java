@@ -129,6 +129,11 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
         closeCurrent();
     }
 
+    /** How many objects of the export the step had finished reading at its last commit, from its execution context. */
+    public static int objectsFinished(ExecutionContext context) {
+        return context.containsKey(OBJECT_INDEX) ? context.getInt(OBJECT_INDEX) : 0;
+    }
+
     private ExportObjectLines openLines(int index) {
         StoredObject object = objects.get(index);
         log.debug("Reading {} (object {} of {}, {} bytes)", object.uri(), index + 1, objects.size(), object.size());

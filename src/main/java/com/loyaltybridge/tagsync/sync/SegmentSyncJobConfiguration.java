@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -14,6 +15,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,11 +48,14 @@ public class SegmentSyncJobConfiguration {
 
     public static final String JOB_NAME = "segmentTagSync";
 
+    /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
     @Bean
     Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep, Step tagUsersStep,
-            Step writeBulkFileStep, UserLedger ledger, SyncSettings settings) {
+            Step writeBulkFileStep, UserLedger ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
-        return new JobBuilder(JOB_NAME, jobRepository)
+        JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
+        listeners.orderedStream().forEach(job::listener);
+        return job
                 .start(listExportObjectsStep)
                 .next(stageUsersStep)
                 .next(mode).on(SyncMode.API.name()).to(tagUsersStep)

@@ -3,6 +3,7 @@ package com.loyaltybridge.tagsync.sync;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +37,25 @@ public class SyncLauncher {
     private final Job segmentTagSyncJob;
     private final ExportRunLocks locks;
     private final SyncSummaries summaries;
+    private final ExecutionStartHook startHook;
 
     public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, ExportRunLocks locks,
-            SyncSummaries summaries) {
+            SyncSummaries summaries, ExecutionStartHook startHook) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.segmentTagSyncJob = segmentTagSyncJob;
         this.locks = locks;
         this.summaries = summaries;
+        this.startHook = startHook;
     }
 
     public SyncOutcome run(SyncRequest request) {
+        return run(request, execution -> {
+        });
+    }
+
+    /** Like {@link #run(SyncRequest)}; {@code onStart} gets the execution as soon as it exists, before the job runs. */
+    public SyncOutcome run(SyncRequest request, Consumer<JobExecution> onStart) {
         JobParameters parameters = request.toJobParameters();
         Optional<ExportRunLocks.RunLock> lock = locks.tryAcquire(lockName(parameters));
         if (lock.isEmpty()) {
@@ -72,7 +81,13 @@ public class SyncLauncher {
             } else {
                 log.info("Starting sync {}", request.describe());
             }
-            JobExecution execution = jobOperator.start(segmentTagSyncJob, parameters);
+            JobExecution execution;
+            startHook.notify(onStart);
+            try {
+                execution = jobOperator.start(segmentTagSyncJob, parameters);
+            } finally {
+                startHook.clear();
+            }
             return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
         } catch (JobInstanceAlreadyCompleteException e) {
             JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);

@@ -54,6 +54,11 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
      * ({@code .../segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/}), else null.
      */
     public String segmentId() {
+        return segmentIdOf(export);
+    }
+
+    /** The Braze segment id of an export folder in Braze's layout, else null. */
+    public static String segmentIdOf(StorageLocation export) {
         String[] segments = export.lastSegments(4).split("/");
         return segments.length == 4 && segments[0].equals("segment-export") ? segments[1] : null;
     }

@@ -1,0 +1,35 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.util.function.Consumer;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands the caller of {@link SyncLauncher#run(SyncRequest, Consumer)} the execution it started as soon as it
+ * exists, while the job goes on in that caller's thread: the REST API answers with the execution id without
+ * waiting for the end. The job runs in the launching thread, so a thread-local callback reaches exactly it.
+ */
+@Component
+class ExecutionStartHook implements JobExecutionListener {
+
+    private final ThreadLocal<Consumer<JobExecution>> onStart = new ThreadLocal<>();
+
+    /** Calls {@code callback} when the job this thread launches next has its execution; until {@link #clear()}. */
+    void notify(Consumer<JobExecution> callback) {
+        onStart.set(callback);
+    }
+
+    void clear() {
+        onStart.remove();
+    }
+
+    @Override
+    public void beforeJob(JobExecution jobExecution) {
+        Consumer<JobExecution> callback = onStart.get();
+        if (callback != null) {
+            callback.accept(jobExecution);
+        }
+    }
+}
