@@ -1,11 +1,14 @@
 package com.loyaltybridge.tagsync.cli;
 
 import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
@@ -13,8 +16,11 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 /**
  * The command line: checks the arguments before anything starts, then starts the application,
  * runs the command, and turns every outcome, failures included, into one clear line and an exit code.
+ * {@code sync} and {@code scan} run without a web server and end; {@code serve} runs the REST API until stopped.
  */
 public final class CommandLineInterface {
+
+    static final String SERVE = "serve";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -26,38 +32,85 @@ public final class CommandLineInterface {
 
     public ExitCode run(String... args) {
         CommandLineArguments arguments;
-        SyncRequest request;
+        SyncRequest request = null;
         try {
             arguments = CommandLineArguments.parse(args);
             if (arguments.help()) {
                 out.print(Usage.TEXT);
                 return ExitCode.COMPLETED;
             }
-            if (!SyncCommand.NAME.equals(arguments.command())) {
-                throw new UsageException("unknown command '" + arguments.command() + "'");
+            switch (arguments.command()) {
+                case SyncCommand.NAME -> request = SyncCommand.requestFrom(arguments);
+                case ScanCommand.NAME -> ScanCommand.check(arguments);
+                case SERVE -> arguments.allowOnly(Set.of());
+                default -> throw new UsageException("unknown command '" + arguments.command() + "'");
             }
-            request = SyncCommand.requestFrom(arguments);
         } catch (UsageException e) {
             return usageError(e);
         }
 
-        SpringApplication application = new SpringApplication(SegmentTagSyncApplication.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
-        application.setLogStartupInfo(false);
+        if (SERVE.equals(arguments.command())) {
+            return serveUntilStopped(args);
+        }
+        SpringApplication application = application(WebApplicationType.NONE);
         try (ConfigurableApplicationContext context = application.run(args)) {
-            return context.getBean(SyncCommand.class).run(request, out, err);
+            return request != null
+                    ? context.getBean(SyncCommand.class).run(request, out, err)
+                    : context.getBean(ScanCommand.class).run(out);
         } catch (UsageException e) {
             return usageError(e);
         } catch (RuntimeException e) {
-            err.println("error: " + explain(e));
-            return isConfigurationProblem(e) ? ExitCode.USAGE : ExitCode.FAILED;
+            return startFailure(e);
         }
+    }
+
+    /**
+     * Starts the REST API ({@code serve}) and returns its running application; closing it stops the server.
+     * {@code args} are the command line after {@code serve}'s own checks (Spring properties).
+     */
+    public static ConfigurableApplicationContext startServer(String... args) {
+        return application(WebApplicationType.SERVLET).run(args);
+    }
+
+    private ExitCode serveUntilStopped(String... args) {
+        ConfigurableApplicationContext context;
+        try {
+            context = startServer(args);
+        } catch (RuntimeException e) {
+            return startFailure(e);
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        try {
+            // Spring's shutdown hook closes the context on SIGTERM; until then the server threads do the work.
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.close();
+        }
+        return ExitCode.COMPLETED;
+    }
+
+    private static SpringApplication application(WebApplicationType type) {
+        SpringApplication application = new SpringApplication(SegmentTagSyncApplication.class);
+        application.setWebApplicationType(type);
+        application.setLogStartupInfo(false);
+        return application;
     }
 
     private ExitCode usageError(UsageException e) {
         err.println("error: " + e.getMessage());
         err.println("Run with --help for usage.");
         return ExitCode.USAGE;
+    }
+
+    private ExitCode startFailure(RuntimeException e) {
+        err.println("error: " + explain(e));
+        return isConfigurationProblem(e) ? ExitCode.USAGE : ExitCode.FAILED;
     }
 
     private static boolean isConfigurationProblem(Throwable failure) {

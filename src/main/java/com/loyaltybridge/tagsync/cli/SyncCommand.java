@@ -9,14 +9,14 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
-import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
-import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SyncLauncher;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.sync.SyncOutcome;
+import com.loyaltybridge.tagsync.sync.SyncPreconditions;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
+import com.loyaltybridge.tagsync.sync.TagNames;
 
 /** {@code sync}: runs one export to its end and prints its summary. */
 @Component
@@ -24,16 +24,13 @@ public class SyncCommand {
 
     static final String NAME = "sync";
     static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output");
-    private static final int MAX_TAG_LENGTH = 255;
 
     private final SyncLauncher launcher;
-    private final SessionmSettings sessionm;
-    private final BulkFileSettings bulkFile;
+    private final SyncPreconditions preconditions;
 
-    public SyncCommand(SyncLauncher launcher, SessionmSettings sessionm, BulkFileSettings bulkFile) {
+    public SyncCommand(SyncLauncher launcher, SyncPreconditions preconditions) {
         this.launcher = launcher;
-        this.sessionm = sessionm;
-        this.bulkFile = bulkFile;
+        this.preconditions = preconditions;
     }
 
     /** Checks the options alone, before anything starts. */
@@ -70,14 +67,9 @@ public class SyncCommand {
     }
 
     private void checkConfiguration(SyncRequest request) {
-        if (request.mode() != SyncMode.CSV && !sessionm.missingCredentials().isEmpty()) {
-            throw new UsageException("mode " + request.mode().text() + " calls SessionM, so set "
-                    + String.join(", ", sessionm.missingCredentials()) + " (or use --mode=csv)");
-        }
-        if (request.mode() != SyncMode.API && request.output() == null && (bulkFile.output() == null || bulkFile.output().isBlank())) {
-            throw new UsageException("mode " + request.mode().text()
-                    + " may write a bulk file: give --output=s3://bucket/prefix/ or file:/dir/ (or set BULKFILE_OUTPUT)");
-        }
+        preconditions.problemWith(request).ifPresent(problem -> {
+            throw new UsageException(problem);
+        });
     }
 
     static ExitCode exitCode(SyncOutcome outcome) {
@@ -118,10 +110,9 @@ public class SyncCommand {
             if (name.isEmpty()) {
                 throw new UsageException("--tags: empty tag name in '" + value + "'");
             }
-            if (name.length() > MAX_TAG_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-                throw new UsageException("--tags: '" + name + "' is not a usable tag name (at most " + MAX_TAG_LENGTH
-                        + " characters, no control characters)");
-            }
+            TagNames.problemWith(name).ifPresent(problem -> {
+                throw new UsageException("--tags: " + problem);
+            });
             tags.add(name);
         }
         return tags;

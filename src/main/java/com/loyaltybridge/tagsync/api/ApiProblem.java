@@ -1,0 +1,40 @@
+package com.loyaltybridge.tagsync.api;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A request the API answers with an error status and a one-line reason (a ProblemDetail body).
+ *
+ * @param field the request field at fault, for 400 answers; null otherwise
+ */
+class ApiProblem extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String field;
+
+    private ApiProblem(HttpStatus status, String field, String message) {
+        super(message);
+        this.status = status;
+        this.field = field;
+    }
+
+    static ApiProblem invalid(String field, String message) {
+        return new ApiProblem(HttpStatus.BAD_REQUEST, field, message);
+    }
+
+    static ApiProblem notFound(String message) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, null, message);
+    }
+
+    static ApiProblem conflict(String message) {
+        return new ApiProblem(HttpStatus.CONFLICT, null, message);
+    }
+
+    HttpStatus status() {
+        return status;
+    }
+
+    String field() {
+        return field;
+    }
+}

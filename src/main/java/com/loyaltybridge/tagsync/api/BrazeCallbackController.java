@@ -1,0 +1,85 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import com.loyaltybridge.tagsync.scan.ExportDiscovery;
+import com.loyaltybridge.tagsync.scan.ExportReadiness;
+import com.loyaltybridge.tagsync.scan.ScanSettings;
+import com.loyaltybridge.tagsync.scan.SegmentExport;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Braze's export completion callback: the {@code callback_endpoint} of {@code /users/export/segment} is
+ * {@code https://HOST/api/braze/export-callbacks/SEGMENT_ID}. Braze's body says only {@code "success": true}, so
+ * the export is the one named by {@code object_prefix} (query parameter or body field, {@code UUID-EPOCH}) when
+ * given, else the segment's newest export. It is recorded as complete (so scans take it at once, too), then its
+ * sync is launched with the segment's mapping.
+ */
+@RestController
+@ConditionalOnWebApplication
+@RequestMapping("/api/braze/export-callbacks")
+@Tag(name = "braze")
+class BrazeCallbackController {
+
+    private static final Logger log = LoggerFactory.getLogger(BrazeCallbackController.class);
+
+    /** What Braze posts; {@code url} (present without own storage) is never used nor logged: it is a presigned link. */
+    record BrazeCallback(Boolean success, @JsonProperty("object_prefix") String objectPrefix) {
+    }
+
+    private final ScanSettings settings;
+    private final ExportDiscovery discovery;
+    private final ExportReadiness readiness;
+    private final LaunchResponses launches;
+
+    BrazeCallbackController(ScanSettings settings, ExportDiscovery discovery, ExportReadiness readiness, LaunchResponses launches) {
+        this.settings = settings;
+        this.discovery = discovery;
+        this.readiness = readiness;
+        this.launches = launches;
+    }
+
+    @PostMapping("/{segmentId}")
+    @Operation(summary = "Braze's export completion callback: marks the export complete and launches its sync")
+    ResponseEntity<Object> exportReady(@PathVariable String segmentId,
+            @RequestParam(name = "object_prefix", required = false) String objectPrefixParameter,
+            @RequestBody(required = false) BrazeCallback callback) {
+        SegmentMapping mapping = settings.segment(segmentId)
+                .orElseThrow(() -> ApiProblem.notFound("segment '" + segmentId + "' is not configured"));
+        if (callback != null && Boolean.FALSE.equals(callback.success())) {
+            throw ApiProblem.invalid("success", "Braze reported a failed export; nothing to sync");
+        }
+        String objectPrefix = objectPrefixParameter != null ? objectPrefixParameter
+                : callback == null ? null : callback.objectPrefix();
+        SegmentExport export = exportOf(segmentId, objectPrefix)
+                .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
+                        + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));
+        readiness.markReady(export);
+        log.info("Braze says export {} is complete; launching its sync", export.folder());
+        return launches.launch(mapping.requestFor(export.folder()));
+    }
+
+    private Optional<SegmentExport> exportOf(String segmentId, String objectPrefix) {
+        var exports = discovery.exportsOf(segmentId);
+        if (objectPrefix == null) {
+            return exports.isEmpty() ? Optional.empty() : Optional.of(exports.get(exports.size() - 1));
+        }
+        return exports.stream().filter(export -> export.name().equals(objectPrefix)).findFirst();
+    }
+}

@@ -1,0 +1,157 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.function.BiConsumer;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/** Executions of syncs: list and show (viewer); restart, stop and abandon (operator); users a sync could not use. */
+@RestController
+@ConditionalOnWebApplication
+@RequestMapping("/api/executions")
+@Tag(name = "executions")
+class ExecutionController {
+
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private final Executions executions;
+    private final ExecutionQueries queries;
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final LaunchResponses launches;
+
+    ExecutionController(Executions executions, ExecutionQueries queries, JobOperator jobOperator, JobRepository jobRepository,
+            LaunchResponses launches) {
+        this.executions = executions;
+        this.queries = queries;
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.launches = launches;
+    }
+
+    @GetMapping
+    @Operation(summary = "Executions, newest first, filtered by segment, status and creation time [from, to)")
+    ApiPage<ExecutionQueries.ExecutionRow> list(@RequestParam(required = false) String segment,
+            @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size) {
+        return queries.executions(new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to),
+                page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One execution: steps, counts, progress, throughput, times and exit description")
+    ExecutionView show(@PathVariable long id) {
+        return executions.view(id);
+    }
+
+    @PostMapping("/{id}/restart")
+    @Operation(summary = "Run a failed or stopped execution's sync again: it resumes where it stopped (202 with Location)")
+    ResponseEntity<Object> restart(@PathVariable long id) {
+        JobExecution execution = executions.get(id);
+        if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
+            throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus() + "; only FAILED or STOPPED ones restart");
+        }
+        long latest = jobRepository.getJobExecutions(execution.getJobInstance()).stream()
+                .max(Comparator.comparing(JobExecution::getId)).map(JobExecution::getId).orElse(id);
+        if (latest != id) {
+            throw ApiProblem.conflict("execution " + id + " was already followed by execution " + latest + " of the same sync");
+        }
+        return launches.launch(SyncRequest.fromJobParameters(execution.getJobParameters()));
+    }
+
+    @PostMapping("/{id}/stop")
+    @Operation(summary = "Ask a running execution to stop at its next chunk boundary, in whichever process runs it (202)")
+    ResponseEntity<ExecutionView> stop(@PathVariable long id) {
+        JobExecution execution = executions.get(id);
+        try {
+            jobOperator.stop(execution);
+        } catch (JobExecutionNotRunningException e) {
+            throw ApiProblem.conflict("execution " + id + " is not running (" + execution.getStatus() + ")");
+        }
+        return ResponseEntity.accepted().body(executions.view(id));
+    }
+
+    @PostMapping("/{id}/abandon")
+    @Operation(summary = "Give up a failed or stopped execution for good: no scan or restart runs its sync again")
+    ExecutionView abandon(@PathVariable long id) {
+        JobExecution execution = executions.get(id);
+        try {
+            jobOperator.abandon(execution);
+        } catch (JobExecutionAlreadyRunningException e) {
+            throw ApiProblem.conflict("execution " + id + " is running; stop it first");
+        }
+        return executions.view(id);
+    }
+
+    @GetMapping("/{id}/rejected-users")
+    @Operation(summary = "Users SessionM refused for good, in export order, paged")
+    ApiPage<ExecutionQueries.RejectedUser> rejectedUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
+        return queries.rejectedUsers(instanceOf(id), page, size);
+    }
+
+    @GetMapping(value = "/{id}/rejected-users.csv", produces = "text/csv")
+    @Operation(summary = "All users SessionM refused for good, as a CSV download")
+    ResponseEntity<StreamingResponseBody> rejectedUsersCsv(@PathVariable long id) {
+        return csv(id, "rejected-users", queries::writeRejectedUsersCsv);
+    }
+
+    @GetMapping("/{id}/skipped-lines")
+    @Operation(summary = "Lines of the export that did not become a user (object, line, reason), paged")
+    ApiPage<ExecutionQueries.SkippedLine> skippedLines(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
+        return queries.skippedLines(instanceOf(id), page, size);
+    }
+
+    @GetMapping(value = "/{id}/skipped-lines.csv", produces = "text/csv")
+    @Operation(summary = "All skipped lines of the export, as a CSV download")
+    ResponseEntity<StreamingResponseBody> skippedLinesCsv(@PathVariable long id) {
+        return csv(id, "skipped-lines", queries::writeSkippedLinesCsv);
+    }
+
+    private long instanceOf(long executionId) {
+        return executions.get(executionId).getJobInstance().getInstanceId();
+    }
+
+    private ResponseEntity<StreamingResponseBody> csv(long id, String name, BiConsumer<Long, Writer> writer) {
+        long jobInstanceId = instanceOf(id);
+        StreamingResponseBody body = out -> {
+            Writer csv = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            writer.accept(jobInstanceId, csv);
+            csv.flush();
+        };
+        return ResponseEntity.ok().contentType(CSV)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename("execution-" + id + "-" + name + ".csv").build().toString())
+                .body(body);
+    }
+}

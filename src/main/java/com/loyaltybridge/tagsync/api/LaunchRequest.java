@@ -1,0 +1,21 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * What to sync. Either {@code export} (an export folder under a configured export root) or {@code segment}
+ * (its newest complete export). The tag settings come from the segment's mapping unless {@code tags} is given,
+ * and then from {@code tags}, {@code ttl}, {@code mode} and {@code identifier}. Where a bulk file goes is never the
+ * caller's choice: the mapping's output or {@code bulk-file.output}.
+ */
+@Schema(description = "A sync to launch: an export folder, or a configured segment (its newest complete export)")
+record LaunchRequest(
+        @Schema(description = "Export folder, e.g. s3://braze-exports/segment-export/SEGMENT/2026-11-28/UUID-EPOCH/") String export,
+        @Schema(description = "Configured segment id: its newest complete export, with its mapping's settings") String segment,
+        @Schema(description = "Tag names; given, they and ttl/mode/identifier replace the segment mapping's") List<String> tags,
+        @Schema(description = "Time to live of the tags in seconds; absent for counter tags") Long ttl,
+        @Schema(description = "api, csv or auto (default)") String mode,
+        @Schema(description = "external_id (default), custom_attribute:NAME or alias:LABEL") String identifier) {
+}

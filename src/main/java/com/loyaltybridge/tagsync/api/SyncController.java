@@ -1,0 +1,36 @@
+package com.loyaltybridge.tagsync.api;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Launching syncs: {@code POST /api/syncs} (operator). */
+@RestController
+@ConditionalOnWebApplication
+@RequestMapping("/api/syncs")
+@Tag(name = "syncs")
+class SyncController {
+
+    private final LaunchTargets targets;
+    private final LaunchResponses responses;
+
+    SyncController(LaunchTargets targets, LaunchResponses responses) {
+        this.targets = targets;
+        this.responses = responses;
+    }
+
+    @PostMapping
+    @Operation(summary = "Launch the sync of an export, or of a configured segment's newest complete export",
+            description = "202 with Location once the execution exists; 200 with the earlier execution if it already "
+                    + "completed; 409 if it is running elsewhere; 400 naming the field at fault; 404 if the segment has no "
+                    + "complete export")
+    ResponseEntity<Object> launch(@RequestBody LaunchRequest launch) {
+        return responses.launch(targets.resolve(launch));
+    }
+}

@@ -1,0 +1,122 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.NoSuchJobExecutionException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Service;
+
+import com.loyaltybridge.tagsync.sync.SyncLauncher;
+import com.loyaltybridge.tagsync.sync.SyncOutcome;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+
+/**
+ * Runs the syncs the API launches, each on a thread of a small pool, through the same {@link SyncLauncher} as
+ * the command line (so its lock keeps a sync to one process), and answers as soon as the execution exists.
+ * On shutdown the syncs still running are stopped at their next chunk boundary, so they end STOPPED
+ * and resume cleanly, rather than being cut off.
+ */
+@Service
+@ConditionalOnWebApplication
+class SyncLaunches implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncLaunches.class);
+    /** Within Kubernetes' default 30 s grace period: a stopped chunk commits well before. */
+    private static final int SHUTDOWN_WAIT_SECONDS = 25;
+
+    private final SyncLauncher launcher;
+    private final JobOperator jobOperator;
+    private final ApiSettings settings;
+    private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+    SyncLaunches(SyncLauncher launcher, JobOperator jobOperator, ApiSettings settings) {
+        this.launcher = launcher;
+        this.jobOperator = jobOperator;
+        this.settings = settings;
+        executor.setCorePoolSize(settings.maxConcurrentSyncs());
+        executor.setMaxPoolSize(settings.maxConcurrentSyncs());
+        executor.setQueueCapacity(0);
+        executor.setThreadNamePrefix("api-sync-");
+        executor.initialize();
+    }
+
+    /** What came of a launch: started (with its execution id), or why not. */
+    record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
+
+        enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
+    }
+
+    Launch launch(SyncRequest request) {
+        CompletableFuture<Launch> decided = new CompletableFuture<>();
+        try {
+            executor.execute(() -> run(request, decided));
+        } catch (TaskRejectedException e) {
+            return new Launch(Launch.Kind.BUSY, null, null);
+        }
+        try {
+            return decided.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the sync was starting", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the sync did not start within " + settings.startTimeout().toSeconds() + " s");
+        }
+    }
+
+    private void run(SyncRequest request, CompletableFuture<Launch> decided) {
+        Long[] executionId = new Long[1];
+        try {
+            SyncOutcome outcome = launcher.run(request, execution -> {
+                executionId[0] = execution.getId();
+                running.add(execution.getId());
+                decided.complete(new Launch(Launch.Kind.STARTED, execution.getId(), null));
+            });
+            decided.complete(switch (outcome.kind()) {
+                case RAN -> new Launch(Launch.Kind.STARTED, outcome.summary().jobExecutionId(), outcome);
+                case ALREADY_COMPLETED -> new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
+                case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome);
+                case REFUSED -> new Launch(Launch.Kind.REFUSED, null, outcome);
+            });
+            if (outcome.summary() != null && outcome.kind() == SyncOutcome.Kind.RAN) {
+                log.info("API-launched sync ended {}: {}", outcome.summary().status(), request.describe());
+            }
+        } catch (RuntimeException e) {
+            log.error("API-launched sync of {} failed: {}", request.export(), e.getMessage());
+            decided.completeExceptionally(e);
+        } finally {
+            if (executionId[0] != null) {
+                running.remove(executionId[0]);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        for (Long executionId : running) {
+            try {
+                jobOperator.stop(executionId);
+                log.info("Stopping execution {} for shutdown; it resumes on its next launch", executionId);
+            } catch (NoSuchJobExecutionException | JobExecutionNotRunningException e) {
+                log.debug("execution {} ended before it could be stopped", executionId);
+            }
+        }
+        executor.setWaitForTasksToCompleteOnShutdown(true);
+        executor.setAwaitTerminationSeconds(SHUTDOWN_WAIT_SECONDS);
+        executor.shutdown();
+    }
+}

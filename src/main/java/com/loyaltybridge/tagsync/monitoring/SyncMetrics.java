@@ -1,0 +1,99 @@
+package com.loyaltybridge.tagsync.monitoring;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.sync.LedgerState;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
+import com.loyaltybridge.tagsync.sync.SyncSummary;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What each sync execution did, as Micrometer meters tagged by Braze segment ({@code none} outside Braze's layout):
+ * <ul>
+ * <li>{@code tagsync.lines.read} (counter): export lines read</li>
+ * <li>{@code tagsync.users} (counter), tag {@code outcome}: {@code read} (distinct users staged), {@code tagged},
+ * {@code already_tagged}, {@code in_doubt}, {@code rejected}</li>
+ * <li>{@code tagsync.users.rejected} (counter), tag {@code code}: SessionM's error code</li>
+ * <li>{@code tagsync.lines.skipped} (counter), tag {@code reason}</li>
+ * <li>{@code tagsync.bulkfile.rows} (counter): rows published in bulk files</li>
+ * <li>{@code tagsync.sync.duration} (timer), tag {@code status}: how long executions ran and how they ended</li>
+ * </ul>
+ * Counts are the difference the execution made to its sync's ledger, taken when it ends, so restarts never count
+ * a user twice. SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}.
+ */
+@Component
+class SyncMetrics implements JobExecutionListener {
+
+    private static final String NONE = "none";
+
+    private final MeterRegistry registry;
+    private final SyncSummaries summaries;
+    private final Map<Long, SyncSummary> before = new ConcurrentHashMap<>();
+
+    SyncMetrics(MeterRegistry registry, SyncSummaries summaries) {
+        this.registry = registry;
+        this.summaries = summaries;
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        before.put(execution.getId(), summaries.of(execution));
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        SyncSummary start = before.remove(execution.getId());
+        if (start == null) {
+            return;
+        }
+        SyncSummary end = summaries.of(execution);
+        String segment = segmentOf(end.request());
+        counter("tagsync.lines.read", "Export lines read", segment).increment(linesRead(execution));
+        users(segment, "read", end.users() - start.users());
+        users(segment, "tagged", end.count(LedgerState.TAGGED) - start.count(LedgerState.TAGGED));
+        users(segment, "already_tagged", end.count(LedgerState.ALREADY_TAGGED) - start.count(LedgerState.ALREADY_TAGGED));
+        users(segment, "in_doubt", end.inDoubt() - start.inDoubt());
+        users(segment, "rejected", end.rejected() - start.rejected());
+        end.rejectedByCode().forEach((code, users) -> Counter.builder("tagsync.users.rejected")
+                .description("Users SessionM refused for good, by its error code")
+                .tags("segment", segment, "code", code).register(registry)
+                .increment(users - start.rejectedByCode().getOrDefault(code, 0L)));
+        end.skippedByReason().forEach((reason, lines) -> Counter.builder("tagsync.lines.skipped")
+                .description("Export lines that did not become a user, by reason")
+                .tags("segment", segment, "reason", reason).register(registry)
+                .increment(lines - start.skippedByReason().getOrDefault(reason, 0L)));
+        counter("tagsync.bulkfile.rows", "Rows published in bulk files", segment).increment(end.bulkFileRows() - start.bulkFileRows());
+        Timer.builder("tagsync.sync.duration").description("Sync executions: how long they ran, by final status")
+                .tags("segment", segment, "status", execution.getStatus().name())
+                .register(registry).record(end.duration());
+    }
+
+    private void users(String segment, String outcome, long count) {
+        Counter.builder("tagsync.users").description("Users of exports by what became of them")
+                .tags("segment", segment, "outcome", outcome).register(registry).increment(Math.max(0, count));
+    }
+
+    private Counter counter(String name, String description, String segment) {
+        return Counter.builder(name).description(description).tag("segment", segment).register(registry);
+    }
+
+    private static long linesRead(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("stageUsers"))
+                .mapToLong(StepExecution::getReadCount).sum();
+    }
+
+    private static String segmentOf(SyncRequest request) {
+        String segment = request.segmentId();
+        return segment == null ? NONE : segment;
+    }
+}

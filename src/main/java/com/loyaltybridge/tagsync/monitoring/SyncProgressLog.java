@@ -1,0 +1,164 @@
+package com.loyaltybridge.tagsync.monitoring;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
+import com.loyaltybridge.tagsync.storage.StoredObject;
+import com.loyaltybridge.tagsync.sync.ExportObjectCatalog;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+
+/**
+ * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
+ * rate and ETA. Staging counts the export's objects and bytes (users are known only once staged); tagging and
+ * the bulk file count users, from the ledger. A separate thread reads, so the run itself never waits for it.
+ */
+@Component
+class SyncProgressLog implements JobExecutionListener, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncProgressLog.class);
+    private static final String USERS_TAGGED = """
+            SELECT count(*) FILTER (WHERE state NOT IN ('STAGED', 'SENDING')), count(*)
+            FROM sync_user WHERE job_instance_id = ?""";
+    private static final String USERS_WRITTEN = """
+            SELECT (SELECT coalesce(sum(user_count), 0) FROM sync_bulk_file_part WHERE job_instance_id = ?),
+                   (SELECT count(*) FROM sync_user WHERE job_instance_id = ?)""";
+    private static final RowMapper<long[]> COUNTS = (rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)};
+
+    private final MonitoringSettings settings;
+    private final JdbcTemplate jdbc;
+    private final ExportObjectCatalog catalog;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sync-progress");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
+
+    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, ExportObjectCatalog catalog) {
+        this.settings = settings;
+        this.jdbc = jdbc;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        long interval = settings.progressInterval().toMillis();
+        if (interval > 0) {
+            Reporter reporter = new Reporter(execution);
+            reporters.put(execution.getId(), timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        ScheduledFuture<?> reporter = reporters.remove(execution.getId());
+        if (reporter != null) {
+            reporter.cancel(false);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+    }
+
+    /** The progress of one execution; remembers where each step stood when first seen, for its rate. */
+    private final class Reporter {
+
+        private final JobExecution execution;
+        private final long jobInstanceId;
+        private final SyncRequest request;
+        private String step;
+        private long firstDone;
+        private long firstSeenNanos;
+
+        Reporter(JobExecution execution) {
+            this.execution = execution;
+            this.jobInstanceId = execution.getJobInstance().getInstanceId();
+            this.request = SyncRequest.fromJobParameters(execution.getJobParameters());
+        }
+
+        void report() {
+            try {
+                StepExecution running = execution.getStepExecutions().stream()
+                        .filter(s -> s.getStatus().isRunning()).reduce((a, b) -> b).orElse(null);
+                if (running == null) {
+                    return;
+                }
+                Progress progress = switch (running.getStepName()) {
+                    case "stageUsers" -> staging(running);
+                    case "tagUsers" -> users("users tagged", jdbc.queryForObject(USERS_TAGGED, COUNTS, jobInstanceId));
+                    case "writeBulkFile" -> users("users written to the bulk file",
+                            jdbc.queryForObject(USERS_WRITTEN, COUNTS, jobInstanceId, jobInstanceId));
+                    default -> null;
+                };
+                if (progress != null) {
+                    log.info("Progress of execution {} ({}), step {}: {}", execution.getId(), request.export(), running.getStepName(),
+                            describe(running.getStepName(), progress));
+                }
+            } catch (RuntimeException e) {
+                // A progress line is not worth failing or slowing the run for; the next tick tries again.
+                log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
+            }
+        }
+
+        private Progress staging(StepExecution step) {
+            List<StoredObject> objects = catalog.objectsOf(jobInstanceId, request.export());
+            int finished = BrazeExportItemReader.objectsFinished(step.getExecutionContext());
+            long totalBytes = objects.stream().mapToLong(StoredObject::size).sum();
+            long doneBytes = objects.stream().limit(finished).mapToLong(StoredObject::size).sum();
+            return new Progress(doneBytes, totalBytes, "objects " + finished + "/" + objects.size() + ", "
+                    + String.format(Locale.ROOT, "%,d", step.getReadCount()) + " lines read, " + megabytes(doneBytes) + " of "
+                    + megabytes(totalBytes) + " compressed", "bytes");
+        }
+
+        private Progress users(String what, long[] doneAndTotal) {
+            return new Progress(doneAndTotal[0], doneAndTotal[1],
+                    String.format(Locale.ROOT, "%,d/%,d %s", doneAndTotal[0], doneAndTotal[1], what), "users");
+        }
+
+        private String describe(String stepName, Progress progress) {
+            long now = System.nanoTime();
+            if (!stepName.equals(step)) {
+                step = stepName;
+                firstDone = progress.done();
+                firstSeenNanos = now;
+            }
+            double seconds = (now - firstSeenNanos) / 1e9;
+            double rate = seconds <= 0 ? 0 : (progress.done() - firstDone) / seconds;
+            long remaining = progress.total() - progress.done();
+            String percent = progress.total() == 0 ? "" : String.format(Locale.ROOT, " (%.1f%%)", progress.done() * 100.0 / progress.total());
+            String eta = rate <= 0 ? "unknown" : format(Duration.ofSeconds((long) Math.ceil(remaining / rate)));
+            return progress.text() + percent + ", " + String.format(Locale.ROOT, "%,.0f %s/s", rate, progress.unit()) + ", ETA " + eta;
+        }
+    }
+
+    private record Progress(long done, long total, String text, String unit) {
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    private static String format(Duration duration) {
+        return String.format(Locale.ROOT, "%d:%02d:%02d", duration.toHours(), duration.toMinutesPart(), duration.toSecondsPart());
+    }
+}

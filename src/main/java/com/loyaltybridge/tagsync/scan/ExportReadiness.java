@@ -1,0 +1,28 @@
+package com.loyaltybridge.tagsync.scan;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+
+/** Exports Braze has said are complete (its completion callback), table {@code sync_export_ready}. */
+@Repository
+public class ExportReadiness {
+
+    private final JdbcTemplate jdbc;
+
+    public ExportReadiness(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void markReady(SegmentExport export) {
+        jdbc.update("""
+                INSERT INTO sync_export_ready (export_location, segment_id, received_at) VALUES (?, ?, now())
+                ON CONFLICT (export_location) DO NOTHING""", export.folder().uri(), export.segmentId());
+    }
+
+    public boolean isReady(StorageLocation folder) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM sync_export_ready WHERE export_location = ?)", Boolean.class, folder.uri()));
+    }
+}

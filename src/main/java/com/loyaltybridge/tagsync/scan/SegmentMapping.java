@@ -1,0 +1,65 @@
+package com.loyaltybridge.tagsync.scan;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.SyncMode;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.TagNames;
+
+/**
+ * What to do with the exports of one Braze segment: the tag settings of {@code sync}, from the segment
+ * mappings file. Checked when bound, so a typo stops the application before any work.
+ *
+ * @param segmentId  Braze segment id: the folder under {@code segment-export/}
+ * @param tags       tag names to put on every user of the segment
+ * @param ttl        time to live of the tags in seconds; absent for counter tags
+ * @param mode       {@code api}, {@code csv} or {@code auto}
+ * @param identifier {@code external_id}, {@code custom_attribute:NAME} or {@code alias:LABEL}
+ * @param output     where csv mode writes; absent for {@code bulk-file.output}
+ */
+public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @DefaultValue("auto") String mode,
+        @DefaultValue("external_id") String identifier, String output) {
+
+    public SegmentMapping {
+        if (segmentId == null || segmentId.isBlank() || segmentId.contains("/") || segmentId.equals(".")
+                || segmentId.equals("..") || segmentId.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("segment-id '" + segmentId + "' is not a Braze segment id");
+        }
+        if (tags == null || tags.isEmpty()) {
+            throw new IllegalArgumentException("segment " + segmentId + " has no tags");
+        }
+        tags = List.copyOf(tags);
+        for (String tag : tags) {
+            TagNames.problemWith(tag).ifPresent(problem -> {
+                throw new IllegalArgumentException("segment " + segmentId + ": " + problem);
+            });
+        }
+        if (ttl != null && (ttl < 1 || ttl > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("segment " + segmentId + ": ttl " + ttl + " is not a number of seconds between 1 and "
+                    + Integer.MAX_VALUE);
+        }
+        try {
+            SyncMode.parse(mode);
+            IdentifierSource.parse(identifier);
+            if (output != null) {
+                StorageLocation.parse(output);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("segment " + segmentId + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SyncMode syncMode() {
+        return SyncMode.parse(mode);
+    }
+
+    /** The sync of {@code export}, an export folder of this segment, with this mapping's settings. */
+    public SyncRequest requestFor(StorageLocation export) {
+        return new SyncRequest(export, tags, ttl, syncMode(), IdentifierSource.parse(identifier),
+                output == null ? null : StorageLocation.parse(output));
+    }
+}
