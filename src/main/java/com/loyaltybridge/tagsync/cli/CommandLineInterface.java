@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import org.springframework.beans.BeanInstantiationException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -128,6 +129,10 @@ public final class CommandLineInterface {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
                 Throwable reason = bind.getCause();
+                // A settings record that refuses its values throws from its constructor, under layers of wrapping.
+                while (reason instanceof BeanInstantiationException && reason.getCause() != null) {
+                    reason = reason.getCause();
+                }
                 return bind.getMessage() + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage());
             }
             root = cause;

@@ -94,7 +94,9 @@ public class ExportScanner {
     private ScanResult run(SegmentExport export, SyncRequest request) {
         SyncOutcome outcome = launcher.run(request);
         return switch (outcome.kind()) {
-            case RAN, ALREADY_COMPLETED -> new ScanResult(export, ScanResult.Action.RAN, outcome.summary(), null);
+            case RAN -> new ScanResult(export, ScanResult.Action.RAN, outcome.summary(), null);
+            case ALREADY_COMPLETED -> new ScanResult(export, ScanResult.Action.COMPLETED_ELSEWHERE, null,
+                    "completed by another process (execution " + outcome.summary().jobExecutionId() + ")");
             case ALREADY_RUNNING -> new ScanResult(export, ScanResult.Action.RUNNING_ELSEWHERE, null,
                     "running in another process; skipped");
             case REFUSED -> new ScanResult(export, ScanResult.Action.NOT_RUNNABLE, null, outcome.message());

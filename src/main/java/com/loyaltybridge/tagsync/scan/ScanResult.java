@@ -18,6 +18,8 @@ public record ScanResult(SegmentExport export, Action action, SyncSummary summar
     public enum Action {
         /** The scan ran the sync (first run or automatic restart); the summary says how it ended. */
         RAN,
+        /** Another process completed it between the scan's look and its launch. */
+        COMPLETED_ELSEWHERE,
         /** Not complete yet: objects younger than the settle time and no completion callback. */
         NOT_COMPLETE,
         /** Another process is running this sync right now. */
