@@ -16,7 +16,7 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
  * One execution of a sync, as the API shows it: the counts cover the whole sync (every execution of its job
  * instance), the times and throughput this execution.
  *
- * @param exitDescription one line per failure, or Spring Batch's exit description; never a stack trace
+ * @param exitDescription one line per failure (see {@code FailureExitDescription}), never a stack trace
  * @param progressPercent users done out of the users of the export; 0 while the export is still being staged
  */
 record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,

@@ -3,6 +3,7 @@ package com.loyaltybridge.tagsync.api;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
@@ -22,7 +23,12 @@ class Executions {
     }
 
     JobExecution get(long id) {
-        JobExecution execution = jobRepository.getJobExecution(id);
+        JobExecution execution;
+        try {
+            execution = jobRepository.getJobExecution(id);
+        } catch (EmptyResultDataAccessException e) {
+            execution = null;
+        }
         if (execution == null || !SegmentSyncJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
             throw ApiProblem.notFound("no sync execution " + id);
         }

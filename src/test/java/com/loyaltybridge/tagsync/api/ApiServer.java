@@ -1,0 +1,133 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.loyaltybridge.tagsync.cli.CommandLineInterface;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The application running {@code serve} in this JVM on a free port, and an HTTP client that talks to it as a caller would. */
+final class ApiServer implements AutoCloseable {
+
+    static final String VIEWER_TOKEN = "viewer-token-for-tests-0123456789";
+    static final String OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
+    static final String BRAZE_TOKEN = "braze-token-for-tests-0123456789";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConfigurableApplicationContext context;
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ApiServer(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());
+    }
+
+    static ApiServer start(Map<String, String> properties) {
+        List<String> args = new ArrayList<>(List.of("serve", "--server.port=0", "--api.viewer-token=" + VIEWER_TOKEN,
+                "--api.operator-token=" + OPERATOR_TOKEN, "--api.braze-token=" + BRAZE_TOKEN));
+        properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+        return new ApiServer(CommandLineInterface.startServer(args.toArray(String[]::new)));
+    }
+
+    /** How a request authenticates: none, a bearer token, or Basic credentials. */
+    record Caller(String authorization) {
+        static final Caller ANONYMOUS = new Caller(null);
+        static final Caller VIEWER = bearer(VIEWER_TOKEN);
+        static final Caller OPERATOR = bearer(OPERATOR_TOKEN);
+        static final Caller BRAZE = bearer(BRAZE_TOKEN);
+
+        static Caller bearer(String token) {
+            return new Caller("Bearer " + token);
+        }
+
+        static Caller basic(String user, String password) {
+            return new Caller("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** An answer: status, headers and body as text (and as JSON on demand). */
+    record Answer(int status, java.net.http.HttpHeaders headers, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    Answer get(Caller caller, String path) {
+        return send(caller, HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    Answer post(Caller caller, String path, String json) {
+        return send(caller, HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Waits until execution {@code id} has one of {@code statuses}, and returns its view. */
+    JsonNode awaitStatus(long id, String... statuses) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode execution;
+        do {
+            execution = get(Caller.VIEWER, "/api/executions/" + id).json();
+            for (String status : statuses) {
+                if (status.equals(execution.path("status").asString())) {
+                    return execution;
+                }
+            }
+            sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("execution " + id + " did not reach " + List.of(statuses) + ": " + execution);
+    }
+
+    private Answer send(Caller caller, HttpRequest.Builder request) {
+        if (caller.authorization() != null) {
+            request.header("Authorization", caller.authorization());
+        }
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(response.statusCode(), response.headers(), response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
