@@ -106,7 +106,7 @@ class CronJobRunIT extends SyncTestSupport {
         assertThat(output).doesNotContain(S3TestServer.SECRET_KEY);
         List<String> logLines = output.lines().filter(line -> line.startsWith("{")).toList();
         assertThat(logLines).as("structured JSON log lines, as the ConfigMap asks").isNotEmpty();
-        logLines.forEach(line -> assertThat(JsonMapper.builder().build().readTree(line).path("log.level").isMissingNode()).isFalse());
+        logLines.forEach(line -> assertThat(JsonMapper.builder().build().readTree(line).path("log").path("level").isMissingNode()).isFalse());
     }
 
     /** The layers the Dockerfile copies, extracted from the jar as its build stage does, into one folder. */
