@@ -35,7 +35,8 @@ class SyncProgressLogTest extends SyncTestSupport {
                 Map.of("a.zip", zip(lines(IntStream.rangeClosed(1, 40).mapToObj(i -> user("P-" + i)).toArray(String[]::new)))));
         sessionm.latency(Duration.ofMillis(60));
 
-        Run run = run(Map.of("monitoring.progress-interval", "300ms", "sessionm.max-in-flight", "1", "sync.tagging-chunk-size", "10"),
+        Run run = run(Map.of("monitoring.progress-interval", "300ms", "sessionm.max-in-flight", "1", "sync.tagging-chunk-size", "10",
+                        "sessionm.request-timeout", "10s"),
                 "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
