@@ -48,6 +48,7 @@ class ApiTest extends SyncTestSupport {
         properties.put("scan.settle-time", "1h");
         properties.put("sync.tagging-chunk-size", "5");
         properties.put("sessionm.max-retries", "0");
+        properties.put("sessionm.request-timeout", "10s");
         String[] segments = {"api-launch", "api-running", "api-rejects", "api-callback", "api-failing"};
         for (int i = 0; i < segments.length; i++) {
             properties.put("scan.segments[" + i + "].segment-id", segments[i]);

@@ -158,6 +158,8 @@ class ScanTest extends SyncTestSupport {
         settings.put("scan.segments[0].segment-id", segment);
         settings.put("scan.segments[0].tags", "vip");
         settings.put("scan.segments[0].mode", "api");
+        // A loaded machine must not turn a slow answer into an unknown outcome: these tests are about scanning.
+        settings.put("sessionm.request-timeout", "10s");
         return settings;
     }
 
