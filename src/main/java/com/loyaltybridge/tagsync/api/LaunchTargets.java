@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.api;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
@@ -98,7 +99,7 @@ class LaunchTargets {
         return new SyncRequest(export.folder(), tags, launch.ttl(), mode, identifier, output);
     }
 
-    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
+    private static <T> T parse(String field, Supplier<T> parser) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +80,10 @@ class SyncLaunches implements DisposableBean {
     }
 
     private void run(SyncRequest request, CompletableFuture<Launch> decided) {
-        Long[] executionId = new Long[1];
+        AtomicReference<Long> executionId = new AtomicReference<>();
         try {
             SyncOutcome outcome = launcher.run(request, execution -> {
-                executionId[0] = execution.getId();
+                executionId.set(execution.getId());
                 running.add(execution.getId());
                 decided.complete(new Launch(Launch.Kind.STARTED, execution.getId(), null));
             });
@@ -99,8 +100,8 @@ class SyncLaunches implements DisposableBean {
             log.error("API-launched sync of {} failed: {}", request.export(), e.getMessage());
             decided.completeExceptionally(e);
         } finally {
-            if (executionId[0] != null) {
-                running.remove(executionId[0]);
+            if (executionId.get() != null) {
+                running.remove(executionId.get());
             }
         }
     }

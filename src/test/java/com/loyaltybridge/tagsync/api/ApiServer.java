@@ -85,14 +85,17 @@ final class ApiServer implements AutoCloseable {
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    /** Waits until execution {@code id} has one of {@code statuses}, and returns its view. */
+    /**
+     * Waits until execution {@code id} has ended with one of {@code statuses}, and returns its view. Ended: its end
+     * time is written, which Spring Batch does last (a status alone can be written before the exit description).
+     */
     JsonNode awaitStatus(long id, String... statuses) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode execution;
         do {
             execution = get(Caller.VIEWER, "/api/executions/" + id).json();
             for (String status : statuses) {
-                if (status.equals(execution.path("status").asString())) {
+                if (status.equals(execution.path("status").asString()) && !execution.path("endTime").isNull()) {
                     return execution;
                 }
             }

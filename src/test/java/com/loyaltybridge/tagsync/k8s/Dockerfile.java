@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +34,7 @@ final class Dockerfile {
     static List<String> entrypoint() {
         String list = lines().stream().map(ENTRYPOINT::matcher).filter(Matcher::matches).map(matcher -> matcher.group(1))
                 .findFirst().orElseThrow(() -> new AssertionError("the Dockerfile has no exec-form ENTRYPOINT"));
-        return java.util.Arrays.stream(list.split(",")).map(String::strip).map(item -> item.substring(1, item.length() - 1)).toList();
+        return Arrays.stream(list.split(",")).map(String::strip).map(item -> item.substring(1, item.length() - 1)).toList();
     }
 
     private static List<String> lines() {
