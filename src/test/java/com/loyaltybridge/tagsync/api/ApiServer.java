@@ -86,8 +86,8 @@ final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Waits until execution {@code id} has ended with one of {@code statuses}, and returns its view. Ended: its end
-     * time is written, which Spring Batch does last (a status alone can be written before the exit description).
+     * Waits until execution {@code id} has ended with one of {@code statuses}, and returns its view. Ended: its exit
+     * code says the same, which Spring Batch writes last (the status alone can come before the exit description).
      */
     JsonNode awaitStatus(long id, String... statuses) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -95,7 +95,7 @@ final class ApiServer implements AutoCloseable {
         do {
             execution = get(Caller.VIEWER, "/api/executions/" + id).json();
             for (String status : statuses) {
-                if (status.equals(execution.path("status").asString()) && !execution.path("endTime").isNull()) {
+                if (status.equals(execution.path("status").asString()) && status.equals(execution.path("exitCode").asString())) {
                     return execution;
                 }
             }
