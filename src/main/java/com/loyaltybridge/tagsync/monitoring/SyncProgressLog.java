@@ -88,6 +88,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         private final SyncRequest request;
         private String step;
         private long firstDone;
+        private long firstCounted;
         private long firstSeenNanos;
 
         Reporter(JobExecution execution) {
@@ -125,14 +126,15 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
             int finished = BrazeExportItemReader.objectsFinished(step.getExecutionContext());
             long totalBytes = objects.stream().mapToLong(StoredObject::size).sum();
             long doneBytes = objects.stream().limit(finished).mapToLong(StoredObject::size).sum();
-            return new Progress(doneBytes, totalBytes, "objects " + finished + "/" + objects.size() + ", "
-                    + String.format(Locale.ROOT, "%,d", step.getReadCount()) + " lines read, " + megabytes(doneBytes) + " of "
-                    + megabytes(totalBytes) + " compressed", "bytes");
+            // Lines are what moves within an object; finished objects' bytes are what says how far the export is.
+            return new Progress(doneBytes, totalBytes, "objects " + finished + "/" + objects.size() + " ("
+                    + megabytes(doneBytes) + " of " + megabytes(totalBytes) + " compressed), "
+                    + String.format(Locale.ROOT, "%,d", step.getReadCount()) + " lines read", step.getReadCount(), "lines");
         }
 
         private Progress users(String what, long[] doneAndTotal) {
             return new Progress(doneAndTotal[0], doneAndTotal[1],
-                    String.format(Locale.ROOT, "%,d/%,d %s", doneAndTotal[0], doneAndTotal[1], what), "users");
+                    String.format(Locale.ROOT, "%,d/%,d %s", doneAndTotal[0], doneAndTotal[1], what), doneAndTotal[0], "users");
         }
 
         private String describe(String stepName, Progress progress) {
@@ -140,18 +142,27 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
             if (!stepName.equals(step)) {
                 step = stepName;
                 firstDone = progress.done();
+                firstCounted = progress.counted();
                 firstSeenNanos = now;
             }
             double seconds = (now - firstSeenNanos) / 1e9;
-            double rate = seconds <= 0 ? 0 : (progress.done() - firstDone) / seconds;
-            long remaining = progress.total() - progress.done();
             String percent = progress.total() == 0 ? "" : String.format(Locale.ROOT, " (%.1f%%)", progress.done() * 100.0 / progress.total());
-            String eta = rate <= 0 ? "unknown" : format(Duration.ofSeconds((long) Math.ceil(remaining / rate)));
+            if (seconds <= 0) {
+                return progress.text() + percent + ", rate unknown yet, ETA unknown";
+            }
+            double rate = (progress.counted() - firstCounted) / seconds;
+            long advanced = progress.done() - firstDone;
+            String eta = advanced <= 0 ? "unknown"
+                    : format(Duration.ofSeconds((long) Math.ceil(seconds * (progress.total() - progress.done()) / advanced)));
             return progress.text() + percent + ", " + String.format(Locale.ROOT, "%,.0f %s/s", rate, progress.unit()) + ", ETA " + eta;
         }
     }
 
-    private record Progress(long done, long total, String text, String unit) {
+    /**
+     * @param done    how far the step is, out of {@code total} (bytes of finished objects, or users)
+     * @param counted what the rate counts, in {@code unit}s (lines read, or users)
+     */
+    private record Progress(long done, long total, String text, long counted, String unit) {
     }
 
     private static String megabytes(long bytes) {
