@@ -36,6 +36,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     private final BrazeExportSettings settings;
     private int objectIndex;
     private @Nullable ExportObjectLines current;
+    private boolean closed;
 
     public BrazeExportItemReader(ObjectStore store, List<StoredObject> objects, BrazeExportSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
@@ -46,6 +47,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     @Override
     public void open(ExecutionContext context) {
         close();
+        closed = false;
         objectIndex = 0;
         if (!context.containsKey(OBJECT_INDEX)) {
             return;
@@ -105,8 +107,16 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
         return null;
     }
 
+    /**
+     * Saves the position. After {@link #close()} it saves nothing: Spring Batch 6 updates and stores the context
+     * once more when a step is stopped, after closing the reader, and a closed reader no longer knows the line it
+     * reached in its object; the context already holds the position of the last commit.
+     */
     @Override
     public void update(ExecutionContext context) {
+        if (closed) {
+            return;
+        }
         context.putInt(OBJECT_COUNT, objects.size());
         context.putInt(OBJECT_INDEX, objectIndex);
         context.putLong(LINES_CONSUMED, current == null ? 0 : current.linesConsumed());
@@ -127,6 +137,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     @Override
     public void close() {
         closeCurrent();
+        closed = true;
     }
 
     /** How many objects of the export the step had finished reading at its last commit, from its execution context. */

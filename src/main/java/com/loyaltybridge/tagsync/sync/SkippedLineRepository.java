@@ -17,7 +17,8 @@ public class SkippedLineRepository {
     private static final String RECORD = """
             INSERT INTO sync_skipped_line (job_instance_id, object_key, line_number, reason, detail)
             SELECT ?, s.object_key, s.line_number, s.reason, s.detail
-            FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS s(object_key, line_number, reason, detail)""";
+            FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS s(object_key, line_number, reason, detail)
+            ON CONFLICT DO NOTHING""";
 
     private final JdbcTemplate jdbc;
 
@@ -25,12 +26,15 @@ public class SkippedLineRepository {
         this.jdbc = jdbc;
     }
 
-    /** Records the lines in the caller's transaction (the chunk's), in one statement. */
-    public void record(long jobInstanceId, List<SkippedLine> lines) {
+    /**
+     * Records the lines in the caller's transaction (the chunk's), in one statement, and returns how many were new:
+     * a line recorded before (read again by a resumed run) is not recorded twice.
+     */
+    public int record(long jobInstanceId, List<SkippedLine> lines) {
         if (lines.isEmpty()) {
-            return;
+            return 0;
         }
-        jdbc.update(connection -> {
+        return jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(RECORD);
             statement.setLong(1, jobInstanceId);
             statement.setArray(2, connection.createArrayOf("text", lines.stream().map(SkippedLine::objectKey).toArray(String[]::new)));

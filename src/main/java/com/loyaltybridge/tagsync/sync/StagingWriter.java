@@ -54,11 +54,13 @@ class StagingWriter implements ItemStreamWriter<ExportRecord> {
         }
         for (UserLedger.Duplicate duplicate : ledger.stage(jobInstanceId, users)) {
             ExportUser user = duplicate.user();
-            skipped.add(new SkippedLine(user.objectKey(), user.lineNumber(), SkipReason.DUPLICATE_USER,
-                    "identifier already seen at " + describePosition(duplicate.firstUserSeq())));
+            // The same line staged before: a resumed run read it again (a stopped step can resume a chunk early).
+            if (duplicate.firstUserSeq() != user.position()) {
+                skipped.add(new SkippedLine(user.objectKey(), user.lineNumber(), SkipReason.DUPLICATE_USER,
+                        "identifier already seen at " + describePosition(duplicate.firstUserSeq())));
+            }
         }
-        skippedLines.record(jobInstanceId, skipped);
-        skippedSoFar += skipped.size();
+        skippedSoFar += skippedLines.record(jobInstanceId, skipped);
         if (skippedSoFar > maxSkippedLines) {
             throw new TooManySkippedLinesException(skippedSoFar, maxSkippedLines);
         }

@@ -47,6 +47,8 @@ class ApiTest extends SyncTestSupport {
         properties.put("scan.export-roots", "s3://" + BUCKET + "/");
         properties.put("scan.settle-time", "1h");
         properties.put("sync.tagging-chunk-size", "5");
+        properties.put("sync.staging-chunk-size", "20");
+        properties.put("bulk-file.output", "s3://api-bulk/");
         properties.put("sessionm.max-retries", "0");
         properties.put("sessionm.request-timeout", "10s");
         String[] segments = {"api-launch", "api-running", "api-rejects", "api-callback", "api-failing"};
@@ -155,6 +157,29 @@ class ApiTest extends SyncTestSupport {
         for (int i = 101; i <= 140; i++) {
             assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-" + i)).as("C-" + i).hasSize(1);
         }
+    }
+
+    @Test
+    void aSyncStoppedWhileStagingResumesAtTheLineItReached() {
+        s3.createBucket("api-bulk");
+        StorageLocation export = export("api-staging", users(10_001, 12_000));
+        String body = "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}";
+
+        long id = server.post(Caller.OPERATOR, "/api/syncs", body).json().path("executionId").asLong();
+        awaitStep(id, "stageUsers");
+        assertThat(server.post(Caller.OPERATOR, "/api/executions/" + id + "/stop", null).status()).isEqualTo(202);
+        // Spring Batch 6.0 ends it STOPPED, or FAILED when its stop races the chunk being committed (optimistic lock).
+        JsonNode stopped = server.awaitStatus(id, "STOPPED", "FAILED");
+
+        assertThat(stopped.path("steps").findValuesAsString("name")).as("stopped while staging: " + stopped)
+                .containsExactly("listExportObjects", "stageUsers");
+        assertThat(stopped.path("counts").path("users").asLong()).isLessThan(2_000);
+        Answer restarted = restartOnceReleased(id);
+        assertThat(restarted.status()).as(restarted.toString()).isEqualTo(202);
+        JsonNode completed = server.awaitStatus(restarted.json().path("executionId").asLong(), "COMPLETED");
+        assertThat(completed.path("counts").path("users").asLong()).isEqualTo(2_000);
+        assertThat(completed.path("counts").path("skippedLines").asLong()).as("no line read twice").isZero();
+        assertThat(completed.path("counts").path("bulkFileRows").asLong()).isEqualTo(2_000);
     }
 
     @Test
@@ -304,6 +329,20 @@ class ApiTest extends SyncTestSupport {
             description = server.get(Caller.VIEWER, "/api/executions/" + id).json().path("exitDescription").asString();
         }
         return description;
+    }
+
+    /** Waits until execution {@code id} has committed a chunk of step {@code name}. */
+    private static void awaitStep(long id, String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode steps = server.get(Caller.VIEWER, "/api/executions/" + id).json().path("steps");
+            for (JsonNode step : steps) {
+                if (step.path("name").asString().equals(name) && step.path("readCount").asLong() > 0) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("execution %d reaches %s", id, name).isLessThan(deadline);
+        }
     }
 
     private static void awaitTagging(long id) {

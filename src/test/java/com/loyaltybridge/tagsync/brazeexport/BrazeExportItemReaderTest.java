@@ -141,6 +141,26 @@ class BrazeExportItemReaderTest {
     }
 
     @Test
+    void anUpdateAfterCloseKeepsThePositionOfTheLastCommitAsAStoppedStepNeedsIt() {
+        StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1"), user("u2"), user("u3"))));
+        List<StoredObject> objects = listing.objectsOf(export);
+        ExecutionContext saved = new ExecutionContext();
+        BrazeExportItemReader stopped = new BrazeExportItemReader(store, objects, SETTINGS);
+        stopped.open(new ExecutionContext());
+        stopped.read();
+        stopped.read();
+        stopped.update(saved);
+        // Spring Batch 6 stops a step at a chunk boundary: it closes the reader, then updates and stores the context.
+        stopped.close();
+        stopped.update(saved);
+
+        BrazeExportItemReader resumed = new BrazeExportItemReader(store, objects, SETTINGS);
+        resumed.open(new ExecutionContext(saved));
+
+        assertThat(drain(resumed)).containsExactly("0 a.gz:3 u3");
+    }
+
+    @Test
     void aRestartRefusesAnExportWhoseObjectsChanged() {
         StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1"), user("u2")), "b.gz", gzipOfLines(user("u3"))));
         ExecutionContext saved = new ExecutionContext();
