@@ -1,7 +1,10 @@
 package com.loyaltybridge.tagsync.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +64,7 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** An answer: status, headers and body as text (and as JSON on demand). */
-    record Answer(int status, java.net.http.HttpHeaders headers, String body) {
+    record Answer(int status, HttpHeaders headers, String body) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -112,8 +115,8 @@ final class ApiServer implements AutoCloseable {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.headers(), response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

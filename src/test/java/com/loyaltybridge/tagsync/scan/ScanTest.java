@@ -5,7 +5,9 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -72,7 +74,7 @@ class ScanTest extends SyncTestSupport {
         Map<String, String> settings = new LinkedHashMap<>(scanSettings(bucket, segment, "0s", 2));
         settings.put("sessionm.max-retries", "0");
         Fault[] down = new Fault[100];
-        java.util.Arrays.fill(down, Fault.status(503));
+        Arrays.fill(down, Fault.status(503));
 
         sessionm.enqueue(down);
         Run first = run(settings, "scan");
@@ -109,7 +111,7 @@ class ScanTest extends SyncTestSupport {
         String segment = "seg-twice";
         StorageLocation first = export(bucket, segment, 1, 1_764_000_000L, 201, 230);
         StorageLocation second = export(bucket, segment, 2, 1_764_000_000L + DAY, 231, 260);
-        sessionm.latency(java.time.Duration.ofMillis(20));
+        sessionm.latency(Duration.ofMillis(20));
         Map<String, String> settings = new LinkedHashMap<>(scanSettings(bucket, segment, "0s", 3));
         settings.put("sessionm.max-in-flight", "2");
 
