@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.http.ContentDisposition;
@@ -91,11 +90,8 @@ class ExecutionController {
     @PostMapping("/{id}/stop")
     @Operation(summary = "Ask a running execution to stop at its next chunk boundary, in whichever process runs it (202)")
     ResponseEntity<ExecutionView> stop(@PathVariable long id) {
-        JobExecution execution = executions.get(id);
-        try {
-            jobOperator.stop(execution);
-        } catch (JobExecutionNotRunningException e) {
-            throw ApiProblem.conflict("execution " + id + " is not running (" + execution.getStatus() + ")");
+        if (!executions.requestStop(id)) {
+            throw ApiProblem.conflict("execution " + id + " is not running (" + executions.get(id).getStatus() + ")");
         }
         return ResponseEntity.accepted().body(executions.view(id));
     }

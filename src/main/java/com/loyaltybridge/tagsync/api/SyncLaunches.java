@@ -10,9 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.launch.NoSuchJobExecutionException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.task.TaskRejectedException;
@@ -38,14 +35,14 @@ class SyncLaunches implements DisposableBean {
     private static final int SHUTDOWN_WAIT_SECONDS = 25;
 
     private final SyncLauncher launcher;
-    private final JobOperator jobOperator;
+    private final Executions executions;
     private final ApiSettings settings;
     private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
-    SyncLaunches(SyncLauncher launcher, JobOperator jobOperator, ApiSettings settings) {
+    SyncLaunches(SyncLauncher launcher, Executions executions, ApiSettings settings) {
         this.launcher = launcher;
-        this.jobOperator = jobOperator;
+        this.executions = executions;
         this.settings = settings;
         executor.setCorePoolSize(settings.maxConcurrentSyncs());
         executor.setMaxPoolSize(settings.maxConcurrentSyncs());
@@ -109,11 +106,8 @@ class SyncLaunches implements DisposableBean {
     @Override
     public void destroy() {
         for (Long executionId : running) {
-            try {
-                jobOperator.stop(executionId);
+            if (executions.requestStop(executionId)) {
                 log.info("Stopping execution {} for shutdown; it resumes on its next launch", executionId);
-            } catch (NoSuchJobExecutionException | JobExecutionNotRunningException e) {
-                log.debug("execution {} ended before it could be stopped", executionId);
             }
         }
         executor.setWaitForTasksToCompleteOnShutdown(true);
