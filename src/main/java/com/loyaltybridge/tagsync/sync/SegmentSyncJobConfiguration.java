@@ -143,8 +143,8 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            SessionmTagSender sender, SessionmSettings sessionm, SyncSettings settings) {
-        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
+            SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
+        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender, runLocks,
                 Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
     }
 
