@@ -77,13 +77,15 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter, SyncSettings settings) {
+            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter,
+            BrazeExportListing listing, ExportObjectCatalog catalog, SyncSettings settings) {
         return new StepBuilder("stageUsers", jobRepository)
                 .<ExportLine, ExportRecord>chunk(settings.stagingChunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
                 .processor(userParser)
                 .writer(stagingWriter)
+                .listener(new StagedExportCheck(listing, catalog))
                 .build();
     }
 
