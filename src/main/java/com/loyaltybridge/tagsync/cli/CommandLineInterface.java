@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.cli;
 
 import java.io.PrintStream;
+import java.sql.SQLException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -44,8 +45,12 @@ public final class CommandLineInterface {
         SpringApplication application = new SpringApplication(SegmentTagSyncApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.setLogStartupInfo(false);
+        SettingsCheck settingsCheck = new SettingsCheck(settings -> SyncCommand.checkSettings(request, settings));
+        application.addListeners(settingsCheck);
         try (ConfigurableApplicationContext context = application.run(args)) {
             return context.getBean(SyncCommand.class).run(request, out, err);
+        } catch (SpringApplication.AbandonedRunException e) {
+            return usageError(settingsCheck.refusal());
         } catch (UsageException e) {
             return usageError(e);
         } catch (RuntimeException e) {
@@ -69,17 +74,30 @@ public final class CommandLineInterface {
         return false;
     }
 
-    /** The most telling message in the chain: a binding problem names the property, otherwise the root cause speaks. */
+    /**
+     * The most telling message in the chain, on one line: a binding problem names the setting, PostgreSQL's own
+     * words say what went wrong with the database, otherwise the root cause speaks.
+     */
     static String explain(Throwable failure) {
         Throwable root = failure;
+        SQLException database = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
-                Throwable reason = bind.getCause();
-                return bind.getMessage() + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage());
+                return SettingsCheck.describe(bind);
+            }
+            if (cause instanceof SQLException sql) {
+                database = sql;
             }
             root = cause;
         }
+        if (database != null) {
+            return "PostgreSQL: " + oneLine(database.getMessage());
+        }
         String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : oneLine(message);
+    }
+
+    private static String oneLine(String message) {
+        return message.strip().lines().findFirst().orElse("");
     }
 }

@@ -27,13 +27,9 @@ public class SyncCommand {
     private static final int MAX_TAG_LENGTH = 255;
 
     private final SyncLauncher launcher;
-    private final SessionmSettings sessionm;
-    private final BulkFileSettings bulkFile;
 
-    public SyncCommand(SyncLauncher launcher, SessionmSettings sessionm, BulkFileSettings bulkFile) {
+    public SyncCommand(SyncLauncher launcher) {
         this.launcher = launcher;
-        this.sessionm = sessionm;
-        this.bulkFile = bulkFile;
     }
 
     /** Checks the options alone, before anything starts. */
@@ -56,9 +52,8 @@ public class SyncCommand {
         }
     }
 
-    /** Checks the request against the configuration, runs it, prints the summary. */
+    /** Runs the request and prints the summary. */
     ExitCode run(SyncRequest request, PrintStream out, PrintStream err) {
-        checkConfiguration(request);
         SyncOutcome outcome = launcher.run(request);
         if (outcome.summary() != null) {
             out.print(outcome.summary().format());
@@ -69,12 +64,15 @@ public class SyncCommand {
         return exitCode(outcome);
     }
 
-    private void checkConfiguration(SyncRequest request) {
+    /** Checks the settings the request needs, before the application starts (see {@link SettingsCheck}). */
+    static void checkSettings(SyncRequest request, SettingsCheck.BoundSettings settings) {
+        SessionmSettings sessionm = settings.get(SessionmSettings.class);
         if (request.mode() != SyncMode.CSV && !sessionm.missingCredentials().isEmpty()) {
             throw new UsageException("mode " + request.mode().text() + " calls SessionM, so set "
                     + String.join(", ", sessionm.missingCredentials()) + " (or use --mode=csv)");
         }
-        if (request.mode() != SyncMode.API && request.output() == null && (bulkFile.output() == null || bulkFile.output().isBlank())) {
+        String bulkFileOutput = settings.get(BulkFileSettings.class).output();
+        if (request.mode() != SyncMode.API && request.output() == null && (bulkFileOutput == null || bulkFileOutput.isBlank())) {
             throw new UsageException("mode " + request.mode().text()
                     + " may write a bulk file: give --output=s3://bucket/prefix/ or file:/dir/ (or set BULKFILE_OUTPUT)");
         }
