@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,6 +73,9 @@ public class SessionmClient {
 
     /** Set, this JDK property lets {@link HttpClient} resend a POST on a pooled connection that turned out dead. */
     static final String JDK_RETRY_ALL_METHODS = "jdk.httpclient.enableAllMethodRetry";
+
+    /** The JDK's own {@link HttpClient} logging; its {@code headers} (or {@code all}) prints the Authorization header. */
+    static final String JDK_HTTP_CLIENT_LOG = "jdk.httpclient.HttpClient.log";
 
     private final SessionmSettings settings;
     private final RequestThrottle throttle;
@@ -294,6 +298,12 @@ public class SessionmClient {
         if (retryAllMethods != null && !"false".equalsIgnoreCase(retryAllMethods.trim())) {
             throw new IllegalStateException("System property " + JDK_RETRY_ALL_METHODS
                     + " lets the JDK HTTP client resend a POST that may have been applied: remove it");
+        }
+        String clientLog = System.getProperty(JDK_HTTP_CLIENT_LOG, "").toLowerCase(Locale.ROOT);
+        if (clientLog.contains("headers") || clientLog.contains("all")) {
+            throw new IllegalStateException("System property " + JDK_HTTP_CLIENT_LOG + "=" + clientLog
+                    + " would write the SessionM credentials (the Authorization header) to the log: leave out headers"
+                    + " and all (errors,requests is fine)");
         }
         // HTTP/1.1: one connection per request in flight, kept alive and reused; no h2c upgrade attempts.
         HttpClient httpClient = HttpClient.newBuilder()
