@@ -1,7 +1,6 @@
 package com.loyaltybridge.tagsync.cli;
 
 import java.io.PrintStream;
-import java.sql.SQLException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -10,6 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * The command line: checks the arguments before anything starts, then starts the application,
@@ -74,30 +74,13 @@ public final class CommandLineInterface {
         return false;
     }
 
-    /**
-     * The most telling message in the chain, on one line: a binding problem names the setting, PostgreSQL's own
-     * words say what went wrong with the database, otherwise the root cause speaks.
-     */
+    /** The most telling message in the chain, on one line: a binding problem names the setting. */
     static String explain(Throwable failure) {
-        Throwable root = failure;
-        SQLException database = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
                 return SettingsCheck.describe(bind);
             }
-            if (cause instanceof SQLException sql) {
-                database = sql;
-            }
-            root = cause;
         }
-        if (database != null) {
-            return "PostgreSQL: " + oneLine(database.getMessage());
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : oneLine(message);
-    }
-
-    private static String oneLine(String message) {
-        return message.strip().lines().findFirst().orElse("");
+        return SyncSummaries.explain(failure);
     }
 }
