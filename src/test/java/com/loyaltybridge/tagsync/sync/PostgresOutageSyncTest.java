@@ -34,7 +34,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 @ExtendWith(OutputCaptureExtension.class)
 class PostgresOutageSyncTest extends SyncTestSupport {
 
-    private static final int USERS = 1_500;
+    private static final int USERS = 800;
     private static final String PASSWORD = "outage-db-password";
     private static PrivatePostgres postgres;
 
@@ -51,7 +51,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
     @Test
     void aServerThatStopsAndComesBackMidRunStopsTheRunAndARestartTagsEveryUserOnce(CapturedOutput output) {
         StorageLocation export = export("restart");
-        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 300, () -> {
+        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200, () -> {
             postgres.stop();
             pause(Duration.ofSeconds(2));
             postgres.startAgain();
@@ -67,7 +67,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
     @Test
     void terminatedConnectionsStopTheRunAndARestartTagsEveryUserOnce(CapturedOutput output) {
         StorageLocation export = export("terminate");
-        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 300,
+        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200,
                 () -> assertThat(postgres.terminateConnections()).isPositive());
 
         Run interrupted = sync(export);
@@ -81,7 +81,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
     void losingOnlyTheRunLockStopsSendingSoThatNoOtherProcessCanSendTheSameUsers(CapturedOutput output) {
         StorageLocation export = export("lock");
         int[] postsAtLoss = new int[1];
-        CompletableFuture<Void> lockLost = strikeWhen(() -> sessionm.postCount() >= 300, () -> {
+        CompletableFuture<Void> lockLost = strikeWhen(() -> sessionm.postCount() >= 200, () -> {
             postsAtLoss[0] = sessionm.postCount();
             assertThat(postgres.terminateAdvisoryLockHolders()).isEqualTo(1);
         });
@@ -106,7 +106,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
         Run resumed = run(settings(), "sync", "--export=" + export.uri(), "--tags=vip,braze_sync", "--ttl=86400", "--mode=api");
 
         assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(resumed.stdout()).containsPattern("users\\s+1,500");
+        assertThat(resumed.stdout()).containsPattern("users\\s+" + USERS + "\\n");
         assertAppliedExactlyOnce(IntStream.rangeClosed(1, USERS).mapToObj(i -> "C-" + i).toList(), "vip", "braze_sync");
         assertThat(postgres.jdbc().queryForList("SELECT DISTINCT state FROM sync_user WHERE job_instance_id = ?",
                 String.class, jobInstance(export))).isSubsetOf(List.of("TAGGED", "ALREADY_TAGGED"));
@@ -134,8 +134,8 @@ class PostgresOutageSyncTest extends SyncTestSupport {
 
     private static StorageLocation export(String segment) {
         return ExportFolder.of(segment).writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 700))),
-                "b.gz", gzip(lines(ApiSyncTest.users(701, USERS)))));
+                "a.zip", zip(lines(ApiSyncTest.users(1, USERS / 2))),
+                "b.gz", gzip(lines(ApiSyncTest.users(USERS / 2 + 1, USERS)))));
     }
 
     private static void pause(Duration duration) {

@@ -55,8 +55,7 @@ class S3FaultsSyncTest extends SyncTestSupport {
                 "b.gz", gzip(lines(ApiSyncTest.users(401, 800)))));
         proxy.slowDown(2);
         // Each cut lets the response headers and a few hundred bytes of a.zip through: it breaks twice mid-object.
-        proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + "a.zip"),
-                () -> proxy.cutResponses(2, 800));
+        beforeReading(folder, "a.zip", () -> proxy.cutResponses(2, 800));
 
         Run run = sync(export);
 
@@ -74,8 +73,7 @@ class S3FaultsSyncTest extends SyncTestSupport {
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
                 "a.zip", zip(lines(ApiSyncTest.users(1, 100))),
                 "b.zip", zip(lines(ApiSyncTest.users(101, 200)))));
-        proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + "a.zip"),
-                () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
+        beforeReading(folder, "a.zip", () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
 
         Run run = sync(export);
 
@@ -91,8 +89,7 @@ class S3FaultsSyncTest extends SyncTestSupport {
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
                 "a.zip", zip(lines(ApiSyncTest.users(1, 100))),
                 "b.zip", zip(lines(ApiSyncTest.users(101, 200)))));
-        proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + "a.zip"),
-                () -> s3.put(BUCKET, folder.path() + "c.zip", zip(lines(ApiSyncTest.users(201, 300)))));
+        beforeReading(folder, "a.zip", () -> s3.put(BUCKET, folder.path() + "c.zip", zip(lines(ApiSyncTest.users(201, 300)))));
 
         Run run = sync(export);
 
@@ -122,6 +119,11 @@ class S3FaultsSyncTest extends SyncTestSupport {
         assertThat(output.getAll()).contains("Could not list " + export.uri() + " again (no .zip or .gz objects in "
                 + export.uri() + "); going on with the objects listed when this sync first started");
         assertAppliedExactlyOnce(identifiers(1, 100), "vip");
+    }
+
+    /** Runs {@code action} once, as the sync starts reading {@code object}: after the export was listed. */
+    private void beforeReading(ExportFolder folder, String object, Runnable action) {
+        proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + object), action);
     }
 
     private Run sync(StorageLocation export) {
