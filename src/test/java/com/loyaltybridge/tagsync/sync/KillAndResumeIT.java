@@ -57,12 +57,17 @@ class KillAndResumeIT extends SyncTestSupport {
     private static final int USERS = Integer.getInteger("chaos.users", SOAK ? 20_000 : 3_000);
     private static final String STARTED_WORK = "(?m)(Starting|Resuming) sync ";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(SOAK ? 15 : 3);
+    private static final int STAGING_CHUNK = 250;
+    /** Each look at the ledger opens a connection: often enough to land within a chunk, seldom enough not to load PostgreSQL. */
+    private static final Duration DATABASE_POLL = Duration.ofMillis(25);
 
     /** How long the last run took to start working: kills during the start land anywhere within it. */
     private Duration startup = Duration.ofSeconds(2);
 
-    /** When a kill lands; the rounds draw them from a seeded shuffle, so every kind comes up in every run. */
+    /** When a kill lands: the first two rounds while the export is staged, the others in a seeded shuffle of the rest. */
     private enum Moment {
+        /** While the export is read into the ledger, at a random number of users staged. */
+        STAGING,
         /** Anywhere in the start: the JVM, Spring, Flyway, taking the run lock, recovering the killed execution. */
         STARTING,
         /** A random time into the work: listing, staging or tagging. */
@@ -92,7 +97,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 "sessionm.max-in-flight", "8",
                 "sessionm.requests-per-second", "150",
                 "sessionm.request-timeout", "2s",
-                "sync.staging-chunk-size", "250",
+                "sync.staging-chunk-size", Integer.toString(STAGING_CHUNK),
                 "sync.tagging-chunk-size", "100",
                 "sync.intent-batch-size", "8"));
 
@@ -101,19 +106,15 @@ class KillAndResumeIT extends SyncTestSupport {
         for (int kill = 0; kill < KILLS; kill++) {
             Execution run = sync.start("round-" + (kill + 1));
             Moment moment = moments.get(kill);
-            assertThat(strike(run, moment, random))
+            assertThat(strike(run, moment, random, export))
                     .as("round %d ended by itself before its %s kill (seed %d): give the sync more work%n%s",
                             kill + 1, moment, seed, run.output())
                     .isTrue();
             assertNoPostAppliedTwice();
-            long inDoubt = jdbc.queryForObject("""
-                    SELECT count(*) FROM sync_user WHERE state = 'SENDING' AND job_instance_id IN (
-                        SELECT e.job_instance_id FROM batch_job_execution e
-                        JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
-                        WHERE p.parameter_name = 'export' AND p.parameter_value = ?)""", Long.class, export.uri());
+            long inDoubt = ledgerCount(export, "state = 'SENDING'");
             inDoubtAfterKills.add(inDoubt);
-            System.out.printf("round %d: killed %s after %d ms; %d POSTs received so far, %d users in doubt%n",
-                    kill + 1, moment, run.age().toMillis(), sessionm.postCount(), inDoubt);
+            System.out.printf("round %d: killed %s after %d ms; %d users staged, %d POSTs received, %d users in doubt%n",
+                    kill + 1, moment, run.age().toMillis(), ledgerCount(export, "true"), sessionm.postCount(), inDoubt);
         }
         sessionm.latency(Duration.ZERO);
         Execution last = sync.start("final");
@@ -210,19 +211,32 @@ class KillAndResumeIT extends SyncTestSupport {
         return new PackagedSync(jvmOptions, arguments, properties, Path.of("target", "chaos", name));
     }
 
-    /** The kinds of kill for every round, shuffled by the seed: a fifth during start, the rest while working or mid-call. */
+    /**
+     * The kind of kill of every round: staging is only done in the first rounds, so they kill it; of the others, a
+     * fifth kill the start and the rest are shared between working and mid-call, in an order the seed shuffles.
+     */
     private static List<Moment> schedule(Random random) {
-        List<Moment> moments = new ArrayList<>();
-        for (int kill = 0; kill < KILLS; kill++) {
-            moments.add(kill % 5 == 0 ? Moment.STARTING : kill % 2 == 0 ? Moment.WORKING : Moment.MID_CALL);
+        List<Moment> later = new ArrayList<>();
+        for (int kill = 2; kill < KILLS; kill++) {
+            later.add(kill % 5 == 0 ? Moment.STARTING : kill % 2 == 0 ? Moment.WORKING : Moment.MID_CALL);
         }
-        Collections.shuffle(moments, random);
-        return moments;
+        Collections.shuffle(later, random);
+        List<Moment> moments = new ArrayList<>(List.of(Moment.STAGING, Moment.STAGING));
+        moments.addAll(later);
+        return moments.subList(0, KILLS);
     }
 
     /** Kills the run at the moment; false when the run ended by itself first. */
-    private boolean strike(Execution run, Moment moment, Random random) throws InterruptedException {
+    private boolean strike(Execution run, Moment moment, Random random, StorageLocation export) throws InterruptedException {
         switch (moment) {
+            case STAGING -> {
+                // A chunk before the end at the latest, so that the kill lands while users are still being read.
+                long staged = ledgerCount(export, "true");
+                long target = staged + 1 + random.nextLong(Math.max(1, USERS - STAGING_CHUNK - staged));
+                if (!waitUntil(run, () -> ledgerCount(export, "true") >= target, DATABASE_POLL)) {
+                    return false;
+                }
+            }
             case STARTING -> {
                 long at = random.nextLong(startup.toMillis() + 1);
                 if (!waitUntil(run, () -> run.age().toMillis() >= at)) {
@@ -233,7 +247,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 if (!awaitWork(run)) {
                     return false;
                 }
-                long at = run.age().toMillis() + random.nextLong(2_000);
+                long at = run.age().toMillis() + random.nextLong(3_000);
                 if (!waitUntil(run, () -> run.age().toMillis() >= at)) {
                     return false;
                 }
@@ -261,8 +275,12 @@ class KillAndResumeIT extends SyncTestSupport {
         return true;
     }
 
-    /** Waits for {@code condition} while the run lives; false once the run has ended without it. */
     private static boolean waitUntil(Execution run, BooleanSupplier condition) throws InterruptedException {
+        return waitUntil(run, condition, Duration.ofMillis(2));
+    }
+
+    /** Waits for {@code condition} while the run lives, looking every {@code poll}; false once the run has ended without it. */
+    private static boolean waitUntil(Execution run, BooleanSupplier condition, Duration poll) throws InterruptedException {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (!run.isAlive()) {
@@ -271,13 +289,23 @@ class KillAndResumeIT extends SyncTestSupport {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(run.name() + " neither got there nor ended:\n" + run.output());
             }
-            Thread.sleep(2);
+            Thread.sleep(poll.toMillis());
         }
         return true;
     }
 
     private static void awaitOrFail(Execution run, BooleanSupplier condition) throws InterruptedException {
         assertThat(waitUntil(run, condition)).as("%s ended early:%n%s", run.name(), run.output()).isTrue();
+    }
+
+    /** Users of the export's sync in the ledger that match {@code condition}; 0 before the sync has started. */
+    private static long ledgerCount(StorageLocation export, String condition) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM sync_user WHERE %s AND job_instance_id IN (
+                    SELECT e.job_instance_id FROM batch_job_execution e
+                    JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
+                    WHERE p.parameter_name = 'export' AND p.parameter_value = ?)""".formatted(condition),
+                Long.class, export.uri());
     }
 
     /** At no moment, killed or not, has SessionM applied a tag for a customer twice. */
