@@ -247,7 +247,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 if (!awaitWork(run)) {
                     return false;
                 }
-                long at = run.age().toMillis() + random.nextLong(3_000);
+                long at = run.age().toMillis() + random.nextLong(2_500);
                 if (!waitUntil(run, () -> run.age().toMillis() >= at)) {
                     return false;
                 }
@@ -256,7 +256,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 if (!awaitWork(run)) {
                     return false;
                 }
-                int posts = sessionm.postCount() + 1 + random.nextInt(400);
+                int posts = sessionm.postCount() + 1 + random.nextInt(300);
                 if (!waitUntil(run, () -> sessionm.postCount() >= posts)) {
                     return false;
                 }
