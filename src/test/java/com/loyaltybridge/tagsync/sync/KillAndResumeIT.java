@@ -46,9 +46,9 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * answer SessionM has not sent yet. Afterwards every valid user has exactly one applied POST per tag, the users
  * SessionM refused and the unusable lines are recorded once each, and the final summary counts what SessionM saw.
  * <p>
- * Seeded: the seed is printed, {@code -Dchaos.seed=N} replays a run. In CI each case is killed 10 times;
- * {@code -Dchaos.soak=true} kills 40 times over 20,000 users ({@code -Dchaos.kills}, {@code -Dchaos.users} set
- * either directly).
+ * Seeded: the seed is printed, and {@code -Dchaos.seed=N} replays a run's choices (the kinds and moments of the kills,
+ * SessionM's random faults). In CI the loop kills 10 times; {@code -Dchaos.soak=true} kills 40 times over 20,000
+ * users ({@code -Dchaos.kills}, {@code -Dchaos.users} set either directly).
  */
 class KillAndResumeIT extends SyncTestSupport {
 
@@ -70,7 +70,7 @@ class KillAndResumeIT extends SyncTestSupport {
         STAGING,
         /** Anywhere in the start: the JVM, Spring, Flyway, taking the run lock, recovering the killed execution. */
         STARTING,
-        /** A random time into the work: listing, staging or tagging. */
+        /** A random time into the work once started: listing, settling what a killed run left in doubt, tagging. */
         WORKING,
         /** Just after SessionM received a POST and applied it, before its answer is back. */
         MID_CALL
