@@ -123,7 +123,12 @@ public abstract class SyncTestSupport {
 
     /** The job instance of the sync of {@code export}, as recorded by Spring Batch. */
     protected static long jobInstanceOf(StorageLocation export) {
-        return jdbc.queryForObject("""
+        return jobInstanceOf(jdbc, export);
+    }
+
+    /** The job instance of the sync of {@code export}, as recorded by Spring Batch in {@code database}. */
+    protected static long jobInstanceOf(JdbcTemplate database, StorageLocation export) {
+        return database.queryForObject("""
                 SELECT DISTINCT e.job_instance_id FROM batch_job_execution e
                 JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
                 WHERE p.parameter_name = 'export' AND p.parameter_value = ?""", Long.class, export.uri());

@@ -109,7 +109,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
         assertThat(resumed.stdout()).containsPattern("users\\s+" + USERS + "\\n");
         assertAppliedExactlyOnce(IntStream.rangeClosed(1, USERS).mapToObj(i -> "C-" + i).toList(), "vip", "braze_sync");
         assertThat(postgres.jdbc().queryForList("SELECT DISTINCT state FROM sync_user WHERE job_instance_id = ?",
-                String.class, jobInstance(export))).isSubsetOf(List.of("TAGGED", "ALREADY_TAGGED"));
+                String.class, jobInstanceOf(postgres.jdbc(), export))).isSubsetOf(List.of("TAGGED", "ALREADY_TAGGED"));
     }
 
     private static void assertStoppedWithOneClearLine(Run run, CapturedOutput output, String expected) {
@@ -123,13 +123,6 @@ class PostgresOutageSyncTest extends SyncTestSupport {
         settings.put("sync.tagging-chunk-size", "100");
         settings.put("sync.intent-batch-size", "8");
         return settings;
-    }
-
-    private static long jobInstance(StorageLocation export) {
-        return postgres.jdbc().queryForObject("""
-                SELECT DISTINCT e.job_instance_id FROM batch_job_execution e
-                JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
-                WHERE p.parameter_name = 'export' AND p.parameter_value = ?""", Long.class, export.uri());
     }
 
     private static StorageLocation export(String segment) {
