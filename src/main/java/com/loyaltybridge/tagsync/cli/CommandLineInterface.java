@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import org.springframework.beans.BeanInstantiationException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -13,6 +12,7 @@ import org.springframework.context.event.ContextClosedEvent;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * The command line: checks the arguments before anything starts, then starts the application,
@@ -50,14 +50,24 @@ public final class CommandLineInterface {
             return usageError(e);
         }
 
+        SyncRequest syncRequest = request;
+        SettingsCheck settingsCheck = new SettingsCheck(settings -> {
+            if (syncRequest != null) {
+                SyncCommand.checkSettings(syncRequest, settings);
+            } else if (ScanCommand.NAME.equals(arguments.command())) {
+                ScanCommand.checkSettings(settings);
+            }
+        });
         if (SERVE.equals(arguments.command())) {
-            return serveUntilStopped(args);
+            return serveUntilStopped(settingsCheck, args);
         }
-        SpringApplication application = application(WebApplicationType.NONE);
+        SpringApplication application = application(WebApplicationType.NONE, settingsCheck);
         try (ConfigurableApplicationContext context = application.run(args)) {
             return request != null
                     ? context.getBean(SyncCommand.class).run(request, out, err)
                     : context.getBean(ScanCommand.class).run(out);
+        } catch (SpringApplication.AbandonedRunException e) {
+            return usageError(settingsCheck.refusal());
         } catch (UsageException e) {
             return usageError(e);
         } catch (RuntimeException e) {
@@ -70,13 +80,16 @@ public final class CommandLineInterface {
      * {@code args} are the command line after {@code serve}'s own checks (Spring properties).
      */
     public static ConfigurableApplicationContext startServer(String... args) {
-        return application(WebApplicationType.SERVLET).run(args);
+        return application(WebApplicationType.SERVLET, new SettingsCheck(settings -> {
+        })).run(args);
     }
 
-    private ExitCode serveUntilStopped(String... args) {
+    private ExitCode serveUntilStopped(SettingsCheck settingsCheck, String... args) {
         ConfigurableApplicationContext context;
         try {
-            context = startServer(args);
+            context = application(WebApplicationType.SERVLET, settingsCheck).run(args);
+        } catch (SpringApplication.AbandonedRunException e) {
+            return usageError(settingsCheck.refusal());
         } catch (RuntimeException e) {
             return startFailure(e);
         }
@@ -96,10 +109,11 @@ public final class CommandLineInterface {
         return ExitCode.COMPLETED;
     }
 
-    private static SpringApplication application(WebApplicationType type) {
+    private static SpringApplication application(WebApplicationType type, SettingsCheck settingsCheck) {
         SpringApplication application = new SpringApplication(SegmentTagSyncApplication.class);
         application.setWebApplicationType(type);
         application.setLogStartupInfo(false);
+        application.addListeners(settingsCheck);
         return application;
     }
 
@@ -123,21 +137,13 @@ public final class CommandLineInterface {
         return false;
     }
 
-    /** The most telling message in the chain: a binding problem names the property, otherwise the root cause speaks. */
+    /** The most telling message in the chain, on one line: a binding problem names the setting. */
     static String explain(Throwable failure) {
-        Throwable root = failure;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
-                Throwable reason = bind.getCause();
-                // A settings record that refuses its values throws from its constructor, under layers of wrapping.
-                while (reason instanceof BeanInstantiationException && reason.getCause() != null) {
-                    reason = reason.getCause();
-                }
-                return bind.getMessage() + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage());
+                return SettingsCheck.describe(bind);
             }
-            root = cause;
         }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        return SyncSummaries.explain(failure);
     }
 }

@@ -9,6 +9,8 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
+import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SyncLauncher;
 import com.loyaltybridge.tagsync.sync.SyncMode;
@@ -26,11 +28,9 @@ public class SyncCommand {
     static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output");
 
     private final SyncLauncher launcher;
-    private final SyncPreconditions preconditions;
 
-    public SyncCommand(SyncLauncher launcher, SyncPreconditions preconditions) {
+    public SyncCommand(SyncLauncher launcher) {
         this.launcher = launcher;
-        this.preconditions = preconditions;
     }
 
     /** Checks the options alone, before anything starts. */
@@ -53,9 +53,8 @@ public class SyncCommand {
         }
     }
 
-    /** Checks the request against the configuration, runs it, prints the summary. */
+    /** Runs the request and prints the summary. */
     ExitCode run(SyncRequest request, PrintStream out, PrintStream err) {
-        checkConfiguration(request);
         SyncOutcome outcome = launcher.run(request);
         if (outcome.summary() != null) {
             out.print(outcome.summary().format());
@@ -66,10 +65,12 @@ public class SyncCommand {
         return exitCode(outcome);
     }
 
-    private void checkConfiguration(SyncRequest request) {
-        preconditions.problemWith(request).ifPresent(problem -> {
-            throw new UsageException(problem);
-        });
+    /** Checks the settings the request needs, before the application starts (see {@link SettingsCheck}). */
+    static void checkSettings(SyncRequest request, SettingsCheck.BoundSettings settings) {
+        SyncPreconditions.problemWith(request.mode(), request.output() != null, settings.get(SessionmSettings.class),
+                settings.get(BulkFileSettings.class)).ifPresent(problem -> {
+                    throw new UsageException(problem);
+                });
     }
 
     static ExitCode exitCode(SyncOutcome outcome) {

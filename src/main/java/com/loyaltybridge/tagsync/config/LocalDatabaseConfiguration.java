@@ -20,7 +20,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * production, and state survives between runs (a failed local run resumes like a real one).
  */
 @Configuration(proxyBeanMethods = false)
-@Profile("local")
+@Profile(LocalDatabaseSettings.PROFILE)
 class LocalDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")

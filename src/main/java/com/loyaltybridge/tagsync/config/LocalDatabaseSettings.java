@@ -12,4 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("local-database")
 public record LocalDatabaseSettings(@DefaultValue(".tagsync-local/postgres") Path dataDirectory) {
+
+    /** The profile that runs on the embedded PostgreSQL. */
+    public static final String PROFILE = "local";
 }

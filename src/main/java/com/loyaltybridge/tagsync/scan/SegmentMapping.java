@@ -49,7 +49,8 @@ public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @Def
                 StorageLocation.parse(output);
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("segment " + segmentId + ": " + e.getMessage(), e);
+            // Not chained: the message says it all, and a start refusal shows the innermost message of the chain.
+            throw new IllegalArgumentException("segment " + segmentId + ": " + e.getMessage());
         }
     }
 

@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -59,9 +61,10 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome.Tagged;
  * unknown outcome was left unsettled.
  *
  * <p>Reading a customer's tags is assumed to be a GET on {@code tagsReadPath}: SessionM lists "Retrieve customer
- * tags" without documenting it (see {@link CustomerTags} for how its answer is read). If that read is refused, or
- * its answer holds no tag list, the call ends {@link NotDelivered} with {@code mayHaveBeenApplied}: nothing is
- * sent on a guess.
+ * tags" without documenting it (see {@link CustomerTags} for how its answer is read). If that read says SessionM
+ * does not know the customer ({@code user_not_found}, {@code requires_registered_user}), no call for it can have
+ * landed and the customer is {@link TagOutcome.Rejected}. If the read is refused otherwise, or its answer holds no
+ * tag list, the call ends {@link NotDelivered} with {@code mayHaveBeenApplied}: nothing is sent on a guess.
  *
  * <p>The client is thread-safe. Credentials are checked when a call is made, so the bean exists in runs that never
  * call SessionM. Neither the API secret nor full URLs (which carry the API key) reach logs or messages.
@@ -72,6 +75,12 @@ public class SessionmClient {
 
     /** Set, this JDK property lets {@link HttpClient} resend a POST on a pooled connection that turned out dead. */
     static final String JDK_RETRY_ALL_METHODS = "jdk.httpclient.enableAllMethodRetry";
+
+    /** SessionM's codes for a customer it does not know, or that cannot hold tags: a call for it cannot have landed. */
+    private static final Set<String> UNKNOWN_CUSTOMER_CODES = Set.of("user_not_found", "requires_registered_user");
+
+    /** The JDK's own {@link HttpClient} logging; its {@code headers} (or {@code all}) prints the Authorization header. */
+    static final String JDK_HTTP_CLIENT_LOG = "jdk.httpclient.HttpClient.log";
 
     private final SessionmSettings settings;
     private final RequestThrottle throttle;
@@ -197,6 +206,11 @@ public class SessionmClient {
                 throw new TransientFailure("reading tags: " + failed.reason());
             }
             if (answer.get() instanceof Rejected rejected) {
+                if (UNKNOWN_CUSTOMER_CODES.contains(rejected.code())) {
+                    // A customer SessionM does not know cannot have taken the call in doubt: refused, like its POST.
+                    unsettled = false;
+                    return Optional.of(refused(rejected));
+                }
                 return Optional.of(notDelivered("could not read the customer's tags to settle: "
                         + AnswerClassifier.describe(rejected.status(), rejected.code())));
             }
@@ -294,6 +308,12 @@ public class SessionmClient {
         if (retryAllMethods != null && !"false".equalsIgnoreCase(retryAllMethods.trim())) {
             throw new IllegalStateException("System property " + JDK_RETRY_ALL_METHODS
                     + " lets the JDK HTTP client resend a POST that may have been applied: remove it");
+        }
+        String clientLog = System.getProperty(JDK_HTTP_CLIENT_LOG, "").toLowerCase(Locale.ROOT);
+        if (clientLog.contains("headers") || clientLog.contains("all")) {
+            throw new IllegalStateException("System property " + JDK_HTTP_CLIENT_LOG + "=" + clientLog
+                    + " would write the SessionM credentials (the Authorization header) to the log: leave out headers"
+                    + " and all (errors,requests is fine)");
         }
         // HTTP/1.1: one connection per request in flight, kept alive and reused; no h2c upgrade attempts.
         HttpClient httpClient = HttpClient.newBuilder()

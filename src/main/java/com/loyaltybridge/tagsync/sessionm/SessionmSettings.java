@@ -47,6 +47,16 @@ public record SessionmSettings(
         @DefaultValue({"invalid_auth_token", "invalid_api_key", "access_denied"}) Set<String> authErrorCodes,
         @DefaultValue(TagsPaths.DOCUMENTED_TAGS_PATH) String tagsReadPath) {
 
+    public SessionmSettings {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("sessionm.max-in-flight must be at least 1, not " + maxInFlight);
+        }
+        if (requestsPerSecond < 0) {
+            throw new IllegalArgumentException("sessionm.requests-per-second must be 0 (no limit) or more, not "
+                    + requestsPerSecond);
+        }
+    }
+
     /** What to do when a counter tag is present after a call whose outcome is unknown. */
     public enum InDoubtPolicy {
         /** Count the call as landed: never increments twice, may miss one increment. */

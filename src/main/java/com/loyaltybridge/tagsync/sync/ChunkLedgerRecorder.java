@@ -15,26 +15,33 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome;
  * Only users whose intent is committed and whose outcome is not can be in doubt after a crash: about
  * one batch plus the calls under way, not the whole chunk. Round trips stay a small constant per
  * chunk (its size divided by the batch size).
+ * <p>
+ * Each intent is committed only while this process still holds the sync's run lock. When an intent
+ * cannot be committed (the lock or PostgreSQL is gone), no further call starts, and
+ * {@link #throwIfIntentsFailed()} gives the reason.
  */
 final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
 
     private final long jobInstanceId;
     private final List<? extends LedgerEntry> entries;
     private final UserLedger ledger;
+    private final Runnable runLockCheck;
     private final int batchSize;
     private final BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf;
     private final List<IndexedCompletion> unrecorded = new ArrayList<>();
     private final boolean[] recorded;
     private int intentCommittedUpTo;
+    private RuntimeException intentFailure;
 
     private record IndexedCompletion(int index, UserLedger.Completion completion) {
     }
 
-    ChunkLedgerRecorder(long jobInstanceId, List<? extends LedgerEntry> entries, UserLedger ledger, int batchSize,
-            BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf) {
+    ChunkLedgerRecorder(long jobInstanceId, List<? extends LedgerEntry> entries, UserLedger ledger, Runnable runLockCheck,
+            int batchSize, BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf) {
         this.jobInstanceId = jobInstanceId;
         this.entries = entries;
         this.ledger = ledger;
+        this.runLockCheck = runLockCheck;
         this.batchSize = batchSize;
         this.completionOf = completionOf;
         this.recorded = new boolean[entries.size()];
@@ -51,9 +58,23 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
                 .filter(entry -> entry.state() == LedgerState.STAGED)
                 .map(LedgerEntry::userSeq)
                 .toList();
-        List<UserLedger.Completion> completions = drainUnrecorded();
-        ledger.record(jobInstanceId, intents, completions);
+        try {
+            runLockCheck.run();
+            ledger.record(jobInstanceId, intents, drainUnrecorded());
+        } catch (RuntimeException e) {
+            if (intentFailure == null) {
+                intentFailure = e;
+            }
+            throw e;
+        }
         intentCommittedUpTo = end;
+    }
+
+    /** Rethrows what stopped an intent from being committed, if anything did: the reason calls were left unsent. */
+    synchronized void throwIfIntentsFailed() {
+        if (intentFailure != null) {
+            throw intentFailure;
+        }
     }
 
     @Override

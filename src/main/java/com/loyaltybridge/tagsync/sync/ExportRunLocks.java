@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -22,13 +23,20 @@ import org.springframework.stereotype.Component;
  * dedicated connection for the whole run. PostgreSQL releases it when that connection ends, so a
  * killed process never leaves a sync locked, and a run that gets the lock knows that any execution
  * still marked running belongs to a process that is gone.
+ * <p>
+ * The other side of that coin: when the lock's connection ends (PostgreSQL restarted, the connection was
+ * terminated or timed out), the lock is gone although this process still runs. {@link #requireHeld()}
+ * finds that out before more users are sent, so two processes never send the same sync at once.
  */
 @Component
 public class ExportRunLocks {
 
     private static final Logger log = LoggerFactory.getLogger(ExportRunLocks.class);
 
+    private static final int LIVENESS_TIMEOUT_SECONDS = 10;
+
     private final DataSource dataSource;
+    private final AtomicReference<RunLock> held = new AtomicReference<>();
 
     public ExportRunLocks(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -46,7 +54,9 @@ public class ExportRunLocks {
                 try (ResultSet result = statement.executeQuery()) {
                     result.next();
                     if (result.getBoolean(1)) {
-                        return Optional.of(new RunLock(connection, key));
+                        RunLock lock = new RunLock(connection, key);
+                        held.set(lock);
+                        return Optional.of(lock);
                     }
                 }
             }
@@ -56,6 +66,20 @@ public class ExportRunLocks {
             closeQuietly(connection);
             throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns if this process still holds the run lock it took: its connection still answers, and PostgreSQL keeps
+     * a session's advisory lock for as long as the session lives.
+     *
+     * @throws RunLockLostException when the lock's connection has ended
+     */
+    public void requireHeld() {
+        RunLock lock = held.get();
+        if (lock == null) {
+            throw new IllegalStateException("this process holds no sync run lock");
+        }
+        lock.requireAlive();
     }
 
     static long keyOf(String name) {
@@ -78,7 +102,7 @@ public class ExportRunLocks {
     }
 
     /** A held lock; closing it releases the lock and its connection. */
-    public static final class RunLock implements AutoCloseable {
+    public final class RunLock implements AutoCloseable {
 
         private final Connection connection;
         private final long key;
@@ -88,8 +112,21 @@ public class ExportRunLocks {
             this.key = key;
         }
 
+        private void requireAlive() {
+            boolean alive;
+            try {
+                alive = connection.isValid(LIVENESS_TIMEOUT_SECONDS);
+            } catch (SQLException e) {
+                alive = false;
+            }
+            if (!alive) {
+                throw new RunLockLostException();
+            }
+        }
+
         @Override
         public void close() {
+            held.compareAndSet(this, null);
             try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                 statement.setLong(1, key);
                 statement.execute();

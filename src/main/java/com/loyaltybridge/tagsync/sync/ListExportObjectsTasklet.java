@@ -1,8 +1,6 @@
 package com.loyaltybridge.tagsync.sync;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +15,8 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
  * Fixes the set of objects a sync reads: listed once, when the sync first starts, and recorded.
- * Every later start of the same sync reads exactly that set, and says so when the folder has changed.
+ * Every later start of the same sync reads exactly that set, and says so when the folder has changed,
+ * or is gone: a folder that cannot be listed any more only matters if objects are still to be read.
  */
 class ListExportObjectsTasklet implements Tasklet {
 
@@ -38,30 +37,24 @@ class ListExportObjectsTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         List<StoredObject> recorded = catalog.objectsOf(jobInstanceId, export);
-        List<StoredObject> current = listing.objectsOf(export);
         if (recorded.isEmpty()) {
+            List<StoredObject> current = listing.objectsOf(export);
             catalog.record(jobInstanceId, current);
             log.info("Export {} has {} objects ({} bytes compressed)", export, current.size(),
                     current.stream().mapToLong(StoredObject::size).sum());
             return RepeatStatus.FINISHED;
         }
-        Set<String> recordedNames = names(recorded);
-        Set<String> currentNames = names(current);
-        List<String> added = current.stream().map(StoredObject::name).filter(name -> !recordedNames.contains(name)).toList();
-        List<String> removed = recorded.stream().map(StoredObject::name).filter(name -> !currentNames.contains(name)).toList();
         log.info("Resuming with the {} objects listed when this sync first started", recorded.size());
-        if (!added.isEmpty()) {
-            log.warn("{} objects appeared in {} since this sync first listed it; they are not part of this sync: {}",
-                    added.size(), export, String.join(", ", added));
+        List<StoredObject> current;
+        try {
+            current = listing.objectsOf(export);
+        } catch (RuntimeException e) {
+            // Braze deletes exports after a few hours: a sync that staged its users before then can still finish.
+            log.warn("Could not list {} again ({}); going on with the objects listed when this sync first started",
+                    export, e.getMessage());
+            return RepeatStatus.FINISHED;
         }
-        if (!removed.isEmpty()) {
-            log.warn("{} objects listed when this sync first started are gone from {}: {}", removed.size(), export,
-                    String.join(", ", removed));
-        }
+        ExportFolderChanges.between(recorded, current).warn(log, export);
         return RepeatStatus.FINISHED;
-    }
-
-    private static Set<String> names(List<StoredObject> objects) {
-        return objects.stream().map(StoredObject::name).collect(Collectors.toSet());
     }
 }

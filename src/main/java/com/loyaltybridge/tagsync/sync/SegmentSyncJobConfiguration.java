@@ -82,13 +82,15 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter, SyncSettings settings) {
+            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter,
+            BrazeExportListing listing, ExportObjectCatalog catalog, SyncSettings settings) {
         return new StepBuilder("stageUsers", jobRepository)
                 .<ExportLine, ExportRecord>chunk(settings.stagingChunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
                 .processor(userParser)
                 .writer(stagingWriter)
+                .listener(new StagedExportCheck(listing, catalog))
                 .build();
     }
 
@@ -148,8 +150,8 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            SessionmTagSender sender, SessionmSettings sessionm, SyncSettings settings) {
-        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
+            SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
+        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender, runLocks,
                 Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
     }
 

@@ -19,6 +19,7 @@ import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
 /**
@@ -73,7 +74,14 @@ public class SyncLauncher {
                     // We hold the lock, so the process that ran this execution is gone (killed or lost).
                     log.warn("Execution {} of this sync was left {} by a process that is gone; marking it failed and resuming",
                             last.getId(), last.getStatus());
-                    jobOperator.recover(last);
+                    last = jobOperator.recover(last);
+                }
+                if (last != null && endedUnknown(last)) {
+                    // Spring Batch cannot tell whether a chunk whose rollback failed was committed, and will not restart
+                    // it. This job can: every step finds what is left to do in the ledger, not in the chunk's state.
+                    log.warn("Execution {} of this sync ended UNKNOWN (PostgreSQL went away mid-chunk); marking it failed"
+                            + " and resuming from what the ledger says is done", last.getId());
+                    markFailed(last);
                 }
                 if (last != null) {
                     log.info("Resuming sync {} after execution {} ended {}", request.describe(), last.getId(), last.getStatus());
@@ -97,6 +105,22 @@ public class SyncLauncher {
         } catch (JobRestartException | InvalidJobParametersException e) {
             return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync cannot be run again: " + e.getMessage());
         }
+    }
+
+    private static boolean endedUnknown(JobExecution execution) {
+        return execution.getStatus() == BatchStatus.UNKNOWN
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus() == BatchStatus.UNKNOWN);
+    }
+
+    private void markFailed(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus() == BatchStatus.UNKNOWN) {
+                step.setStatus(BatchStatus.FAILED);
+                jobRepository.update(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        jobRepository.update(execution);
     }
 
     private SyncOutcome alreadyCompleted(JobExecution last) {

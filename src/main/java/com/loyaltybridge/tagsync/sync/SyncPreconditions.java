@@ -26,6 +26,11 @@ public class SyncPreconditions {
 
     /** Why a sync in {@code mode} cannot run with this configuration; {@code hasOutput}: the sync names its bulk file output. */
     public Optional<String> problemWith(SyncMode mode, boolean hasOutput) {
+        return problemWith(mode, hasOutput, sessionm, bulkFile);
+    }
+
+    /** The same check on settings bound before the application starts (the command line's settings check). */
+    public static Optional<String> problemWith(SyncMode mode, boolean hasOutput, SessionmSettings sessionm, BulkFileSettings bulkFile) {
         if (mode != SyncMode.CSV && !sessionm.missingCredentials().isEmpty()) {
             return Optional.of("mode " + mode.text() + " calls SessionM, so set "
                     + String.join(", ", sessionm.missingCredentials()) + " (or use --mode=csv)");

@@ -1,11 +1,13 @@
 package com.loyaltybridge.tagsync.sync;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
@@ -64,22 +66,42 @@ public class SyncSummaries {
         return handled;
     }
 
-    /** One line per distinct failure: the message of the exception that says what went wrong, never a stack trace. */
+    /**
+     * One line per distinct failure: the message of the exception that says what went wrong, never a stack trace.
+     * A step that ended UNKNOWN also interrupts the job, whose exception only repeats the step: it is left out when
+     * the step's own failure is there to say why.
+     */
     static List<String> failureMessages(JobExecution execution) {
         Set<String> messages = new LinkedHashSet<>();
+        Set<String> interruptions = new LinkedHashSet<>();
         for (Throwable failure : execution.getAllFailureExceptions()) {
-            messages.add(explain(failure));
+            (failure instanceof JobInterruptedException ? interruptions : messages).add(explain(failure));
         }
-        return new ArrayList<>(messages);
+        return new ArrayList<>(messages.isEmpty() ? interruptions : messages);
     }
 
-    static String explain(Throwable failure) {
+    /**
+     * What went wrong, in one line: our own exceptions are written for the user; past them, PostgreSQL's words
+     * when the database failed, else the root cause's message.
+     */
+    public static String explain(Throwable failure) {
         Throwable cause = failure;
+        SQLException database = failure instanceof SQLException sql ? sql : null;
         while (cause.getCause() != null && cause.getCause() != cause && !isOurs(cause)) {
             cause = cause.getCause();
+            if (cause instanceof SQLException sql) {
+                database = sql;
+            }
+        }
+        if (!isOurs(cause) && database != null) {
+            return "PostgreSQL: " + firstLine(database.getMessage());
         }
         String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : firstLine(message);
+    }
+
+    private static String firstLine(String message) {
+        return message.strip().lines().findFirst().orElse("");
     }
 
     private static boolean isOurs(Throwable failure) {

@@ -24,13 +24,16 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
     private final SyncRequest request;
     private final UserLedger ledger;
     private final SessionmTagSender sender;
+    private final ExportRunLocks runLocks;
     private final int intentBatchSize;
 
-    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender, int intentBatchSize) {
+    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender,
+            ExportRunLocks runLocks, int intentBatchSize) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.ledger = ledger;
         this.sender = sender;
+        this.runLocks = runLocks;
         this.intentBatchSize = intentBatchSize;
     }
 
@@ -42,10 +45,12 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
                 .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
                         entry.state() == LedgerState.SENDING))
                 .toList();
-        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, intentBatchSize,
-                TagUsersWriter::completion);
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLocks::requireHeld,
+                intentBatchSize, TagUsersWriter::completion);
         List<TagOutcome> outcomes = sender.sendAll(sends, recorder);
         recorder.recordRemaining(outcomes);
+        // Calls left unsent because the ledger or the run lock failed are not SessionM's doing: say what happened.
+        recorder.throwIfIntentsFailed();
 
         TagOutcome.AuthenticationFailed authenticationFailure = null;
         List<TagOutcome.NotDelivered> undelivered = new ArrayList<>();

@@ -6,19 +6,16 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zipOfLines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.zipWithEntries;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -371,21 +368,6 @@ class BrazeExportItemReaderTest {
             users[i] = user("user-" + i + "-" + Integer.toHexString(i * 7919));
         }
         return users;
-    }
-
-    /** A zip of entries given as name, content, name, content...; a name ending in a slash is a directory. */
-    private static byte[] zipWithEntries(Object... namesAndContents) {
-        ByteArrayOutputStream archive = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(archive)) {
-            for (int i = 0; i < namesAndContents.length; i += 2) {
-                zip.putNextEntry(new ZipEntry((String) namesAndContents[i]));
-                zip.write((byte[]) namesAndContents[i + 1]);
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return archive.toByteArray();
     }
 
     private static int centralDirectoryStart(byte[] zip) {

@@ -3,17 +3,28 @@ package com.loyaltybridge.tagsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import com.loyaltybridge.tagsync.support.CountingServer;
 
 /**
- * Bad command lines are refused up front: one clear line, the usage exit code, and no application
- * started (no database, no S3, no SessionM is touched: these tests run without any of them).
+ * Bad command lines and bad configuration are refused up front: one clear line, the usage exit code, and
+ * nothing started (no database, no S3, no SessionM is touched: these tests run without any of them).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CommandLineInterfaceTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -58,6 +69,47 @@ class CommandLineInterfaceTest {
         assertThat(stderr()).startsWith("error: ").contains(expectedMessage).contains("Run with --help")
                 .doesNotContain("Exception", "\tat ");
         assertThat(stdout()).isEmpty();
+    }
+
+    /**
+     * Settings are checked once Spring has gathered them and before anything starts: the database URL points at a
+     * socket that counts the connections made to it, and none is.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            missing SessionM secret   | --mode=api --sessionm.api-secret=                              | mode api calls SessionM, so set SESSIONM_CORE_API_SECRET (or use --mode=csv)
+            missing database          | --mode=csv --output=file:/tmp/out/ --spring.datasource.url=    | no PostgreSQL to keep the sync's state in: set SPRING_DATASOURCE_URL
+            missing bulk-file output  | --mode=auto --bulk-file.output=                                | mode auto may write a bulk file: give --output=
+            number expected           | --mode=api --sessionm.max-in-flight=many                       | sessionm.max-in-flight: 'many' is not a whole number
+            out of range              | --mode=api --sessionm.max-in-flight=0                          | sessionm.max-in-flight must be at least 1, not 0
+            duration expected         | --mode=api --sessionm.request-timeout=soon                     | sessionm.request-timeout: 'soon' is not a duration such as 500ms, 30s or 5m
+            one of a list             | --mode=api --sessionm.in-doubt-counter-tags=maybe              | sessionm.in-doubt-counter-tags: 'maybe' is not one of assume-applied, resend
+            size expected             | --mode=api --braze.export.max-line-size=huge                   | braze.export.max-line-size: 'huge' is not a size such as 512KB or 1MB
+            S3 key without its secret | --mode=api --s3.access-key-id=AKIA0000 --s3.secret-access-key= | s3.access-key-id and s3.secret-access-key go together
+            """)
+    void badConfigurationIsRefusedWithOneClearLineBeforeAnythingConnects(String description, String options,
+            String expectedMessage, CapturedOutput output) throws IOException {
+        try (CountingServer database = new CountingServer()) {
+            Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                    "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + database.port() + "/never",
+                    "sessionm.endpoint", "http://127.0.0.1:9/",
+                    "sessionm.api-key", "key",
+                    "sessionm.api-secret", "secret"));
+            for (String option : options.trim().split("\\s+")) {
+                int equals = option.indexOf('=');
+                settings.put(option.substring(2, equals), option.substring(equals + 1));
+            }
+            List<String> args = new ArrayList<>(List.of("sync", "--export=file:/tmp/x/", "--tags=vip"));
+            settings.forEach((name, value) -> args.add("--" + name + "=" + value));
+
+            ExitCode code = cli.run(args.toArray(String[]::new));
+
+            assertThat(code).as(output.getAll()).isEqualTo(ExitCode.USAGE);
+            assertThat(stderr().lines().toList()).hasSize(2).last().isEqualTo("Run with --help for usage.");
+            assertThat(stderr()).startsWith("error: ").contains(expectedMessage);
+            assertThat(output.getAll()).doesNotContain("\tat ", "Exception", "APPLICATION FAILED TO START");
+            assertThat(database.connections()).as("connections to PostgreSQL").isZero();
+        }
     }
 
     @Test

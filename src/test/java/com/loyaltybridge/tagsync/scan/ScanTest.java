@@ -142,7 +142,7 @@ class ScanTest extends SyncTestSupport {
         assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(none.stderr()).contains("scan has no segment mappings");
         assertThat(broken.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(broken.stderr()).contains("scan.segments").contains("'sometimes' is not a mode");
+        assertThat(broken.stderr()).contains("segment x: 'sometimes' is not a mode");
         assertThat(withOption.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(withOption.stderr()).contains("unknown option --segment for command scan");
     }

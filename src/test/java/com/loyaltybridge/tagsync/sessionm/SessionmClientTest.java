@@ -305,6 +305,17 @@ class SessionmClientTest {
     }
 
     @Test
+    void aCustomerTheSettlingReadDoesNotFindIsRejectedNotLeftInDoubt() {
+        simulator.unknownCustomers("ghost");
+        simulator.faultFor("ghost", Fault.status(500));
+
+        TagOutcome outcome = client(settings()).send(counter(EXTERNAL_ID, "ghost", "vip"));
+
+        assertThat(outcome).isEqualTo(new Rejected(404, "user_not_found", "HTTP 404 user_not_found"));
+        assertThat(methods()).containsExactly("POST", "GET");
+    }
+
+    @Test
     void aTagsReadWithoutATagListSendsNothingOnAGuess() {
         simulator.enqueue(Fault.status(500));
         simulator.readFaultFor("c", Fault.status(200, "{\"status\":\"ok\"}", Map.of()));

@@ -51,4 +51,21 @@ class SessionmConfigurationTest {
             System.clearProperty(SessionmClient.JDK_RETRY_ALL_METHODS);
         }
     }
+
+    @Test
+    void jdkHttpClientLoggingThatWouldPrintTheAuthorizationHeaderIsRefused() {
+        try {
+            for (String headerLogging : new String[] {"headers", "errors,HEADERS", "all"}) {
+                System.setProperty(SessionmClient.JDK_HTTP_CLIENT_LOG, headerLogging);
+                contexts.run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("jdk.httpclient.HttpClient.log")
+                        .hasMessageContaining("Authorization header"));
+            }
+            System.setProperty(SessionmClient.JDK_HTTP_CLIENT_LOG, "errors,requests");
+            contexts.run(context -> assertThat(context).hasNotFailed());
+        }
+        finally {
+            System.clearProperty(SessionmClient.JDK_HTTP_CLIENT_LOG);
+        }
+    }
 }

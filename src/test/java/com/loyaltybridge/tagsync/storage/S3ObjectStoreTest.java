@@ -13,12 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.loyaltybridge.tagsync.support.ConnectionCuttingProxy;
+import com.loyaltybridge.tagsync.support.FaultInjectingProxy;
 import com.loyaltybridge.tagsync.support.S3TestServer;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** What only S3 needs proving: reads that survive dropped connections, and failures that explain themselves. */
+/**
+ * What only S3 needs proving: reads that survive throttling and dropped connections, and failures that explain
+ * themselves.
+ */
 class S3ObjectStoreTest {
 
     private static final String BUCKET = "s3-object-store-test";
@@ -27,14 +30,14 @@ class S3ObjectStoreTest {
 
     private final S3TestServer server = S3TestServer.get();
     private final StorageLocation folder = StorageLocation.s3(BUCKET, "export-" + UUID.randomUUID() + "/");
-    private ConnectionCuttingProxy proxy;
+    private FaultInjectingProxy proxy;
     private S3Client client;
     private S3ObjectStore store;
 
     @BeforeEach
-    void connectThroughAProxyThatCanCutConnections() throws IOException {
+    void connectThroughAProxyThatInjectsFaults() throws IOException {
         server.createBucket(BUCKET);
-        proxy = new ConnectionCuttingProxy(server.endpoint());
+        proxy = new FaultInjectingProxy(server.endpoint());
         S3Settings settings = server.settings(proxy.endpoint());
         client = new StorageConfiguration().s3Client(settings);
         store = new S3ObjectStore(client, settings);
@@ -56,6 +59,20 @@ class S3ObjectStoreTest {
         try (InputStream in = store.open(listed)) {
             assertThat(in.readAllBytes()).isEqualTo(content);
         }
+    }
+
+    @Test
+    void slowDownAnswersAreRetriedByListingAndReadingAlike() throws IOException {
+        byte[] content = randomBytes(OBJECT_SIZE);
+        server.put(BUCKET, folder.prefix() + "a.zip", content);
+
+        proxy.slowDown(2);
+        StoredObject listed = only(store.list(folder));
+        proxy.slowDown(2);
+        try (InputStream in = store.open(listed)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        assertThat(proxy.slowDownsSent()).isEqualTo(4);
     }
 
     @Test

@@ -48,6 +48,24 @@ public final class ExportFixtures {
         return archive.toByteArray();
     }
 
+    /**
+     * A zip archive of entries given as name, content, name, content...; a name ending in a slash is a directory.
+     * Names are written as given, {@code ../} and absolute paths included.
+     */
+    public static byte[] zipWithEntries(Object... namesAndContents) {
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(archive)) {
+            for (int i = 0; i < namesAndContents.length; i += 2) {
+                zip.putNextEntry(new ZipEntry((String) namesAndContents[i]));
+                zip.write((byte[]) namesAndContents[i + 1]);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return archive.toByteArray();
+    }
+
     /** A zip archive with one entry holding {@code lines}. */
     public static byte[] zipOfLines(String... lines) {
         return zip(lines(lines));

@@ -1,12 +1,20 @@
 package com.loyaltybridge.tagsync.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -73,9 +81,54 @@ public abstract class SyncTestSupport {
         return properties;
     }
 
+    /**
+     * Runs {@code fault} on another thread as soon as {@code moment} holds: trouble that strikes in the middle of a
+     * run. The future fails if the moment has not come within two minutes; join it to know the fault struck.
+     */
+    protected static CompletableFuture<Void> strikeWhen(BooleanSupplier moment, Runnable fault) {
+        CompletableFuture<Void> struck = new CompletableFuture<>();
+        Thread striker = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            try {
+                while (!moment.getAsBoolean()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the moment to strike never came");
+                    }
+                    Thread.sleep(2);
+                }
+                fault.run();
+                struck.complete(null);
+            } catch (Throwable e) {
+                struck.completeExceptionally(e);
+            }
+        }, "fault-striker");
+        striker.setDaemon(true);
+        striker.start();
+        return struck;
+    }
+
+    /**
+     * The exactly-once promise as SessionM saw it: each of {@code identifiers} had exactly one applied POST carrying
+     * each of {@code tags}, and nobody else had any. POSTs that SessionM received but did not apply do not count.
+     */
+    protected static void assertAppliedExactlyOnce(Collection<String> identifiers, String... tags) {
+        Map<String, Long> expected = new TreeMap<>();
+        identifiers.forEach(identifier -> Arrays.stream(tags).forEach(tag -> expected.put(identifier + " " + tag, 1L)));
+        Map<String, Long> applied = new TreeMap<>();
+        sessionm.stats().tagPosts().stream()
+                .filter(posts -> posts.appliedPosts() > 0)
+                .forEach(posts -> applied.put(posts.identifier() + " " + posts.tag(), posts.appliedPosts()));
+        assertThat(applied).as("applied POSTs per customer and tag").isEqualTo(expected);
+    }
+
     /** The job instance of the sync of {@code export}, as recorded by Spring Batch. */
     protected static long jobInstanceOf(StorageLocation export) {
-        return jdbc.queryForObject("""
+        return jobInstanceOf(jdbc, export);
+    }
+
+    /** The job instance of the sync of {@code export}, as recorded by Spring Batch in {@code database}. */
+    protected static long jobInstanceOf(JdbcTemplate database, StorageLocation export) {
+        return database.queryForObject("""
                 SELECT DISTINCT e.job_instance_id FROM batch_job_execution e
                 JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
                 WHERE p.parameter_name = 'export' AND p.parameter_value = ?""", Long.class, export.uri());

@@ -1,18 +1,31 @@
 package com.loyaltybridge.tagsync.sync;
 
+import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.zipWithEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import com.loyaltybridge.tagsync.cli.ExitCode;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
@@ -23,9 +36,10 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
  * The hostile export: bad lines are recorded with their object, line and reason and never stop the
- * run; identifiers are data, reaching SessionM as exactly themselves; broken archives fail the run
- * with a message naming the object.
+ * run; identifiers are data, reaching SessionM as exactly themselves; broken archives and zip bombs
+ * fail the run with a message naming the object; entry names are never used as paths.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HostileExportSyncTest extends SyncTestSupport {
 
     @Test
@@ -125,6 +139,57 @@ class HostileExportSyncTest extends SyncTestSupport {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(run.stdout()).contains("FAILED").contains(export.prefix() + "cut.zip").doesNotContain("\tat ");
+    }
+
+    static Stream<Arguments> brokenArchives() {
+        byte[] garbageAfterGzip = concat(gzip(lines(user("C-1"))), "trailing garbage".getBytes(StandardCharsets.UTF_8));
+        return Stream.of(
+                Arguments.of("zip bomb", "bomb.zip", zip(new byte[20 * 1024 * 1024]),
+                        "bomb.zip decompresses to more than 10MB (braze.export.max-uncompressed-size-per-object):"
+                                + " a zip bomb, or not a Braze export"),
+                Arguments.of("gzip bomb", "bomb.gz", gzip(new byte[20 * 1024 * 1024]),
+                        "bomb.gz decompresses to more than 10MB"),
+                Arguments.of(".zip that is not a zip", "plain.zip", lines(user("C-1")),
+                        "plain.zip is not a readable zip archive: it does not start with a zip signature"),
+                Arguments.of("gz with trailing garbage", "tail.gz", garbageAfterGzip,
+                        "tail.gz is not a readable gzip file: Unexpected data after a valid .gz stream."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenArchives")
+    void aBrokenOrHostileArchiveFailsTheRunNamingItWithoutTaggingAnyone(String description, String name, byte[] archive,
+            String expected, CapturedOutput output) {
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
+                Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 10))), name, archive));
+
+        Run run = run(Map.of("braze.export.max-uncompressed-size-per-object", "10MB"),
+                "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.stdout()).containsPattern("failure\\s+" + Pattern.quote(export.prefix() + expected));
+        assertThat(sessionm.requests()).as("nobody is tagged from an export that cannot be read whole").isEmpty();
+        assertThat(output.getAll()).as("no stack trace").doesNotContain("\tat ");
+    }
+
+    @Test
+    void emptyArchivesSeveralEntriesAndEntryNamesThatClimbOutAreJustRead() {
+        String escape = "chaos-escape-" + UUID.randomUUID() + ".json";
+        String absolute = "/tmp/chaos-absolute-" + UUID.randomUUID() + ".json";
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports", Map.of(
+                "empty.zip", zip(),
+                "empty.gz", gzip(new byte[0]),
+                "entries.zip", zipWithEntries(
+                        "users-1.json", lines(ApiSyncTest.users(1, 3)),
+                        "nested/", new byte[0],
+                        "../".repeat(12) + "tmp/" + escape, lines(ApiSyncTest.users(4, 6)),
+                        absolute, lines(ApiSyncTest.users(7, 9)))));
+
+        Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
+        assertAppliedExactlyOnce(IntStream.rangeClosed(1, 9).mapToObj(i -> "C-" + i).toList(), "vip");
+        assertThat(Path.of("/tmp", escape)).as("entry names are never used as paths").doesNotExist();
+        assertThat(Path.of(absolute)).doesNotExist();
     }
 
     @Test
