@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How the sync job reads, groups and judges an export.
  *
- * @param stagingChunkSize  export lines read, checked and recorded per transaction
+ * @param stagingChunkSize  export lines read, checked and recorded per transaction: about one Braze export object, so
+ *                          the job repository's few statements per chunk stay small beside the users' rows
  * @param taggingChunkSize  users sent to SessionM per transaction; keep it several times {@code sessionm.max-in-flight}
  *                          so the in-flight limit stays busy across the end of each chunk
  * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least
@@ -19,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("sync")
 public record SyncSettings(
-        @DefaultValue("1000") int stagingChunkSize,
+        @DefaultValue("5000") int stagingChunkSize,
         @DefaultValue("1000") int taggingChunkSize,
         @DefaultValue("128") int intentBatchSize,
         @DefaultValue("1000") long maxSkippedLines,
