@@ -9,6 +9,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
@@ -112,12 +113,19 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncSettings settings) {
+            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, UserLedger ledger,
+            SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder("tagUsers", jobRepository)
-                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize())
+                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
+                .listener(new StepExecutionListener() {
+                    @Override
+                    public void beforeStep(StepExecution stepExecution) {
+                        ledger.refreshPlannerStatistics();
+                    }
+                })
                 .build();
     }
 
@@ -125,7 +133,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
-            DataSource dataSource, SyncSettings settings) throws Exception {
+            DataSource dataSource, SyncSettings settings, SessionmSettings sessionm) throws Exception {
         return new JdbcPagingItemReaderBuilder<LedgerEntry>()
                 .name("pendingUsersReader")
                 .dataSource(dataSource)
@@ -134,7 +142,7 @@ public class SegmentSyncJobConfiguration {
                 .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN ('STAGED', 'SENDING')")
                 .parameterValues(Map.of("jobInstanceId", jobInstanceId(stepExecution)))
                 .sortKeys(Map.of("user_seq", Order.ASCENDING))
-                .pageSize(settings.taggingChunkSize())
+                .pageSize(settings.taggingChunkSize(sessionm.maxInFlight()))
                 .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
                         LedgerState.valueOf(rs.getString("state"))))
                 .build();
