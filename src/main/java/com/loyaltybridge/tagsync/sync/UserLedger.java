@@ -189,7 +189,8 @@ public class UserLedger {
             PreparedStatement statement = connection.prepareStatement("""
                     SELECT user_seq, identifier FROM sync_user
                     WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?""");
-            statement.setFetchSize(1000);
+            // A round trip per 10,000 users (about 300 KB) rather than per 1,000: reading back a million users waits less.
+            statement.setFetchSize(10_000);
             statement.setLong(1, jobInstanceId);
             statement.setLong(2, afterUserSeq);
             statement.setInt(3, limit);
