@@ -22,7 +22,7 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * {@code bench/results/}. Every figure is the median of the runs the row names. Run it with {@code bench/run}.
  *
  * <p>Options: {@code --runs N} (3), {@code --csv-users N} (1,000,000), {@code --api-users N} (100,000),
- * {@code --latency-ms N} (20), {@code --only csv,api,naive,ledger,restart}, {@code --quick} (small numbers, one run:
+ * {@code --latency-ms N} (20), {@code --only simulator,csv,api,naive,ledger,restart}, {@code --quick} (small numbers, one run:
  * checks the harness, measures nothing worth keeping), {@code --results DIR} (bench/results).
  */
 public final class Benchmark {
@@ -50,7 +50,7 @@ public final class Benchmark {
         this.csvUsers = options.longValue("csv-users", quick ? 20_000 : 1_000_000);
         this.apiUsers = options.longValue("api-users", quick ? 2_000 : 100_000);
         this.latencyMs = options.intValue("latency-ms", 20);
-        this.only = Set.of(options.text("only", "csv,api,naive,ledger,restart").split(","));
+        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart").split(","));
     }
 
     public static void main(String[] args) {
@@ -61,6 +61,9 @@ public final class Benchmark {
     private void run() {
         MachineDescription machine = MachineDescription.read(database);
         System.out.println(machine.format());
+        if (only.contains("simulator")) {
+            simulator();
+        }
         if (only.contains("csv")) {
             csv();
         }
@@ -79,6 +82,31 @@ public final class Benchmark {
         System.out.println(table.format());
         System.out.println("Load at the end: " + loadAtEnd);
         write(report);
+    }
+
+    // ---- the simulator alone: what it serves when nothing else is measured
+
+    private void simulator() {
+        int requests = (int) Math.min(100_000, Math.max(20_000, apiUsers));
+        String load = MachineDescription.load();
+        List<Double> rates = new ArrayList<>();
+        List<Double> micros = new ArrayList<>();
+        try (SimulatorProcess simulator = SimulatorProcess.start(work.resolve("logs").resolve("simulator-alone.log"))) {
+            SimulatorLoad.drive(simulator, 64, requests / 4);
+            for (int run = 1; run <= runs; run++) {
+                SimulatorLoad.Result result = SimulatorLoad.drive(simulator, 64, requests);
+                if (result.failures() > 0) {
+                    throw new IllegalStateException(result.failures() + " requests to the simulator failed");
+                }
+                rates.add(result.requestsPerSecond());
+                micros.add(result.simulatorMicrosPerRequest());
+            }
+        }
+        double perRequest = ResultTable.median(micros);
+        table.add("2", "simulator alone, no latency", "64 in flight from the JDK HTTP client, " + ResultTable.count(requests)
+                + " POSTs, after " + ResultTable.count(requests / 4) + " to warm up", runs, ResultTable.count(ResultTable.median(rates))
+                + " req/s", String.format(Locale.ROOT, "simulator CPU %.0f µs per request: %s req/s per core it is given; "
+                        + "load %s", perRequest, ResultTable.count(1e6 / perRequest), load));
     }
 
     // ---- 1. csv mode against the raw parse floor
