@@ -1,23 +1,69 @@
 package com.loyaltybridge.tagsync.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.jdbc.core.JdbcTemplate;
+import javax.sql.DataSource;
 
-import com.loyaltybridge.tagsync.support.MigratedDatabase;
-import com.loyaltybridge.tagsync.support.TestDatabase;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The PostgreSQL database the benchmark runs the sync against: the tests' one ({@link TestDatabase}: set
- * {@code TEST_DATABASE_URL}), migrated. Every run starts from empty sync and job repository tables.
+ * The PostgreSQL database the benchmark runs the sync against, migrated: the one {@code TEST_DATABASE_URL} names
+ * (with {@code TEST_DATABASE_USERNAME}, {@code TEST_DATABASE_PASSWORD}), else an embedded PostgreSQL started for the
+ * benchmark. Never the tests' shared fallbacks: every run starts by emptying the sync and job repository tables.
  */
 final class BenchDatabase {
 
-    private final TestDatabase database = TestDatabase.get();
-    private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
+    private final String url;
+    private final String username;
+    private final String password;
+    private final JdbcTemplate jdbc;
+
+    BenchDatabase() {
+        String configured = System.getenv("TEST_DATABASE_URL");
+        if (configured != null && !configured.isBlank()) {
+            url = configured;
+            username = environment("TEST_DATABASE_USERNAME", "tagsync");
+            password = environment("TEST_DATABASE_PASSWORD", "tagsync");
+        } else {
+            EmbeddedPostgres embedded = startEmbedded();
+            url = embedded.getJdbcUrl("postgres", "postgres");
+            username = "postgres";
+            password = "postgres";
+        }
+        DataSource dataSource = new DriverManagerDataSource(url, username, password);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+    }
+
+    private static EmbeddedPostgres startEmbedded() {
+        try {
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    embedded.close();
+                } catch (IOException e) {
+                    // The benchmark is ending; the server's temporary files go with it.
+                }
+            }));
+            return embedded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start an embedded PostgreSQL: set TEST_DATABASE_URL", e);
+        }
+    }
+
+    private static String environment(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
 
     /** The sync's and Spring Batch's tables emptied, so each run starts as a first sync. */
     void empty() {
@@ -30,15 +76,14 @@ final class BenchDatabase {
     /** Properties that make the sync use this database through the round-trip counting driver. */
     Map<String, String> springProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("spring.datasource.url", CountingDriver.PREFIX + database.url().substring("jdbc:".length()));
+        properties.put("spring.datasource.url", CountingDriver.PREFIX + url.substring("jdbc:".length()));
         properties.put("spring.datasource.driver-class-name", CountingDriver.class.getName());
-        properties.put("spring.datasource.username", database.username());
-        properties.put("spring.datasource.password", database.password());
+        properties.put("spring.datasource.username", username);
+        properties.put("spring.datasource.password", password);
         return properties;
     }
 
     String describe() {
-        String url = database.url();
         return jdbc.queryForObject("SELECT version()", String.class).replaceFirst(" on .*", "") + " at "
                 + url.substring(url.indexOf("//") + 2);
     }
