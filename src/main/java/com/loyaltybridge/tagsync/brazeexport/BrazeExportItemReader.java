@@ -180,6 +180,8 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     private final class ReadAhead {
 
         private static final int LINES_PER_BATCH = 1024;
+        /** Batches end sooner when their lines are large: what is read ahead stays near a megabyte. */
+        private static final int BYTES_PER_BATCH = 256 * 1024;
         private static final int BATCHES_AHEAD = 4;
         private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
@@ -226,6 +228,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
         private void produce(int firstObject, @Nullable ExportObjectLines resumed) {
             ExportObjectLines lines = resumed;
             List<ExportLine> batch = new ArrayList<>(LINES_PER_BATCH);
+            long batchBytes = 0;
             try {
                 for (int index = firstObject; index < objects.size() && !stopping; index++) {
                     if (lines == null) {
@@ -233,9 +236,11 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
                     }
                     for (ExportLine line = lines.next(); line != null && !stopping; line = lines.next()) {
                         batch.add(line);
-                        if (batch.size() == LINES_PER_BATCH) {
+                        batchBytes += line.content().length;
+                        if (batch.size() == LINES_PER_BATCH || batchBytes >= BYTES_PER_BATCH) {
                             batches.put(new Batch(batch, false, null));
                             batch = new ArrayList<>(LINES_PER_BATCH);
+                            batchBytes = 0;
                         }
                     }
                     closeQuietly(lines);

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the sync job reads, groups and judges an export.
  *
  * @param stagingChunkSize  export lines read, checked and recorded per transaction: about one Braze export object, so
- *                          the job repository's few statements per chunk stay small beside the users' rows
+ *                          the job repository's few statements per chunk stay small beside the users' rows. The
+ *                          chunk's lines are in memory together: lower it for exports of very large user objects
  * @param taggingChunkSize  users sent to SessionM per transaction; unset, 1000 or {@value #CHUNKS_OF_IN_FLIGHT} times
  *                          {@code sessionm.max-in-flight}, whichever is larger: each chunk ends with its last calls
  *                          draining the in-flight limit, and that tail must stay small beside the chunk
