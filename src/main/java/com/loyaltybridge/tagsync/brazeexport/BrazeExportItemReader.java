@@ -1,8 +1,13 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,6 +24,11 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
  * memory stays flat whatever the size of the export. Restartable: the state saved in the step's
  * execution context is the object reached and the lines consumed in it, and a restart checks that the
  * objects are still the ones the interrupted run read before going on with exactly the next line.
+ * <p>
+ * Decompressing and splitting run ahead on a thread of their own, a few batches of lines beyond what
+ * {@link #read()} has returned, so that they overlap with the step writing the previous chunk to the
+ * database. The saved state is always that of the last line returned, never of the lines read ahead;
+ * a failure to read an object surfaces from {@link #read()} after the lines before it.
  * Not thread-safe, as Spring Batch calls a reader from one thread.
  */
 public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
@@ -34,9 +44,14 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     private final ObjectStore store;
     private final List<StoredObject> objects;
     private final BrazeExportSettings settings;
+    /** Where reading starts or resumes; handed over to the read-ahead thread at the first {@link #read()}. */
     private int objectIndex;
     private @Nullable ExportObjectLines current;
     private boolean closed;
+    private @Nullable ReadAhead readAhead;
+    /** The position of the last line returned: the object, and the lines consumed in it. */
+    private int positionObject;
+    private long positionLines;
 
     public BrazeExportItemReader(ObjectStore store, List<StoredObject> objects, BrazeExportSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
@@ -49,6 +64,8 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
         close();
         closed = false;
         objectIndex = 0;
+        positionObject = 0;
+        positionLines = 0;
         if (!context.containsKey(OBJECT_INDEX)) {
             return;
         }
@@ -62,6 +79,8 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
             resumeIn(savedIndex, context);
         }
         objectIndex = savedIndex;
+        positionObject = savedIndex;
+        positionLines = current == null ? 0 : current.linesConsumed();
     }
 
     private void resumeIn(int index, ExecutionContext context) {
@@ -93,18 +112,16 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
 
     @Override
     public @Nullable ExportLine read() {
-        while (objectIndex < objects.size()) {
-            if (current == null) {
-                current = openLines(objectIndex);
-            }
-            ExportLine line = current.next();
-            if (line != null) {
-                return line;
-            }
-            closeCurrent();
-            objectIndex++;
+        if (readAhead == null) {
+            readAhead = new ReadAhead(objectIndex, current);
+            current = null;
         }
-        return null;
+        ExportLine line = readAhead.next();
+        if (line != null) {
+            positionObject = line.objectIndex();
+            positionLines = line.lineNumber();
+        }
+        return line;
     }
 
     /**
@@ -118,10 +135,10 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
             return;
         }
         context.putInt(OBJECT_COUNT, objects.size());
-        context.putInt(OBJECT_INDEX, objectIndex);
-        context.putLong(LINES_CONSUMED, current == null ? 0 : current.linesConsumed());
-        if (objectIndex < objects.size()) {
-            StoredObject object = objects.get(objectIndex);
+        context.putInt(OBJECT_INDEX, positionObject);
+        context.putLong(LINES_CONSUMED, positionLines);
+        if (positionObject < objects.size()) {
+            StoredObject object = objects.get(positionObject);
             context.putString(OBJECT_KEY, object.key());
             if (object.etag() == null) {
                 context.remove(OBJECT_ETAG);
@@ -136,6 +153,10 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
 
     @Override
     public void close() {
+        if (readAhead != null) {
+            readAhead.stop();
+            readAhead = null;
+        }
         closeCurrent();
         closed = true;
     }
@@ -152,14 +173,128 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     }
 
     private void closeCurrent() {
-        if (current != null) {
+        closeQuietly(current);
+        current = null;
+    }
+
+    private static void closeQuietly(@Nullable ExportObjectLines lines) {
+        if (lines == null) {
+            return;
+        }
+        try {
+            lines.close();
+        } catch (IOException e) {
+            // Everything needed was read; a failure to let go of the connection or file changes nothing.
+            log.debug("Could not close the export object just read", e);
+        }
+    }
+
+    /**
+     * The thread reading ahead: it hands over batches of lines through a bounded queue, then the end or the
+     * failure that stopped it. It owns the object it is reading and closes it.
+     */
+    private final class ReadAhead {
+
+        private static final int LINES_PER_BATCH = 1024;
+        /** Batches end sooner when their lines are large: what is read ahead stays near a megabyte. */
+        private static final int BYTES_PER_BATCH = 256 * 1024;
+        private static final int BATCHES_AHEAD = 4;
+        private static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+        private final BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private final Thread thread;
+        private Iterator<ExportLine> taken = Collections.emptyIterator();
+        private boolean ended;
+        private volatile boolean stopping;
+
+        private record Batch(List<ExportLine> lines, boolean last, @Nullable RuntimeException failure) {
+        }
+
+        ReadAhead(int firstObject, @Nullable ExportObjectLines resumed) {
+            this.thread = new Thread(() -> produce(firstObject, resumed), "braze-export-read-ahead");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Nullable ExportLine next() {
+            while (!taken.hasNext()) {
+                if (ended) {
+                    return null;
+                }
+                Batch batch = take();
+                if (batch.failure() != null) {
+                    ended = true;
+                    throw batch.failure();
+                }
+                ended = batch.last();
+                taken = batch.lines().iterator();
+            }
+            return taken.next();
+        }
+
+        private Batch take() {
             try {
-                current.close();
-            } catch (IOException e) {
-                // Everything needed was read; a failure to let go of the connection or file changes nothing.
-                log.debug("Could not close the export object just read", e);
+                return batches.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ItemStreamException("interrupted while reading the export", e);
+            }
+        }
+
+        private void produce(int firstObject, @Nullable ExportObjectLines resumed) {
+            ExportObjectLines lines = resumed;
+            List<ExportLine> batch = new ArrayList<>(LINES_PER_BATCH);
+            long batchBytes = 0;
+            try {
+                for (int index = firstObject; index < objects.size() && !stopping; index++) {
+                    if (lines == null) {
+                        lines = openLines(index);
+                    }
+                    for (ExportLine line = lines.next(); line != null && !stopping; line = lines.next()) {
+                        batch.add(line);
+                        batchBytes += line.content().length;
+                        if (batch.size() == LINES_PER_BATCH || batchBytes >= BYTES_PER_BATCH) {
+                            batches.put(new Batch(batch, false, null));
+                            batch = new ArrayList<>(LINES_PER_BATCH);
+                            batchBytes = 0;
+                        }
+                    }
+                    closeQuietly(lines);
+                    lines = null;
+                }
+                batches.put(new Batch(batch, true, null));
+            } catch (InterruptedException stopped) {
+                // close() is stopping the reader: nobody takes what is left.
+            } catch (RuntimeException e) {
+                // The lines before the failure are the export's all the same: they go first.
+                offerLast(new Batch(batch, false, null), new Batch(List.of(), true, e));
             } finally {
-                current = null;
+                // Stopped by an interrupt: cleared, or the S3 stream would abort its close instead of releasing the connection.
+                Thread.interrupted();
+                closeQuietly(lines);
+            }
+        }
+
+        private void offerLast(Batch lines, Batch failure) {
+            try {
+                batches.put(lines);
+                batches.put(failure);
+            } catch (InterruptedException stopped) {
+                // close() is stopping the reader: nobody takes the failure either.
+            }
+        }
+
+        /** Stops the thread and waits until it has closed the object it was reading. */
+        void stop() {
+            stopping = true;
+            thread.interrupt();
+            try {
+                thread.join(STOP_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn("The export read-ahead did not stop within {} ms; it stops after its current read", STOP_TIMEOUT_MILLIS);
             }
         }
     }

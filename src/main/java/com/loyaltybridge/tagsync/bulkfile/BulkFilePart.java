@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.bulkfile;
 
+import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
  */
 public final class BulkFilePart implements AutoCloseable {
 
+    private static final int WRITE_BUFFER_SIZE = 64 * 1024;
+
     private final int number;
     private final PendingObject target;
     private final CountingOutputStream counter;
@@ -42,7 +45,8 @@ public final class BulkFilePart implements AutoCloseable {
         this.ttl = ttlSeconds == null ? "" : ttlSeconds.toString();
         this.digest = sha256();
         this.counter = new CountingOutputStream(new DigestOutputStream(target.stream(), digest));
-        Writer writer = new OutputStreamWriter(counter, StandardCharsets.UTF_8);
+        // Buffered before the encoder: CSVPrinter writes a few characters at a time.
+        Writer writer = new BufferedWriter(new OutputStreamWriter(counter, StandardCharsets.UTF_8), WRITE_BUFFER_SIZE);
         try {
             this.printer = new CSVPrinter(writer, format);
         } catch (IOException e) {

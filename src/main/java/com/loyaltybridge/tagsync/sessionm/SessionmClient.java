@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.RestClient;
@@ -321,7 +323,11 @@ public class SessionmClient {
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+        // Spring writes each request body from a task on this executor; its default starts a new thread per request.
+        CustomizableThreadFactory bodyWriterThreads = new CustomizableThreadFactory("sessionm-body-");
+        bodyWriterThreads.setDaemon(true);
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient,
+                Executors.newCachedThreadPool(bodyWriterThreads));
         requestFactory.setReadTimeout(settings.requestTimeout());
         // Not Boot's RestClient.Builder: its observations record the full URL, API key included, in traces.
         return RestClient.builder().requestFactory(requestFactory).build();

@@ -2,6 +2,10 @@ package com.loyaltybridge.tagsync.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
@@ -10,11 +14,13 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 /**
  * Keeps the ledger of one chunk in step with its calls, in independent transactions. As calls
  * start, it commits the intent for the next batch of users ahead of them, together with the outcomes
- * that came back since the last commit; the rest is committed by {@link #recordRemaining()}.
+ * that came back since the last commit; the rest is committed by {@link #recordRemaining}.
  * <p>
- * Only users whose intent is committed and whose outcome is not can be in doubt after a crash: about
- * one batch plus the calls under way, not the whole chunk. Round trips stay a small constant per
- * chunk (its size divided by the batch size).
+ * A call never starts before its user's intent is committed. The next batch is committed once half of the
+ * committed intents are used up, by the thread that gets there, while the other threads keep calling: they
+ * only wait when they reach users whose intent is still being committed. Only users whose intent is committed
+ * and whose outcome is not can be in doubt after a crash: at most one and a half batches plus the calls under
+ * way, not the whole chunk. Round trips stay a small constant per chunk (its size divided by the batch size).
  * <p>
  * Each intent is committed only while this process still holds the sync's run lock. When an intent
  * cannot be committed (the lock or PostgreSQL is gone), no further call starts, and
@@ -28,10 +34,16 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     private final Runnable runLockCheck;
     private final int batchSize;
     private final BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf;
-    private final List<IndexedCompletion> unrecorded = new ArrayList<>();
+    private final Queue<IndexedCompletion> unrecorded = new ConcurrentLinkedQueue<>();
     private final boolean[] recorded;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition intentsCommitted = lock.newCondition();
+    /** Calls of the entries before this index may start. Guarded by {@link #lock}. */
     private int intentCommittedUpTo;
-    private RuntimeException intentFailure;
+    /** A thread is committing intents right now. Guarded by {@link #lock}. */
+    private boolean committing;
+    /** Why committing intents failed: no call waiting for them may start. Guarded by {@link #lock}. */
+    private RuntimeException commitFailure;
 
     private record IndexedCompletion(int index, UserLedger.Completion completion) {
     }
@@ -47,71 +59,113 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
         this.recorded = new boolean[entries.size()];
     }
 
-    /** Returns once the intent for the entry at {@code index} is committed. */
+    /** Returns once the intent for the entry at {@code index} is committed; may commit the next batch first. */
     @Override
-    public synchronized void beforeStart(int index) {
-        if (index < intentCommittedUpTo) {
-            return;
+    public void beforeStart(int index) {
+        while (true) {
+            int from;
+            int end;
+            lock.lock();
+            try {
+                if (commitFailure != null) {
+                    throw commitFailure;
+                }
+                boolean covered = index < intentCommittedUpTo;
+                boolean runningLow = intentCommittedUpTo - index <= batchSize / 2 && intentCommittedUpTo < entries.size();
+                if (covered && (committing || !runningLow)) {
+                    return;
+                }
+                if (committing) {
+                    intentsCommitted.awaitUninterruptibly();
+                    continue;
+                }
+                committing = true;
+                from = intentCommittedUpTo;
+                end = Math.min(entries.size(), Math.max(index + 1, from + batchSize));
+            } finally {
+                lock.unlock();
+            }
+            commitIntents(from, end);
+            if (index < end) {
+                return;
+            }
         }
-        int end = Math.min(entries.size(), Math.max(index + 1, intentCommittedUpTo + batchSize));
-        List<Long> intents = entries.subList(intentCommittedUpTo, end).stream()
+    }
+
+    private void commitIntents(int from, int end) {
+        List<Long> intents = entries.subList(from, end).stream()
                 .filter(entry -> entry.state() == LedgerState.STAGED)
                 .map(LedgerEntry::userSeq)
                 .toList();
+        RuntimeException failure = null;
         try {
             runLockCheck.run();
             ledger.record(jobInstanceId, intents, drainUnrecorded());
         } catch (RuntimeException e) {
-            if (intentFailure == null) {
-                intentFailure = e;
-            }
-            throw e;
+            failure = e;
         }
-        intentCommittedUpTo = end;
+        lock.lock();
+        try {
+            committing = false;
+            if (failure == null) {
+                intentCommittedUpTo = end;
+            } else {
+                commitFailure = failure;
+            }
+            intentsCommitted.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Rethrows what stopped an intent from being committed, if anything did: the reason calls were left unsent. */
-    synchronized void throwIfIntentsFailed() {
-        if (intentFailure != null) {
-            throw intentFailure;
+    void throwIfIntentsFailed() {
+        lock.lock();
+        try {
+            if (commitFailure != null) {
+                throw commitFailure;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void completed(int index, TagOutcome outcome) {
-        UserLedger.Completion completion = completionOf.apply(entries.get(index), outcome);
-        synchronized (unrecorded) {
-            unrecorded.add(new IndexedCompletion(index, completion));
-        }
+        unrecorded.add(new IndexedCompletion(index, completionOf.apply(entries.get(index), outcome)));
     }
 
     /**
      * Commits every outcome not committed yet, including those of sends that never started; call it once
      * {@code sendAll} has returned them.
      */
-    synchronized void recordRemaining(List<TagOutcome> outcomes) {
-        synchronized (unrecorded) {
+    void recordRemaining(List<TagOutcome> outcomes) {
+        lock.lock();
+        try {
             unrecorded.clear();
-        }
-        List<UserLedger.Completion> completions = new ArrayList<>();
-        for (int index = 0; index < outcomes.size(); index++) {
-            if (!recorded[index]) {
-                completions.add(completionOf.apply(entries.get(index), outcomes.get(index)));
-                recorded[index] = true;
+            List<UserLedger.Completion> completions = new ArrayList<>();
+            for (int index = 0; index < outcomes.size(); index++) {
+                if (!recorded[index]) {
+                    completions.add(completionOf.apply(entries.get(index), outcomes.get(index)));
+                    recorded[index] = true;
+                }
             }
+            ledger.record(jobInstanceId, List.of(), completions);
+        } finally {
+            lock.unlock();
         }
-        ledger.record(jobInstanceId, List.of(), completions);
     }
 
+    /** Takes the outcomes that came back since the last commit; only the committing thread calls it. */
     private List<UserLedger.Completion> drainUnrecorded() {
-        synchronized (unrecorded) {
-            List<UserLedger.Completion> drained = new ArrayList<>(unrecorded.size());
-            for (IndexedCompletion completion : unrecorded) {
-                recorded[completion.index()] = true;
-                drained.add(completion.completion());
-            }
-            unrecorded.clear();
-            return drained;
+        List<UserLedger.Completion> drained = new ArrayList<>();
+        for (IndexedCompletion completion; (completion = unrecorded.poll()) != null; ) {
+            recorded[completion.index()] = true;
+            drained.add(completion.completion());
         }
+        return drained;
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -119,12 +120,19 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncSettings settings) {
+            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, UserLedger ledger,
+            SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder("tagUsers", jobRepository)
-                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize())
+                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
+                .listener(new StepExecutionListener() {
+                    @Override
+                    public void beforeStep(StepExecution stepExecution) {
+                        ledger.refreshPlannerStatistics();
+                    }
+                })
                 .build();
     }
 
@@ -132,7 +140,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
-            DataSource dataSource, SyncSettings settings) throws Exception {
+            DataSource dataSource, SyncSettings settings, SessionmSettings sessionm) throws Exception {
         return new JdbcPagingItemReaderBuilder<LedgerEntry>()
                 .name("pendingUsersReader")
                 .dataSource(dataSource)
@@ -141,7 +149,7 @@ public class SegmentSyncJobConfiguration {
                 .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN ('STAGED', 'SENDING')")
                 .parameterValues(Map.of("jobInstanceId", jobInstanceId(stepExecution)))
                 .sortKeys(Map.of("user_seq", Order.ASCENDING))
-                .pageSize(settings.taggingChunkSize())
+                .pageSize(settings.taggingChunkSize(sessionm.maxInFlight()))
                 .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
                         LedgerState.valueOf(rs.getString("state"))))
                 .build();

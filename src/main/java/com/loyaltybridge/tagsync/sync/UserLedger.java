@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,8 +37,11 @@ public class UserLedger {
     private static final String STAGE = """
             INSERT INTO sync_user (job_instance_id, identifier, user_seq, state)
             SELECT ?, u.identifier, u.user_seq, 'STAGED'
-            FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)
-            ON CONFLICT DO NOTHING
+            FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)""";
+
+    private static final String STAGE_NEW_ONLY = STAGE + """
+
+            ON CONFLICT (job_instance_id, identifier) DO NOTHING
             RETURNING user_seq""";
 
     private static final String MARK_SENDING = """
@@ -53,11 +57,14 @@ public class UserLedger {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate independentTransaction;
+    private final TransactionTemplate savepoint;
 
     public UserLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.independentTransaction = new TransactionTemplate(transactionManager);
         this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.savepoint = new TransactionTemplate(transactionManager);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
     /** A user whose identifier was already taken by an earlier line of the export. */
@@ -71,6 +78,9 @@ public class UserLedger {
     /**
      * Adds the users to the ledger in the caller's transaction. A user whose identifier is already
      * there (from an earlier chunk, or earlier in this one) is not added and comes back as a duplicate.
+     * The users go in with a plain insert under a savepoint of the caller's transaction; only a chunk that holds a
+     * user of an earlier chunk is rolled back to it and inserted again, skipping those. A constant number of round
+     * trips either way.
      */
     public List<Duplicate> stage(long jobInstanceId, List<ExportUser> users) {
         Map<String, ExportUser> firstByIdentifier = new LinkedHashMap<>();
@@ -87,21 +97,31 @@ public class UserLedger {
         List<ExportUser> candidates = new ArrayList<>(firstByIdentifier.values());
         String[] identifiers = candidates.stream().map(ExportUser::identifier).toArray(String[]::new);
         Long[] positions = candidates.stream().map(ExportUser::position).toArray(Long[]::new);
-        List<Long> inserted = jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(STAGE);
-            statement.setLong(1, jobInstanceId);
-            statement.setArray(2, connection.createArrayOf("text", identifiers));
-            statement.setArray(3, connection.createArrayOf("bigint", positions));
-            return statement;
-        }, (rs, row) -> rs.getLong(1));
-        if (inserted.size() < candidates.size()) {
-            Set<Long> insertedPositions = new HashSet<>(inserted);
-            List<ExportUser> seenBefore = candidates.stream()
-                    .filter(user -> !insertedPositions.contains(user.position())).toList();
-            Map<String, Long> firstSeen = firstPositions(jobInstanceId, seenBefore);
-            seenBefore.forEach(user -> duplicates.add(new Duplicate(user, firstSeen.get(user.identifier()))));
+        try {
+            // Duplicates across chunks are rare: a plain insert costs PostgreSQL half of ON CONFLICT's work per row.
+            savepoint.executeWithoutResult(status -> jdbc.update(connection -> stageStatement(connection, STAGE,
+                    jobInstanceId, identifiers, positions)));
+            return duplicates;
+        } catch (DuplicateKeyException seenInEarlierChunk) {
+            // Rolled back to the savepoint: stage again, keeping only the identifiers not seen before.
         }
+        List<Long> inserted = jdbc.query(connection -> stageStatement(connection, STAGE_NEW_ONLY, jobInstanceId, identifiers,
+                positions), (rs, row) -> rs.getLong(1));
+        Set<Long> insertedPositions = new HashSet<>(inserted);
+        List<ExportUser> seenBefore = candidates.stream()
+                .filter(user -> !insertedPositions.contains(user.position())).toList();
+        Map<String, Long> firstSeen = firstPositions(jobInstanceId, seenBefore);
+        seenBefore.forEach(user -> duplicates.add(new Duplicate(user, firstSeen.get(user.identifier()))));
         return duplicates;
+    }
+
+    private static PreparedStatement stageStatement(Connection connection, String sql, long jobInstanceId,
+            String[] identifiers, Long[] positions) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setLong(1, jobInstanceId);
+        statement.setArray(2, connection.createArrayOf("text", identifiers));
+        statement.setArray(3, connection.createArrayOf("bigint", positions));
+        return statement;
     }
 
     private Map<String, Long> firstPositions(long jobInstanceId, List<ExportUser> users) {
@@ -169,7 +189,8 @@ public class UserLedger {
             PreparedStatement statement = connection.prepareStatement("""
                     SELECT user_seq, identifier FROM sync_user
                     WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?""");
-            statement.setFetchSize(1000);
+            // A round trip per 10,000 users (about 300 KB) rather than per 1,000: reading back a million users waits less.
+            statement.setFetchSize(10_000);
             statement.setLong(1, jobInstanceId);
             statement.setLong(2, afterUserSeq);
             statement.setInt(3, limit);
@@ -182,6 +203,15 @@ public class UserLedger {
     @FunctionalInterface
     public interface UserConsumer {
         void accept(long userSeq, String identifier);
+    }
+
+    /**
+     * Brings PostgreSQL's statistics of the ledger up to date with the users just staged. Planned with the figures
+     * from before staging, where this sync had no rows, recording outcomes picks a plan that reads every row of the
+     * sync for each batch: hundreds of milliseconds per round trip at a hundred thousand users.
+     */
+    public void refreshPlannerStatistics() {
+        jdbc.execute("ANALYZE sync_user");
     }
 
     public long userCount(long jobInstanceId) {

@@ -90,6 +90,22 @@ class HostileExportSyncTest extends SyncTestSupport {
     }
 
     @Test
+    void aUserRepeatedInALaterChunkIsSkippedAndTheRestOfThatChunkIsStaged() {
+        // Chunks of three lines: the second chunk repeats C-2 between two users not seen before.
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports", Map.of("repeat.zip",
+                zip(lines(user("C-1"), user("C-2"), user("C-3"), user("C-4"), user("C-2"), user("C-5")))));
+
+        Run run = run(Map.of("sync.staging-chunk-size", "3"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
+        assertThat(jdbc.queryForList("SELECT detail FROM sync_skipped_line WHERE job_instance_id = ? AND reason = 'duplicate_user'",
+                String.class, jobInstanceOf(export))).singleElement().asString().contains("line 2 of " + export.prefix() + "repeat.zip");
+        assertThat(ledgerStates(export)).containsExactly(Map.entry("TAGGED", 5L));
+        assertThat(sessionm.requests()).extracting(RecordedRequest::identifier)
+                .containsExactlyInAnyOrder("C-1", "C-2", "C-3", "C-4", "C-5");
+    }
+
+    @Test
     void identifiersReachSessionmAsExactlyThemselves() {
         Map<String, String> expectedRawSegments = Map.of(
                 "a/b", "a%2Fb",

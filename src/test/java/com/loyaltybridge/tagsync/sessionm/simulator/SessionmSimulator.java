@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ConnectionStatistics;
@@ -29,7 +30,8 @@ import com.loyaltybridge.tagsync.sessionm.IdentifierType;
  * {@code {"status":"ok"}}; a GET answers {@code {"status":"ok","user":{"tags":[{"name":"vip","count":2},
  * {"name":"t","ttl":59}]}}}. Every customer exists unless {@linkplain #unknownCustomers marked unknown} (404
  * {@code user_not_found}). A wrong API key in the path answers 401 {@code invalid_api_key}, wrong credentials 401
- * {@code invalid_auth_token}. {@code GET /__simulator/stats} serves {@link #stats()} as JSON.
+ * {@code invalid_auth_token}. {@code GET /__simulator/stats} serves {@link #stats()} as JSON ({@code ?tags=false}:
+ * without the per-customer counts).
  *
  * <p>Built on Jetty's core handlers without blocking a thread per request, so it also serves benchmarks from the
  * command line ({@link #main}).
@@ -49,7 +51,8 @@ public final class SessionmSimulator implements AutoCloseable {
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private volatile boolean recording = true;
     private volatile boolean credentialsRevoked;
-    private volatile Duration latency = Duration.ZERO;
+    private volatile Duration minLatency = Duration.ZERO;
+    private volatile Duration maxLatency = Duration.ZERO;
     private volatile ServerRateLimit rateLimit;
 
     private SessionmSimulator(String apiKey, String apiSecret, int port) throws Exception {
@@ -141,8 +144,13 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     public SimulatorStats stats() {
+        return stats(true);
+    }
+
+    /** The stats, with or without the per-customer counts (costly for many customers). */
+    SimulatorStats stats(boolean withTagPosts) {
         return new SimulatorStats(counters.total(), counters.byStatus(), counters.posts(), counters.maxInFlight(),
-                connections.getConnectionsTotal() - connectionsBeforeReset, customers.tagPosts());
+                connections.getConnectionsTotal() - connectionsBeforeReset, withTagPosts ? customers.tagPosts() : List.of());
     }
 
     /** The most tags requests handled at once since start or {@link #reset()}. */
@@ -167,7 +175,8 @@ public final class SessionmSimulator implements AutoCloseable {
         counters.clear();
         connectionsBeforeReset = connections.getConnectionsTotal();
         credentialsRevoked = false;
-        latency = Duration.ZERO;
+        minLatency = Duration.ZERO;
+        maxLatency = Duration.ZERO;
         rateLimit = null;
         recording = true;
     }
@@ -223,7 +232,16 @@ public final class SessionmSimulator implements AutoCloseable {
 
     /** Every answer is sent {@code latency} after the request arrived (the request is applied on arrival). */
     public void latency(Duration latency) {
-        this.latency = latency;
+        latency(latency, latency);
+    }
+
+    /** Every answer is sent after a latency drawn uniformly between {@code min} and {@code max}. */
+    public void latency(Duration min, Duration max) {
+        if (min.isNegative() || max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("latency must satisfy 0 <= min <= max: " + min + ", " + max);
+        }
+        this.maxLatency = max;
+        this.minLatency = min;
     }
 
     /** Answers 429 with {@code Retry-After} beyond {@code requestsPerSecond} (bursts of one second allowed); 0 for none. */
@@ -247,7 +265,9 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     Duration latency() {
-        return latency;
+        Duration min = minLatency;
+        long spreadNanos = maxLatency.minus(min).toNanos();
+        return spreadNanos <= 0 ? min : min.plusNanos(ThreadLocalRandom.current().nextLong(spreadNanos + 1));
     }
 
     CustomerStore customers() {
@@ -276,8 +296,13 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     /**
-     * Runs a simulator until the process is stopped: {@code [--port N] [--api-key K] [--api-secret S]
-     * [--latency-ms N] [--rate-limit RPS]}. Requests are not recorded; read {@code /__simulator/stats}.
+     * Runs a simulator until the process is stopped, printing {@code SessionM simulator listening on URL} once ready.
+     * Options: {@code --port N} (0: any free port; default 8089), {@code --api-key K}, {@code --api-secret S},
+     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --rate-limit RPS} (answers 429 with
+     * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a 5xx status,
+     * {@code reset} (before applying), {@code reset-after-apply}, {@code error-body} (200 with
+     * {@code internal_server_error}), and {@code --seed N} for the fault draws. Requests are not recorded; read
+     * {@code GET /__simulator/stats}.
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> options = new HashMap<>();
@@ -288,8 +313,14 @@ public final class SessionmSimulator implements AutoCloseable {
                 options.getOrDefault("api-secret", "bench-secret"),
                 Integer.parseInt(options.getOrDefault("port", "8089")));
         simulator.recordRequests(false);
-        simulator.latency(Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "0"))));
+        String[] latency = options.getOrDefault("latency-ms", "0").split("\\.\\.");
+        simulator.latency(Duration.ofMillis(Long.parseLong(latency[0])),
+                Duration.ofMillis(Long.parseLong(latency[latency.length - 1])));
         simulator.rateLimit(Double.parseDouble(options.getOrDefault("rate-limit", "0")));
+        if (options.containsKey("faults")) {
+            simulator.faultRates(Long.parseLong(options.getOrDefault("seed", "1")),
+                    FaultRate.parseAll(options.get("faults")).toArray(FaultRate[]::new));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close));
         System.out.println("SessionM simulator listening on " + simulator.baseUrl());
         Thread.currentThread().join();

@@ -1,0 +1,149 @@
+package com.loyaltybridge.tagsync.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+
+/**
+ * One run of the sync command line in a JVM of its own, as production runs it ({@code -Xmx256m}), against the
+ * benchmark database through {@link CountingDriver}, with a GC log for the heap figures.
+ */
+final class SyncRun {
+
+    static final String HEAP = "-Xmx256m";
+    static final String TAGS = "vip,braze_sync";
+    static final String TTL = "2592000";
+    private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
+
+    private final Path workDirectory;
+    private final BenchDatabase database;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>(List.of(HEAP));
+    private StorageLocation export;
+    private String mode = "csv";
+
+    SyncRun(Path workDirectory, BenchDatabase database) {
+        this.workDirectory = workDirectory;
+        this.database = database;
+        properties.putAll(database.springProperties());
+        properties.put("bulk-file.output", StorageLocation.directory(workDirectory.resolve("bulk-output")).uri());
+    }
+
+    SyncRun export(StorageLocation export) {
+        this.export = export;
+        return this;
+    }
+
+    SyncRun mode(String mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    SyncRun property(String name, Object value) {
+        properties.put(name, String.valueOf(value));
+        return this;
+    }
+
+    SyncRun sessionm(SimulatorProcess simulator, int maxInFlight) {
+        return property("sessionm.endpoint", simulator.baseUrl())
+                .property("sessionm.api-key", SimulatorProcess.API_KEY)
+                .property("sessionm.api-secret", SimulatorProcess.API_SECRET)
+                .property("sessionm.max-in-flight", maxInFlight)
+                .property("sessionm.requests-per-second", 0);
+    }
+
+    SyncRun jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /** Starts the sync on an emptied database, without waiting. */
+    Started start(String name) {
+        database.empty();
+        return launch(name);
+    }
+
+    /** Starts the same sync again, on the database as the last run left it: a restart. */
+    Started resume(String name) {
+        return launch(name);
+    }
+
+    private Started launch(String name) {
+        Path gcLog = workDirectory.resolve("logs").resolve(name + "-gc.log");
+        Path roundTrips = workDirectory.resolve("logs").resolve(name + "-round-trips.tsv");
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Xlog:gc:file=" + gcLog);
+        options.add("-D" + CountingDriver.REPORT_PROPERTY + "=" + roundTrips);
+        List<String> args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + TAGS, "--ttl=" + TTL,
+                "--mode=" + mode));
+        properties.forEach((property, value) -> args.add("--" + property + "=" + value));
+        JavaProcess process = JavaProcess.start(options, SegmentTagSyncApplication.class.getName(), args,
+                workDirectory.resolve("logs").resolve(name + ".log"));
+        return new Started(process, gcLog, roundTrips);
+    }
+
+    /** Runs the sync to its end; fails unless it completed. */
+    Result run(String name) {
+        return start(name).await();
+    }
+
+    /** A sync process under way. */
+    final class Started {
+
+        private final JavaProcess process;
+        private final Path gcLog;
+        private final Path roundTrips;
+
+        Started(JavaProcess process, Path gcLog, Path roundTrips) {
+            this.process = process;
+            this.gcLog = gcLog;
+            this.roundTrips = roundTrips;
+        }
+
+        JavaProcess process() {
+            return process;
+        }
+
+        Result await() {
+            int exit = process.await(Duration.ofMinutes(30));
+            if (exit != 0) {
+                throw new IllegalStateException("the sync exited " + exit + ": see " + process.log());
+            }
+            return new Result(database.lastJob(), process.peakRssMb(), heapPeaks(gcLog), RoundTrips.read(roundTrips),
+                    process.cpuTime(), process.elapsed());
+        }
+    }
+
+    /** Heap used at its highest before a collection, and after one (what stayed live), from the GC log. */
+    static long[] heapPeaks(Path gcLog) {
+        long before = 0;
+        long after = 0;
+        try {
+            for (String line : Files.readAllLines(gcLog)) {
+                Matcher matcher = GC_PAUSE.matcher(line);
+                if (matcher.find()) {
+                    before = Math.max(before, Long.parseLong(matcher.group(1)));
+                    after = Math.max(after, Long.parseLong(matcher.group(2)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new long[] {before, after};
+    }
+
+    /** What one run did; {@code cpu} and {@code wall} are the whole process's, JVM start included. */
+    record Result(BenchDatabase.JobTimes job, long peakRssMb, long[] heapMb, RoundTrips roundTrips, Duration cpu, Duration wall) {
+    }
+}
