@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
+import static com.loyaltybridge.tagsync.support.ExportFixtures.utf8;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +17,7 @@ class BoundedLineReaderTest {
 
     @Test
     void aStreamThatDeliversOneByteAtATimeSplitsTheSameWay() throws IOException {
-        byte[] content = bytes("\uFEFFfirst\r\n\n  \nsecond\nthird");
+        byte[] content = utf8("\uFEFFfirst\r\n\n  \nsecond\nthird");
 
         assertThat(readAll(new ByteArrayInputStream(content), 100)).containsExactly("first", "(blank)", "(blank)", "second", "third");
         assertThat(readAll(new OneByteAtATime(content), 100)).containsExactly("first", "(blank)", "(blank)", "second", "third");
@@ -24,26 +25,26 @@ class BoundedLineReaderTest {
 
     @Test
     void aByteOrderMarkCountsOnlyAtTheStart() throws IOException {
-        assertThat(readAll(new ByteArrayInputStream(bytes("a\n\uFEFFb\n")), 100)).containsExactly("a", "\uFEFFb");
+        assertThat(readAll(new ByteArrayInputStream(utf8("a\n\uFEFFb\n")), 100)).containsExactly("a", "\uFEFFb");
     }
 
     @Test
     void aLineLongerThanTheReadBufferButWithinTheLimitIsKeptWhole() throws IOException {
         String longLine = "x".repeat(300_000);
 
-        assertThat(readAll(new ByteArrayInputStream(bytes("a\n" + longLine + "\nb")), 1_000_000))
+        assertThat(readAll(new ByteArrayInputStream(utf8("a\n" + longLine + "\nb")), 1_000_000))
                 .containsExactly("a", longLine, "b");
     }
 
     @Test
     void theLimitCountsTheLineWithoutItsTerminator() throws IOException {
-        assertThat(readAll(new ByteArrayInputStream(bytes("12345\r\n123456\r\n12345\n123456")), 5))
+        assertThat(readAll(new ByteArrayInputStream(utf8("12345\r\n123456\r\n12345\n123456")), 5))
                 .containsExactly("12345", "(too long)", "12345", "(too long)");
     }
 
     @Test
     void skippingReadsPastLinesWithoutKeepingThem() throws IOException {
-        BoundedLineReader reader = new BoundedLineReader(new OneByteAtATime(bytes("\uFEFFone\n" + "y".repeat(500) + "\nthree")), 10);
+        BoundedLineReader reader = new BoundedLineReader(new OneByteAtATime(utf8("\uFEFFone\n" + "y".repeat(500) + "\nthree")), 10);
 
         assertThat(reader.skip()).isTrue();
         assertThat(reader.skip()).isTrue();
@@ -55,7 +56,7 @@ class BoundedLineReaderTest {
     @Test
     void anEmptyStreamHasNoLines() throws IOException {
         assertThat(readAll(new ByteArrayInputStream(new byte[0]), 10)).isEmpty();
-        assertThat(readAll(new ByteArrayInputStream(bytes("\uFEFF")), 10)).isEmpty();
+        assertThat(readAll(new ByteArrayInputStream(utf8("\uFEFF")), 10)).isEmpty();
     }
 
     private static List<String> readAll(InputStream in, int maxLineSize) throws IOException {
@@ -65,10 +66,6 @@ class BoundedLineReaderTest {
             lines.add(line.blank() ? "(blank)" : line.tooLong() ? "(too long)" : new String(line.content(), UTF_8));
         }
         return lines;
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
     }
 
     /** The most awkward stream there is: every read returns a single byte. */

@@ -1,9 +1,11 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
+import static com.loyaltybridge.tagsync.support.ExportFixtures.concat;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzipOfLines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.utf8;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zipOfLines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zipWithEntries;
@@ -11,7 +13,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,9 +68,9 @@ class BrazeExportItemReaderTest {
     @Test
     void byteOrderMarksCarriageReturnsAndBlankLinesAreReadPastButCounted() {
         StorageLocation export = write(Map.of(
-                "a.zip", zip(concat(BOM, bytes(user("u1") + "\r\n\r\n   \t\n" + user("u2") + "\r\n")),
-                        concat(BOM, bytes(user("u3")))),
-                "b.gz", gzip(concat(BOM, bytes("\n\n" + user("u4") + "\n")))));
+                "a.zip", zip(concat(BOM, utf8(user("u1") + "\r\n\r\n   \t\n" + user("u2") + "\r\n")),
+                        concat(BOM, utf8(user("u3")))),
+                "b.gz", gzip(concat(BOM, utf8("\n\n" + user("u4") + "\n")))));
 
         assertThat(readAll(export)).containsExactly("0 a.zip:1 u1", "0 a.zip:4 u2", "0 a.zip:5 u3", "1 b.gz:3 u4");
     }
@@ -92,7 +93,7 @@ class BrazeExportItemReaderTest {
     void emptyArchivesHoldNoUsers() {
         StorageLocation export = write(Map.of(
                 "a.zip", zip(),
-                "b.zip", zip(new byte[0], bytes("\n\n")),
+                "b.zip", zip(new byte[0], utf8("\n\n")),
                 "c.gz", gzip(new byte[0]),
                 "d.gz", gzipOfLines(user("u1"))));
 
@@ -185,7 +186,7 @@ class BrazeExportItemReaderTest {
 
     @Test
     void everyHostileLineBecomesASkipWithItsReasonAndValidIdentifiersStayExact() {
-        byte[] invalidUtf8 = concat(bytes("{\"external_id\":\"ab"), new byte[] {(byte) 0xC3, (byte) 0x28}, bytes("\"}\n"));
+        byte[] invalidUtf8 = concat(utf8("{\"external_id\":\"ab"), new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("\"}\n"));
         StorageLocation export = write(Map.of(
                 "a.zip", zip(concat(lines(
                         "x".repeat(2_000),
@@ -241,7 +242,7 @@ class BrazeExportItemReaderTest {
 
     @Test
     void aZipThatIsNotAZipFails() {
-        StorageLocation export = write(Map.of("a.zip", bytes(user("u1") + "\n"), "b.zip", new byte[0]));
+        StorageLocation export = write(Map.of("a.zip", utf8(user("u1") + "\n"), "b.zip", new byte[0]));
 
         assertFailsReading(export, "a.zip is not a readable zip archive: it does not start with a zip signature");
         assertFailsReading(onlyObject(export, "b.zip"), "b.zip is not a readable zip archive: it is empty");
@@ -262,7 +263,7 @@ class BrazeExportItemReaderTest {
 
     @Test
     void aGzipWithTrailingGarbageFailsInsteadOfDroppingIt() {
-        StorageLocation export = write(Map.of("a.gz", concat(gzipOfLines(user("u1")), bytes("garbage"))));
+        StorageLocation export = write(Map.of("a.gz", concat(gzipOfLines(user("u1")), utf8("garbage"))));
 
         assertFailsReading(export, "a.gz is not a readable gzip file: Unexpected data after a valid .gz stream.");
     }
@@ -270,7 +271,7 @@ class BrazeExportItemReaderTest {
     @Test
     void aGzipCutShortOrNotGzipFails() {
         byte[] whole = gzipOfLines(manyUsers(100));
-        StorageLocation export = write(Map.of("a.gz", Arrays.copyOf(whole, whole.length - 4), "b.gz", bytes("plain text")));
+        StorageLocation export = write(Map.of("a.gz", Arrays.copyOf(whole, whole.length - 4), "b.gz", utf8("plain text")));
 
         assertFailsReading(export, "a.gz is not a readable gzip file: truncated");
         assertFailsReading(onlyObject(export, "b.gz"), "b.gz is not a readable gzip file: Input is not in the .gz format.");
@@ -377,17 +378,5 @@ class BrazeExportItemReaderTest {
             }
         }
         throw new IllegalArgumentException("no central directory");
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
     }
 }

@@ -1,9 +1,9 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.concat;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +35,7 @@ class BrazeUserParserTest {
         @Test
         void aUserLineBecomesTheUserWithItsPositionInTheExport() {
             ExportRecord record = parser.process(new ExportLine(3, KEY, 17,
-                    bytes("{\"external_id\":\"C-1029384\",\"braze_id\":\"65a1\",\"user_aliases\":[{\"alias_name\":\"7f\","
+                    utf8("{\"external_id\":\"C-1029384\",\"braze_id\":\"65a1\",\"user_aliases\":[{\"alias_name\":\"7f\","
                             + "\"alias_label\":\"x\"}],\"custom_attributes\":{\"tier\":\"gold\",\"opt_in\":true}}"),
                     false));
 
@@ -88,9 +88,9 @@ class BrazeUserParserTest {
 
         @Test
         void invalidUtf8IsInvalidJsonInTheIdentifierAndAnywhereElse() {
-            byte[] inIdentifier = concat(bytes("{\"external_id\":\"ab"), new byte[] {(byte) 0xC3, 'x'}, bytes("\"}"));
-            byte[] elsewhere = concat(bytes("{\"external_id\":\"ok\",\"first_name\":\""), new byte[] {(byte) 0xFF},
-                    bytes("\"}"));
+            byte[] inIdentifier = concat(utf8("{\"external_id\":\"ab"), new byte[] {(byte) 0xC3, 'x'}, utf8("\"}"));
+            byte[] elsewhere = concat(utf8("{\"external_id\":\"ok\",\"first_name\":\""), new byte[] {(byte) 0xFF},
+                    utf8("\"}"));
 
             assertThat(parser.process(new ExportLine(0, KEY, 1, inIdentifier, false)))
                     .isEqualTo(new SkippedLine(KEY, 1, SkipReason.INVALID_JSON, "Invalid UTF-8 middle byte 0x78 near byte 20"));
@@ -282,23 +282,11 @@ class BrazeUserParserTest {
     }
 
     private static ExportRecord parse(BrazeUserParser parser, String line) {
-        return parser.process(new ExportLine(0, KEY, 1, bytes(line), false));
+        return parser.process(new ExportLine(0, KEY, 1, utf8(line), false));
     }
 
     private static SkipReason skipReason(ExportRecord record) {
         assertThat(record).isInstanceOf(SkippedLine.class);
         return ((SkippedLine) record).reason();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
     }
 }

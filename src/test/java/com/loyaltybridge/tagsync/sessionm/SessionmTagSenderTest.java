@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +30,9 @@ class SessionmTagSenderTest {
 
     private static final String KEY = "sender-key";
     private static final String SECRET = "sender-secret";
-    private static final SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET);
 
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    @AutoClose
+    private static final SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET);
 
     @BeforeEach
     void fresh() {

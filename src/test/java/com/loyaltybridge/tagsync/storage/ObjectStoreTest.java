@@ -1,6 +1,6 @@
 package com.loyaltybridge.tagsync.storage;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,10 +37,10 @@ class ObjectStoreTest {
     @Test
     void listsTheObjectsDirectlyInTheFolderSortedByName() {
         StorageLocation folder = backend.newFolder("export/");
-        backend.put(folder, "b.zip", bytes("two"));
-        backend.put(folder, "a.gz", bytes("one"));
-        backend.put(folder, "Z.txt", bytes("three"));
-        backend.put(folder, "sub/c.zip", bytes("deeper"));
+        backend.put(folder, "b.zip", utf8("two"));
+        backend.put(folder, "a.gz", utf8("one"));
+        backend.put(folder, "Z.txt", utf8("three"));
+        backend.put(folder, "sub/c.zip", utf8("deeper"));
 
         List<StoredObject> objects = store.list(folder);
 
@@ -73,7 +73,7 @@ class ObjectStoreTest {
     @Test
     void anObjectDeletedSinceListingFailsNamingIt() {
         StorageLocation folder = backend.newFolder("export/");
-        backend.put(folder, "a.zip", bytes("content"));
+        backend.put(folder, "a.zip", utf8("content"));
         StoredObject listed = only(store.list(folder));
         backend.delete(folder, "a.zip");
 
@@ -85,9 +85,9 @@ class ObjectStoreTest {
     @Test
     void anObjectChangedSinceListingFailsNamingIt() {
         StorageLocation folder = backend.newFolder("export/");
-        backend.put(folder, "a.zip", bytes("content"));
+        backend.put(folder, "a.zip", utf8("content"));
         StoredObject listed = only(store.list(folder));
-        backend.put(folder, "a.zip", bytes("other, longer content"));
+        backend.put(folder, "a.zip", utf8("other, longer content"));
 
         assertThatThrownBy(() -> store.open(listed))
                 .isInstanceOf(ObjectUnavailableException.class)
@@ -98,18 +98,18 @@ class ObjectStoreTest {
     void aPublishedObjectAppearsWholeAndNotBefore() throws IOException {
         StorageLocation folder = backend.newFolder("out/not-yet-created/");
         try (PendingObject pending = store.create(folder, "result.csv")) {
-            pending.stream().write(bytes("id,tag\n1,gold\n"));
+            pending.stream().write(utf8("id,tag\n1,gold\n"));
             assertThat(backend.visibleNames(folder)).isEmpty();
             assertThat(store.list(folder)).isEmpty();
 
             StoredObject published = pending.publish();
 
             assertThat(backend.visibleNames(folder)).containsExactly("result.csv");
-            assertThat(backend.get(folder, "result.csv")).isEqualTo(bytes("id,tag\n1,gold\n"));
+            assertThat(backend.get(folder, "result.csv")).isEqualTo(utf8("id,tag\n1,gold\n"));
             assertThat(published.size()).isEqualTo(14);
             assertThat(published.uri()).isEqualTo(folder.uri() + "result.csv");
             try (InputStream in = store.open(published)) {
-                assertThat(in.readAllBytes()).isEqualTo(bytes("id,tag\n1,gold\n"));
+                assertThat(in.readAllBytes()).isEqualTo(utf8("id,tag\n1,gold\n"));
             }
         }
         assertThat(backend.unpublishedLeftovers(folder)).isEmpty();
@@ -152,7 +152,7 @@ class ObjectStoreTest {
     @Test
     void discardUnpublishedRemovesWhatACrashedWriterLeftAndNothingElse() throws IOException {
         StorageLocation folder = backend.newFolder("out/");
-        backend.put(folder, "kept.csv", bytes("published earlier"));
+        backend.put(folder, "kept.csv", utf8("published earlier"));
         PendingObject crashed = store.create(folder, "crashed.csv");
         crashed.stream().write(randomBytes(OVER_ONE_PART, 4));
         assertThat(backend.unpublishedLeftovers(folder)).hasSize(1);
@@ -176,23 +176,23 @@ class ObjectStoreTest {
     @Test
     void publishingReplacesAnObjectOfTheSameName() throws IOException {
         StorageLocation folder = backend.newFolder("out/");
-        backend.put(folder, "result.csv", bytes("old"));
+        backend.put(folder, "result.csv", utf8("old"));
         try (PendingObject pending = store.create(folder, "result.csv")) {
-            pending.stream().write(bytes("new"));
+            pending.stream().write(utf8("new"));
             pending.publish();
         }
 
-        assertThat(backend.get(folder, "result.csv")).isEqualTo(bytes("new"));
+        assertThat(backend.get(folder, "result.csv")).isEqualTo(utf8("new"));
     }
 
     @Test
     void aPendingObjectCannotBeWrittenOncePublished() throws IOException {
         StorageLocation folder = backend.newFolder("out/");
         try (PendingObject pending = store.create(folder, "result.csv")) {
-            pending.stream().write(bytes("done"));
+            pending.stream().write(utf8("done"));
             pending.publish();
 
-            assertThatThrownBy(() -> pending.stream().write(bytes("more")))
+            assertThatThrownBy(() -> pending.stream().write(utf8("more")))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("result.csv is no longer open for writing");
             assertThatThrownBy(pending::publish).isInstanceOf(IllegalStateException.class);
@@ -212,10 +212,6 @@ class ObjectStoreTest {
     private static StoredObject only(List<StoredObject> objects) {
         assertThat(objects).hasSize(1);
         return objects.get(0);
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
     }
 
     private static byte[] randomBytes(int size, long seed) {

@@ -33,6 +33,20 @@ public final class ExportFixtures {
         return text.toString().getBytes(UTF_8);
     }
 
+    /** The text as UTF-8, with no line end added. */
+    public static byte[] utf8(String text) {
+        return text.getBytes(UTF_8);
+    }
+
+    /** The parts one after the other, for objects spliced from pieces (a BOM, invalid bytes, several members). */
+    public static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
     /** A zip archive with one entry per element, in order, named like Braze's inner files. */
     public static byte[] zip(byte[]... entries) {
         ByteArrayOutputStream archive = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.sync;
 
+import static com.loyaltybridge.tagsync.support.ExportFixtures.concat;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
@@ -8,7 +9,6 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.zipWithEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -218,13 +218,5 @@ class HostileExportSyncTest extends SyncTestSupport {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(run.stdout()).contains("no .zip or .gz objects in " + folder);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }

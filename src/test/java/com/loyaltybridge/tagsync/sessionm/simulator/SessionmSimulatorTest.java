@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +23,10 @@ class SessionmSimulatorTest {
 
     private static final String KEY = "key-1";
     private static final String SECRET = "secret-1";
+
+    @AutoClose
     private static final SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET);
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @BeforeEach
     void fresh() {
