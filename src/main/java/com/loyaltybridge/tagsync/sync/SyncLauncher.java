@@ -76,11 +76,13 @@ public class SyncLauncher {
                             last.getId(), last.getStatus());
                     last = jobOperator.recover(last);
                 }
-                if (last != null && endedUnknown(last)) {
+                if (last != null && leftUnfinished(last)) {
                     // Spring Batch cannot tell whether a chunk whose rollback failed was committed, and will not restart
-                    // it. This job can: every step finds what is left to do in the ledger, not in the chunk's state.
-                    log.warn("Execution {} of this sync ended UNKNOWN (PostgreSQL went away mid-chunk); marking it failed"
-                            + " and resuming from what the ledger says is done", last.getId());
+                    // it; nor one whose step never recorded its end. This job can: every step finds what is left to do
+                    // in the ledger, not in the chunk's state.
+                    log.warn("Execution {} of this sync ended with a step UNKNOWN or never marked ended (PostgreSQL went"
+                            + " away mid-chunk); marking it failed and resuming from what the ledger says is done",
+                            last.getId());
                     markFailed(last);
                 }
                 if (last != null) {
@@ -107,14 +109,19 @@ public class SyncLauncher {
         }
     }
 
-    private static boolean endedUnknown(JobExecution execution) {
+    /** The execution ended, but PostgreSQL went away before it or one of its steps could record how. */
+    private static boolean leftUnfinished(JobExecution execution) {
         return execution.getStatus() == BatchStatus.UNKNOWN
-                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus() == BatchStatus.UNKNOWN);
+                || execution.getStepExecutions().stream().anyMatch(SyncLauncher::leftUnfinished);
+    }
+
+    private static boolean leftUnfinished(StepExecution step) {
+        return step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning();
     }
 
     private void markFailed(JobExecution execution) {
         for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStatus() == BatchStatus.UNKNOWN) {
+            if (leftUnfinished(step)) {
                 step.setStatus(BatchStatus.FAILED);
                 jobRepository.update(step);
             }

@@ -96,6 +96,23 @@ class PostgresOutageSyncTest extends SyncTestSupport {
         resumeAndAssertEveryUserTaggedOnce(export);
     }
 
+    @Test
+    void aStepLeftStartedByARunWhoseLastUpdatesWereLostIsResumed(CapturedOutput output) {
+        StorageLocation export = export("step-left-started");
+        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200,
+                () -> assertThat(postgres.terminateConnections()).isPositive());
+        Run interrupted = sync(export);
+        assertThat(outage).succeedsWithin(Duration.ofSeconds(30));
+        assertStoppedWithOneClearLine(interrupted, output, "PostgreSQL");
+        // What the run leaves when the connection dies before the step's own end is written, not only its chunk's.
+        long instance = jobInstanceOf(postgres.jdbc(), export);
+        assertThat(postgres.jdbc().update("UPDATE batch_step_execution SET status = 'STARTED', end_time = NULL"
+                + " WHERE step_name = 'tagUsers' AND job_execution_id IN"
+                + " (SELECT job_execution_id FROM batch_job_execution WHERE job_instance_id = ?)", instance)).isOne();
+
+        resumeAndAssertEveryUserTaggedOnce(export);
+    }
+
     private Run sync(StorageLocation export) {
         sessionm.latency(Duration.ofMillis(10));
         return run(settings(), "sync", "--export=" + export.uri(), "--tags=vip,braze_sync", "--ttl=86400", "--mode=api");
