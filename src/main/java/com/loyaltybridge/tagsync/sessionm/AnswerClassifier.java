@@ -3,8 +3,7 @@ package com.loyaltybridge.tagsync.sessionm;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -14,6 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLHandshakeException;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import org.springframework.http.HttpHeaders;
 import tools.jackson.core.JacksonException;
@@ -77,11 +78,11 @@ final class AnswerClassifier {
     /** An exchange that failed without an HTTP answer. */
     static Failed classify(IOException failure) {
         String type = failure.getClass().getSimpleName();
-        if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
+        if (failure instanceof ConnectTimeoutException || failure instanceof ConnectException
                 || failure instanceof UnknownHostException || failure instanceof SSLHandshakeException) {
             return new Failed("could not connect (" + type + ")", false);
         }
-        if (failure instanceof HttpTimeoutException) {
+        if (failure instanceof SocketTimeoutException) {
             return new Failed("no answer within the request timeout (" + type + ")", true);
         }
         return new Failed("connection lost (" + type + ")", true);

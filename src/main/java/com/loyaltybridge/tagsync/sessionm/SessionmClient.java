@@ -1,15 +1,14 @@
 package com.loyaltybridge.tagsync.sessionm;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +18,17 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.RestClient;
+
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
@@ -75,14 +80,14 @@ public class SessionmClient {
 
     private static final Logger log = LoggerFactory.getLogger(SessionmClient.class);
 
-    /** Set, this JDK property lets {@link HttpClient} resend a POST on a pooled connection that turned out dead. */
-    static final String JDK_RETRY_ALL_METHODS = "jdk.httpclient.enableAllMethodRetry";
-
     /** SessionM's codes for a customer it does not know, or that cannot hold tags: a call for it cannot have landed. */
     private static final Set<String> UNKNOWN_CUSTOMER_CODES = Set.of("user_not_found", "requires_registered_user");
 
-    /** The JDK's own {@link HttpClient} logging; its {@code headers} (or {@code all}) prints the Authorization header. */
-    static final String JDK_HTTP_CLIENT_LOG = "jdk.httpclient.HttpClient.log";
+    /**
+     * Apache HttpClient's loggers: at DEBUG they print request lines, whose path holds the API key, and headers,
+     * the Authorization header among them.
+     */
+    static final String HTTP_CLIENT_LOGGERS = "org.apache.hc";
 
     private final SessionmSettings settings;
     private final RequestThrottle throttle;
@@ -306,31 +311,44 @@ public class SessionmClient {
     }
 
     private static RestClient restClient(SessionmSettings settings) {
-        String retryAllMethods = System.getProperty(JDK_RETRY_ALL_METHODS);
-        if (retryAllMethods != null && !"false".equalsIgnoreCase(retryAllMethods.trim())) {
-            throw new IllegalStateException("System property " + JDK_RETRY_ALL_METHODS
-                    + " lets the JDK HTTP client resend a POST that may have been applied: remove it");
-        }
-        String clientLog = System.getProperty(JDK_HTTP_CLIENT_LOG, "").toLowerCase(Locale.ROOT);
-        if (clientLog.contains("headers") || clientLog.contains("all")) {
-            throw new IllegalStateException("System property " + JDK_HTTP_CLIENT_LOG + "=" + clientLog
-                    + " would write the SessionM credentials (the Authorization header) to the log: leave out headers"
-                    + " and all (errors,requests is fine)");
-        }
-        // HTTP/1.1: one connection per request in flight, kept alive and reused; no h2c upgrade attempts.
-        HttpClient httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        refuseHttpClientDebugLogging();
+        // Blocking I/O on the sending thread: no hand-off to other threads per request, one pooled keep-alive
+        // connection per request in flight, and no automatic retries (a resent POST may apply a counter tag twice).
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(settings.maxInFlight())
+                .setMaxConnPerRoute(settings.maxInFlight())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.requestTimeout()))
+                        .build())
                 .build();
-        // Spring writes each request body from a task on this executor; its default starts a new thread per request.
-        CustomizableThreadFactory bodyWriterThreads = new CustomizableThreadFactory("sessionm-body-");
-        bodyWriterThreads.setDaemon(true);
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient,
-                Executors.newCachedThreadPool(bodyWriterThreads));
+        CloseableHttpClient httpClient = HttpClients.custom()
+                .setConnectionManager(connections)
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .build();
+        HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(settings.requestTimeout());
         // Not Boot's RestClient.Builder: its observations record the full URL, API key included, in traces.
         return RestClient.builder().requestFactory(requestFactory).build();
+    }
+
+    /** Checks every logger set up so far under {@link #HTTP_CLIENT_LOGGERS} (in name order), then what the client inherits. */
+    private static void refuseHttpClientDebugLogging() {
+        Stream<String> configured = LoggerFactory.getILoggerFactory() instanceof LoggerContext logback
+                ? logback.getLoggerList().stream().map(ch.qos.logback.classic.Logger::getName) : Stream.empty();
+        Stream.concat(configured, Stream.of(HTTP_CLIENT_LOGGERS + ".client5.http"))
+                .filter(name -> name.startsWith(HTTP_CLIENT_LOGGERS))
+                .filter(name -> LoggerFactory.getLogger(name).isDebugEnabled())
+                .findFirst()
+                .ifPresent(name -> {
+                    throw new IllegalStateException("Logger " + name + " at DEBUG would write the SessionM API key and"
+                            + " credentials (request paths and the Authorization header) to the log: set logging.level."
+                            + name + " to INFO");
+                });
     }
 
     private static RetryTemplate retryTemplate(SessionmSettings settings, SessionmMetrics metrics) {

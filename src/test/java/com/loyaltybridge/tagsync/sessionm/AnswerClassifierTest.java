@@ -3,8 +3,7 @@ package com.loyaltybridge.tagsync.sessionm;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +12,9 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,10 +92,14 @@ class AnswerClassifierTest {
     void failuresWithoutAnAnswerKnowWhetherTheRequestWasSent() {
         assertThat(AnswerClassifier.classify(new ConnectException("refused")))
                 .isEqualTo(new Failed("could not connect (ConnectException)", false));
-        assertThat(AnswerClassifier.classify(new HttpConnectTimeoutException("connect timed out")))
-                .isEqualTo(new Failed("could not connect (HttpConnectTimeoutException)", false));
-        assertThat(AnswerClassifier.classify(new HttpTimeoutException("request timed out")))
-                .isEqualTo(new Failed("no answer within the request timeout (HttpTimeoutException)", true));
+        assertThat(AnswerClassifier.classify(new HttpHostConnectException("Connection refused")))
+                .isEqualTo(new Failed("could not connect (HttpHostConnectException)", false));
+        assertThat(AnswerClassifier.classify(new ConnectTimeoutException("connect timed out")))
+                .isEqualTo(new Failed("could not connect (ConnectTimeoutException)", false));
+        assertThat(AnswerClassifier.classify(new SocketTimeoutException("Read timed out")))
+                .isEqualTo(new Failed("no answer within the request timeout (SocketTimeoutException)", true));
+        assertThat(AnswerClassifier.classify(new NoHttpResponseException("127.0.0.1:8089 failed to respond")))
+                .isEqualTo(new Failed("connection lost (NoHttpResponseException)", true));
         assertThat(AnswerClassifier.classify(new SocketException("Connection reset")))
                 .isEqualTo(new Failed("connection lost (SocketException)", true));
         assertThat(AnswerClassifier.classify(new EOFException())).isEqualTo(new Failed("connection lost (EOFException)", true));

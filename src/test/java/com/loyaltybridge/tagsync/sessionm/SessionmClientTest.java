@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,14 +36,11 @@ class SessionmClientTest {
 
     private static final String KEY = "app-key-7";
     private static final String SECRET = "s3cr3t-never-logged";
+
+    @AutoClose
     private static final SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET);
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @BeforeEach
     void fresh() {
@@ -381,7 +378,7 @@ class SessionmClientTest {
         TagOutcome outcome = new SessionmClient(unreachable, new RequestThrottle(0), meters)
                 .send(counter(EXTERNAL_ID, "c", "vip"));
 
-        assertThat(outcome).isEqualTo(new NotDelivered("could not connect (ConnectException), 2 attempts", false));
+        assertThat(outcome).isEqualTo(new NotDelivered("could not connect (HttpHostConnectException), 2 attempts", false));
     }
 
     private SimulatorSettings settings() {

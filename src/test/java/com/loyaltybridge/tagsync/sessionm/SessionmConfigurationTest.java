@@ -5,6 +5,8 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static com.loyaltybridge.tagsync.sessionm.IdentifierType.EXTERNAL_ID;
@@ -41,31 +43,33 @@ class SessionmConfigurationTest {
     }
 
     @Test
-    void aJdkSettingThatWouldResendPostsIsRefused() {
-        System.setProperty(SessionmClient.JDK_RETRY_ALL_METHODS, "true");
+    void httpClientDebugLoggingThatWouldPrintTheApiKeyOrTheAuthorizationHeaderIsRefused() {
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        String root = LoggingSystem.ROOT_LOGGER_NAME;
+        LogLevel rootLevel = logging.getLoggerConfiguration(root).getConfiguredLevel();
+        List<String> loggers = List.of("org.apache.hc.client5.http.headers", "org.apache.hc.client5.http.wire",
+                "org.apache.hc.client5.http.impl.classic.MainClientExec", "org.apache.hc");
         try {
-            contexts.run(context -> assertThat(context).getFailure().rootCause()
-                    .hasMessageContaining("jdk.httpclient.enableAllMethodRetry"));
-        }
-        finally {
-            System.clearProperty(SessionmClient.JDK_RETRY_ALL_METHODS);
-        }
-    }
-
-    @Test
-    void jdkHttpClientLoggingThatWouldPrintTheAuthorizationHeaderIsRefused() {
-        try {
-            for (String headerLogging : new String[] {"headers", "errors,HEADERS", "all"}) {
-                System.setProperty(SessionmClient.JDK_HTTP_CLIENT_LOG, headerLogging);
-                contexts.run(context -> assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("jdk.httpclient.HttpClient.log")
-                        .hasMessageContaining("Authorization header"));
+            for (String logger : loggers) {
+                logging.setLogLevel(logger, LogLevel.DEBUG);
+                assertRefused(logger);
+                logging.setLogLevel(logger, null);
             }
-            System.setProperty(SessionmClient.JDK_HTTP_CLIENT_LOG, "errors,requests");
+            logging.setLogLevel(root, LogLevel.DEBUG);
+            assertRefused("org.apache.hc");
+            logging.setLogLevel("org.apache.hc", LogLevel.INFO);
             contexts.run(context -> assertThat(context).hasNotFailed());
         }
         finally {
-            System.clearProperty(SessionmClient.JDK_HTTP_CLIENT_LOG);
+            logging.setLogLevel(root, rootLevel);
+            loggers.forEach(logger -> logging.setLogLevel(logger, null));
         }
+    }
+
+    private void assertRefused(String logger) {
+        contexts.run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageStartingWith("Logger " + logger)
+                .hasMessageContaining(" at DEBUG would write the SessionM API key")
+                .hasMessageContaining("Authorization header"));
     }
 }
