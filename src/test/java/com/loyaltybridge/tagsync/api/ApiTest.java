@@ -278,6 +278,8 @@ class ApiTest extends SyncTestSupport {
         assertThat(metric(metrics, "sessionm_rejections_total", "code=\"user_not_found\"")).isGreaterThanOrEqualTo(1.0);
         assertThat(metrics).contains("sessionm_request_latency_seconds_bucket{").contains("sessionm_retries_total")
                 .contains("sessionm_throttled_total");
+        assertThat(metrics).as("Spring Batch's chunks are observed, its single items not (a timer per user)")
+                .contains("spring_batch_chunk_write_seconds").doesNotContain("spring_batch_item_");
     }
 
     @Test
