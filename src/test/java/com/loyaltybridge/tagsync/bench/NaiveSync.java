@@ -1,7 +1,6 @@
 package com.loyaltybridge.tagsync.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +19,6 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
@@ -47,8 +45,8 @@ public final class NaiveSync {
     /** {@code <export folder> <SessionM endpoint> <api key> <api secret>}. */
     public static void main(String[] args) throws Exception {
         StorageLocation export = StorageLocation.parse(args[0]);
+        // Spring's default request factory: Apache HttpClient 5, as it is on the class path, as for the sync itself.
         RestClient sessionm = RestClient.builder()
-                .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
                 .baseUrl(URI.create(args[1]))
                 .defaultHeaders(headers -> headers.setBasicAuth(args[2], args[3]))
                 .build();
