@@ -67,13 +67,9 @@ class PostgresOutageSyncTest extends SyncTestSupport {
     @Test
     void terminatedConnectionsStopTheRunAndARestartTagsEveryUserOnce(CapturedOutput output) {
         StorageLocation export = export("terminate");
-        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200,
-                () -> assertThat(postgres.terminateConnections()).isPositive());
 
-        Run interrupted = sync(export);
+        syncUntilConnectionsAreTerminated(export, output);
 
-        assertThat(outage).succeedsWithin(Duration.ofSeconds(30));
-        assertStoppedWithOneClearLine(interrupted, output, "PostgreSQL");
         resumeAndAssertEveryUserTaggedOnce(export);
     }
 
@@ -99,11 +95,7 @@ class PostgresOutageSyncTest extends SyncTestSupport {
     @Test
     void aStepLeftStartedByARunWhoseLastUpdatesWereLostIsResumed(CapturedOutput output) {
         StorageLocation export = export("step-left-started");
-        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200,
-                () -> assertThat(postgres.terminateConnections()).isPositive());
-        Run interrupted = sync(export);
-        assertThat(outage).succeedsWithin(Duration.ofSeconds(30));
-        assertStoppedWithOneClearLine(interrupted, output, "PostgreSQL");
+        syncUntilConnectionsAreTerminated(export, output);
         // What the run leaves when the connection dies before the step's own end is written, not only its chunk's.
         long instance = jobInstanceOf(postgres.jdbc(), export);
         assertThat(postgres.jdbc().update("UPDATE batch_step_execution SET status = 'STARTED', end_time = NULL"
@@ -111,6 +103,17 @@ class PostgresOutageSyncTest extends SyncTestSupport {
                 + " (SELECT job_execution_id FROM batch_job_execution WHERE job_instance_id = ?)", instance)).isOne();
 
         resumeAndAssertEveryUserTaggedOnce(export);
+    }
+
+    /** Runs the sync and kills every PostgreSQL connection once 200 POSTs went out: the run stops with one line. */
+    private void syncUntilConnectionsAreTerminated(StorageLocation export, CapturedOutput output) {
+        CompletableFuture<Void> outage = strikeWhen(() -> sessionm.postCount() >= 200,
+                () -> assertThat(postgres.terminateConnections()).isPositive());
+
+        Run interrupted = sync(export);
+
+        assertThat(outage).succeedsWithin(Duration.ofSeconds(30));
+        assertStoppedWithOneClearLine(interrupted, output, "PostgreSQL");
     }
 
     private Run sync(StorageLocation export) {
