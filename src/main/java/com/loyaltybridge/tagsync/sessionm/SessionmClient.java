@@ -28,6 +28,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
@@ -88,6 +89,9 @@ public class SessionmClient {
      * the Authorization header among them.
      */
     static final String HTTP_CLIENT_LOGGERS = "org.apache.hc";
+
+    /** A pooled connection idle for longer is checked for a close by the server before it carries a request. */
+    private static final TimeValue STALE_CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
 
     private final SessionmSettings settings;
     private final RequestThrottle throttle;
@@ -320,6 +324,9 @@ public class SessionmClient {
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.requestTimeout()))
+                        // A POST on a connection the server closed while it was idle gets no answer: its outcome
+                        // would be unknown, and a counter tag the customer already held would be left in doubt.
+                        .setValidateAfterInactivity(STALE_CHECK_AFTER_IDLE)
                         .build())
                 .build();
         CloseableHttpClient httpClient = HttpClients.custom()
@@ -331,7 +338,6 @@ public class SessionmClient {
                 .disableContentCompression()
                 .build();
         HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(settings.requestTimeout());
         // Not Boot's RestClient.Builder: its observations record the full URL, API key included, in traces.
         return RestClient.builder().requestFactory(requestFactory).build();
     }

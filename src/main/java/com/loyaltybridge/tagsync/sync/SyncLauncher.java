@@ -4,6 +4,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,20 +71,20 @@ public class SyncLauncher {
                 if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
                     return alreadyCompleted(last);
                 }
-                if (last != null && last.getStatus().isRunning()) {
-                    // We hold the lock, so the process that ran this execution is gone (killed or lost).
-                    log.warn("Execution {} of this sync was left {} by a process that is gone; marking it failed and resuming",
-                            last.getId(), last.getStatus());
-                    last = jobOperator.recover(last);
-                }
-                if (last != null && leftUnfinished(last)) {
+                if (last != null && endedUnknown(last)) {
                     // Spring Batch cannot tell whether a chunk whose rollback failed was committed, and will not restart
-                    // it; nor one whose step never recorded its end. This job can: every step finds what is left to do
-                    // in the ledger, not in the chunk's state.
-                    log.warn("Execution {} of this sync ended with a step UNKNOWN or never marked ended (PostgreSQL went"
-                            + " away mid-chunk); marking it failed and resuming from what the ledger says is done",
-                            last.getId());
+                    // it. This job can: every step finds what is left to do in the ledger, not in the chunk's state.
+                    log.warn("Execution {} of this sync ended UNKNOWN (PostgreSQL went away mid-chunk); marking it failed"
+                            + " and resuming from what the ledger says is done", last.getId());
                     markFailed(last);
+                }
+                if (last != null && leftRunning(last)) {
+                    // We hold the lock, so the process that ran this execution is gone: killed, or it lost PostgreSQL
+                    // before the execution or one of its steps could record its end. Spring Batch's recovery refuses
+                    // an UNKNOWN execution, hence after the marking above.
+                    log.warn("Execution {} of this sync was left {} by a process that is gone; marking it failed and resuming",
+                            last.getId(), whatWasLeftRunning(last));
+                    last = jobOperator.recover(last);
                 }
                 if (last != null) {
                     log.info("Resuming sync {} after execution {} ended {}", request.describe(), last.getId(), last.getStatus());
@@ -109,19 +110,27 @@ public class SyncLauncher {
         }
     }
 
-    /** The execution ended, but PostgreSQL went away before it or one of its steps could record how. */
-    private static boolean leftUnfinished(JobExecution execution) {
-        return execution.getStatus() == BatchStatus.UNKNOWN
-                || execution.getStepExecutions().stream().anyMatch(SyncLauncher::leftUnfinished);
+    /** Spring Batch refuses to restart an execution whose job or any step is still marked running. */
+    private static boolean leftRunning(JobExecution execution) {
+        return execution.getStatus().isRunning()
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning());
     }
 
-    private static boolean leftUnfinished(StepExecution step) {
-        return step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning();
+    private static String whatWasLeftRunning(JobExecution execution) {
+        return execution.getStatus().isRunning() ? execution.getStatus().toString()
+                : execution.getStepExecutions().stream().filter(step -> step.getStatus().isRunning())
+                        .map(step -> "with step " + step.getStepName() + " " + step.getStatus())
+                        .collect(Collectors.joining(", "));
+    }
+
+    private static boolean endedUnknown(JobExecution execution) {
+        return execution.getStatus() == BatchStatus.UNKNOWN
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus() == BatchStatus.UNKNOWN);
     }
 
     private void markFailed(JobExecution execution) {
         for (StepExecution step : execution.getStepExecutions()) {
-            if (leftUnfinished(step)) {
+            if (step.getStatus() == BatchStatus.UNKNOWN) {
                 step.setStatus(BatchStatus.FAILED);
                 jobRepository.update(step);
             }

@@ -367,6 +367,20 @@ class SessionmClientTest {
     }
 
     @Test
+    void aKeptAliveConnectionTheServerClosedWhileIdleIsNotUsedSoNothingIsLeftInDoubt() throws InterruptedException {
+        SessionmClient client = client(settings());
+        simulator.idleTimeout(Duration.ofMillis(200));
+        simulator.preloadTag(EXTERNAL_ID, "held", "vip", 1);
+        assertThat(client.send(counter(EXTERNAL_ID, "first", "vip"))).isEqualTo(new Tagged(false));
+
+        Thread.sleep(1_500);
+
+        assertThat(client.send(counter(EXTERNAL_ID, "held", "vip"))).isEqualTo(new Tagged(false));
+        assertThat(methods()).containsExactly("POST", "POST");
+        assertThat(simulator.appliedCounts(EXTERNAL_ID, "held")).containsExactly(Map.entry("vip", 2));
+    }
+
+    @Test
     void aServerThatCannotBeReachedIsNotDeliveredAndNotApplied() {
         int closedPort;
         try (SessionmSimulator gone = SessionmSimulator.start(KEY, SECRET)) {

@@ -41,6 +41,8 @@ public final class SessionmSimulator implements AutoCloseable {
     private final String apiKey;
     private final String expectedAuthorization;
     private final Server server;
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     private final ServerConnector connector;
     private final ConnectionStatistics connections = new ConnectionStatistics();
     private volatile long connectionsBeforeReset;
@@ -179,6 +181,12 @@ public final class SessionmSimulator implements AutoCloseable {
         maxLatency = Duration.ZERO;
         rateLimit = null;
         recording = true;
+        connector.setIdleTimeout(DEFAULT_IDLE_TIMEOUT.toMillis());
+    }
+
+    /** Closes a kept-alive connection after it has been idle this long, as servers and load balancers do. */
+    public void idleTimeout(Duration idle) {
+        connector.setIdleTimeout(idle.toMillis());
     }
 
     // ---- faults
