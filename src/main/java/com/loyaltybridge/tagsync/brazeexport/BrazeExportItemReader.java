@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,18 +21,19 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * Reads the non-blank lines of an export's objects, in list order, streaming one object at a time:
+ * Reads the non-blank lines of an export's objects, in list order, streaming one object at a time, each
+ * line turned into an item by the given line mapper (the sync parses it into a user):
  * memory stays flat whatever the size of the export. Restartable: the state saved in the step's
  * execution context is the object reached and the lines consumed in it, and a restart checks that the
  * objects are still the ones the interrupted run read before going on with exactly the next line.
  * <p>
- * Decompressing and splitting run ahead on a thread of their own, a few batches of lines beyond what
- * {@link #read()} has returned, so that they overlap with the step writing the previous chunk to the
- * database. The saved state is always that of the last line returned, never of the lines read ahead;
+ * Decompressing, splitting and mapping run ahead on a thread of their own, a few batches of lines beyond
+ * what {@link #read()} has returned, so that they overlap with the step writing the previous chunk to the
+ * database: the line mapper must be thread-safe. The saved state is always that of the last line returned, never of the lines read ahead;
  * a failure to read an object surfaces from {@link #read()} after the lines before it.
  * Not thread-safe, as Spring Batch calls a reader from one thread.
  */
-public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
+public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
 
     private static final Logger log = LoggerFactory.getLogger(BrazeExportItemReader.class);
     private static final String PREFIX = "brazeExportReader.";
@@ -44,6 +46,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     private final ObjectStore store;
     private final List<StoredObject> objects;
     private final BrazeExportSettings settings;
+    private final Function<ExportLine, ? extends T> lineMapper;
     /** Where reading starts or resumes; handed over to the read-ahead thread at the first {@link #read()}. */
     private int objectIndex;
     private @Nullable ExportObjectLines current;
@@ -53,10 +56,18 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     private int positionObject;
     private long positionLines;
 
-    public BrazeExportItemReader(ObjectStore store, List<StoredObject> objects, BrazeExportSettings settings) {
+    public BrazeExportItemReader(ObjectStore store, List<StoredObject> objects, BrazeExportSettings settings,
+            Function<ExportLine, ? extends T> lineMapper) {
         this.store = Objects.requireNonNull(store, "store");
         this.objects = List.copyOf(objects);
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.lineMapper = Objects.requireNonNull(lineMapper, "lineMapper");
+    }
+
+    /** A reader of the lines themselves. */
+    public static BrazeExportItemReader<ExportLine> lines(ObjectStore store, List<StoredObject> objects,
+            BrazeExportSettings settings) {
+        return new BrazeExportItemReader<>(store, objects, settings, Function.identity());
     }
 
     @Override
@@ -111,17 +122,22 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
     }
 
     @Override
-    public @Nullable ExportLine read() {
+    public @Nullable T read() {
         if (readAhead == null) {
             readAhead = new ReadAhead(objectIndex, current);
             current = null;
         }
-        ExportLine line = readAhead.next();
-        if (line != null) {
-            positionObject = line.objectIndex();
-            positionLines = line.lineNumber();
+        Mapped<T> line = readAhead.next();
+        if (line == null) {
+            return null;
         }
-        return line;
+        positionObject = line.objectIndex();
+        positionLines = line.lineNumber();
+        return line.item();
+    }
+
+    /** A line's item, and where the line was. */
+    private record Mapped<T>(int objectIndex, long lineNumber, T item) {
     }
 
     /**
@@ -201,13 +217,13 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
         private static final int BATCHES_AHEAD = 4;
         private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
-        private final BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private final BlockingQueue<Batch<T>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
         private final Thread thread;
-        private Iterator<ExportLine> taken = Collections.emptyIterator();
+        private Iterator<Mapped<T>> taken = Collections.emptyIterator();
         private boolean ended;
         private volatile boolean stopping;
 
-        private record Batch(List<ExportLine> lines, boolean last, @Nullable RuntimeException failure) {
+        private record Batch<T>(List<Mapped<T>> lines, boolean last, @Nullable RuntimeException failure) {
         }
 
         ReadAhead(int firstObject, @Nullable ExportObjectLines resumed) {
@@ -216,12 +232,12 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
             thread.start();
         }
 
-        @Nullable ExportLine next() {
+        @Nullable Mapped<T> next() {
             while (!taken.hasNext()) {
                 if (ended) {
                     return null;
                 }
-                Batch batch = take();
+                Batch<T> batch = take();
                 if (batch.failure() != null) {
                     ended = true;
                     throw batch.failure();
@@ -232,7 +248,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
             return taken.next();
         }
 
-        private Batch take() {
+        private Batch<T> take() {
             try {
                 return batches.take();
             } catch (InterruptedException e) {
@@ -243,7 +259,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
 
         private void produce(int firstObject, @Nullable ExportObjectLines resumed) {
             ExportObjectLines lines = resumed;
-            List<ExportLine> batch = new ArrayList<>(LINES_PER_BATCH);
+            List<Mapped<T>> batch = new ArrayList<>(LINES_PER_BATCH);
             long batchBytes = 0;
             try {
                 for (int index = firstObject; index < objects.size() && !stopping; index++) {
@@ -251,10 +267,10 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
                         lines = openLines(index);
                     }
                     for (ExportLine line = lines.next(); line != null && !stopping; line = lines.next()) {
-                        batch.add(line);
+                        batch.add(new Mapped<>(line.objectIndex(), line.lineNumber(), lineMapper.apply(line)));
                         batchBytes += line.content().length;
                         if (batch.size() == LINES_PER_BATCH || batchBytes >= BYTES_PER_BATCH) {
-                            batches.put(new Batch(batch, false, null));
+                            batches.put(new Batch<>(batch, false, null));
                             batch = new ArrayList<>(LINES_PER_BATCH);
                             batchBytes = 0;
                         }
@@ -262,12 +278,12 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
                     closeQuietly(lines);
                     lines = null;
                 }
-                batches.put(new Batch(batch, true, null));
+                batches.put(new Batch<>(batch, true, null));
             } catch (InterruptedException stopped) {
                 // close() is stopping the reader: nobody takes what is left.
             } catch (RuntimeException e) {
                 // The lines before the failure are the export's all the same: they go first.
-                offerLast(new Batch(batch, false, null), new Batch(List.of(), true, e));
+                offerLast(new Batch<>(batch, false, null), new Batch<>(List.of(), true, e));
             } finally {
                 // Stopped by an interrupt: cleared, or the S3 stream would abort its close instead of releasing the connection.
                 Thread.interrupted();
@@ -275,7 +291,7 @@ public class BrazeExportItemReader implements ItemStreamReader<ExportLine> {
             }
         }
 
-        private void offerLast(Batch lines, Batch failure) {
+        private void offerLast(Batch<T> lines, Batch<T> failure) {
             try {
                 batches.put(lines);
                 batches.put(failure);

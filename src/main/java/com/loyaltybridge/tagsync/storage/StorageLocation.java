@@ -119,6 +119,15 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
         return String.join("/", java.util.Arrays.copyOfRange(segments, from, segments.length));
     }
 
+    /** What the key (see {@link StoredObject#key()}) of every object directly in this folder begins with. */
+    public String keyPrefix() {
+        if (isS3()) {
+            return prefix;
+        }
+        String path = directory.toString();
+        return path.endsWith(directory.getFileSystem().getSeparator()) ? path : path + directory.getFileSystem().getSeparator();
+    }
+
     /** The normalized text form: {@code s3://bucket/prefix/} or {@code file:/abs/dir/}. */
     public String uri() {
         if (isS3()) {

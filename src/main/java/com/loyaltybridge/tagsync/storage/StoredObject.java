@@ -15,7 +15,7 @@ public record StoredObject(StorageLocation folder, String name, long size, Strin
 
     /** The S3 key, or the absolute path of a local file: what records and messages name. */
     public String key() {
-        return folder.isS3() ? folder.prefix() + name : folder.directory().resolve(name).toString();
+        return folder.keyPrefix() + name;
     }
 
     /** The full location, {@code s3://bucket/key} or {@code file:/path}. */

@@ -26,7 +26,6 @@ import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportSettings;
 import com.loyaltybridge.tagsync.brazeexport.BrazeUserParser;
-import com.loyaltybridge.tagsync.brazeexport.ExportLine;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
@@ -38,11 +37,12 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 /**
  * The segment tag sync: one job instance per export and tag setting.
  * <pre>
- * listExportObjects -> stageUsers -> mode? -- API --> tagUsers
- *                                          \- CSV --> writeBulkFile
+ * listExportObjects -> stageUsers -> removeDuplicateUsers -> mode? -- API --> tagUsers
+ *                                                                \- CSV --> writeBulkFile
  * </pre>
- * {@code stageUsers} streams the export into the ledger ({@code sync_user}), recording bad lines and
- * duplicates; the API and CSV steps then work from the ledger, so both resume exactly where they stopped.
+ * {@code stageUsers} streams the export into the ledger ({@code sync_user}), recording bad lines;
+ * {@code removeDuplicateUsers} keeps each user once; the API and CSV steps then work from the ledger,
+ * so both resume exactly where they stopped.
  */
 @Configuration(proxyBeanMethods = false)
 public class SegmentSyncJobConfiguration {
@@ -51,14 +51,15 @@ public class SegmentSyncJobConfiguration {
 
     /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
     @Bean
-    Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep, Step tagUsersStep,
-            Step writeBulkFileStep, UserLedger ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
+    Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep,
+            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, UserLedger ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
         JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
         listeners.orderedStream().forEach(job::listener);
         return job
                 .start(listExportObjectsStep)
                 .next(stageUsersStep)
+                .next(removeDuplicateUsersStep)
                 .next(mode).on(SyncMode.API.name()).to(tagUsersStep)
                 .from(mode).on(SyncMode.CSV.name()).to(writeBulkFileStep)
                 .end()
@@ -83,38 +84,48 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            BrazeExportItemReader exportReader, BrazeUserParser userParser, StagingWriter stagingWriter,
-            BrazeExportListing listing, ExportObjectCatalog catalog, SyncSettings settings) {
+            BrazeExportItemReader<ExportRecord> exportReader, StagingWriter stagingWriter, BrazeExportListing listing,
+            ExportObjectCatalog catalog, SyncSettings settings) {
         return new StepBuilder("stageUsers", jobRepository)
-                .<ExportLine, ExportRecord>chunk(settings.stagingChunkSize())
+                .<ExportRecord, ExportRecord>chunk(settings.stagingChunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
-                .processor(userParser)
                 .writer(stagingWriter)
                 .listener(new StagedExportCheck(listing, catalog))
                 .build();
     }
 
+    /** Lines parsed into users on the reader's read-ahead thread, while the step stages the previous chunk. */
     @Bean
     @StepScope
-    BrazeExportItemReader exportReader(@Value("#{stepExecution}") StepExecution stepExecution, ObjectStore store,
-            ExportObjectCatalog catalog, BrazeExportSettings settings) {
-        StorageLocation export = request(stepExecution).export();
-        return new BrazeExportItemReader(store, catalog.objectsOf(jobInstanceId(stepExecution), export), settings);
+    BrazeExportItemReader<ExportRecord> exportReader(@Value("#{stepExecution}") StepExecution stepExecution,
+            ObjectStore store, ExportObjectCatalog catalog, BrazeExportSettings settings) {
+        SyncRequest request = request(stepExecution);
+        BrazeUserParser parser = new BrazeUserParser(request.identifierSource(), settings);
+        return new BrazeExportItemReader<>(store, catalog.objectsOf(jobInstanceId(stepExecution), request.export()), settings,
+                parser::process);
     }
 
     @Bean
     @StepScope
-    BrazeUserParser userParser(@Value("#{stepExecution}") StepExecution stepExecution, BrazeExportSettings settings) {
-        return new BrazeUserParser(request(stepExecution).identifierSource(), settings);
+    StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
+            SkippedLineRepository skippedLines, SyncSettings settings) {
+        return new StagingWriter(jobInstanceId(stepExecution), ledger, skippedLines, settings.maxSkippedLines());
+    }
+
+    @Bean
+    Step removeDuplicateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet) {
+        return new StepBuilder("removeDuplicateUsers", jobRepository)
+                .tasklet(removeDuplicateUsersTasklet, transactionManager)
+                .build();
     }
 
     @Bean
     @StepScope
-    StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, ExportObjectCatalog catalog,
+    RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
             UserLedger ledger, SkippedLineRepository skippedLines, SyncSettings settings) {
-        long jobInstanceId = jobInstanceId(stepExecution);
-        return new StagingWriter(jobInstanceId, catalog.objectsOf(jobInstanceId, request(stepExecution).export()), ledger,
+        return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), ledger,
                 skippedLines, settings.maxSkippedLines());
     }
 
@@ -127,12 +138,7 @@ public class SegmentSyncJobConfiguration {
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
-                .listener(new StepExecutionListener() {
-                    @Override
-                    public void beforeStep(StepExecution stepExecution) {
-                        ledger.refreshPlannerStatistics();
-                    }
-                })
+                .listener(refreshingPlannerStatistics(ledger))
                 .build();
     }
 
@@ -165,10 +171,21 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step writeBulkFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            WriteBulkFileTasklet writeBulkFileTasklet) {
+            WriteBulkFileTasklet writeBulkFileTasklet, UserLedger ledger) {
         return new StepBuilder("writeBulkFile", jobRepository)
                 .tasklet(writeBulkFileTasklet, transactionManager)
+                .listener(refreshingPlannerStatistics(ledger))
                 .build();
+    }
+
+    /** For the steps that read the staged users back: see {@link UserLedger#refreshPlannerStatistics()}. */
+    private static StepExecutionListener refreshingPlannerStatistics(UserLedger ledger) {
+        return new StepExecutionListener() {
+            @Override
+            public void beforeStep(StepExecution stepExecution) {
+                ledger.refreshPlannerStatistics();
+            }
+        };
     }
 
     @Bean

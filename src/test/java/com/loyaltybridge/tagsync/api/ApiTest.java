@@ -111,7 +111,8 @@ class ApiTest extends SyncTestSupport {
         assertThat(execution.path("segmentId").asString()).isEqualTo("api-launch");
         assertThat(execution.path("counts").path("tagged").asLong()).isEqualTo(12);
         assertThat(execution.path("progressPercent").asDouble()).isEqualTo(100.0);
-        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly("listExportObjects", "stageUsers", "tagUsers");
+        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(
+                "listExportObjects", "stageUsers", "removeDuplicateUsers", "tagUsers");
         for (int i = 1; i <= 12; i++) {
             assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).isEqualTo(Map.of("vip", 1));
         }

@@ -50,7 +50,7 @@ class ExportGeneratorTest {
         Set<String> users = new HashSet<>();
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         BrazeUserParser parser = new BrazeUserParser(IdentifierSource.EXTERNAL_ID, SETTINGS);
-        BrazeExportItemReader reader = new BrazeExportItemReader(store, objects, SETTINGS);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, objects, SETTINGS);
         reader.open(new ExecutionContext());
         try {
             for (ExportLine line; (line = reader.read()) != null; ) {

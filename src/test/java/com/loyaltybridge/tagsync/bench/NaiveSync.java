@@ -69,7 +69,7 @@ public final class NaiveSync {
                 .start(new StepBuilder("tagUsers", repository)
                         .<ExportLine, ExportRecord>chunk(100)
                         .transactionManager(new ResourcelessTransactionManager())
-                        .reader(new BrazeExportItemReader(store, new BrazeExportListing(store).objectsOf(export), settings))
+                        .reader(BrazeExportItemReader.lines(store, new BrazeExportListing(store).objectsOf(export), settings))
                         .processor(new BrazeUserParser(IdentifierSource.EXTERNAL_ID, settings))
                         .writer(writer)
                         .build())

@@ -114,7 +114,7 @@ class BrazeExportItemReaderTest {
         for (int consumed = 0; consumed <= all.size() + 1; consumed++) {
             ExecutionContext saved = new ExecutionContext();
             List<String> beforeTheCrash = new ArrayList<>();
-            BrazeExportItemReader interrupted = new BrazeExportItemReader(store, objects, SETTINGS);
+            BrazeExportItemReader<ExportLine> interrupted = BrazeExportItemReader.lines(store, objects, SETTINGS);
             interrupted.open(new ExecutionContext());
             for (int i = 0; i < consumed; i++) {
                 ExportLine line = interrupted.read();
@@ -128,7 +128,7 @@ class BrazeExportItemReaderTest {
             interrupted.read();
             interrupted.close();
 
-            BrazeExportItemReader restarted = new BrazeExportItemReader(store, listing.objectsOf(export), SETTINGS);
+            BrazeExportItemReader<ExportLine> restarted = BrazeExportItemReader.lines(store, listing.objectsOf(export), SETTINGS);
             restarted.open(new ExecutionContext(saved));
             List<String> afterTheRestart = drain(restarted);
 
@@ -143,7 +143,7 @@ class BrazeExportItemReaderTest {
         StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1"), user("u2"), user("u3"))));
         List<StoredObject> objects = listing.objectsOf(export);
         ExecutionContext saved = new ExecutionContext();
-        BrazeExportItemReader stopped = new BrazeExportItemReader(store, objects, SETTINGS);
+        BrazeExportItemReader<ExportLine> stopped = BrazeExportItemReader.lines(store, objects, SETTINGS);
         stopped.open(new ExecutionContext());
         stopped.read();
         stopped.read();
@@ -152,7 +152,7 @@ class BrazeExportItemReaderTest {
         stopped.close();
         stopped.update(saved);
 
-        BrazeExportItemReader resumed = new BrazeExportItemReader(store, objects, SETTINGS);
+        BrazeExportItemReader<ExportLine> resumed = BrazeExportItemReader.lines(store, objects, SETTINGS);
         resumed.open(new ExecutionContext(saved));
 
         assertThat(drain(resumed)).containsExactly("0 a.gz:3 u3");
@@ -162,7 +162,7 @@ class BrazeExportItemReaderTest {
     void aRestartRefusesAnExportWhoseObjectsChanged() {
         StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1"), user("u2")), "b.gz", gzipOfLines(user("u3"))));
         ExecutionContext saved = new ExecutionContext();
-        BrazeExportItemReader interrupted = new BrazeExportItemReader(store, listing.objectsOf(export), SETTINGS);
+        BrazeExportItemReader<ExportLine> interrupted = BrazeExportItemReader.lines(store, listing.objectsOf(export), SETTINGS);
         interrupted.open(new ExecutionContext());
         interrupted.read();
         interrupted.update(saved);
@@ -171,14 +171,14 @@ class BrazeExportItemReaderTest {
         backend.put(export, "a.gz", gzipOfLines(user("other"), user("users"), user("entirely")));
         StoredObject after = listing.objectsOf(export).get(0);
 
-        BrazeExportItemReader restarted = new BrazeExportItemReader(store, listing.objectsOf(export), SETTINGS);
+        BrazeExportItemReader<ExportLine> restarted = BrazeExportItemReader.lines(store, listing.objectsOf(export), SETTINGS);
         assertThatThrownBy(() -> restarted.open(new ExecutionContext(saved)))
                 .isInstanceOf(ItemStreamException.class)
                 .hasMessage("cannot resume reading the export: object 1 was " + before.key() + " (ETag " + before.etag()
                         + ") when the interrupted run read it, and is now " + after.key() + " (ETag " + after.etag() + ")");
 
         backend.put(export, "c.gz", gzipOfLines(user("u4")));
-        BrazeExportItemReader grown = new BrazeExportItemReader(store, listing.objectsOf(export), SETTINGS);
+        BrazeExportItemReader<ExportLine> grown = BrazeExportItemReader.lines(store, listing.objectsOf(export), SETTINGS);
         assertThatThrownBy(() -> grown.open(new ExecutionContext(saved)))
                 .isInstanceOf(ItemStreamException.class)
                 .hasMessage("cannot resume reading the export: it holds 3 objects now, but held 2 when the interrupted run read it");
@@ -206,7 +206,7 @@ class BrazeExportItemReaderTest {
         BrazeUserParser parser = new BrazeUserParser(IdentifierSource.EXTERNAL_ID, settings);
 
         List<String> records = new ArrayList<>();
-        BrazeExportItemReader reader = new BrazeExportItemReader(store, listing.objectsOf(export), settings);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, listing.objectsOf(export), settings);
         reader.open(new ExecutionContext());
         for (ExportLine line = reader.read(); line != null; line = reader.read()) {
             ExportRecord record = parser.process(line);
@@ -282,7 +282,7 @@ class BrazeExportItemReaderTest {
         StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1")), "b.gz", gzipOfLines(user("u2"))));
         List<StoredObject> objects = listing.objectsOf(export);
         backend.delete(export, "b.gz");
-        BrazeExportItemReader reader = new BrazeExportItemReader(store, objects, SETTINGS);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, objects, SETTINGS);
         reader.open(new ExecutionContext());
 
         assertThat(reader.read()).isNotNull();
@@ -297,7 +297,7 @@ class BrazeExportItemReaderTest {
         StorageLocation export = write(Map.of("a.gz", gzipOfLines(user("u1"))));
         List<StoredObject> objects = listing.objectsOf(export);
         backend.put(export, "a.gz", gzipOfLines(user("u1"), user("u2")));
-        BrazeExportItemReader reader = new BrazeExportItemReader(store, objects, SETTINGS);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, objects, SETTINGS);
         reader.open(new ExecutionContext());
 
         assertThatThrownBy(reader::read)
@@ -336,7 +336,7 @@ class BrazeExportItemReaderTest {
     }
 
     private List<String> readAll(StorageLocation export, BrazeExportSettings settings) {
-        BrazeExportItemReader reader = new BrazeExportItemReader(store, listing.objectsOf(export), settings);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, listing.objectsOf(export), settings);
         reader.open(new ExecutionContext());
         try {
             return drain(reader);
@@ -345,7 +345,7 @@ class BrazeExportItemReaderTest {
         }
     }
 
-    private static List<String> drain(BrazeExportItemReader reader) {
+    private static List<String> drain(BrazeExportItemReader<ExportLine> reader) {
         List<String> lines = new ArrayList<>();
         for (ExportLine line = reader.read(); line != null; line = reader.read()) {
             lines.add(describe(line));

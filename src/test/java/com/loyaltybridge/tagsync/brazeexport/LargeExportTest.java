@@ -52,7 +52,7 @@ class LargeExportTest {
 
     private void assertEveryUserReadOnceInOrder(Map<String, byte[]> objects) {
         StorageLocation export = ExportFolder.of("SEG-LARGE").writeTo(backend, objects);
-        BrazeExportItemReader reader = new BrazeExportItemReader(
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(
                 backend.store(), new BrazeExportListing(backend.store()).objectsOf(export), SETTINGS);
         BrazeUserParser parser = new BrazeUserParser(IdentifierSource.EXTERNAL_ID, SETTINGS);
 

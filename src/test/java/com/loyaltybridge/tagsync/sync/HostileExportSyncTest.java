@@ -146,6 +146,29 @@ class HostileExportSyncTest extends SyncTestSupport {
     }
 
     @Test
+    void tooManyRepeatedUsersFailTheRunBeforeAnyoneIsSentAndARaisedLimitLetsItFinish() {
+        String[] users = ApiSyncTest.users(1, 5);
+        StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
+                Map.of("repeats.zip", zip(concat(lines(users), lines(users), lines(users)))));
+
+        Run failed = run(Map.of("sync.max-skipped-lines", "5"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(failed.stdout()).contains("10 lines of the export could not be used, 10 of them repeating a user seen"
+                + " earlier in the export").contains("more than sync.max-skipped-lines=5 allows").doesNotContain("\tat ");
+        assertThat(sessionm.requests()).isEmpty();
+
+        Run resumed = run(Map.of("sync.max-skipped-lines", "10"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
+        assertThat(sessionm.requests()).extracting(RecordedRequest::identifier)
+                .containsExactlyInAnyOrder("C-1", "C-2", "C-3", "C-4", "C-5");
+        assertThat(jdbc.queryForList("SELECT line_number FROM sync_skipped_line WHERE job_instance_id = ?"
+                + " AND reason = 'duplicate_user' ORDER BY line_number", Long.class, jobInstanceOf(export)))
+                .containsExactly(6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+    }
+
+    @Test
     void aTruncatedArchiveFailsTheRunNamingTheObject() {
         byte[] archive = zip(lines(ApiSyncTest.users(1, 200)));
         StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",

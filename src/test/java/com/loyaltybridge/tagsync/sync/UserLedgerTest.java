@@ -3,6 +3,7 @@ package com.loyaltybridge.tagsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -13,14 +14,19 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
+import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 
-/** The ledger against real PostgreSQL: what is recorded, and what survives a rolled-back chunk. */
+/** The ledger against real PostgreSQL: what is recorded, which line of a repeated user is kept, and what survives a rolled-back chunk. */
 class UserLedgerTest {
 
     private final DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(MigratedDatabase.dataSource());
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
+    private static final StorageLocation EXPORT = StorageLocation.s3("braze-exports", "segment-export/SEG/2026-11-28/x-1/");
+
     private final UserLedger ledger = new UserLedger(jdbc, transactionManager);
+    private final ExportObjectCatalog catalog = new ExportObjectCatalog(jdbc);
     private long jobInstanceId;
 
     @BeforeEach
@@ -29,16 +35,34 @@ class UserLedgerTest {
     }
 
     @Test
-    void stagesEachIdentifierOnceAndReportsLaterLinesAsDuplicatesOfTheFirst() {
-        List<UserLedger.Duplicate> firstChunk = ledger.stage(jobInstanceId, List.of(
-                user(0, 1, "C-1"), user(0, 2, "C-2"), user(0, 3, "C-1")));
-        List<UserLedger.Duplicate> secondChunk = ledger.stage(jobInstanceId, List.of(
-                user(1, 1, "C-3"), user(1, 2, "C-2")));
+    void keepsEachIdentifierAtItsFirstLineAndRecordsTheLaterLinesAsSkipped() {
+        catalog.record(jobInstanceId, List.of(exportObject("part0.zip"), exportObject("part1.zip")));
+        ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2"), user(0, 3, "C-1")));
+        ledger.stage(jobInstanceId, List.of(user(1, 1, "C-3"), user(1, 2, "C-2"), user(1, 3, "c-3")));
 
-        assertThat(firstChunk).extracting(d -> d.user().lineNumber(), UserLedger.Duplicate::firstUserSeq)
-                .containsExactly(tuple(3L, user(0, 1, "C-1").position()));
-        assertThat(secondChunk).extracting(d -> d.user().identifier(), UserLedger.Duplicate::firstUserSeq)
-                .containsExactly(tuple("C-2", user(0, 2, "C-2").position()));
+        int removed = ledger.removeDuplicates(jobInstanceId, EXPORT.keyPrefix());
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT identifier FROM sync_user WHERE job_instance_id = ? ORDER BY user_seq",
+                String.class, jobInstanceId)).containsExactly("C-1", "C-2", "C-3", "c-3");
+        assertThat(jdbc.query("""
+                SELECT object_key, line_number, reason, detail FROM sync_skipped_line
+                WHERE job_instance_id = ? ORDER BY object_key, line_number""",
+                (rs, row) -> tuple(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)), jobInstanceId))
+                .containsExactly(
+                        tuple(EXPORT.keyPrefix() + "part0.zip", 3L, "duplicate_user",
+                                "identifier already seen at line 1 of " + EXPORT.keyPrefix() + "part0.zip"),
+                        tuple(EXPORT.keyPrefix() + "part1.zip", 2L, "duplicate_user",
+                                "identifier already seen at line 2 of " + EXPORT.keyPrefix() + "part0.zip"));
+        assertThat(ledger.removeDuplicates(jobInstanceId, EXPORT.keyPrefix())).as("nothing left to remove").isZero();
+    }
+
+    @Test
+    void aLineStagedBeforeIsNotStagedAgainWhileTheRestOfItsChunkIs() {
+        ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2")));
+
+        ledger.stage(jobInstanceId, List.of(user(0, 2, "C-2"), user(0, 3, "C-3")));
+
         assertThat(jdbc.queryForList("SELECT identifier FROM sync_user WHERE job_instance_id = ? ORDER BY user_seq",
                 String.class, jobInstanceId)).containsExactly("C-1", "C-2", "C-3");
     }
@@ -97,6 +121,10 @@ class UserLedgerTest {
     }
 
     private static ExportUser user(int objectIndex, long line, String identifier) {
-        return new ExportUser(objectIndex, "segment-export/SEG/2026-11-28/x-1/part" + objectIndex + ".zip", line, identifier);
+        return new ExportUser(objectIndex, exportObject("part" + objectIndex + ".zip").key(), line, identifier);
+    }
+
+    private static StoredObject exportObject(String name) {
+        return new StoredObject(EXPORT, name, 100, "etag-" + name, Instant.parse("2026-11-28T10:00:00Z"));
     }
 }
