@@ -117,6 +117,7 @@ public final class Benchmark {
         List<Double> rates = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         List<Double> staging = new ArrayList<>();
+        List<Double> duplicates = new ArrayList<>();
         List<Double> bulkFile = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
@@ -127,6 +128,7 @@ public final class Benchmark {
             seconds.add(duration);
             rates.add(csvUsers / duration);
             staging.add(seconds(result.job().step("stageUsers").duration()));
+            duplicates.add(seconds(result.job().step("removeDuplicateUsers").duration()));
             bulkFile.add(seconds(result.job().step("writeBulkFile").duration()));
             rss.add((double) result.peakRssMb());
             heap.add((double) result.heapMb()[0]);
@@ -146,9 +148,10 @@ public final class Benchmark {
         double floor = ResultTable.median(floorRates);
         String users = ResultTable.count(csvUsers);
         table.add("1", "csv end to end", users + " users, gz, " + SyncRun.HEAP, runs, ResultTable.count(ours) + " users/s",
-                String.format(Locale.ROOT, "job %.1f s (staging %.1f s, bulk file %.1f s); peak RSS %.0f MB; heap peak %.0f MB, "
-                        + "max live after GC %.0f MB; load %s", ResultTable.median(seconds), ResultTable.median(staging),
-                        ResultTable.median(bulkFile), ResultTable.median(rss), ResultTable.median(heap), ResultTable.median(live), load));
+                String.format(Locale.ROOT, "job %.1f s (staging %.1f s, removing duplicates %.1f s, bulk file %.1f s); peak RSS"
+                        + " %.0f MB; heap peak %.0f MB, max live after GC %.0f MB; load %s", ResultTable.median(seconds),
+                        ResultTable.median(staging), ResultTable.median(duplicates), ResultTable.median(bulkFile),
+                        ResultTable.median(rss), ResultTable.median(heap), ResultTable.median(live), load));
         table.add("1", "raw floor: gunzip + Jackson only", users + " users, 1 thread, " + SyncRun.HEAP, runs,
                 ResultTable.count(floor) + " users/s", "RawParseFloor: no line splitting, checks, database or output");
         table.add("1", "ours / raw floor", "", runs, String.format(Locale.ROOT, "%.2f", ours / floor),
