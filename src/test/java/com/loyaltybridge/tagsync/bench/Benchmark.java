@@ -136,7 +136,7 @@ public final class Benchmark {
         }
         List<Double> floorRates = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            JavaProcess floor = JavaProcess.start(List.of(SyncRun.HEAP), RawParseFloor.class.getName(),
+            JavaProcess floor = JavaProcess.start(SyncRun.JVM_OPTIONS, RawParseFloor.class.getName(),
                     List.of(export.directory().toString()), work.resolve("logs").resolve("raw-floor-" + run + ".log"));
             if (floor.await(Duration.ofMinutes(10)) != 0) {
                 throw new IllegalStateException("the raw parse failed: " + floor.output());
@@ -147,12 +147,12 @@ public final class Benchmark {
         double ours = ResultTable.median(rates);
         double floor = ResultTable.median(floorRates);
         String users = ResultTable.count(csvUsers);
-        table.add("1", "csv end to end", users + " users, gz, " + SyncRun.HEAP, runs, ResultTable.count(ours) + " users/s",
+        table.add("1", "csv end to end", users + " users, gz, " + SyncRun.JVM_LABEL, runs, ResultTable.count(ours) + " users/s",
                 String.format(Locale.ROOT, "job %.1f s (staging %.1f s, removing duplicates %.1f s, bulk file %.1f s); peak RSS"
                         + " %.0f MB; heap peak %.0f MB, max live after GC %.0f MB; load %s", ResultTable.median(seconds),
                         ResultTable.median(staging), ResultTable.median(duplicates), ResultTable.median(bulkFile),
                         ResultTable.median(rss), ResultTable.median(heap), ResultTable.median(live), load));
-        table.add("1", "raw floor: gunzip + Jackson only", users + " users, 1 thread, " + SyncRun.HEAP, runs,
+        table.add("1", "raw floor: gunzip + Jackson only", users + " users, 1 thread, " + SyncRun.JVM_LABEL, runs,
                 ResultTable.count(floor) + " users/s", "RawParseFloor: no line splitting, checks, database or output");
         table.add("1", "ours / raw floor", "", runs, String.format(Locale.ROOT, "%.2f", ours / floor),
                 String.format(Locale.ROOT, "raw floor is %.1fx faster", floor / ours));
@@ -312,7 +312,7 @@ public final class Benchmark {
         try (SimulatorProcess simulator = SimulatorProcess.start(work.resolve("logs").resolve("simulator-naive.log"),
                 "--latency-ms", Integer.toString(latencyMs))) {
             for (int run = 1; run <= runs; run++) {
-                JavaProcess naive = JavaProcess.start(List.of(SyncRun.HEAP), NaiveSync.class.getName(),
+                JavaProcess naive = JavaProcess.start(SyncRun.JVM_OPTIONS, NaiveSync.class.getName(),
                         List.of(export.uri(), simulator.baseUrl().toString(), SimulatorProcess.API_KEY, SimulatorProcess.API_SECRET),
                         work.resolve("logs").resolve("naive-" + run + ".log"));
                 if (naive.await(Duration.ofMinutes(30)) != 0) {

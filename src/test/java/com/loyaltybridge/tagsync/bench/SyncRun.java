@@ -11,17 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
+import com.loyaltybridge.tagsync.k8s.Manifests;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * One run of the sync command line in a JVM of its own, as production runs it ({@code -Xmx256m}), against the
+ * One run of the sync command line in a JVM of its own, as production runs it (the CronJob's JVM options), against the
  * benchmark database through {@link CountingDriver}, with a GC log for the heap figures.
  */
 final class SyncRun {
 
-    static final String HEAP = "-Xmx256m";
+    /** The CronJob's JVM options (k8s/cronjob.yaml), for every JVM the benchmark starts. */
+    static final List<String> JVM_OPTIONS = Manifests.cronJobJavaOptions();
+    /** What of them the results should show: the heap and the collector. */
+    static final String JVM_LABEL = JVM_OPTIONS.stream().filter(option -> option.startsWith("-Xmx") || option.endsWith("GC"))
+            .collect(Collectors.joining(" "));
     static final String TAGS = "vip,braze_sync";
     static final String TTL = "2592000";
     private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
@@ -29,7 +35,7 @@ final class SyncRun {
     private final Path workDirectory;
     private final BenchDatabase database;
     private final Map<String, String> properties = new LinkedHashMap<>();
-    private final List<String> jvmOptions = new ArrayList<>(List.of(HEAP));
+    private final List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
     private StorageLocation export;
     private String mode = "csv";
 

@@ -33,7 +33,7 @@ import tools.jackson.databind.module.SimpleModule;
  * not know (a typo, a wrong indentation) fails instead of landing in the model's catch-all map, and so does a
  * repeated key or a kind the application does not ship.
  */
-final class Manifests {
+public final class Manifests {
 
     static final Path FOLDER = Path.of("k8s");
 
@@ -102,6 +102,14 @@ final class Manifests {
     @SuppressWarnings("unchecked")
     static List<String> kustomizationResources() {
         return (List<String>) documents(FOLDER.resolve("kustomization.yaml")).get(0).get("resources");
+    }
+
+    /** The JVM options ({@code JAVA_TOOL_OPTIONS}) the CronJob runs the sync with. */
+    public static List<String> cronJobJavaOptions() {
+        return one(CronJob.class, "segment-tag-sync-scan").getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv().stream().filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+                .map(variable -> List.of(variable.getValue().split(" "))).findFirst()
+                .orElseThrow(() -> new AssertionError("the CronJob sets no JAVA_TOOL_OPTIONS"));
     }
 
     static <T extends HasMetadata> T one(Class<T> type, String name) {
