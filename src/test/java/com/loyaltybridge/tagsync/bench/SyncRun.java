@@ -38,6 +38,7 @@ final class SyncRun {
     private final List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
     private StorageLocation export;
     private String mode = "csv";
+    private Duration timeout = Duration.ofMinutes(30);
 
     SyncRun(Path workDirectory, BenchDatabase database) {
         this.workDirectory = workDirectory;
@@ -67,6 +68,12 @@ final class SyncRun {
                 .property("sessionm.api-secret", SimulatorProcess.API_SECRET)
                 .property("sessionm.max-in-flight", maxInFlight)
                 .property("sessionm.requests-per-second", 0);
+    }
+
+    /** How long a run may take before it is killed and the benchmark fails: 30 minutes unless set. */
+    SyncRun timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
     }
 
     SyncRun jvmOption(String option) {
@@ -122,7 +129,7 @@ final class SyncRun {
         }
 
         Result await() {
-            int exit = process.await(Duration.ofMinutes(30));
+            int exit = process.await(timeout);
             if (exit != 0) {
                 throw new IllegalStateException("the sync exited " + exit + ": see " + process.log());
             }

@@ -39,6 +39,19 @@ class StorageLocationTest {
         assertThat(uriForm).isEqualTo(absolute);
     }
 
+    @Test
+    void objectKeysAreTheFolderKeyPrefixAndTheName() {
+        StorageLocation s3 = StorageLocation.parse("s3://exports/segment-export/SEG/2026-11-28/abc-1764316800/");
+        StorageLocation directory = StorageLocation.parse("file:/tmp/out/");
+        StorageLocation root = StorageLocation.parse("file:/");
+
+        assertThat(new StoredObject(s3, "a.zip", 1, null, null).key())
+                .isEqualTo("segment-export/SEG/2026-11-28/abc-1764316800/a.zip").isEqualTo(s3.keyPrefix() + "a.zip");
+        assertThat(new StoredObject(directory, "a.zip", 1, null, null).key()).isEqualTo("/tmp/out/a.zip")
+                .isEqualTo(directory.keyPrefix() + "a.zip");
+        assertThat(new StoredObject(root, "a.zip", 1, null, null).key()).isEqualTo("/a.zip");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "exports/segment-export", "http://example.com/x", "s3://", "s3://Bad_Bucket/x",
             "s3://ab/x", "s3://exports//double", "s3://exports/a/../b", "s3://exports/./a", "file:"})
