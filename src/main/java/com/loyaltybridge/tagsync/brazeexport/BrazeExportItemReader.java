@@ -29,8 +29,9 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
  * <p>
  * Decompressing, splitting and mapping run ahead on a thread of their own, a few batches of lines beyond
  * what {@link #read()} has returned, so that they overlap with the step writing the previous chunk to the
- * database: the line mapper must be thread-safe. The saved state is always that of the last line returned, never of the lines read ahead;
- * a failure to read an object surfaces from {@link #read()} after the lines before it.
+ * database: the line mapper must be thread-safe. The saved state is always that of the last line returned,
+ * never of the lines read ahead; a failure to read an object surfaces from {@link #read()} after the lines
+ * before it.
  * Not thread-safe, as Spring Batch calls a reader from one thread.
  */
 public class BrazeExportItemReader<T> implements ItemStreamReader<T> {

@@ -52,7 +52,8 @@ public class SegmentSyncJobConfiguration {
     /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
     @Bean
     Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep,
-            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, UserLedger ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
+            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, UserLedger ledger, SyncSettings settings,
+            ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
         JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
         listeners.orderedStream().forEach(job::listener);
