@@ -166,8 +166,9 @@ public class SegmentSyncJobConfiguration {
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
             SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
-        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender, runLocks,
-                Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
+        ExportRunLocks.Holder runLock = ExportRunLocks.Holder.of(stepExecution.getJobParameters());
+        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
+                () -> runLocks.requireHeld(runLock), Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
     }
 
     @Bean

@@ -95,7 +95,7 @@ public class SyncLauncher {
             JobExecution execution;
             startHook.notify(onStart);
             try {
-                execution = jobOperator.start(segmentTagSyncJob, parameters);
+                execution = jobOperator.start(segmentTagSyncJob, held.holder().addTo(parameters));
             } finally {
                 startHook.clear();
             }

@@ -17,6 +17,7 @@ import com.loyaltybridge.tagsync.sessionm.TagSend;
  * call and its outcome soon after (see {@link ChunkLedgerRecorder}), the calls go out concurrently, and
  * every outcome is committed before the chunk is allowed to fail.
  * Users left {@code SENDING} by an earlier run are settled by reading their tags before anything is sent.
+ * {@code runLockCheck} throws once this run no longer holds its own sync's run lock: no intent is committed after.
  */
 class TagUsersWriter implements ItemWriter<LedgerEntry> {
 
@@ -24,16 +25,16 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
     private final SyncRequest request;
     private final UserLedger ledger;
     private final SessionmTagSender sender;
-    private final ExportRunLocks runLocks;
+    private final Runnable runLockCheck;
     private final int intentBatchSize;
 
     TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender,
-            ExportRunLocks runLocks, int intentBatchSize) {
+            Runnable runLockCheck, int intentBatchSize) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.ledger = ledger;
         this.sender = sender;
-        this.runLocks = runLocks;
+        this.runLockCheck = runLockCheck;
         this.intentBatchSize = intentBatchSize;
     }
 
@@ -45,7 +46,7 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
                 .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
                         entry.state() == LedgerState.SENDING))
                 .toList();
-        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLocks::requireHeld,
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLockCheck,
                 intentBatchSize, TagUsersWriter::completion);
         List<TagOutcome> outcomes = sender.sendAll(sends, recorder);
         recorder.recordRemaining(outcomes);

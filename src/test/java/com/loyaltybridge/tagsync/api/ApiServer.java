@@ -90,7 +90,9 @@ final class ApiServer implements AutoCloseable {
 
     /**
      * Waits until execution {@code id} has ended with one of {@code statuses}, and returns its view. Ended: its exit
-     * code says the same, which Spring Batch writes last (the status alone can come before the exit description).
+     * code says the same, and a failure has its one-line reason. Spring Batch 6 writes an ended execution twice: with
+     * its status, exit code and end time before the job's listeners run, and again after them, with the exit
+     * description one of them writes.
      */
     JsonNode awaitStatus(long id, String... statuses) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -98,7 +100,8 @@ final class ApiServer implements AutoCloseable {
         do {
             execution = get(Caller.VIEWER, "/api/executions/" + id).json();
             for (String status : statuses) {
-                if (status.equals(execution.path("status").asString()) && status.equals(execution.path("exitCode").asString())) {
+                if (status.equals(execution.path("status").asString()) && status.equals(execution.path("exitCode").asString())
+                        && !(status.equals("FAILED") && execution.path("exitDescription").asString().isEmpty())) {
                     return execution;
                 }
             }

@@ -190,8 +190,7 @@ class ApiTest extends SyncTestSupport {
         sessionm.enqueue(down);
 
         long first = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}").json().path("executionId").asLong();
-        server.awaitStatus(first, "FAILED");
-        assertThat(awaitExitDescription(first)).contains("SessionM");
+        assertThat(server.awaitStatus(first, "FAILED").path("exitDescription").asString()).contains("SessionM");
         long second = server.post(Caller.OPERATOR, "/api/executions/" + first + "/restart", null).json().path("executionId").asLong();
         server.awaitStatus(second, "FAILED");
 
@@ -321,16 +320,6 @@ class ApiTest extends SyncTestSupport {
             answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
         }
         return answer;
-    }
-
-    /** The one-line reason, written with the execution's last update. */
-    private static String awaitExitDescription(long id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String description = "";
-        while (description.isEmpty() && System.nanoTime() < deadline) {
-            description = server.get(Caller.VIEWER, "/api/executions/" + id).json().path("exitDescription").asString();
-        }
-        return description;
     }
 
     /** Waits until execution {@code id} has committed a chunk of step {@code name}. */
