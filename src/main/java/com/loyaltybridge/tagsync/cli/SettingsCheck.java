@@ -26,6 +26,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
+import com.loyaltybridge.tagsync.config.DatabasePoolSizing;
 import com.loyaltybridge.tagsync.config.LocalDatabaseSettings;
 
 /**
@@ -76,6 +77,9 @@ final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentP
                     + " SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD (or add --spring.profiles.active="
                     + LocalDatabaseSettings.PROFILE + " for an embedded one)");
         }
+        DatabasePoolSizing.problemWith(environment).ifPresent(problem -> {
+            throw new UsageException(problem);
+        });
         commandCheck.accept(new BoundSettings(bound));
     }
 

@@ -86,6 +86,7 @@ class CommandLineInterfaceTest {
             one of a list             | --mode=api --sessionm.in-doubt-counter-tags=maybe              | sessionm.in-doubt-counter-tags: 'maybe' is not one of assume-applied, resend
             size expected             | --mode=api --braze.export.max-line-size=huge                   | braze.export.max-line-size: 'huge' is not a size such as 512KB or 1MB
             S3 key without its secret | --mode=api --s3.access-key-id=AKIA0000 --s3.secret-access-key= | s3.access-key-id and s3.secret-access-key go together
+            pool too small for syncs  | --mode=api --api.max-concurrent-syncs=4 --spring.datasource.hikari.maximum-pool-size=10 | spring.datasource.hikari.maximum-pool-size=10 is too small for api.max-concurrent-syncs=4: each sync holds up to 3 connections, plus 4 for the API; set at least 16
             """)
     void badConfigurationIsRefusedWithOneClearLineBeforeAnythingConnects(String description, String options,
             String expectedMessage, CapturedOutput output) throws IOException {
