@@ -25,7 +25,9 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  *
  * <p>Options: {@code --runs N} (3), {@code --csv-users N} (1,000,000), {@code --api-users N} (100,000),
  * {@code --latency-ms N} (20), {@code --in-flight 1,16,64,256} (the api rows; the rate-limited row only with all of them),
- * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart},
+ * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,serve},
+ * {@code --serve-users N} (users of each of the two syncs under load: 20,000), {@code --serve-seconds N} (300),
+ * {@code --serve-reads N} (reads per second: 50),
  * {@code --quick} (small numbers, one run:
  * checks the harness, measures nothing worth keeping), {@code --results DIR} (bench/results).
  */
@@ -61,7 +63,7 @@ public final class Benchmark {
         this.inFlights = Arrays.stream(inFlight.split(",")).mapToInt(Integer::parseInt).toArray();
         this.everyInFlight = inFlight.equals(IN_FLIGHT);
         this.latencyMs = options.intValue("latency-ms", 20);
-        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart").split(","));
+        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart,serve").split(","));
     }
 
     public static void main(String[] args) {
@@ -86,6 +88,9 @@ public final class Benchmark {
         }
         if (only.contains("restart")) {
             restart();
+        }
+        if (only.contains("serve")) {
+            serveUnderLoad();
         }
         String loadAtEnd = MachineDescription.load();
         String report = machine.format() + "\n" + table.format() + "\nLoad at the end: " + loadAtEnd + "\n\n"
@@ -349,6 +354,22 @@ public final class Benchmark {
     }
 
     // ---- 5. restart cost
+
+    /**
+     * {@code serve} with two api syncs at the API's limit while clients read at a steady rate: one run, as it lasts
+     * minutes. The syncs run at the default rate limit, so they outlast the reads.
+     */
+    private void serveUnderLoad() {
+        boolean quick = options.flag("quick");
+        long users = options.longValue("serve-users", quick ? 2_000 : 20_000);
+        int reads = options.intValue("serve-reads", 50);
+        Duration window = Duration.ofSeconds(options.intValue("serve-seconds", quick ? 20 : 300));
+        String load = MachineDescription.load();
+        ServeUnderLoad.Result result = new ServeUnderLoad(work, database).run(users, reads, window);
+        table.add("serve", "serve under load", "2 api syncs of " + ResultTable.count(users) + " users (default rate limit, SessionM "
+                + "20 ms) + " + reads + " reads/s for " + window.toSeconds() + " s, Deployment JVM options", 1,
+                result.serverErrors() + " answers 5xx", ServeUnderLoad.format(result) + "; load " + load);
+    }
 
     private void restart() {
         long users = apiUsers;

@@ -112,6 +112,14 @@ public final class Manifests {
                 .orElseThrow(() -> new AssertionError("the CronJob sets no JAVA_TOOL_OPTIONS"));
     }
 
+    /** The API Deployment's JVM options, as its container's JAVA_TOOL_OPTIONS gives them. */
+    public static List<String> deploymentJavaOptions() {
+        return one(Deployment.class, "segment-tag-sync-api").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                .stream().filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+                .map(variable -> List.of(variable.getValue().split(" "))).findFirst()
+                .orElseThrow(() -> new AssertionError("the Deployment sets no JAVA_TOOL_OPTIONS"));
+    }
+
     static <T extends HasMetadata> T one(Class<T> type, String name) {
         return all().stream().filter(type::isInstance).map(type::cast)
                 .filter(object -> object.getMetadata().getName().equals(name)).findFirst()
