@@ -18,7 +18,7 @@ import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * The benchmark of issue 4: runs the sync (each run in a JVM of its own, with the CronJob's JVM options) against
+ * The benchmark: runs the sync (each run in a JVM of its own, with the CronJob's JVM options) against
  * PostgreSQL and the SessionM simulator (a JVM of its own), prints a table and writes it, with a description of the
  * machine, to {@code bench/results/}. Every figure is the median of the runs the row names. Run it with
  * {@code bench/run}.
