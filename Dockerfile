@@ -7,7 +7,6 @@ WORKDIR /build
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN ./mvnw -B -q dependency:go-offline
-COPY sql/ sql/
 COPY src/main/ src/main/
 RUN ./mvnw -B -q -DskipTests package \
     && java -Djarmode=tools -jar target/segment-tag-sync.jar extract --layers --launcher --destination target/extracted

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The test database with the application's schema applied from {@code sql/} (as the application
+ * The test database with the application's schema applied from {@code db/migration} (as the application
  * does at start), for tests of repositories that need no application context.
  */
 public final class MigratedDatabase {
