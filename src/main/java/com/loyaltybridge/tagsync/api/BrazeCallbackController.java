@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import com.loyaltybridge.tagsync.scan.ExportDiscovery;
-import com.loyaltybridge.tagsync.scan.ExportReadiness;
+import com.loyaltybridge.tagsync.ledger.ExportReadiness;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;

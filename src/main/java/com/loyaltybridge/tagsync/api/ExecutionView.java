@@ -9,7 +9,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
-import com.loyaltybridge.tagsync.sync.LedgerState;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**

@@ -14,7 +14,7 @@ import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SyncMode;
-import com.loyaltybridge.tagsync.sync.SyncPreconditions;
+import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.TagNames;
 

@@ -16,8 +16,8 @@ import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Service;
 
-import com.loyaltybridge.tagsync.sync.SyncLauncher;
-import com.loyaltybridge.tagsync.sync.SyncOutcome;
+import com.loyaltybridge.tagsync.launch.SyncLauncher;
+import com.loyaltybridge.tagsync.launch.SyncOutcome;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**

@@ -12,7 +12,7 @@ import com.loyaltybridge.tagsync.scan.ScanResult;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
-import com.loyaltybridge.tagsync.sync.SyncPreconditions;
+import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 
 /** {@code scan}: one run of the CronJob; syncs every complete export of the mapped segments, then one line per export. */
 @Component

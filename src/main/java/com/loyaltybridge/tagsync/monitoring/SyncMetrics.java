@@ -8,7 +8,7 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
-import com.loyaltybridge.tagsync.sync.LedgerState;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.sync.SyncSummary;

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
 import com.loyaltybridge.tagsync.storage.StoredObject;
-import com.loyaltybridge.tagsync.sync.ExportObjectCatalog;
+import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.loyaltybridge.tagsync.ledger.ExportReadiness;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 

@@ -14,8 +14,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
-import com.loyaltybridge.tagsync.sync.SyncLauncher;
-import com.loyaltybridge.tagsync.sync.SyncOutcome;
+import com.loyaltybridge.tagsync.launch.SyncLauncher;
+import com.loyaltybridge.tagsync.launch.SyncOutcome;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**

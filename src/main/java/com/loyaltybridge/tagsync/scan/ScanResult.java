@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import org.springframework.batch.core.BatchStatus;
 
-import com.loyaltybridge.tagsync.sync.LedgerState;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**

@@ -8,6 +8,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
+import com.loyaltybridge.tagsync.ledger.LedgerEntry;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 

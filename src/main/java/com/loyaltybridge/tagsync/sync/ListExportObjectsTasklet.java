@@ -10,6 +10,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
+import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 

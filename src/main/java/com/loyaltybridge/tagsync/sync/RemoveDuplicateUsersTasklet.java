@@ -7,6 +7,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**

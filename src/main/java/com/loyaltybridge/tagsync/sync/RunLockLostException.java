@@ -6,7 +6,7 @@ package com.loyaltybridge.tagsync.sync;
  */
 public class RunLockLostException extends RuntimeException {
 
-    RunLockLostException() {
+    public RunLockLostException() {
         super("lost the PostgreSQL lock that keeps other processes off this sync (its connection ended: PostgreSQL"
                 + " restarted, or the connection was terminated); stopped before sending more users. Run the same"
                 + " command again to resume: users whose call may have landed are settled by reading their tags first");

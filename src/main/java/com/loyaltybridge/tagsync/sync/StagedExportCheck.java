@@ -8,6 +8,7 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
+import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**

@@ -7,9 +7,11 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
-import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.SkippedLine;
+import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
+import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 
 /**
  * Records a chunk of the export in the ledger: users become {@code STAGED} rows and unusable lines

@@ -7,6 +7,8 @@ import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.step.StepExecution;
 
+import com.loyaltybridge.tagsync.ledger.UserLedger;
+
 /**
  * Chooses between the API and the bulk file once the export is staged: {@code auto} counts the
  * distinct users, so the choice is the same on every restart.

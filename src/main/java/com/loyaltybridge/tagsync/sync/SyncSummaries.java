@@ -12,6 +12,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
+import com.loyaltybridge.tagsync.ledger.BulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 
 /** Builds the {@link SyncSummary} of an execution from the ledger and the job repository. */
 @Component

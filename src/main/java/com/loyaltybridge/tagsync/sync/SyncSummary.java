@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 
 import org.springframework.batch.core.BatchStatus;
 
+import com.loyaltybridge.tagsync.ledger.LedgerState;
+
 /**
  * What a sync did, counted from PostgreSQL: the counts cover the whole job instance (every
  * execution of it), the timing covers the execution this summary is about.

@@ -6,6 +6,9 @@ import java.util.List;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
+import com.loyaltybridge.tagsync.ledger.LedgerEntry;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;

@@ -12,6 +12,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import com.loyaltybridge.tagsync.bulkfile.BulkFilePart;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
+import com.loyaltybridge.tagsync.ledger.BulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import com.loyaltybridge.tagsync.sync.UserLedger;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 
 /**
  * The sync with the exactly-once ledger switched off, for the benchmark only: intents and outcomes are not

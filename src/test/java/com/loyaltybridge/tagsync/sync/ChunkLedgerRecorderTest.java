@@ -18,6 +18,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
+import com.loyaltybridge.tagsync.ledger.LedgerEntry;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.ledger.UserLedger;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 import com.loyaltybridge.tagsync.support.TestDatabase;

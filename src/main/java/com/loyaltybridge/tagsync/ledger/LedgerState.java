@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.ledger;
 
 /** Where one user of an export stands; stored in {@code sync_user.state}. */
 public enum LedgerState {

@@ -1,4 +1,6 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.launch;
+
+import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
  * The result of asking for a sync.

@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.launch;
 
 import java.util.Optional;
 
@@ -6,6 +6,8 @@ import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
+import com.loyaltybridge.tagsync.sync.SyncMode;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /** What the configuration must provide before a sync may start: checked by every way of launching one. */
 @Component

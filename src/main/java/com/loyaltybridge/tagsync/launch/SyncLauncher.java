@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.launch;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -22,6 +22,11 @@ import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
+
+import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
+import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
  * Runs one sync to its end in the calling thread: starts it, or resumes it where an earlier

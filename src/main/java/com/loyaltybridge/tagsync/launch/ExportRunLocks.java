@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.launch;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,8 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.sync.RunLockLostException;
 
 /**
  * One process at a time per sync, across machines: a PostgreSQL session advisory lock held on a
@@ -139,7 +141,7 @@ public class ExportRunLocks {
         }
 
         /** The holder of the lock of the execution that runs with {@code parameters}. */
-        static Holder of(JobParameters parameters) {
+        public static Holder of(JobParameters parameters) {
             String text = parameters.getString(JOB_PARAMETER);
             if (text == null) {
                 throw new IllegalStateException("this execution was started without a run lock");

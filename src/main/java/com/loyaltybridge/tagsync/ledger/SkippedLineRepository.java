@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.ledger;
 
 import java.sql.PreparedStatement;
 import java.util.LinkedHashMap;

@@ -1,8 +1,9 @@
-package com.loyaltybridge.tagsync.scan;
+package com.loyaltybridge.tagsync.ledger;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /** Exports Braze has said are complete (its completion callback), table {@code sync_export_ready}. */

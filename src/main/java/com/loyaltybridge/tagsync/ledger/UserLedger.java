@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.ledger;
 
 import java.sql.Array;
 import java.sql.Connection;

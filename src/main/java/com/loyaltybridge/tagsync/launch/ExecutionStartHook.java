@@ -1,10 +1,12 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.launch;
 
 import java.util.function.Consumer;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
  * Hands the caller of {@link SyncLauncher#run(SyncRequest, Consumer)} the execution it started as soon as it

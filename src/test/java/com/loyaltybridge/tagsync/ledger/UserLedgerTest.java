@@ -1,4 +1,4 @@
-package com.loyaltybridge.tagsync.sync;
+package com.loyaltybridge.tagsync.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
