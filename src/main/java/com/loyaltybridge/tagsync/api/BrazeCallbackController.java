@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import com.loyaltybridge.tagsync.ledger.SyncExportReadyRepository;
 import com.loyaltybridge.tagsync.scan.ExportDiscovery;
-import com.loyaltybridge.tagsync.ledger.ExportReadiness;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
@@ -45,10 +45,10 @@ class BrazeCallbackController {
 
     private final ScanSettings settings;
     private final ExportDiscovery discovery;
-    private final ExportReadiness readiness;
+    private final SyncExportReadyRepository readiness;
     private final LaunchResponses launches;
 
-    BrazeCallbackController(ScanSettings settings, ExportDiscovery discovery, ExportReadiness readiness, LaunchResponses launches) {
+    BrazeCallbackController(ScanSettings settings, ExportDiscovery discovery, SyncExportReadyRepository readiness, LaunchResponses launches) {
         this.settings = settings;
         this.discovery = discovery;
         this.readiness = readiness;

@@ -21,8 +21,8 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
+import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.storage.StoredObject;
-import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
@@ -44,7 +44,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
 
     private final MonitoringSettings settings;
     private final JdbcTemplate jdbc;
-    private final ExportObjectCatalog catalog;
+    private final SyncExportObjectRepository catalog;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress");
         thread.setDaemon(true);
@@ -52,7 +52,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     });
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
-    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, ExportObjectCatalog catalog) {
+    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, SyncExportObjectRepository catalog) {
         this.settings = settings;
         this.jdbc = jdbc;
         this.catalog = catalog;

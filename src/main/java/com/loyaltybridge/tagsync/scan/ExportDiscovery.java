@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import com.loyaltybridge.tagsync.ledger.ExportReadiness;
+import com.loyaltybridge.tagsync.ledger.SyncExportReadyRepository;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
@@ -25,11 +25,11 @@ public class ExportDiscovery {
     private static final Logger log = LoggerFactory.getLogger(ExportDiscovery.class);
 
     private final ObjectStore store;
-    private final ExportReadiness readiness;
+    private final SyncExportReadyRepository readiness;
     private final ScanSettings settings;
     private final Clock clock = Clock.systemUTC();
 
-    public ExportDiscovery(ObjectStore store, ExportReadiness readiness, ScanSettings settings) {
+    public ExportDiscovery(ObjectStore store, SyncExportReadyRepository readiness, ScanSettings settings) {
         this.store = store;
         this.readiness = readiness;
         this.settings = settings;

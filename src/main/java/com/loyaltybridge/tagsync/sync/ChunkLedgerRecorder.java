@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
 
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 
@@ -33,10 +33,10 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
 
     private final long jobInstanceId;
     private final List<? extends LedgerEntry> entries;
-    private final UserLedger ledger;
+    private final SyncUserRepository ledger;
     private final Runnable runLockCheck;
     private final int batchSize;
-    private final BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf;
+    private final BiFunction<LedgerEntry, TagOutcome, SyncUserRepository.Completion> completionOf;
     private final Queue<IndexedCompletion> unrecorded = new ConcurrentLinkedQueue<>();
     private final boolean[] recorded;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,11 +48,11 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     /** Why committing intents failed: no call waiting for them may start. Guarded by {@link #lock}. */
     private RuntimeException commitFailure;
 
-    private record IndexedCompletion(int index, UserLedger.Completion completion) {
+    private record IndexedCompletion(int index, SyncUserRepository.Completion completion) {
     }
 
-    ChunkLedgerRecorder(long jobInstanceId, List<? extends LedgerEntry> entries, UserLedger ledger, Runnable runLockCheck,
-            int batchSize, BiFunction<LedgerEntry, TagOutcome, UserLedger.Completion> completionOf) {
+    ChunkLedgerRecorder(long jobInstanceId, List<? extends LedgerEntry> entries, SyncUserRepository ledger, Runnable runLockCheck,
+            int batchSize, BiFunction<LedgerEntry, TagOutcome, SyncUserRepository.Completion> completionOf) {
         this.jobInstanceId = jobInstanceId;
         this.entries = entries;
         this.ledger = ledger;
@@ -149,7 +149,7 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
         lock.lock();
         try {
             unrecorded.clear();
-            List<UserLedger.Completion> completions = new ArrayList<>();
+            List<SyncUserRepository.Completion> completions = new ArrayList<>();
             for (int index = 0; index < outcomes.size(); index++) {
                 if (!recorded[index]) {
                     completions.add(completionOf.apply(entries.get(index), outcomes.get(index)));
@@ -163,8 +163,8 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     }
 
     /** Takes the outcomes that came back since the last commit; only the committing thread calls it. */
-    private List<UserLedger.Completion> drainUnrecorded() {
-        List<UserLedger.Completion> drained = new ArrayList<>();
+    private List<SyncUserRepository.Completion> drainUnrecorded() {
+        List<SyncUserRepository.Completion> drained = new ArrayList<>();
         for (IndexedCompletion completion; (completion = unrecorded.poll()) != null; ) {
             recorded[completion.index()] = true;
             drained.add(completion.completion());

@@ -10,7 +10,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
-import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
+import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
@@ -26,9 +26,9 @@ class ListExportObjectsTasklet implements Tasklet {
     private final long jobInstanceId;
     private final StorageLocation export;
     private final BrazeExportListing listing;
-    private final ExportObjectCatalog catalog;
+    private final SyncExportObjectRepository catalog;
 
-    ListExportObjectsTasklet(long jobInstanceId, StorageLocation export, BrazeExportListing listing, ExportObjectCatalog catalog) {
+    ListExportObjectsTasklet(long jobInstanceId, StorageLocation export, BrazeExportListing listing, SyncExportObjectRepository catalog) {
         this.jobInstanceId = jobInstanceId;
         this.export = export;
         this.listing = listing;

@@ -7,8 +7,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -23,12 +23,12 @@ class RemoveDuplicateUsersTasklet implements Tasklet {
 
     private final long jobInstanceId;
     private final StorageLocation export;
-    private final UserLedger ledger;
-    private final SkippedLineRepository skippedLines;
+    private final SyncUserRepository ledger;
+    private final SyncSkippedLineRepository skippedLines;
     private final long maxSkippedLines;
 
-    RemoveDuplicateUsersTasklet(long jobInstanceId, StorageLocation export, UserLedger ledger,
-            SkippedLineRepository skippedLines, long maxSkippedLines) {
+    RemoveDuplicateUsersTasklet(long jobInstanceId, StorageLocation export, SyncUserRepository ledger,
+            SyncSkippedLineRepository skippedLines, long maxSkippedLines) {
         this.jobInstanceId = jobInstanceId;
         this.export = export;
         this.ledger = ledger;

@@ -30,12 +30,12 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.launch.ExportRunLocks;
-import com.loyaltybridge.tagsync.ledger.BulkFilePartRepository;
-import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
-import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
@@ -59,7 +59,7 @@ public class SegmentSyncJobConfiguration {
     /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
     @Bean
     Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep,
-            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, UserLedger ledger, SyncSettings settings,
+            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, SyncUserRepository ledger, SyncSettings settings,
             ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
         JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
@@ -86,14 +86,14 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     ListExportObjectsTasklet listExportObjectsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
-            BrazeExportListing listing, ExportObjectCatalog catalog) {
+            BrazeExportListing listing, SyncExportObjectRepository catalog) {
         return new ListExportObjectsTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), listing, catalog);
     }
 
     @Bean
     Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             BrazeExportItemReader<ExportRecord> exportReader, StagingWriter stagingWriter, BrazeExportListing listing,
-            ExportObjectCatalog catalog, SyncSettings settings) {
+            SyncExportObjectRepository catalog, SyncSettings settings) {
         return new StepBuilder("stageUsers", jobRepository)
                 .<ExportRecord, ExportRecord>chunk(settings.stagingChunkSize())
                 .transactionManager(transactionManager)
@@ -107,7 +107,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     BrazeExportItemReader<ExportRecord> exportReader(@Value("#{stepExecution}") StepExecution stepExecution,
-            ObjectStore store, ExportObjectCatalog catalog, BrazeExportSettings settings) {
+            ObjectStore store, SyncExportObjectRepository catalog, BrazeExportSettings settings) {
         SyncRequest request = request(stepExecution);
         BrazeUserParser parser = new BrazeUserParser(request.identifierSource(), settings);
         return new BrazeExportItemReader<>(store, catalog.objectsOf(jobInstanceId(stepExecution), request.export()), settings,
@@ -116,8 +116,8 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     @StepScope
-    StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            SkippedLineRepository skippedLines, SyncSettings settings) {
+    StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
+            SyncSkippedLineRepository skippedLines, SyncSettings settings) {
         return new StagingWriter(jobInstanceId(stepExecution), ledger, skippedLines, settings.maxSkippedLines());
     }
 
@@ -132,14 +132,14 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
-            UserLedger ledger, SkippedLineRepository skippedLines, SyncSettings settings) {
+            SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncSettings settings) {
         return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), ledger,
                 skippedLines, settings.maxSkippedLines());
     }
 
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, UserLedger ledger,
+            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncUserRepository ledger,
             SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder("tagUsers", jobRepository)
                 .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
@@ -171,7 +171,7 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     @StepScope
-    TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
+    TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
             SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
         ExportRunLocks.Holder runLock = ExportRunLocks.Holder.of(stepExecution.getJobParameters());
         return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
@@ -180,15 +180,15 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     Step writeBulkFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            WriteBulkFileTasklet writeBulkFileTasklet, UserLedger ledger) {
+            WriteBulkFileTasklet writeBulkFileTasklet, SyncUserRepository ledger) {
         return new StepBuilder("writeBulkFile", jobRepository)
                 .tasklet(writeBulkFileTasklet, transactionManager)
                 .listener(refreshingPlannerStatistics(ledger))
                 .build();
     }
 
-    /** For the steps that read the staged users back: see {@link UserLedger#refreshPlannerStatistics()}. */
-    private static StepExecutionListener refreshingPlannerStatistics(UserLedger ledger) {
+    /** For the steps that read the staged users back: see {@link SyncUserRepository#refreshPlannerStatistics()}. */
+    private static StepExecutionListener refreshingPlannerStatistics(SyncUserRepository ledger) {
         return new StepExecutionListener() {
             @Override
             public void beforeStep(StepExecution stepExecution) {
@@ -199,8 +199,8 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     @StepScope
-    WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            BulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings) {
+    WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
+            SyncBulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings) {
         SyncRequest request = request(stepExecution);
         long jobInstanceId = jobInstanceId(stepExecution);
         StorageLocation output = request.output() != null ? request.output() : StorageLocation.parse(bulkFileSettings.output());

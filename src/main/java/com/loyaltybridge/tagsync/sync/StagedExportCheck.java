@@ -8,7 +8,7 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
-import com.loyaltybridge.tagsync.ledger.ExportObjectCatalog;
+import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -20,9 +20,9 @@ class StagedExportCheck implements StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(StagedExportCheck.class);
 
     private final BrazeExportListing listing;
-    private final ExportObjectCatalog catalog;
+    private final SyncExportObjectRepository catalog;
 
-    StagedExportCheck(BrazeExportListing listing, ExportObjectCatalog catalog) {
+    StagedExportCheck(BrazeExportListing listing, SyncExportObjectRepository catalog) {
         this.listing = listing;
         this.catalog = catalog;
     }

@@ -10,8 +10,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.SkippedLine;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
-import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
  * Records a chunk of the export in the ledger: users become {@code STAGED} rows and unusable lines
@@ -22,12 +22,12 @@ import com.loyaltybridge.tagsync.ledger.UserLedger;
 class StagingWriter implements ItemStreamWriter<ExportRecord> {
 
     private final long jobInstanceId;
-    private final UserLedger ledger;
-    private final SkippedLineRepository skippedLines;
+    private final SyncUserRepository ledger;
+    private final SyncSkippedLineRepository skippedLines;
     private final long maxSkippedLines;
     private long skippedSoFar;
 
-    StagingWriter(long jobInstanceId, UserLedger ledger, SkippedLineRepository skippedLines, long maxSkippedLines) {
+    StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines) {
         this.jobInstanceId = jobInstanceId;
         this.ledger = ledger;
         this.skippedLines = skippedLines;

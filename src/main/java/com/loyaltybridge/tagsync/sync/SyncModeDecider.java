@@ -7,7 +7,7 @@ import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.step.StepExecution;
 
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
  * Chooses between the API and the bulk file once the export is staged: {@code auto} counts the
@@ -18,10 +18,10 @@ class SyncModeDecider implements JobExecutionDecider {
     static final String RESOLVED_MODE = "resolvedMode";
     private static final Logger log = LoggerFactory.getLogger(SyncModeDecider.class);
 
-    private final UserLedger ledger;
+    private final SyncUserRepository ledger;
     private final long autoApiMaxUsers;
 
-    SyncModeDecider(UserLedger ledger, long autoApiMaxUsers) {
+    SyncModeDecider(SyncUserRepository ledger, long autoApiMaxUsers) {
         this.ledger = ledger;
         this.autoApiMaxUsers = autoApiMaxUsers;
     }

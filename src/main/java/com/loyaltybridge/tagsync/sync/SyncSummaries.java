@@ -12,19 +12,19 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
-import com.loyaltybridge.tagsync.ledger.BulkFilePartRepository;
-import com.loyaltybridge.tagsync.ledger.SkippedLineRepository;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /** Builds the {@link SyncSummary} of an execution from the ledger and the job repository. */
 @Component
 public class SyncSummaries {
 
-    private final UserLedger ledger;
-    private final SkippedLineRepository skippedLines;
-    private final BulkFilePartRepository bulkFileParts;
+    private final SyncUserRepository ledger;
+    private final SyncSkippedLineRepository skippedLines;
+    private final SyncBulkFilePartRepository bulkFileParts;
 
-    public SyncSummaries(UserLedger ledger, SkippedLineRepository skippedLines, BulkFilePartRepository bulkFileParts) {
+    public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncBulkFilePartRepository bulkFileParts) {
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.bulkFileParts = bulkFileParts;
@@ -33,7 +33,7 @@ public class SyncSummaries {
     public SyncSummary of(JobExecution execution) {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
         var usersByState = ledger.countByState(jobInstanceId);
-        List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(BulkFilePartRepository.RecordedPart::part).toList();
+        List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
         String bulkFolder = parts.isEmpty() ? null
                 : parts.get(0).location().substring(0, parts.get(0).location().lastIndexOf('/') + 1);
         return new SyncSummary(

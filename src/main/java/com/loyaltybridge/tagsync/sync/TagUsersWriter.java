@@ -8,7 +8,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
@@ -26,12 +26,12 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
 
     private final long jobInstanceId;
     private final SyncRequest request;
-    private final UserLedger ledger;
+    private final SyncUserRepository ledger;
     private final SessionmTagSender sender;
     private final Runnable runLockCheck;
     private final int intentBatchSize;
 
-    TagUsersWriter(long jobInstanceId, SyncRequest request, UserLedger ledger, SessionmTagSender sender,
+    TagUsersWriter(long jobInstanceId, SyncRequest request, SyncUserRepository ledger, SessionmTagSender sender,
             Runnable runLockCheck, int intentBatchSize) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
@@ -78,29 +78,29 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
      * What to record for one user. A user whose call did not land goes back to {@code STAGED}; one
      * whose call may have landed stays {@code SENDING}, to be settled by reading its tags on restart.
      */
-    private static UserLedger.Completion completion(LedgerEntry entry, TagOutcome outcome) {
+    private static SyncUserRepository.Completion completion(LedgerEntry entry, TagOutcome outcome) {
         long seq = entry.userSeq();
         LedgerState notDone = entry.state() == LedgerState.SENDING ? LedgerState.SENDING : LedgerState.STAGED;
         if (outcome instanceof TagOutcome.Tagged tagged) {
             return tagged.inDoubt()
-                    ? new UserLedger.Completion(seq, LedgerState.IN_DOUBT, null, "resent_after_unknown_outcome",
+                    ? new SyncUserRepository.Completion(seq, LedgerState.IN_DOUBT, null, "resent_after_unknown_outcome",
                             "counter tags were present after a call whose outcome was unknown, and were sent again")
-                    : new UserLedger.Completion(seq, LedgerState.TAGGED, null, null, null);
+                    : new SyncUserRepository.Completion(seq, LedgerState.TAGGED, null, null, null);
         }
         if (outcome instanceof TagOutcome.AlreadyTagged already) {
             return already.inDoubt()
-                    ? new UserLedger.Completion(seq, LedgerState.IN_DOUBT, null, "assumed_applied",
+                    ? new SyncUserRepository.Completion(seq, LedgerState.IN_DOUBT, null, "assumed_applied",
                             "counter tags were present after a call whose outcome was unknown; not sent again")
-                    : new UserLedger.Completion(seq, LedgerState.ALREADY_TAGGED, null, null, null);
+                    : new SyncUserRepository.Completion(seq, LedgerState.ALREADY_TAGGED, null, null, null);
         }
         if (outcome instanceof TagOutcome.Rejected rejected) {
-            return new UserLedger.Completion(seq, LedgerState.REJECTED, rejected.httpStatus(), rejected.code(), rejected.message());
+            return new SyncUserRepository.Completion(seq, LedgerState.REJECTED, rejected.httpStatus(), rejected.code(), rejected.message());
         }
         if (outcome instanceof TagOutcome.NotDelivered notDelivered) {
-            return new UserLedger.Completion(seq, notDelivered.mayHaveBeenApplied() ? LedgerState.SENDING : notDone,
+            return new SyncUserRepository.Completion(seq, notDelivered.mayHaveBeenApplied() ? LedgerState.SENDING : notDone,
                     null, null, notDelivered.reason());
         }
         TagOutcome.AuthenticationFailed failed = (TagOutcome.AuthenticationFailed) outcome;
-        return new UserLedger.Completion(seq, notDone, failed.httpStatus(), failed.code(), null);
+        return new SyncUserRepository.Completion(seq, notDone, failed.httpStatus(), failed.code(), null);
     }
 }

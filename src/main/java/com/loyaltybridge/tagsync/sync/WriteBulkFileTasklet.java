@@ -12,8 +12,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import com.loyaltybridge.tagsync.bulkfile.BulkFilePart;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
-import com.loyaltybridge.tagsync.ledger.BulkFilePartRepository;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -28,13 +28,13 @@ class WriteBulkFileTasklet implements Tasklet {
     private final long jobInstanceId;
     private final SyncRequest request;
     private final StorageLocation requestedFolder;
-    private final UserLedger ledger;
-    private final BulkFilePartRepository parts;
+    private final SyncUserRepository ledger;
+    private final SyncBulkFilePartRepository parts;
     private final BulkFileWriter writer;
     private boolean leftoversDiscarded;
 
-    WriteBulkFileTasklet(long jobInstanceId, SyncRequest request, StorageLocation requestedFolder, UserLedger ledger,
-            BulkFilePartRepository parts, BulkFileWriter writer) {
+    WriteBulkFileTasklet(long jobInstanceId, SyncRequest request, StorageLocation requestedFolder, SyncUserRepository ledger,
+            SyncBulkFilePartRepository parts, BulkFileWriter writer) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.requestedFolder = requestedFolder;
@@ -45,7 +45,7 @@ class WriteBulkFileTasklet implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-        List<BulkFilePartRepository.RecordedPart> published = parts.partsOf(jobInstanceId);
+        List<SyncBulkFilePartRepository.RecordedPart> published = parts.partsOf(jobInstanceId);
         StorageLocation folder = published.isEmpty() ? requestedFolder : folderOf(published.get(0).part());
         if (!leftoversDiscarded) {
             writer.discardUnpublished(folder);
@@ -63,7 +63,7 @@ class WriteBulkFileTasklet implements Tasklet {
                 part.writeUser(identifier);
             });
             if (part.users() == 0) {
-                List<PublishedPart> allParts = published.stream().map(BulkFilePartRepository.RecordedPart::part).toList();
+                List<PublishedPart> allParts = published.stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
                 String manifest = writer.publishManifest(folder, new BulkFileWriter.Source(request.export().uri(),
                         request.segmentId(), request.tags(), request.ttlSeconds(), request.identifierSource().text(), jobInstanceId),
                         allParts);
@@ -72,7 +72,7 @@ class WriteBulkFileTasklet implements Tasklet {
                 return RepeatStatus.FINISHED;
             }
             PublishedPart publishedPart = part.publish();
-            parts.record(jobInstanceId, new BulkFilePartRepository.RecordedPart(publishedPart, userSeqRange[0], userSeqRange[1]));
+            parts.record(jobInstanceId, new SyncBulkFilePartRepository.RecordedPart(publishedPart, userSeqRange[0], userSeqRange[1]));
             contribution.incrementWriteCount(publishedPart.users());
             log.info("Published {} ({} users, {} rows)", publishedPart.location(), publishedPart.users(), publishedPart.rows());
             return RepeatStatus.CONTINUABLE;

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
  * The sync with the exactly-once ledger switched off, for the benchmark only: intents and outcomes are not
@@ -16,8 +16,8 @@ import com.loyaltybridge.tagsync.ledger.UserLedger;
 public class LedgerOff {
 
     @Bean
-    UserLedger userLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
-        return new UserLedger(jdbc, transactionManager) {
+    SyncUserRepository userLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        return new SyncUserRepository(jdbc, transactionManager) {
             @Override
             public void record(long jobInstanceId, List<Long> sending, List<Completion> completed) {
                 // Off: the calls go out unrecorded.

@@ -20,7 +20,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
-import com.loyaltybridge.tagsync.ledger.UserLedger;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 import com.loyaltybridge.tagsync.support.TestDatabase;
@@ -36,7 +36,7 @@ class ChunkLedgerRecorderTest {
     private static final int THREADS = 8;
 
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
-    private final UserLedger ledger = new UserLedger(jdbc, new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+    private final SyncUserRepository ledger = new SyncUserRepository(jdbc, new DataSourceTransactionManager(MigratedDatabase.dataSource()));
     /** Reads what is committed, on one connection of its own. */
     private final SingleConnectionDataSource probeConnection = new SingleConnectionDataSource(TestDatabase.get().url(),
             TestDatabase.get().username(), TestDatabase.get().password(), true);
@@ -57,7 +57,7 @@ class ChunkLedgerRecorderTest {
         Runnable runLockHeld = () -> {
         };
         ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLockHeld, BATCH,
-                (entry, outcome) -> new UserLedger.Completion(entry.userSeq(), LedgerState.TAGGED, null, null, null));
+                (entry, outcome) -> new SyncUserRepository.Completion(entry.userSeq(), LedgerState.TAGGED, null, null, null));
         ConcurrentLinkedQueue<String> startedWithoutIntent = new ConcurrentLinkedQueue<>();
         AtomicInteger mostInDoubt = new AtomicInteger();
 

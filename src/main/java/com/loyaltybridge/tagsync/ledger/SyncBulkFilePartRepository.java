@@ -9,7 +9,7 @@ import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
 
 /** The published parts of a sync's bulk file (table {@code sync_bulk_file_part}). */
 @Repository
-public class BulkFilePartRepository {
+public class SyncBulkFilePartRepository {
 
     /** A published part and the range of users it holds. */
     public record RecordedPart(PublishedPart part, long firstUserSeq, long lastUserSeq) {
@@ -17,7 +17,7 @@ public class BulkFilePartRepository {
 
     private final JdbcTemplate jdbc;
 
-    public BulkFilePartRepository(JdbcTemplate jdbc) {
+    public SyncBulkFilePartRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 

@@ -14,19 +14,20 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
+
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 
 /** The ledger against real PostgreSQL: what is recorded, which line of a repeated user is kept, and what survives a rolled-back chunk. */
-class UserLedgerTest {
+class SyncUserRepositoryTest {
 
     private final DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(MigratedDatabase.dataSource());
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
     private static final StorageLocation EXPORT = StorageLocation.s3("braze-exports", "segment-export/SEG/2026-11-28/x-1/");
 
-    private final UserLedger ledger = new UserLedger(jdbc, transactionManager);
-    private final ExportObjectCatalog catalog = new ExportObjectCatalog(jdbc);
+    private final SyncUserRepository ledger = new SyncUserRepository(jdbc, transactionManager);
+    private final SyncExportObjectRepository catalog = new SyncExportObjectRepository(jdbc);
     private long jobInstanceId;
 
     @BeforeEach
@@ -89,8 +90,8 @@ class UserLedgerTest {
         chunk.executeWithoutResult(status -> {
             ledger.record(jobInstanceId, List.of(first, second, third), List.of());
             ledger.record(jobInstanceId, List.of(), List.of(
-                    new UserLedger.Completion(first, LedgerState.TAGGED, null, null, null),
-                    new UserLedger.Completion(second, LedgerState.REJECTED, 404, "user_not_found", "no such customer")));
+                    new SyncUserRepository.Completion(first, LedgerState.TAGGED, null, null, null),
+                    new SyncUserRepository.Completion(second, LedgerState.REJECTED, 404, "user_not_found", "no such customer")));
             status.setRollbackOnly();
         });
 
@@ -103,7 +104,7 @@ class UserLedgerTest {
     void onlyStagedUsersAreMarkedSending() {
         ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2")));
         long first = user(0, 1, "C-1").position();
-        ledger.record(jobInstanceId, List.of(), List.of(new UserLedger.Completion(first, LedgerState.TAGGED, null, null, null)));
+        ledger.record(jobInstanceId, List.of(), List.of(new SyncUserRepository.Completion(first, LedgerState.TAGGED, null, null, null)));
 
         ledger.record(jobInstanceId, List.of(first, user(0, 2, "C-2").position()), List.of());
 

@@ -8,11 +8,11 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /** Exports Braze has said are complete (its completion callback), table {@code sync_export_ready}. */
 @Repository
-public class ExportReadiness {
+public class SyncExportReadyRepository {
 
     private final JdbcTemplate jdbc;
 
-    public ExportReadiness(JdbcTemplate jdbc) {
+    public SyncExportReadyRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 

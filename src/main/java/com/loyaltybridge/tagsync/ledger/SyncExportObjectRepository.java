@@ -14,11 +14,11 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /** The objects of an export as listed when its sync first started (table {@code sync_export_object}). */
 @Repository
-public class ExportObjectCatalog {
+public class SyncExportObjectRepository {
 
     private final JdbcTemplate jdbc;
 
-    public ExportObjectCatalog(JdbcTemplate jdbc) {
+    public SyncExportObjectRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 

@@ -30,7 +30,7 @@ import com.loyaltybridge.tagsync.brazeexport.SkipReason;
  * Every method costs a constant number of round trips, whatever the number of users it covers.
  */
 @Repository
-public class UserLedger {
+public class SyncUserRepository {
 
     private static final String STAGE = """
             INSERT INTO sync_user (job_instance_id, identifier, user_seq, state)
@@ -89,7 +89,7 @@ public class UserLedger {
     private final TransactionTemplate independentTransaction;
     private final TransactionTemplate savepoint;
 
-    public UserLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public SyncUserRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.independentTransaction = new TransactionTemplate(transactionManager);
         this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);

@@ -12,7 +12,7 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord.SkippedLine;
 
 /** Lines of an export that did not become a user, with where and why (table {@code sync_skipped_line}). */
 @Repository
-public class SkippedLineRepository {
+public class SyncSkippedLineRepository {
 
     private static final String RECORD = """
             INSERT INTO sync_skipped_line (job_instance_id, object_key, line_number, reason, detail)
@@ -22,7 +22,7 @@ public class SkippedLineRepository {
 
     private final JdbcTemplate jdbc;
 
-    public SkippedLineRepository(JdbcTemplate jdbc) {
+    public SyncSkippedLineRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -40,7 +40,7 @@ public class SkippedLineRepository {
             statement.setArray(2, connection.createArrayOf("text", lines.stream().map(SkippedLine::objectKey).toArray(String[]::new)));
             statement.setArray(3, connection.createArrayOf("bigint", lines.stream().map(SkippedLine::lineNumber).toArray(Long[]::new)));
             statement.setArray(4, connection.createArrayOf("text", lines.stream().map(l -> l.reason().code()).toArray(String[]::new)));
-            statement.setArray(5, connection.createArrayOf("text", lines.stream().map(l -> UserLedger.clip(l.detail(), 500)).toArray(String[]::new)));
+            statement.setArray(5, connection.createArrayOf("text", lines.stream().map(l -> SyncUserRepository.clip(l.detail(), 500)).toArray(String[]::new)));
             return statement;
         });
     }
