@@ -20,6 +20,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import com.loyaltybridge.tagsync.sync.RunLockCheck;
 import com.loyaltybridge.tagsync.sync.RunLockLostException;
 
 /**
@@ -34,10 +35,11 @@ import com.loyaltybridge.tagsync.sync.RunLockLostException;
  * <p>
  * Several syncs run at once in one process ({@code serve}), each under its own lock. So nothing of a lock lives in
  * this bean: {@link #tryAcquire} hands the launcher a {@link RunLock}, the launcher hands its {@link Holder} to the
- * run (a job parameter, {@link Holder#of}), and the run asks PostgreSQL whether that very session still holds that very lock.
+ * run (a job parameter, {@link Holder#of}), and the run asks PostgreSQL whether that very session still holds that very
+ * lock ({@link #forRun}).
  */
 @Component
-public class ExportRunLocks {
+public class ExportRunLocks implements RunLockCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ExportRunLocks.class);
 
@@ -87,6 +89,12 @@ public class ExportRunLocks {
             closeQuietly(connection);
             throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Runnable forRun(JobParameters parameters) {
+        Holder holder = Holder.of(parameters);
+        return () -> requireHeld(holder);
     }
 
     /**
@@ -141,7 +149,7 @@ public class ExportRunLocks {
         }
 
         /** The holder of the lock of the execution that runs with {@code parameters}. */
-        public static Holder of(JobParameters parameters) {
+        static Holder of(JobParameters parameters) {
             String text = parameters.getString(JOB_PARAMETER);
             if (text == null) {
                 throw new IllegalStateException("this execution was started without a run lock");

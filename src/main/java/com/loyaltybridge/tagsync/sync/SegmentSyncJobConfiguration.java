@@ -29,7 +29,6 @@ import com.loyaltybridge.tagsync.brazeexport.BrazeUserParser;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
-import com.loyaltybridge.tagsync.launch.ExportRunLocks;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
@@ -172,10 +171,9 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
-        ExportRunLocks.Holder runLock = ExportRunLocks.Holder.of(stepExecution.getJobParameters());
+            SessionmTagSender sender, RunLockCheck runLocks, SessionmSettings sessionm, SyncSettings settings) {
         return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
-                () -> runLocks.requireHeld(runLock), Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
+                runLocks.forRun(stepExecution.getJobParameters()), Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
     }
 
     @Bean
