@@ -70,7 +70,7 @@ class BrazeCallbackController {
         SegmentExport export = exportOf(segmentId, objectPrefix)
                 .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
                         + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));
-        readiness.markReady(export);
+        readiness.markReady(export.folder(), export.segmentId());
         log.info("Braze says export {} is complete; launching its sync", export.folder());
         return launches.launch(mapping.requestFor(export.folder()));
     }

@@ -25,6 +25,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -110,7 +112,7 @@ class ExecutionController {
 
     @GetMapping("/{id}/rejected-users")
     @Operation(summary = "Users SessionM refused for good, in export order, paged")
-    ApiPage<ExecutionQueries.RejectedUser> rejectedUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+    ApiPage<SyncUserRepository.RejectedUser> rejectedUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return queries.rejectedUsers(instanceOf(id), page, size);
     }
@@ -123,7 +125,7 @@ class ExecutionController {
 
     @GetMapping("/{id}/skipped-lines")
     @Operation(summary = "Lines of the export that did not become a user (object, line, reason), paged")
-    ApiPage<ExecutionQueries.SkippedLine> skippedLines(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+    ApiPage<SyncSkippedLineRepository.SkippedLine> skippedLines(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return queries.skippedLines(instanceOf(id), page, size);
     }

@@ -10,31 +10,38 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
+import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository.SkippedLine;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository.RejectedUser;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
-/** Read-only queries behind the API: executions of the sync job, and the users and lines a sync could not use. */
+/**
+ * Read-only queries behind the API: executions of the sync job (Spring Batch's tables; this is their one reader
+ * outside Spring Batch), and, through the ledger's repositories, the users and lines a sync could not use.
+ */
 @Repository
 @ConditionalOnWebApplication
 class ExecutionQueries {
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate readOnly;
+    private final SyncUserRepository users;
+    private final SyncSkippedLineRepository skippedLines;
 
-    ExecutionQueries(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines) {
         this.jdbc = jdbc;
-        this.readOnly = new TransactionTemplate(transactionManager);
-        this.readOnly.setReadOnly(true);
+        this.users = users;
+        this.skippedLines = skippedLines;
     }
 
     /** A row of the execution list. */
@@ -82,85 +89,44 @@ class ExecutionQueries {
         return new ApiPage<>(rows, page, size, total);
     }
 
-    /** A user SessionM refused for good. */
-    record RejectedUser(String identifier, Integer httpStatus, String code, String message, Instant at) {
-    }
-
-    /** A line of the export that did not become a user. */
-    record SkippedLine(String objectKey, long lineNumber, String reason, String detail) {
-    }
-
-    private static final String REJECTED = """
-            SELECT identifier, sessionm_status, sessionm_code, sessionm_message, updated_at
-            FROM sync_user WHERE job_instance_id = ? AND state = 'REJECTED' ORDER BY user_seq""";
-    private static final String SKIPPED = """
-            SELECT object_key, line_number, reason, detail
-            FROM sync_skipped_line WHERE job_instance_id = ? ORDER BY object_key, line_number""";
-
     ApiPage<RejectedUser> rejectedUsers(long jobInstanceId, int page, int size) {
-        long total = jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ? AND state = 'REJECTED'",
-                Long.class, jobInstanceId);
-        return new ApiPage<>(jdbc.query(REJECTED + " LIMIT ? OFFSET ?", (rs, row) -> rejectedUser(rs),
-                jobInstanceId, size, (long) page * size), page, size, total);
+        return new ApiPage<>(users.rejectedUsers(jobInstanceId, size, (long) page * size), page, size,
+                users.rejectedCount(jobInstanceId));
     }
 
     ApiPage<SkippedLine> skippedLines(long jobInstanceId, int page, int size) {
-        long total = jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class, jobInstanceId);
-        return new ApiPage<>(jdbc.query(SKIPPED + " LIMIT ? OFFSET ?", (rs, row) -> skippedLine(rs),
-                jobInstanceId, size, (long) page * size), page, size, total);
+        return new ApiPage<>(skippedLines.skippedLines(jobInstanceId, size, (long) page * size), page, size,
+                skippedLines.count(jobInstanceId));
     }
 
     /** Writes every rejected user as CSV (RFC 4180, with a header), streamed from PostgreSQL. */
     void writeRejectedUsersCsv(long jobInstanceId, Writer out) {
-        streamCsv(REJECTED, jobInstanceId, out, new String[] {"identifier", "http_status", "code", "message", "at"},
-                rs -> {
-                    RejectedUser user = rejectedUser(rs);
-                    return new Object[] {user.identifier(), user.httpStatus(), user.code(), user.message(), user.at()};
-                });
+        writeCsv(out, new String[] {"identifier", "http_status", "code", "message", "at"},
+                printer -> users.forEachRejectedUser(jobInstanceId, user -> printer.accept(
+                        new Object[] {user.identifier(), user.httpStatus(), user.code(), user.message(), user.at()})));
     }
 
     void writeSkippedLinesCsv(long jobInstanceId, Writer out) {
-        streamCsv(SKIPPED, jobInstanceId, out, new String[] {"object_key", "line_number", "reason", "detail"},
-                rs -> {
-                    SkippedLine line = skippedLine(rs);
-                    return new Object[] {line.objectKey(), line.lineNumber(), line.reason(), line.detail()};
-                });
+        writeCsv(out, new String[] {"object_key", "line_number", "reason", "detail"},
+                printer -> skippedLines.forEachSkippedLine(jobInstanceId, line -> printer.accept(
+                        new Object[] {line.objectKey(), line.lineNumber(), line.reason(), line.detail()})));
     }
 
-    private interface CsvRow {
-        Object[] of(ResultSet rs) throws SQLException;
-    }
-
-    private void streamCsv(String sql, long jobInstanceId, Writer out, String[] header, CsvRow row) {
+    /** {@code rows} hands each row to the consumer it is given, which prints it. */
+    private static void writeCsv(Writer out, String[] header, Consumer<Consumer<Object[]>> rows) {
         try {
             CSVPrinter printer = CSVFormat.RFC4180.builder().setHeader(header).get().print(out);
-            // PostgreSQL streams with a fetch size only inside a transaction; otherwise it reads the whole result first.
-            readOnly.executeWithoutResult(status -> jdbc.query(connection -> {
-                var statement = connection.prepareStatement(sql);
-                statement.setFetchSize(1000);
-                statement.setLong(1, jobInstanceId);
-                return statement;
-            }, rs -> {
+            rows.accept(row -> {
                 try {
-                    printer.printRecord(row.of(rs));
+                    printer.printRecord(row);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }));
+            });
             printer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static RejectedUser rejectedUser(ResultSet rs) throws SQLException {
-        Timestamp at = rs.getTimestamp(5);
-        return new RejectedUser(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4),
-                at == null ? null : at.toInstant());
-    }
-
-    private static SkippedLine skippedLine(ResultSet rs) throws SQLException {
-        return new SkippedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4));
     }
 
     private static LocalDateTime time(ResultSet rs, int column) throws SQLException {

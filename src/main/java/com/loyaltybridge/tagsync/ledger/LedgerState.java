@@ -1,5 +1,8 @@
 package com.loyaltybridge.tagsync.ledger;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /** Where one user of an export stands; stored in {@code sync_user.state}. */
 public enum LedgerState {
     /** Read from the export, nothing sent yet. */
@@ -15,7 +18,18 @@ public enum LedgerState {
     /** SessionM refused this user for good; its status and code are recorded. */
     REJECTED;
 
-    boolean isPending() {
+    /** Still to be tagged: nothing sent yet, or a call whose outcome is not known yet. */
+    public boolean isPending() {
         return this == STAGED || this == SENDING;
+    }
+
+    /** This state as the SQL literal stored in {@code sync_user.state}: the ledger's statements are built from it. */
+    String literal() {
+        return "'" + name() + "'";
+    }
+
+    /** The pending states as an SQL list, for {@code state IN (...)}. */
+    static String pendingLiterals() {
+        return Arrays.stream(values()).filter(LedgerState::isPending).map(LedgerState::literal).collect(Collectors.joining(", "));
     }
 }

@@ -43,4 +43,10 @@ public class SyncBulkFilePartRepository {
                 jobInstanceId, part.number(), part.location(), recorded.firstUserSeq(), recorded.lastUserSeq(),
                 part.users(), part.rows(), part.bytes(), part.sha256());
     }
+
+    /** Users in the parts published so far. */
+    public long usersWritten(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT coalesce(sum(user_count), 0) FROM sync_bulk_file_part WHERE job_instance_id = ?",
+                Long.class, jobInstanceId);
+    }
 }

@@ -3,7 +3,6 @@ package com.loyaltybridge.tagsync.ledger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /** Exports Braze has said are complete (its completion callback), table {@code sync_export_ready}. */
@@ -16,10 +15,11 @@ public class SyncExportReadyRepository {
         this.jdbc = jdbc;
     }
 
-    public void markReady(SegmentExport export) {
+    /** Records that Braze said the export in {@code folder}, of segment {@code segmentId}, is complete. */
+    public void markReady(StorageLocation folder, String segmentId) {
         jdbc.update("""
                 INSERT INTO sync_export_ready (export_location, segment_id, received_at) VALUES (?, ?, now())
-                ON CONFLICT (export_location) DO NOTHING""", export.folder().uri(), export.segmentId());
+                ON CONFLICT (export_location) DO NOTHING""", folder.uri(), segmentId);
     }
 
     public boolean isReady(StorageLocation folder) {

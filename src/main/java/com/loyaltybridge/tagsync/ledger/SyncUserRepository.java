@@ -3,12 +3,19 @@ package com.loyaltybridge.tagsync.ledger;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -34,8 +41,8 @@ public class SyncUserRepository {
 
     private static final String STAGE = """
             INSERT INTO sync_user (job_instance_id, identifier, user_seq, state)
-            SELECT ?, u.identifier, u.user_seq, 'STAGED'
-            FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)""";
+            SELECT ?, u.identifier, u.user_seq, %s
+            FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)""".formatted(LedgerState.STAGED.literal());
 
     private static final String STAGE_UNSTAGED_ONLY = STAGE + """
 
@@ -44,6 +51,8 @@ public class SyncUserRepository {
     /**
      * Keeps the first line of each identifier: the later ones leave the ledger and become skipped lines naming it.
      * Identifiers are grouped by hashing (byte equality, as their collation is "C"): a third faster than sorting them.
+     * The one statement that writes another table ({@code sync_skipped_line}, with the object names of
+     * {@code sync_export_object}): the whole pass is one round trip, and it is a pass over this table.
      */
     private static final String REMOVE_DUPLICATES = """
             WITH repeated AS MATERIALIZED (
@@ -75,8 +84,9 @@ public class SyncUserRepository {
             "SELECT set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true)";
 
     private static final String MARK_SENDING = """
-            UPDATE sync_user SET state = 'SENDING', updated_at = now()
-            WHERE job_instance_id = ? AND user_seq = ANY(?::bigint[]) AND state = 'STAGED'""";
+            UPDATE sync_user SET state = %s, updated_at = now()
+            WHERE job_instance_id = ? AND user_seq = ANY(?::bigint[]) AND state = %s""".formatted(LedgerState.SENDING.literal(),
+            LedgerState.STAGED.literal());
 
     private static final String COMPLETE = """
             UPDATE sync_user AS u
@@ -85,12 +95,18 @@ public class SyncUserRepository {
             FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[]) AS c(user_seq, state, status, code, message)
             WHERE u.job_instance_id = ? AND u.user_seq = c.user_seq""";
 
+    private static final String REJECTED = """
+            SELECT identifier, sessionm_status, sessionm_code, sessionm_message, updated_at
+            FROM sync_user WHERE job_instance_id = ? AND state = %s ORDER BY user_seq""".formatted(LedgerState.REJECTED.literal());
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate independentTransaction;
     private final TransactionTemplate savepoint;
+    private final TransactionTemplate readOnly;
 
     public SyncUserRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.readOnly = Streaming.readOnly(transactionManager);
         this.independentTransaction = new TransactionTemplate(transactionManager);
         this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.savepoint = new TransactionTemplate(transactionManager);
@@ -243,12 +259,56 @@ public class SyncUserRepository {
         Map<String, Long> counts = new LinkedHashMap<>();
         jdbc.query("""
                 SELECT coalesce(sessionm_code, 'http_' || sessionm_status, 'unknown') AS code, count(*) AS users
-                FROM sync_user WHERE job_instance_id = ? AND state = 'REJECTED'
-                GROUP BY 1 ORDER BY 2 DESC, 1""",
+                FROM sync_user WHERE job_instance_id = ? AND state = %s
+                GROUP BY 1 ORDER BY 2 DESC, 1""".formatted(LedgerState.REJECTED.literal()),
                 rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));
                 }, jobInstanceId);
         return counts;
+    }
+
+    /** A user SessionM refused for good, as recorded. */
+    public record RejectedUser(String identifier, Integer httpStatus, String code, String message, Instant at) {
+    }
+
+    public long rejectedCount(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ? AND state = "
+                + LedgerState.REJECTED.literal(), Long.class, jobInstanceId);
+    }
+
+    /** One page of the rejected users, in export order. */
+    public List<RejectedUser> rejectedUsers(long jobInstanceId, int limit, long offset) {
+        return jdbc.query(REJECTED + " LIMIT ? OFFSET ?", (rs, row) -> rejectedUser(rs), jobInstanceId, limit, offset);
+    }
+
+    /** Every rejected user, in export order, streamed from PostgreSQL rather than read into memory first. */
+    public void forEachRejectedUser(long jobInstanceId, Consumer<RejectedUser> consumer) {
+        Streaming.forEachRow(jdbc, readOnly, REJECTED, jobInstanceId, rs -> consumer.accept(rejectedUser(rs)));
+    }
+
+    private static RejectedUser rejectedUser(ResultSet rs) throws SQLException {
+        Timestamp at = rs.getTimestamp(5);
+        return new RejectedUser(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4),
+                at == null ? null : at.toInstant());
+    }
+
+    /**
+     * Reads the users of a sync still to tag, in export order, a page at a time; restartable, as Spring Batch saves
+     * the last {@code user_seq} read in the step's execution context under {@code name}.
+     */
+    public JdbcPagingItemReader<LedgerEntry> pendingUsersReader(String name, long jobInstanceId, int pageSize) throws Exception {
+        return new JdbcPagingItemReaderBuilder<LedgerEntry>()
+                .name(name)
+                .dataSource(jdbc.getDataSource())
+                .selectClause("SELECT user_seq, identifier, state")
+                .fromClause("FROM sync_user")
+                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ")")
+                .parameterValues(Map.of("jobInstanceId", jobInstanceId))
+                .sortKeys(Map.of("user_seq", Order.ASCENDING))
+                .pageSize(pageSize)
+                .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
+                        LedgerState.valueOf(rs.getString("state"))))
+                .build();
     }
 
     static String clip(String text, int max) {

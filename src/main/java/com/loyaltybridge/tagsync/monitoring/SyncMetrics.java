@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
+import com.loyaltybridge.tagsync.sync.SyncStep;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 import io.micrometer.core.instrument.Counter;
@@ -88,7 +89,7 @@ class SyncMetrics implements JobExecutionListener {
     }
 
     private static long linesRead(JobExecution execution) {
-        return execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("stageUsers"))
+        return execution.getStepExecutions().stream().filter(SyncStep.STAGE_USERS::is)
                 .mapToLong(StepExecution::getReadCount).sum();
     }
 

@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.monitoring;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,14 +17,16 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
+import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncStep;
 
 /**
  * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
@@ -34,16 +37,10 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 class SyncProgressLog implements JobExecutionListener, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncProgressLog.class);
-    private static final String USERS_TAGGED = """
-            SELECT count(*) FILTER (WHERE state NOT IN ('STAGED', 'SENDING')), count(*)
-            FROM sync_user WHERE job_instance_id = ?""";
-    private static final String USERS_WRITTEN = """
-            SELECT (SELECT coalesce(sum(user_count), 0) FROM sync_bulk_file_part WHERE job_instance_id = ?),
-                   (SELECT count(*) FROM sync_user WHERE job_instance_id = ?)""";
-    private static final RowMapper<long[]> COUNTS = (rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)};
 
     private final MonitoringSettings settings;
-    private final JdbcTemplate jdbc;
+    private final SyncUserRepository users;
+    private final SyncBulkFilePartRepository bulkFileParts;
     private final SyncExportObjectRepository catalog;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress");
@@ -52,9 +49,11 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     });
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
-    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, SyncExportObjectRepository catalog) {
+    SyncProgressLog(MonitoringSettings settings, SyncUserRepository users, SyncBulkFilePartRepository bulkFileParts,
+            SyncExportObjectRepository catalog) {
         this.settings = settings;
-        this.jdbc = jdbc;
+        this.users = users;
+        this.bulkFileParts = bulkFileParts;
         this.catalog = catalog;
     }
 
@@ -104,13 +103,13 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                 if (running == null) {
                     return;
                 }
-                Progress progress = switch (running.getStepName()) {
-                    case "stageUsers" -> staging(running);
-                    case "tagUsers" -> users("users tagged", jdbc.queryForObject(USERS_TAGGED, COUNTS, jobInstanceId));
-                    case "writeBulkFile" -> users("users written to the bulk file",
-                            jdbc.queryForObject(USERS_WRITTEN, COUNTS, jobInstanceId, jobInstanceId));
-                    default -> null;
-                };
+                Progress progress = SyncStep.of(running.getStepName()).map(step -> switch (step) {
+                    case STAGE_USERS -> staging(running);
+                    case TAG_USERS -> users("users tagged", tagged());
+                    case WRITE_BULK_FILE -> users("users written to the bulk file",
+                            new long[] {bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId)});
+                    case LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS -> null;
+                }).orElse(null);
                 if (progress != null) {
                     log.info("Progress of execution {} ({}), step {}: {}", execution.getId(), request.export(), running.getStepName(),
                             describe(running.getStepName(), progress));
@@ -119,6 +118,14 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                 // A progress line is not worth failing or slowing the run for; the next tick tries again.
                 log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
             }
+        }
+
+        /** Users no longer pending, out of all users of the sync. */
+        private long[] tagged() {
+            Map<LedgerState, Long> byState = users.countByState(jobInstanceId);
+            long all = byState.values().stream().mapToLong(Long::longValue).sum();
+            long pending = Arrays.stream(LedgerState.values()).filter(LedgerState::isPending).mapToLong(byState::get).sum();
+            return new long[] {all - pending, all};
         }
 
         private Progress staging(StepExecution step) {

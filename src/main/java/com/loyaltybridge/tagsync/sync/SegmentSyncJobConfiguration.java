@@ -1,9 +1,5 @@
 package com.loyaltybridge.tagsync.sync;
 
-import java.util.Map;
-
-import javax.sql.DataSource;
-
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -14,8 +10,6 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +24,6 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
-import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
@@ -76,7 +69,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step listExportObjectsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             ListExportObjectsTasklet listExportObjectsTasklet) {
-        return new StepBuilder("listExportObjects", jobRepository)
+        return new StepBuilder(SyncStep.LIST_EXPORT_OBJECTS.stepName(), jobRepository)
                 .tasklet(listExportObjectsTasklet, transactionManager)
                 .allowStartIfComplete(true)
                 .build();
@@ -93,7 +86,7 @@ public class SegmentSyncJobConfiguration {
     Step stageUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             BrazeExportItemReader<ExportRecord> exportReader, StagingWriter stagingWriter, BrazeExportListing listing,
             SyncExportObjectRepository catalog, SyncSettings settings) {
-        return new StepBuilder("stageUsers", jobRepository)
+        return new StepBuilder(SyncStep.STAGE_USERS.stepName(), jobRepository)
                 .<ExportRecord, ExportRecord>chunk(settings.stagingChunkSize())
                 .transactionManager(transactionManager)
                 .reader(exportReader)
@@ -123,7 +116,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step removeDuplicateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet) {
-        return new StepBuilder("removeDuplicateUsers", jobRepository)
+        return new StepBuilder(SyncStep.REMOVE_DUPLICATE_USERS.stepName(), jobRepository)
                 .tasklet(removeDuplicateUsersTasklet, transactionManager)
                 .build();
     }
@@ -140,7 +133,7 @@ public class SegmentSyncJobConfiguration {
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncUserRepository ledger,
             SyncSettings settings, SessionmSettings sessionm) {
-        return new StepBuilder("tagUsers", jobRepository)
+        return new StepBuilder(SyncStep.TAG_USERS.stepName(), jobRepository)
                 .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
@@ -153,19 +146,9 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
-            DataSource dataSource, SyncSettings settings, SessionmSettings sessionm) throws Exception {
-        return new JdbcPagingItemReaderBuilder<LedgerEntry>()
-                .name("pendingUsersReader")
-                .dataSource(dataSource)
-                .selectClause("SELECT user_seq, identifier, state")
-                .fromClause("FROM sync_user")
-                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN ('STAGED', 'SENDING')")
-                .parameterValues(Map.of("jobInstanceId", jobInstanceId(stepExecution)))
-                .sortKeys(Map.of("user_seq", Order.ASCENDING))
-                .pageSize(settings.taggingChunkSize(sessionm.maxInFlight()))
-                .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
-                        LedgerState.valueOf(rs.getString("state"))))
-                .build();
+            SyncUserRepository ledger, SyncSettings settings, SessionmSettings sessionm) throws Exception {
+        return ledger.pendingUsersReader("pendingUsersReader", jobInstanceId(stepExecution),
+                settings.taggingChunkSize(sessionm.maxInFlight()));
     }
 
     @Bean
@@ -179,7 +162,7 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step writeBulkFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             WriteBulkFileTasklet writeBulkFileTasklet, SyncUserRepository ledger) {
-        return new StepBuilder("writeBulkFile", jobRepository)
+        return new StepBuilder(SyncStep.WRITE_BULK_FILE.stepName(), jobRepository)
                 .tasklet(writeBulkFileTasklet, transactionManager)
                 .listener(refreshingPlannerStatistics(ledger))
                 .build();

@@ -59,11 +59,11 @@ public class SyncSummaries {
     private static long usersHandled(JobExecution execution) {
         long handled = 0;
         for (StepExecution step : execution.getStepExecutions()) {
-            long count = switch (step.getStepName()) {
-                case "stageUsers", "tagUsers" -> step.getReadCount();
-                case "writeBulkFile" -> step.getWriteCount();
-                default -> 0;
-            };
+            long count = SyncStep.of(step.getStepName()).map(syncStep -> switch (syncStep) {
+                case STAGE_USERS, TAG_USERS -> step.getReadCount();
+                case WRITE_BULK_FILE -> step.getWriteCount();
+                case LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS -> 0L;
+            }).orElse(0L);
             handled = Math.max(handled, count);
         }
         return handled;

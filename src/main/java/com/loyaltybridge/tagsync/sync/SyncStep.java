@@ -1,0 +1,41 @@
+package com.loyaltybridge.tagsync.sync;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * The steps of the sync job (see {@link SegmentSyncJobConfiguration}), by the names Spring Batch records them under
+ * ({@code batch_step_execution.step_name}). Summaries, metrics and the progress log find a step by this name: it is
+ * written here only, as renaming a step would otherwise silently break them.
+ */
+public enum SyncStep {
+
+    LIST_EXPORT_OBJECTS("listExportObjects"),
+    STAGE_USERS("stageUsers"),
+    REMOVE_DUPLICATE_USERS("removeDuplicateUsers"),
+    TAG_USERS("tagUsers"),
+    WRITE_BULK_FILE("writeBulkFile");
+
+    private final String stepName;
+
+    SyncStep(String stepName) {
+        this.stepName = stepName;
+    }
+
+    /** The name of the step in the job repository. */
+    public String stepName() {
+        return stepName;
+    }
+
+    /** The step {@code stepName} names; empty for a step of another job. */
+    public static Optional<SyncStep> of(String stepName) {
+        return Arrays.stream(values()).filter(step -> step.stepName.equals(stepName)).findFirst();
+    }
+
+    /** Whether {@code execution} is an execution of this step. */
+    public boolean is(StepExecution execution) {
+        return stepName.equals(execution.getStepName());
+    }
+}
