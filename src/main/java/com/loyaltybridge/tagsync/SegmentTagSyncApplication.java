@@ -3,13 +3,11 @@ package com.loyaltybridge.tagsync;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-import com.loyaltybridge.tagsync.cli.CommandLineInterface;
-
+/**
+ * The application: every bean of the sync, the scan and the REST API. It is started by the command line
+ * ({@code cli.Main}, the jar's entry point), which decides the command; it knows nothing of it.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class SegmentTagSyncApplication {
-
-    public static void main(String[] args) {
-        System.exit(new CommandLineInterface(System.out, System.err).run(args).code());
-    }
 }

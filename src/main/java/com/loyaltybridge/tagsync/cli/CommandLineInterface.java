@@ -1,27 +1,32 @@
 package com.loyaltybridge.tagsync.cli;
 
 import java.io.PrintStream;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.core.type.filter.AssignableTypeFilter;
+import org.springframework.util.ClassUtils;
 
 import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
-import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * The command line: checks the arguments before anything starts, then starts the application,
  * runs the command, and turns every outcome, failures included, into one clear line and an exit code.
- * {@code sync} and {@code scan} run without a web server and end; {@code serve} runs the REST API until stopped.
+ * The commands are the {@link Command} classes of this package; {@code sync} and {@code scan} run without a web
+ * server and end, {@code serve} runs the REST API until stopped.
  */
 public final class CommandLineInterface {
 
-    static final String SERVE = "serve";
+    private static final List<Command> COMMANDS = findCommands();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -32,40 +37,26 @@ public final class CommandLineInterface {
     }
 
     public ExitCode run(String... args) {
-        CommandLineArguments arguments;
-        SyncRequest request = null;
+        Command command;
+        Command.Invocation invocation;
         try {
-            arguments = CommandLineArguments.parse(args);
+            CommandLineArguments arguments = CommandLineArguments.parse(args);
             if (arguments.help()) {
-                out.print(Usage.TEXT);
+                out.print(Usage.text(COMMANDS));
                 return ExitCode.COMPLETED;
             }
-            switch (arguments.command()) {
-                case SyncCommand.NAME -> request = SyncCommand.requestFrom(arguments);
-                case ScanCommand.NAME -> ScanCommand.check(arguments);
-                case SERVE -> arguments.allowOnly(Set.of());
-                default -> throw new UsageException("unknown command '" + arguments.command() + "'");
-            }
+            command = COMMANDS.stream().filter(c -> c.name().equals(arguments.command())).findFirst()
+                    .orElseThrow(() -> new UsageException("unknown command '" + arguments.command() + "'"));
+            invocation = command.parse(arguments);
         } catch (UsageException e) {
             return usageError(e);
         }
 
-        SyncRequest syncRequest = request;
-        SettingsCheck settingsCheck = new SettingsCheck(settings -> {
-            if (syncRequest != null) {
-                SyncCommand.checkSettings(syncRequest, settings);
-            } else if (ScanCommand.NAME.equals(arguments.command())) {
-                ScanCommand.checkSettings(settings);
-            }
-        });
-        if (SERVE.equals(arguments.command())) {
-            return serveUntilStopped(settingsCheck, args);
-        }
-        SpringApplication application = application(WebApplicationType.NONE, settingsCheck);
+        SettingsCheck settingsCheck = new SettingsCheck(invocation::checkSettings);
+        SpringApplication application = application(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE,
+                settingsCheck);
         try (ConfigurableApplicationContext context = application.run(args)) {
-            return request != null
-                    ? context.getBean(SyncCommand.class).run(request, out, err)
-                    : context.getBean(ScanCommand.class).run(out);
+            return invocation.run(context, out, err);
         } catch (SpringApplication.AbandonedRunException e) {
             return usageError(settingsCheck.refusal());
         } catch (UsageException e) {
@@ -84,29 +75,17 @@ public final class CommandLineInterface {
         })).run(args);
     }
 
-    private ExitCode serveUntilStopped(SettingsCheck settingsCheck, String... args) {
-        ConfigurableApplicationContext context;
-        try {
-            context = application(WebApplicationType.SERVLET, settingsCheck).run(args);
-        } catch (SpringApplication.AbandonedRunException e) {
-            return usageError(settingsCheck.refusal());
-        } catch (RuntimeException e) {
-            return startFailure(e);
+    /** The {@link Command} classes of this package, in their {@code @Order}. */
+    private static List<Command> findCommands() {
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AssignableTypeFilter(Command.class));
+        List<Command> commands = new ArrayList<>();
+        for (BeanDefinition candidate : scanner.findCandidateComponents(Command.class.getPackageName())) {
+            Class<?> type = ClassUtils.resolveClassName(candidate.getBeanClassName(), Command.class.getClassLoader());
+            commands.add(BeanUtils.instantiateClass(type, Command.class));
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        context.addApplicationListener(event -> {
-            if (event instanceof ContextClosedEvent) {
-                closed.countDown();
-            }
-        });
-        try {
-            // Spring's shutdown hook closes the context on SIGTERM; until then the server threads do the work.
-            closed.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            context.close();
-        }
-        return ExitCode.COMPLETED;
+        AnnotationAwareOrderComparator.sort(commands);
+        return List.copyOf(commands);
     }
 
     private static SpringApplication application(WebApplicationType type, SettingsCheck settingsCheck) {

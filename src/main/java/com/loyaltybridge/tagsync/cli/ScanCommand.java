@@ -3,7 +3,8 @@ package com.loyaltybridge.tagsync.cli;
 import java.io.PrintStream;
 import java.util.Set;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.Order;
 
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.scan.ExportScanner;
@@ -15,20 +16,46 @@ import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 
 /** {@code scan}: one run of the CronJob; syncs every complete export of the mapped segments, then one line per export. */
-@Component
-public class ScanCommand {
+@Order(2)
+final class ScanCommand implements Command {
 
-    static final String NAME = "scan";
+    @Override
+    public String name() {
+        return "scan";
+    }
 
-    private final ExportScanner scanner;
+    @Override
+    public String summary() {
+        return """
+                Sync every complete, not yet synced export of the mapped segments (scan.segments),
+                oldest first; restart failed syncs up to scan.max-attempts executions; one line per export.""";
+    }
 
-    public ScanCommand(ExportScanner scanner) {
-        this.scanner = scanner;
+    @Override
+    public String options() {
+        return "";
+    }
+
+    @Override
+    public boolean web() {
+        return false;
     }
 
     /** Checks the options alone, before anything starts: scan takes none, only settings. */
-    static void check(CommandLineArguments arguments) {
+    @Override
+    public Invocation parse(CommandLineArguments arguments) {
         arguments.allowOnly(Set.of());
+        return new Invocation() {
+            @Override
+            public void checkSettings(SettingsCheck.BoundSettings settings) {
+                ScanCommand.checkSettings(settings);
+            }
+
+            @Override
+            public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
+                return ScanCommand.run(context.getBean(ExportScanner.class), out);
+            }
+        };
     }
 
     /** Checks the settings a scan needs, before the application starts (see {@link SettingsCheck}). */
@@ -48,7 +75,7 @@ public class ScanCommand {
         }
     }
 
-    ExitCode run(PrintStream out) {
+    static ExitCode run(ExportScanner scanner, PrintStream out) {
         ScanReport report = scanner.scan();
         report.results().stream().map(ScanResult::line).forEach(out::println);
         out.println(report.lastLine());

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.stereotype.Component;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.Order;
 
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
@@ -21,16 +22,56 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
 import com.loyaltybridge.tagsync.sync.TagNames;
 
 /** {@code sync}: runs one export to its end and prints its summary. */
-@Component
-public class SyncCommand {
+@Order(1)
+final class SyncCommand implements Command {
 
-    static final String NAME = "sync";
     static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output");
 
-    private final SyncLauncher launcher;
+    @Override
+    public String name() {
+        return "sync";
+    }
 
-    public SyncCommand(SyncLauncher launcher) {
-        this.launcher = launcher;
+    @Override
+    public String summary() {
+        return """
+                Sync one Braze segment export to SessionM tags, then print a summary.
+                Running the same command again resumes a failed run, or reports a completed one.""";
+    }
+
+    @Override
+    public String options() {
+        return """
+                --export=LOCATION     the export folder: s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/
+                                      or file:/dir/ with the same content (required)
+                --tags=A,B            tag names to put on every user (required)
+                --ttl=SECONDS         time to live of the tags; leave out for counter tags
+                --mode=MODE           api (one call per user), csv (bulk file), or auto (api up to
+                                      sync.auto-api-max-users users, csv above); default auto
+                --identifier=SOURCE   external_id (default), custom_attribute:NAME or alias:LABEL (these two
+                                      hold the SessionM user_id)
+                --output=LOCATION     where csv mode writes the bulk file: s3://bucket/prefix/ or file:/dir/""";
+    }
+
+    @Override
+    public boolean web() {
+        return false;
+    }
+
+    @Override
+    public Invocation parse(CommandLineArguments arguments) {
+        SyncRequest request = requestFrom(arguments);
+        return new Invocation() {
+            @Override
+            public void checkSettings(SettingsCheck.BoundSettings settings) {
+                SyncCommand.checkSettings(request, settings);
+            }
+
+            @Override
+            public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
+                return SyncCommand.run(context.getBean(SyncLauncher.class), request, out, err);
+            }
+        };
     }
 
     /** Checks the options alone, before anything starts. */
@@ -54,7 +95,7 @@ public class SyncCommand {
     }
 
     /** Runs the request and prints the summary. */
-    ExitCode run(SyncRequest request, PrintStream out, PrintStream err) {
+    static ExitCode run(SyncLauncher launcher, SyncRequest request, PrintStream out, PrintStream err) {
         SyncOutcome outcome = launcher.run(request);
         if (outcome.summary() != null) {
             out.print(outcome.summary().format());

@@ -1,35 +1,25 @@
 package com.loyaltybridge.tagsync.cli;
 
-/** The text of {@code --help}. */
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The text of {@code --help}: the commands' own lines, between what holds for all of them. */
 final class Usage {
 
-    static final String TEXT = """
+    private static final String HEAD = """
             Usage: java -jar segment-tag-sync.jar COMMAND [--option=value ...] [--spring.property=value ...]
 
             Commands:
-              sync    Sync one Braze segment export to SessionM tags, then print a summary.
-                      Running the same command again resumes a failed run, or reports a completed one.
-              scan    Sync every complete, not yet synced export of the mapped segments (scan.segments),
-                      oldest first; restart failed syncs up to scan.max-attempts executions; one line per export.
-              serve   Run the REST API (launch, list, restart, stop, abandon; Braze's callback) until stopped.
+            """;
 
-            sync options:
-              --export=LOCATION     the export folder: s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/
-                                    or file:/dir/ with the same content (required)
-              --tags=A,B            tag names to put on every user (required)
-              --ttl=SECONDS         time to live of the tags; leave out for counter tags
-              --mode=MODE           api (one call per user), csv (bulk file), or auto (api up to
-                                    sync.auto-api-max-users users, csv above); default auto
-              --identifier=SOURCE   external_id (default), custom_attribute:NAME or alias:LABEL (these two
-                                    hold the SessionM user_id)
-              --output=LOCATION     where csv mode writes the bulk file: s3://bucket/prefix/ or file:/dir/
-
+    private static final String SETTINGS = """
             Settings come from the environment (see .env.example): SESSIONM_CORE_ENDPOINT,
             SESSIONM_CORE_API_KEY, SESSIONM_CORE_API_SECRET, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
             SPRING_DATASOURCE_PASSWORD. Add --spring.profiles.active=local to use an embedded PostgreSQL.
 
-            scan and serve take no options, only settings (the segments file: SEGMENTS_FILE).
+            """;
 
+    private static final String EXIT_CODES = """
             Exit codes: 0 completed; 1 failed (run again to resume); 2 bad usage or configuration;
                         3 completed, but some users were rejected, skipped or are in doubt;
                         4 another process is running this sync.
@@ -37,5 +27,34 @@ final class Usage {
             """;
 
     private Usage() {
+    }
+
+    static String text(List<Command> commands) {
+        StringBuilder text = new StringBuilder(HEAD);
+        for (Command command : commands) {
+            text.append(indent(command.summary(), "  " + pad(command.name()), "          "));
+        }
+        for (Command command : commands) {
+            if (!command.options().isEmpty()) {
+                text.append('\n').append(command.name()).append(" options:\n").append(indent(command.options(), "  ", "  "));
+            }
+        }
+        text.append('\n').append(SETTINGS);
+        List<String> withoutOptions = commands.stream().filter(command -> command.options().isEmpty()).map(Command::name).toList();
+        if (!withoutOptions.isEmpty()) {
+            text.append(String.join(" and ", withoutOptions))
+                    .append(" take no options, only settings (the segments file: SEGMENTS_FILE).\n\n");
+        }
+        return text.append(EXIT_CODES).toString();
+    }
+
+    private static String pad(String name) {
+        return String.format("%-8s", name);
+    }
+
+    /** {@code lines}, the first after {@code first}, the others after {@code others}. */
+    private static String indent(String lines, String first, String others) {
+        List<String> all = lines.lines().toList();
+        return first + all.get(0) + "\n" + all.stream().skip(1).map(line -> others + line + "\n").collect(Collectors.joining());
     }
 }

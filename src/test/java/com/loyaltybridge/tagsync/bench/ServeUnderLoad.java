@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
+import com.loyaltybridge.tagsync.cli.Main;
 import com.loyaltybridge.tagsync.k8s.Manifests;
 import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
@@ -122,7 +122,7 @@ final class ServeUnderLoad {
         properties.put("sessionm.api-secret", SimulatorProcess.API_SECRET);
         List<String> args = new ArrayList<>(List.of("serve"));
         properties.forEach((name, value) -> args.add("--" + name + "=" + value));
-        return JavaProcess.start(options, SegmentTagSyncApplication.class.getName(), args, logs.resolve("serve-load.log"));
+        return JavaProcess.start(options, Main.class.getName(), args, logs.resolve("serve-load.log"));
     }
 
     private void awaitReady(JavaProcess serve) {

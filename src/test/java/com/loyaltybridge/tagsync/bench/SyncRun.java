@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
+import com.loyaltybridge.tagsync.cli.Main;
 import com.loyaltybridge.tagsync.k8s.Manifests;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
@@ -101,7 +101,7 @@ final class SyncRun {
         List<String> args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + TAGS, "--ttl=" + TTL,
                 "--mode=" + mode));
         properties.forEach((property, value) -> args.add("--" + property + "=" + value));
-        JavaProcess process = JavaProcess.start(options, SegmentTagSyncApplication.class.getName(), args,
+        JavaProcess process = JavaProcess.start(options, Main.class.getName(), args,
                 workDirectory.resolve("logs").resolve(name + ".log"));
         return new Started(process, gcLog, roundTrips);
     }
