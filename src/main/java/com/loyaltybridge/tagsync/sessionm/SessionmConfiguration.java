@@ -24,7 +24,7 @@ public class SessionmConfiguration {
     @Bean
     SessionmClient sessionmClient(SessionmSettings settings, RequestThrottle sessionmRequestThrottle,
             ObjectProvider<MeterRegistry> meterRegistry) {
-        return new SessionmClient(settings, sessionmRequestThrottle,
+        return SessionmClientFactory.client(settings, sessionmRequestThrottle,
                 meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 

@@ -52,7 +52,7 @@ class SecretsStayOutTest {
             SessionmSettings settings = SimulatorSettings.of(simulator.baseUrl(), KEY, SECRET)
                     .withRequestTimeout(Duration.ofMillis(200)).withMaxRetries(1).build();
             RequestThrottle throttle = new RequestThrottle(0);
-            SessionmClient client = new SessionmClient(settings, throttle, new SimpleMeterRegistry());
+            SessionmClient client = SessionmClientFactory.client(settings, throttle, new SimpleMeterRegistry());
             simulator.unknownCustomers("ghost");
             simulator.enqueue(Fault.status(500), Fault.resetAfterApply(), Fault.applyThenDelay(Duration.ofSeconds(1)),
                     Fault.status(502), Fault.status(502), Fault.errorBody("validation"));
@@ -71,7 +71,7 @@ class SecretsStayOutTest {
             texts.add(throttle.toString());
         }
         SessionmSettings withoutEndpoint = SimulatorSettings.of(null, KEY, SECRET).build();
-        assertThatThrownBy(() -> new SessionmClient(withoutEndpoint, new RequestThrottle(0), new SimpleMeterRegistry())
+        assertThatThrownBy(() -> SessionmClientFactory.client(withoutEndpoint, new RequestThrottle(0), new SimpleMeterRegistry())
                 .send(counter(EXTERNAL_ID, "c", "vip")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT")

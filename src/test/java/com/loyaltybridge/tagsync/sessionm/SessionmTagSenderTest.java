@@ -165,7 +165,7 @@ class SessionmTagSenderTest {
 
     private static SessionmTagSender sender(SimulatorSettings settings) {
         SessionmSettings built = settings.build();
-        SessionmClient client = new SessionmClient(built, new RequestThrottle(built.requestsPerSecond()),
+        SessionmClient client = SessionmClientFactory.client(built, new RequestThrottle(built.requestsPerSecond()),
                 new SimpleMeterRegistry());
         return new SessionmTagSender(client, built.maxInFlight());
     }
