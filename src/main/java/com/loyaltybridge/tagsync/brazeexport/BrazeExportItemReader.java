@@ -1,13 +1,8 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -27,9 +22,9 @@ import com.loyaltybridge.tagsync.storage.StoredObject;
  * execution context is the object reached and the lines consumed in it, and a restart checks that the
  * objects are still the ones the interrupted run read before going on with exactly the next line.
  * <p>
- * Decompressing, splitting and mapping run ahead on a thread of their own, a few batches of lines beyond
- * what {@link #read()} has returned, so that they overlap with the step writing the previous chunk to the
- * database: the line mapper must be thread-safe. The saved state is always that of the last line returned,
+ * Decompressing, splitting and mapping run ahead on a thread of their own ({@link ExportReadAhead}), a few batches
+ * of lines beyond what {@link #read()} has returned, so that they overlap with the step writing the previous chunk to
+ * the database: the line mapper must be thread-safe. The saved state is always that of the last line returned,
  * never of the lines read ahead; a failure to read an object surfaces from {@link #read()} after the lines
  * before it.
  * Not thread-safe, as Spring Batch calls a reader from one thread.
@@ -52,7 +47,7 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
     private int objectIndex;
     private @Nullable ExportObjectLines current;
     private boolean closed;
-    private @Nullable ReadAhead readAhead;
+    private @Nullable ExportReadAhead<T> readAhead;
     /** The position of the last line returned: the object, and the lines consumed in it. */
     private int positionObject;
     private long positionLines;
@@ -125,20 +120,16 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
     @Override
     public @Nullable T read() {
         if (readAhead == null) {
-            readAhead = new ReadAhead(objectIndex, current);
+            readAhead = new ExportReadAhead<>(objects.size(), this::openLines, lineMapper, objectIndex, current);
             current = null;
         }
-        Mapped<T> line = readAhead.next();
+        ExportReadAhead.Mapped<T> line = readAhead.next();
         if (line == null) {
             return null;
         }
         positionObject = line.objectIndex();
         positionLines = line.lineNumber();
         return line.item();
-    }
-
-    /** A line's item, and where the line was. */
-    private record Mapped<T>(int objectIndex, long lineNumber, T item) {
     }
 
     /**
@@ -194,7 +185,7 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
         current = null;
     }
 
-    private static void closeQuietly(@Nullable ExportObjectLines lines) {
+    static void closeQuietly(@Nullable ExportObjectLines lines) {
         if (lines == null) {
             return;
         }
@@ -203,116 +194,6 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
         } catch (IOException e) {
             // Everything needed was read; a failure to let go of the connection or file changes nothing.
             log.debug("Could not close the export object just read", e);
-        }
-    }
-
-    /**
-     * The thread reading ahead: it hands over batches of lines through a bounded queue, then the end or the
-     * failure that stopped it. It owns the object it is reading and closes it.
-     */
-    private final class ReadAhead {
-
-        private static final int LINES_PER_BATCH = 1024;
-        /** Batches end sooner when their lines are large: what is read ahead stays near a megabyte. */
-        private static final int BYTES_PER_BATCH = 256 * 1024;
-        private static final int BATCHES_AHEAD = 4;
-        private static final long STOP_TIMEOUT_MILLIS = 30_000;
-
-        private final BlockingQueue<Batch<T>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
-        private final Thread thread;
-        private Iterator<Mapped<T>> taken = Collections.emptyIterator();
-        private boolean ended;
-        private volatile boolean stopping;
-
-        private record Batch<T>(List<Mapped<T>> lines, boolean last, @Nullable RuntimeException failure) {
-        }
-
-        ReadAhead(int firstObject, @Nullable ExportObjectLines resumed) {
-            this.thread = new Thread(() -> produce(firstObject, resumed), "braze-export-read-ahead");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Nullable Mapped<T> next() {
-            while (!taken.hasNext()) {
-                if (ended) {
-                    return null;
-                }
-                Batch<T> batch = take();
-                if (batch.failure() != null) {
-                    ended = true;
-                    throw batch.failure();
-                }
-                ended = batch.last();
-                taken = batch.lines().iterator();
-            }
-            return taken.next();
-        }
-
-        private Batch<T> take() {
-            try {
-                return batches.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ItemStreamException("interrupted while reading the export", e);
-            }
-        }
-
-        private void produce(int firstObject, @Nullable ExportObjectLines resumed) {
-            ExportObjectLines lines = resumed;
-            List<Mapped<T>> batch = new ArrayList<>(LINES_PER_BATCH);
-            long batchBytes = 0;
-            try {
-                for (int index = firstObject; index < objects.size() && !stopping; index++) {
-                    if (lines == null) {
-                        lines = openLines(index);
-                    }
-                    for (ExportLine line = lines.next(); line != null && !stopping; line = lines.next()) {
-                        batch.add(new Mapped<>(line.objectIndex(), line.lineNumber(), lineMapper.apply(line)));
-                        batchBytes += line.content().length;
-                        if (batch.size() == LINES_PER_BATCH || batchBytes >= BYTES_PER_BATCH) {
-                            batches.put(new Batch<>(batch, false, null));
-                            batch = new ArrayList<>(LINES_PER_BATCH);
-                            batchBytes = 0;
-                        }
-                    }
-                    closeQuietly(lines);
-                    lines = null;
-                }
-                batches.put(new Batch<>(batch, true, null));
-            } catch (InterruptedException stopped) {
-                // close() is stopping the reader: nobody takes what is left.
-            } catch (RuntimeException e) {
-                // The lines before the failure are the export's all the same: they go first.
-                offerLast(new Batch<>(batch, false, null), new Batch<>(List.of(), true, e));
-            } finally {
-                // Stopped by an interrupt: cleared, or the S3 stream would abort its close instead of releasing the connection.
-                Thread.interrupted();
-                closeQuietly(lines);
-            }
-        }
-
-        private void offerLast(Batch<T> lines, Batch<T> failure) {
-            try {
-                batches.put(lines);
-                batches.put(failure);
-            } catch (InterruptedException stopped) {
-                // close() is stopping the reader: nobody takes the failure either.
-            }
-        }
-
-        /** Stops the thread and waits until it has closed the object it was reading. */
-        void stop() {
-            stopping = true;
-            thread.interrupt();
-            try {
-                thread.join(STOP_TIMEOUT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                log.warn("The export read-ahead did not stop within {} ms; it stops after its current read", STOP_TIMEOUT_MILLIS);
-            }
         }
     }
 }

@@ -1,7 +1,8 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
+import java.util.function.Function;
+
 import org.jspecify.annotations.Nullable;
-import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -16,9 +17,10 @@ import tools.jackson.core.json.JsonFactory;
  * Turns one export line into the user it describes, or into the reason it was skipped. Streams through
  * the line once, keeping only the configured identifier and skipping everything else unread, yet
  * validating that the whole line is one well-formed JSON object. The identifier is data: it is kept
- * exactly as Braze wrote it, never trimmed or normalized. Thread-safe.
+ * exactly as Braze wrote it, never trimmed or normalized. Thread-safe: the reader's read-ahead thread applies it
+ * to each line ({@link BrazeExportItemReader}'s line mapper).
  */
-public class BrazeUserParser implements ItemProcessor<ExportLine, ExportRecord> {
+public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
 
     private static final int MAX_NESTING_DEPTH = 64;
     private static final int MAX_DETAIL_LENGTH = 200;
@@ -57,7 +59,7 @@ public class BrazeUserParser implements ItemProcessor<ExportLine, ExportRecord> 
     }
 
     @Override
-    public ExportRecord process(ExportLine line) {
+    public ExportRecord apply(ExportLine line) {
         if (line.tooLong()) {
             return skipped(line, SkipReason.LINE_TOO_LONG,
                     "longer than the " + maxLineSize + " limit (braze.export.max-line-size)");

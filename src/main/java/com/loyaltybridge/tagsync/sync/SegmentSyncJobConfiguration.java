@@ -103,7 +103,7 @@ public class SegmentSyncJobConfiguration {
         SyncRequest request = request(stepExecution);
         BrazeUserParser parser = new BrazeUserParser(request.identifierSource(), settings);
         return new BrazeExportItemReader<>(store, catalog.objectsOf(jobInstanceId(stepExecution), request.export()), settings,
-                parser::process);
+                parser);
     }
 
     @Bean

@@ -54,7 +54,7 @@ class ExportGeneratorTest {
         reader.open(new ExecutionContext());
         try {
             for (ExportLine line; (line = reader.read()) != null; ) {
-                ExportRecord record = parser.process(line);
+                ExportRecord record = parser.apply(line);
                 if (record instanceof ExportRecord.ExportUser user) {
                     if (!users.add(user.identifier())) {
                         skipped.merge(SkipReason.DUPLICATE_USER, 1, Integer::sum);

@@ -70,7 +70,7 @@ public final class NaiveSync {
                         .<ExportLine, ExportRecord>chunk(100)
                         .transactionManager(new ResourcelessTransactionManager())
                         .reader(BrazeExportItemReader.lines(store, new BrazeExportListing(store).objectsOf(export), settings))
-                        .processor(new BrazeUserParser(IdentifierSource.EXTERNAL_ID, settings))
+                        .processor(new BrazeUserParser(IdentifierSource.EXTERNAL_ID, settings)::apply)
                         .writer(writer)
                         .build())
                 .build();

@@ -209,7 +209,7 @@ class BrazeExportItemReaderTest {
         BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(store, listing.objectsOf(export), settings);
         reader.open(new ExecutionContext());
         for (ExportLine line = reader.read(); line != null; line = reader.read()) {
-            ExportRecord record = parser.process(line);
+            ExportRecord record = parser.apply(line);
             records.add(record instanceof ExportRecord.ExportUser user
                     ? user.lineNumber() + " user " + user.identifier()
                     : record.lineNumber() + " " + ((ExportRecord.SkippedLine) record).reason());

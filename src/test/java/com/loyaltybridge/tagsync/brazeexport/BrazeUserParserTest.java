@@ -34,7 +34,7 @@ class BrazeUserParserTest {
 
         @Test
         void aUserLineBecomesTheUserWithItsPositionInTheExport() {
-            ExportRecord record = parser.process(new ExportLine(3, KEY, 17,
+            ExportRecord record = parser.apply(new ExportLine(3, KEY, 17,
                     utf8("{\"external_id\":\"C-1029384\",\"braze_id\":\"65a1\",\"user_aliases\":[{\"alias_name\":\"7f\","
                             + "\"alias_label\":\"x\"}],\"custom_attributes\":{\"tier\":\"gold\",\"opt_in\":true}}"),
                     false));
@@ -61,7 +61,7 @@ class BrazeUserParserTest {
 
         @Test
         void aLineOverTheSizeLimitIsSkipped() {
-            assertThat(parser.process(new ExportLine(0, KEY, 9, new byte[0], true)))
+            assertThat(parser.apply(new ExportLine(0, KEY, 9, new byte[0], true)))
                     .isEqualTo(new SkippedLine(KEY, 9, SkipReason.LINE_TOO_LONG,
                             "longer than the 1MB limit (braze.export.max-line-size)"));
         }
@@ -92,9 +92,9 @@ class BrazeUserParserTest {
             byte[] elsewhere = concat(utf8("{\"external_id\":\"ok\",\"first_name\":\""), new byte[] {(byte) 0xFF},
                     utf8("\"}"));
 
-            assertThat(parser.process(new ExportLine(0, KEY, 1, inIdentifier, false)))
+            assertThat(parser.apply(new ExportLine(0, KEY, 1, inIdentifier, false)))
                     .isEqualTo(new SkippedLine(KEY, 1, SkipReason.INVALID_JSON, "Invalid UTF-8 middle byte 0x78 near byte 20"));
-            assertThat(skipReason(parser.process(new ExportLine(0, KEY, 1, elsewhere, false))))
+            assertThat(skipReason(parser.apply(new ExportLine(0, KEY, 1, elsewhere, false))))
                     .isEqualTo(SkipReason.INVALID_JSON);
         }
 
@@ -282,7 +282,7 @@ class BrazeUserParserTest {
     }
 
     private static ExportRecord parse(BrazeUserParser parser, String line) {
-        return parser.process(new ExportLine(0, KEY, 1, utf8(line), false));
+        return parser.apply(new ExportLine(0, KEY, 1, utf8(line), false));
     }
 
     private static SkipReason skipReason(ExportRecord record) {

@@ -60,7 +60,7 @@ class LargeExportTest {
         long lastLineNumber = 0;
         reader.open(new ExecutionContext());
         for (ExportLine line = reader.read(); line != null; line = reader.read()) {
-            ExportRecord record = parser.process(line);
+            ExportRecord record = parser.apply(line);
             assertThat(record).isInstanceOf(ExportRecord.ExportUser.class);
             assertThat(record.lineNumber()).isEqualTo(lastLineNumber + 1);
             lastLineNumber = record.lineNumber();
