@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -17,6 +18,11 @@ import tools.jackson.core.io.JsonStringEncoder;
 public final class ExportFixtures {
 
     private ExportFixtures() {
+    }
+
+    /** Lines of the users {@code C-from} to {@code C-to}, in that order. */
+    public static String[] users(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> user("C-" + i)).toArray(String[]::new);
     }
 
     /** A Braze user line identified by {@code externalId} (any text, JSON-escaped here). */

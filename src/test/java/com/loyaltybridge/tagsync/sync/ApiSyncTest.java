@@ -2,16 +2,14 @@ package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
-import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -98,17 +96,5 @@ class ApiSyncTest extends SyncTestSupport {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(run.stdout()).contains("auto chose api");
         assertThat(sessionm.postCount()).isEqualTo(3);
-    }
-
-    static String[] users(int from, int to) {
-        return IntStream.rangeClosed(from, to).mapToObj(i -> user("C-" + i)).toArray(String[]::new);
-    }
-
-    static Map<String, byte[]> objects(Object... nameAndContent) {
-        Map<String, byte[]> objects = new LinkedHashMap<>();
-        for (int i = 0; i < nameAndContent.length; i += 2) {
-            objects.put((String) nameAndContent[i], (byte[]) nameAndContent[i + 1]);
-        }
-        return objects;
     }
 }

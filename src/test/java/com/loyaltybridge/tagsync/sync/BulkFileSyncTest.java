@@ -3,6 +3,7 @@ package com.loyaltybridge.tagsync.sync;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +41,8 @@ class BulkFileSyncTest extends SyncTestSupport {
         String quoted = "C-\"quoted\", with comma";
         String spaced = " C-leading space, and 'single' quotes ";
         StorageLocation export = ExportFolder.of("platinum").writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 4)), lines(user(quoted), user(spaced))),
-                "b.gz", gzip(lines(ApiSyncTest.users(5, 7)), lines(user("ünï"), user("=cmd|' /C calc'!A0")))));
+                "a.zip", zip(lines(users(1, 4)), lines(user(quoted), user(spaced))),
+                "b.gz", gzip(lines(users(5, 7)), lines(user("ünï"), user("=cmd|' /C calc'!A0")))));
         s3.createBucket("sessionm-imports");
 
         Run run = run(Map.of("bulk-file.max-rows-per-part", "8"), "sync", "--export=" + export.uri(),
@@ -86,7 +87,7 @@ class BulkFileSyncTest extends SyncTestSupport {
 
     @Test
     void counterTagsLeaveTheTtlColumnEmptyAndLocalOutputWorksToo(@TempDir Path output) throws IOException {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 2)))));
+        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 2)))));
 
         Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--mode=csv", "--output=file:" + output);
 
@@ -100,7 +101,7 @@ class BulkFileSyncTest extends SyncTestSupport {
 
     @Test
     void autoModeWritesABulkFileForAnExportAboveTheThreshold(@TempDir Path output) {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 6)))));
+        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 6)))));
 
         Run run = run(Map.of("sync.auto-api-max-users", "5"), "sync", "--export=" + export.uri(), "--tags=vip",
                 "--output=file:" + output);
@@ -112,7 +113,7 @@ class BulkFileSyncTest extends SyncTestSupport {
 
     @Test
     void theBulkFileColumnsAreSettings(@TempDir Path output) throws IOException {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 1)))));
+        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 1)))));
 
         Run run = run(Map.of("bulk-file.identifier-column", "customer", "bulk-file.tag-column", "tag_name",
                 "bulk-file.ttl-column", "time_to_live"), "sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60",

@@ -4,6 +4,7 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.concat;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zipWithEntries;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,7 +148,7 @@ class HostileExportSyncTest extends SyncTestSupport {
 
     @Test
     void tooManyRepeatedUsersFailTheRunBeforeAnyoneIsSentAndARaisedLimitLetsItFinish() {
-        String[] users = ApiSyncTest.users(1, 5);
+        String[] users = users(1, 5);
         StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
                 Map.of("repeats.zip", zip(concat(lines(users), lines(users), lines(users)))));
 
@@ -170,7 +171,7 @@ class HostileExportSyncTest extends SyncTestSupport {
 
     @Test
     void aTruncatedArchiveFailsTheRunNamingTheObject() {
-        byte[] archive = zip(lines(ApiSyncTest.users(1, 200)));
+        byte[] archive = zip(lines(users(1, 200)));
         StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
                 Map.of("cut.zip", Arrays.copyOf(archive, archive.length / 2)));
 
@@ -199,7 +200,7 @@ class HostileExportSyncTest extends SyncTestSupport {
     void aBrokenOrHostileArchiveFailsTheRunNamingItWithoutTaggingAnyone(String description, String name, byte[] archive,
             String expected, CapturedOutput output) {
         StorageLocation export = ExportFolder.of("hostile").writeTo(s3, "braze-exports",
-                Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 10))), name, archive));
+                Map.of("a.zip", zip(lines(users(1, 10))), name, archive));
 
         Run run = run(Map.of("braze.export.max-uncompressed-size-per-object", "10MB"),
                 "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
@@ -218,10 +219,10 @@ class HostileExportSyncTest extends SyncTestSupport {
                 "empty.zip", zip(),
                 "empty.gz", gzip(new byte[0]),
                 "entries.zip", zipWithEntries(
-                        "users-1.json", lines(ApiSyncTest.users(1, 3)),
+                        "users-1.json", lines(users(1, 3)),
                         "nested/", new byte[0],
-                        "../".repeat(12) + "tmp/" + escape, lines(ApiSyncTest.users(4, 6)),
-                        absolute, lines(ApiSyncTest.users(7, 9)))));
+                        "../".repeat(12) + "tmp/" + escape, lines(users(4, 6)),
+                        absolute, lines(users(7, 9)))));
 
         Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60", "--mode=api");
 

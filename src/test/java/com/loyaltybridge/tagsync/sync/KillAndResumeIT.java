@@ -3,6 +3,7 @@ package com.loyaltybridge.tagsync.sync;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -82,9 +83,9 @@ class KillAndResumeIT extends SyncTestSupport {
         Random random = new Random(seed);
         int third = USERS / 3;
         StorageLocation export = ExportFolder.of("chaos").writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, third)), lines("not json at all", "{\"external_id\":42}")),
-                "b.gz", gzip(lines(ApiSyncTest.users(third + 1, 2 * third))),
-                "c.zip", zip(lines(ApiSyncTest.users(2 * third + 1, USERS)), lines(user("C-5")))));
+                "a.zip", zip(lines(users(1, third)), lines("not json at all", "{\"external_id\":42}")),
+                "b.gz", gzip(lines(users(third + 1, 2 * third))),
+                "c.zip", zip(lines(users(2 * third + 1, USERS)), lines(user("C-5")))));
         Set<String> unknown = IntStream.rangeClosed(1, USERS / 100).mapToObj(i -> "C-" + i * 100)
                 .collect(Collectors.toCollection(TreeSet::new));
         sessionm.unknownCustomers(unknown.toArray(String[]::new));
@@ -153,7 +154,7 @@ class KillAndResumeIT extends SyncTestSupport {
     @Test
     void aKillWhileSessionmHoldsCallsUnansweredIsSettledByReadingNotBySendingAgain() throws Exception {
         StorageLocation export = ExportFolder.of("chaos").writeTo(s3, "braze-exports",
-                Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 40)))));
+                Map.of("a.zip", zip(lines(users(1, 40)))));
         // C-11 and C-12 are applied but never answered; C-13 and C-14 are received but neither applied nor answered.
         sessionm.faultFor("C-11", Fault.applyThenDelay(Duration.ofMinutes(10)));
         sessionm.faultFor("C-12", Fault.applyThenDelay(Duration.ofMinutes(10)));

@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,8 +148,8 @@ class PostgresOutageSyncTest extends SyncTestSupport {
 
     private static StorageLocation export(String segment) {
         return ExportFolder.of(segment).writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, USERS / 2))),
-                "b.gz", gzip(lines(ApiSyncTest.users(USERS / 2 + 1, USERS)))));
+                "a.zip", zip(lines(users(1, USERS / 2))),
+                "b.gz", gzip(lines(users(USERS / 2 + 1, USERS)))));
     }
 
     private static void pause(Duration duration) {

@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,8 +27,8 @@ class RestartSyncTest extends SyncTestSupport {
     @Test
     void aRunStoppedBySessionmGoingDownResumesWhereItStoppedAndTagsEveryUserOnce() {
         StorageLocation export = ExportFolder.of("restart").writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 60))),
-                "b.gz", gzip(lines(ApiSyncTest.users(61, USERS)))));
+                "a.zip", zip(lines(users(1, 60))),
+                "b.gz", gzip(lines(users(61, USERS)))));
         Fault[] healthyThenDown = new Fault[500];
         Arrays.fill(healthyThenDown, 0, 45, Fault.none());
         Arrays.fill(healthyThenDown, 45, healthyThenDown.length, Fault.status(503));

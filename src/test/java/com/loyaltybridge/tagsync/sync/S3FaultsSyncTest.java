@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.gzip;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,8 +52,8 @@ class S3FaultsSyncTest extends SyncTestSupport {
     void slowDownsAndConnectionsCutMidObjectAreRetriedAndEveryUserIsTaggedOnce(CapturedOutput output) {
         ExportFolder folder = ExportFolder.of("s3-faults");
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 400))),
-                "b.gz", gzip(lines(ApiSyncTest.users(401, 800)))));
+                "a.zip", zip(lines(users(1, 400))),
+                "b.gz", gzip(lines(users(401, 800)))));
         proxy.slowDown(2);
         // Each cut lets the response headers and a few hundred bytes of a.zip through: it breaks twice mid-object.
         beforeReading(folder, "a.zip", () -> proxy.cutResponses(2, 800));
@@ -71,8 +72,8 @@ class S3FaultsSyncTest extends SyncTestSupport {
     void anObjectDeletedBetweenListingAndReadingFailsTheRunNamingIt() {
         ExportFolder folder = ExportFolder.of("s3-faults");
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 100))),
-                "b.zip", zip(lines(ApiSyncTest.users(101, 200)))));
+                "a.zip", zip(lines(users(1, 100))),
+                "b.zip", zip(lines(users(101, 200)))));
         beforeReading(folder, "a.zip", () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
 
         Run run = sync(export);
@@ -87,9 +88,9 @@ class S3FaultsSyncTest extends SyncTestSupport {
     void anObjectThatAppearsAfterListingIsNotPartOfTheSyncAndTheRunSaysSo(CapturedOutput output) {
         ExportFolder folder = ExportFolder.of("s3-faults");
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(ApiSyncTest.users(1, 100))),
-                "b.zip", zip(lines(ApiSyncTest.users(101, 200)))));
-        beforeReading(folder, "a.zip", () -> s3.put(BUCKET, folder.path() + "c.zip", zip(lines(ApiSyncTest.users(201, 300)))));
+                "a.zip", zip(lines(users(1, 100))),
+                "b.zip", zip(lines(users(101, 200)))));
+        beforeReading(folder, "a.zip", () -> s3.put(BUCKET, folder.path() + "c.zip", zip(lines(users(201, 300)))));
 
         Run run = sync(export);
 
@@ -103,7 +104,7 @@ class S3FaultsSyncTest extends SyncTestSupport {
     @Test
     void aSyncWhoseExportIsDeletedAfterStagingStillFinishes(CapturedOutput output) {
         ExportFolder folder = ExportFolder.of("s3-faults");
-        StorageLocation export = folder.writeTo(s3, BUCKET, Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 100)))));
+        StorageLocation export = folder.writeTo(s3, BUCKET, Map.of("a.zip", zip(lines(users(1, 100)))));
         Fault[] sessionmDown = new Fault[200];
         Arrays.fill(sessionmDown, Fault.status(503));
         sessionm.enqueue(sessionmDown);

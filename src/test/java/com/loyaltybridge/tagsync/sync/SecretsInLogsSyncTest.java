@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,7 @@ class SecretsInLogsSyncTest extends SyncTestSupport {
     @Test
     void noSecretInAnyLogLineOfRunsThatSucceedOrFail(CapturedOutput output) throws IOException {
         StorageLocation export = ExportFolder.of("secrets").writeTo(s3, "braze-exports",
-                Map.of("a.zip", zip(lines(ApiSyncTest.users(1, 20)))));
+                Map.of("a.zip", zip(lines(users(1, 20)))));
         s3.createBucket("secrets-out");
         List<Run> runs = new ArrayList<>();
         try (PrivatePostgres postgres = PrivatePostgres.start()) {

@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.sync;
 
 import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
+import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -154,7 +155,7 @@ class SessionmFaultsSyncTest extends SyncTestSupport {
     }
 
     private static StorageLocation export(int users) {
-        return ExportFolder.of("faults").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(ApiSyncTest.users(1, users)))));
+        return ExportFolder.of("faults").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, users)))));
     }
 
     private static int posts(String identifier) {
