@@ -33,7 +33,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * said to be, and an export deleted once its users are staged no longer matters.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class S3FaultsSyncTest extends SyncTestSupport {
+class S3FaultsSyncIT extends SyncTestSupport {
 
     private static final String BUCKET = "braze-exports";
     private FaultInjectingProxy proxy;

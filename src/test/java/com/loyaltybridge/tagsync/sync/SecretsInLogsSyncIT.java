@@ -35,7 +35,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * The servers the tests stand up (SessionM simulator, s3proxy) receive the secrets by design and keep their logs quiet.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class SecretsInLogsSyncTest extends SyncTestSupport {
+class SecretsInLogsSyncIT extends SyncTestSupport {
 
     private static final String DATABASE_PASSWORD = "db-password-never-logged";
     private static final Map<String, String> CLIENTS_AT_DEBUG = Map.of(

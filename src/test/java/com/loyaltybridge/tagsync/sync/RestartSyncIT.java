@@ -20,7 +20,7 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /** A run that fails half-way is resumed by the same command and ends with exactly one applied POST per user and tag. */
-class RestartSyncTest extends SyncTestSupport {
+class RestartSyncIT extends SyncTestSupport {
 
     private static final int USERS = 120;
 

@@ -32,7 +32,7 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /** {@code --mode=csv} end to end: the bulk file in the bucket, its rows, quoting, parts and manifest; SessionM untouched. */
-class BulkFileSyncTest extends SyncTestSupport {
+class BulkFileSyncIT extends SyncTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -33,7 +33,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * exactly once.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class PostgresOutageSyncTest extends SyncTestSupport {
+class PostgresOutageSyncIT extends SyncTestSupport {
 
     private static final int USERS = 800;
     private static final String PASSWORD = "outage-db-password";

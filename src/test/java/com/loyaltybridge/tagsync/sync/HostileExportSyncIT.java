@@ -41,7 +41,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * fail the run with a message naming the object; entry names are never used as paths.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class HostileExportSyncTest extends SyncTestSupport {
+class HostileExportSyncIT extends SyncTestSupport {
 
     @Test
     void recordsEveryBadLineWithItsReasonAndTagsTheRest() {

@@ -28,7 +28,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * complete exports not synced before, oldest first; restarts failed ones up to the attempt limit; and two
  * scans at once never run one export twice.
  */
-class ScanTest extends SyncTestSupport {
+class ScanIT extends SyncTestSupport {
 
     private static final long DAY = 86_400;
 

@@ -24,7 +24,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /** While a sync runs, it logs its progress every {@code monitoring.progress-interval}: done/total, percent, rate and ETA. */
 @ExtendWith(OutputCaptureExtension.class)
-class SyncProgressLogTest extends SyncTestSupport {
+class SyncProgressLogIT extends SyncTestSupport {
 
     private static final Pattern TAGGING = Pattern.compile(
             "step tagUsers: (\\d+)/40 users tagged \\((\\d+\\.\\d)%\\), \\d+ users/s, ETA (\\d+:\\d\\d:\\d\\d|unknown)");

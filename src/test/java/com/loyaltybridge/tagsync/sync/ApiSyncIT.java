@@ -23,7 +23,7 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /** {@code --mode=api} end to end: what SessionM receives for an export of several zip and gz objects in S3. */
-class ApiSyncTest extends SyncTestSupport {
+class ApiSyncIT extends SyncTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -28,7 +28,7 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * SessionM's bad days, end to end: what is retried, what is settled by reading, what is recorded, what stops the run;
  * and, whatever it does, no user is missed and none is tagged twice.
  */
-class SessionmFaultsSyncTest extends SyncTestSupport {
+class SessionmFaultsSyncIT extends SyncTestSupport {
 
     @Test
     void transientFaultsAreRetriedAndUnansweredCallsSettledByReadingWithoutASecondPost() {

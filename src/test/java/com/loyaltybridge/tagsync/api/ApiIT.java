@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.loyaltybridge.tagsync.api.ApiServer.Answer;
 import com.loyaltybridge.tagsync.api.ApiServer.Caller;
+
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.sessionm.simulator.Fault;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
@@ -36,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  * simulator: every endpoint allowed, forbidden and unauthenticated; launches, conflicts, restarts, stops,
  * abandons; the Braze callback; rejected users as JSON and CSV; metrics after a run.
  */
-class ApiTest extends SyncTestSupport {
+class ApiIT extends SyncTestSupport {
 
     private static final String BUCKET = "api-exports";
     private static ApiServer server;
