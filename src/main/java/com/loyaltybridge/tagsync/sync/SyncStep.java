@@ -7,8 +7,9 @@ import org.springframework.batch.core.step.StepExecution;
 
 /**
  * The steps of the sync job (see {@link SegmentSyncJobConfiguration}), by the names Spring Batch records them under
- * ({@code batch_step_execution.step_name}). Summaries, metrics and the progress log find a step by this name: it is
- * written here only, as renaming a step would otherwise silently break them.
+ * ({@code batch_step_execution.step_name}). Summaries, metrics, the progress log and the API's step list find a step
+ * by this name: it is written here only. Renaming a step is more than an edit, though: Spring Batch resumes a failed
+ * execution step by step name, so an execution recorded under the old name would run the renamed step from scratch.
  */
 public enum SyncStep {
 

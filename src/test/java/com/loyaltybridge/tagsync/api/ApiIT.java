@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import com.loyaltybridge.tagsync.api.ApiServer.Answer;
 import com.loyaltybridge.tagsync.api.ApiServer.Caller;
-
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.sessionm.simulator.Fault;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
+import com.loyaltybridge.tagsync.sync.SyncStep;
 
 import tools.jackson.databind.JsonNode;
 
@@ -112,8 +112,8 @@ class ApiIT extends SyncTestSupport {
         assertThat(execution.path("segmentId").asString()).isEqualTo("api-launch");
         assertThat(execution.path("counts").path("tagged").asLong()).isEqualTo(12);
         assertThat(execution.path("progressPercent").asDouble()).isEqualTo(100.0);
-        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(
-                "listExportObjects", "stageUsers", "removeDuplicateUsers", "tagUsers");
+        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(SyncStep.LIST_EXPORT_OBJECTS.stepName(),
+                SyncStep.STAGE_USERS.stepName(), SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.TAG_USERS.stepName());
         for (int i = 1; i <= 12; i++) {
             assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).isEqualTo(Map.of("vip", 1));
         }
@@ -168,7 +168,7 @@ class ApiIT extends SyncTestSupport {
         String body = "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}";
 
         long id = server.post(Caller.OPERATOR, "/api/syncs", body).json().path("executionId").asLong();
-        awaitStep(id, "stageUsers");
+        awaitStep(id, SyncStep.STAGE_USERS.stepName());
         assertThat(server.post(Caller.OPERATOR, "/api/executions/" + id + "/stop", null).status()).isEqualTo(202);
         JsonNode stopped = server.awaitStatus(id, "STOPPED");
 
