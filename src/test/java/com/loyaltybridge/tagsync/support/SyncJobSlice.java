@@ -1,0 +1,43 @@
+package com.loyaltybridge.tagsync.support;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportSettings;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
+import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
+import com.loyaltybridge.tagsync.launch.SyncLauncher;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.sessionm.SessionmConfiguration;
+import com.loyaltybridge.tagsync.storage.StorageConfiguration;
+import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
+import com.loyaltybridge.tagsync.sync.SyncSettings;
+
+/**
+ * The sync job, its tables and its launcher (packages sync, ledger, launch), without the rest of the application (no
+ * web server, no scan, no metrics, no command line): a slice
+ * for step-level and launcher tests against the test PostgreSQL, with Spring Boot's own configuration of the
+ * data source, Flyway and Spring Batch. Exports and bulk files live in local folders; SessionM is not configured.
+ * Use it with {@code @SpringBootTest(classes = SyncJobSlice.class)} and {@link #properties}.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@EnableConfigurationProperties({SyncSettings.class, BrazeExportSettings.class, BulkFileSettings.class})
+@ComponentScan(basePackageClasses = {SegmentSyncJobConfiguration.class, SyncUserRepository.class, SyncLauncher.class})
+@Import({StorageConfiguration.class, BrazeExportListing.class, BulkFileWriter.class, SessionmConfiguration.class})
+public class SyncJobSlice {
+
+    /** The test PostgreSQL, and a small {@code sync.auto-api-max-users} so that {@code auto} chooses csv for a few users. */
+    public static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase database = TestDatabase.get();
+        registry.add("spring.datasource.url", database::url);
+        registry.add("spring.datasource.username", database::username);
+        registry.add("spring.datasource.password", database::password);
+        registry.add("sync.auto-api-max-users", () -> "3");
+    }
+}
