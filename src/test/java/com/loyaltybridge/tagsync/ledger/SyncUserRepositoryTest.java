@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
-
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
@@ -119,6 +121,44 @@ class SyncUserRepositoryTest {
         ledger.forEachUserAfter(jobInstanceId, user(0, 9, "early").position(), 10, (seq, identifier) -> seen.append(identifier).append(' '));
 
         assertThat(seen.toString()).isEqualTo("middle late ");
+    }
+
+    @Test
+    void rejectedUsersAreListedInExportOrderPageByPageAndStreamedWhole() {
+        ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2"), user(0, 3, "C-3")));
+        ledger.record(jobInstanceId, List.of(), List.of(
+                new SyncUserRepository.Completion(user(0, 3, "C-3").position(), LedgerState.REJECTED, 404, "user_not_found", "no"),
+                new SyncUserRepository.Completion(user(0, 2, "C-2").position(), LedgerState.TAGGED, null, null, null),
+                new SyncUserRepository.Completion(user(0, 1, "C-1").position(), LedgerState.REJECTED, 200, "requires_registered_user", "x")));
+        List<String> streamed = new ArrayList<>();
+
+        ledger.forEachRejectedUser(jobInstanceId, rejected -> streamed.add(rejected.identifier() + " " + rejected.code()));
+
+        assertThat(ledger.rejectedCount(jobInstanceId)).isEqualTo(2);
+        assertThat(ledger.rejectedUsers(jobInstanceId, 1, 0)).extracting(SyncUserRepository.RejectedUser::identifier).containsExactly("C-1");
+        assertThat(ledger.rejectedUsers(jobInstanceId, 1, 1)).singleElement().satisfies(rejected -> {
+            assertThat(rejected.identifier()).isEqualTo("C-3");
+            assertThat(rejected.httpStatus()).isEqualTo(404);
+            assertThat(rejected.at()).isNotNull();
+        });
+        assertThat(streamed).containsExactly("C-1 requires_registered_user", "C-3 user_not_found");
+    }
+
+    @Test
+    void thePendingUsersReaderReadsStagedAndSendingUsersInExportOrder() throws Exception {
+        ledger.stage(jobInstanceId, List.of(user(0, 1, "C-1"), user(0, 2, "C-2"), user(0, 3, "C-3"), user(1, 1, "C-4")));
+        ledger.record(jobInstanceId, List.of(user(0, 2, "C-2").position(), user(0, 3, "C-3").position()), List.of(
+                new SyncUserRepository.Completion(user(0, 3, "C-3").position(), LedgerState.TAGGED, null, null, null)));
+        JdbcPagingItemReader<LedgerEntry> reader = ledger.pendingUsersReader("pendingUsersReader", jobInstanceId, 2);
+        List<String> read = new ArrayList<>();
+
+        reader.open(new ExecutionContext());
+        for (LedgerEntry entry = reader.read(); entry != null; entry = reader.read()) {
+            read.add(entry.identifier() + " " + entry.state());
+        }
+        reader.close();
+
+        assertThat(read).containsExactly("C-1 STAGED", "C-2 SENDING", "C-4 STAGED");
     }
 
     private static ExportUser user(int objectIndex, long line, String identifier) {

@@ -5,7 +5,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportSettings;
@@ -23,7 +22,7 @@ import com.loyaltybridge.tagsync.sync.SyncSettings;
  * web server, no scan, no metrics, no command line): a slice
  * for step-level and launcher tests against the test PostgreSQL, with Spring Boot's own configuration of the
  * data source, Flyway and Spring Batch. Exports and bulk files live in local folders; SessionM is not configured.
- * Use it with {@code @SpringBootTest(classes = SyncJobSlice.class)} and {@link #properties}.
+ * Tests use it by extending {@link SyncJobSliceSupport}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -31,13 +30,4 @@ import com.loyaltybridge.tagsync.sync.SyncSettings;
 @ComponentScan(basePackageClasses = {SegmentSyncJobConfiguration.class, SyncUserRepository.class, SyncLauncher.class})
 @Import({StorageConfiguration.class, BrazeExportListing.class, BulkFileWriter.class, SessionmConfiguration.class})
 public class SyncJobSlice {
-
-    /** The test PostgreSQL, and a small {@code sync.auto-api-max-users} so that {@code auto} chooses csv for a few users. */
-    public static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase database = TestDatabase.get();
-        registry.add("spring.datasource.url", database::url);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("sync.auto-api-max-users", () -> "3");
-    }
 }

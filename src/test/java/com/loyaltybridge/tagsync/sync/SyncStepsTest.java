@@ -25,12 +25,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.StepRunner;
-import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
@@ -41,16 +37,14 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.support.ExportFolder;
-import com.loyaltybridge.tagsync.support.SyncJobSlice;
+import com.loyaltybridge.tagsync.support.SyncJobSliceSupport;
 
 /**
  * The job's steps one at a time, as Spring Batch runs them ({@link JobOperatorTestUtils}), against the test
  * PostgreSQL and exports in a local folder: what each step leaves in the ledger. A step runs in a job instance whose
  * export objects were listed beforehand, as {@code listExportObjects} does.
  */
-@SpringBootTest(classes = SyncJobSlice.class)
-@SpringBatchTest
-class SyncStepsTest {
+class SyncStepsTest extends SyncJobSliceSupport {
 
     @TempDir
     static Path exports;
@@ -69,11 +63,6 @@ class SyncStepsTest {
     JdbcTemplate jdbc;
     @Autowired
     TransactionTemplate transaction;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        SyncJobSlice.properties(registry);
-    }
 
     @Test
     void stagingRecordsEveryLineWithAUserInTheLedgerAndEveryOtherAsASkippedLine() {
