@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 
 import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.SyncStep;
 
 /**
  * The benchmark: runs the sync (each run in a JVM of its own, with the CronJob's JVM options) against
@@ -143,9 +144,9 @@ public final class Benchmark {
             double duration = seconds(result.job().duration());
             seconds.add(duration);
             rates.add(csvUsers / duration);
-            staging.add(seconds(result.job().step("stageUsers").duration()));
-            duplicates.add(seconds(result.job().step("removeDuplicateUsers").duration()));
-            bulkFile.add(seconds(result.job().step("writeBulkFile").duration()));
+            staging.add(seconds(result.job().step(SyncStep.STAGE_USERS.stepName()).duration()));
+            duplicates.add(seconds(result.job().step(SyncStep.REMOVE_DUPLICATE_USERS.stepName()).duration()));
+            bulkFile.add(seconds(result.job().step(SyncStep.WRITE_BULK_FILE.stepName()).duration()));
             rss.add((double) result.peakRssMb());
             heap.add((double) result.heapMb()[0]);
             live.add((double) result.heapMb()[1]);
@@ -243,7 +244,7 @@ public final class Benchmark {
                         .sessionm(simulator, 64).property("sessionm.requests-per-second", RATE_LIMIT)
                         .run("rate-limit-" + run);
                 SimulatorProcess.Stats after = simulator.stats();
-                double seconds = seconds(result.job().step("tagUsers").duration());
+                double seconds = seconds(result.job().step(SyncStep.TAG_USERS.stepName()).duration());
                 long posts = after.posts() - before.posts();
                 long tooMany = after.answered("429") - before.answered("429");
                 share.add((posts - tooMany) / seconds / RATE_LIMIT);
@@ -286,7 +287,7 @@ public final class Benchmark {
             }
             SyncRun.Result result = sync.run("api-" + inFlight + (ledgerOff ? "-ledger-off-" : "-") + run);
             SimulatorProcess.Stats after = simulator.stats();
-            BenchDatabase.StepTimes tagging = result.job().step("tagUsers");
+            BenchDatabase.StepTimes tagging = result.job().step(SyncStep.TAG_USERS.stepName());
             double seconds = seconds(tagging.duration());
             long posts = after.posts() - before.posts();
             double simulatorCpuSeconds = seconds(simulator.cpuTime().minus(simulatorCpuBefore));

@@ -31,6 +31,7 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.SyncStep;
 
 /**
  * The baseline a team writes first, for the benchmark only: a plain Spring Batch chunk step reading the export
@@ -66,7 +67,7 @@ public final class NaiveSync {
         };
         JobRepository repository = new ResourcelessJobRepository();
         Job job = new JobBuilder("naiveTagSync", repository)
-                .start(new StepBuilder("tagUsers", repository)
+                .start(new StepBuilder(SyncStep.TAG_USERS.stepName(), repository)
                         .<ExportLine, ExportRecord>chunk(100)
                         .transactionManager(new ResourcelessTransactionManager())
                         .reader(BrazeExportItemReader.lines(store, new BrazeExportListing(store).objectsOf(export), settings))
