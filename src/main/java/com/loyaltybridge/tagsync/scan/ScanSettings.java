@@ -9,6 +9,7 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import com.loyaltybridge.tagsync.storage.ExportRoots;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -27,7 +28,7 @@ public record ScanSettings(
         @DefaultValue List<String> exportRoots,
         @DefaultValue("10m") Duration settleTime,
         @DefaultValue("3") int maxAttempts,
-        @DefaultValue List<SegmentMapping> segments) {
+        @DefaultValue List<SegmentMapping> segments) implements ExportRoots {
 
     public ScanSettings {
         exportRoots.forEach(StorageLocation::parse);
@@ -45,6 +46,7 @@ public record ScanSettings(
         }
     }
 
+    @Override
     public List<StorageLocation> roots() {
         return exportRoots.stream().map(StorageLocation::parse).toList();
     }
