@@ -100,6 +100,14 @@ class ExecutionController {
     @Operation(summary = "Give up a failed or stopped execution for good: no scan or restart runs its sync again")
     ExecutionView abandon(@PathVariable long id) {
         JobExecution execution = executions.get(id);
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw ApiProblem.conflict("execution " + id + " already completed; there is nothing to abandon");
+        }
+        // Spring Batch would abandon a STOPPING execution, which still runs until its next chunk boundary.
+        if (execution.getStatus().isRunning()) {
+            throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus()
+                    + "; stop it first and abandon it once it is STOPPED");
+        }
         try {
             jobOperator.abandon(execution);
         } catch (JobExecutionAlreadyRunningException e) {
