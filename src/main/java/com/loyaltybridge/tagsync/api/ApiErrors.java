@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.api;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -11,12 +12,18 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Every error of the API as a ProblemDetail (RFC 9457) with a one-line {@code detail}; 400s name the field
@@ -57,12 +64,52 @@ class ApiErrors {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        return invalid(List.of(Map.of("field", e.getName(), "message", "'" + e.getValue() + "' is not a valid value")));
+        Class<?> type = e.getRequiredType() == null ? Object.class : ClassUtils.resolvePrimitiveIfNecessary(e.getRequiredType());
+        String value = UntrustedText.quote(String.valueOf(e.getValue()));
+        return invalid(List.of(Map.of("field", e.getName(), "message", Number.class.isAssignableFrom(type)
+                ? value + " is not a whole number in decimal digits" : value + " is not a valid value")));
     }
 
+    /**
+     * A body that is too large (413), or not the JSON the endpoint takes (400): a value of the wrong type names its
+     * field ({@code ttl}, {@code tags[0]}) and the type expected. The parser's own message is never shown: it quotes input.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyLimit.TooLarge tooLarge) {
+                return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+            }
+        }
+        if (e.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            StringBuilder field = new StringBuilder();
+            for (JacksonException.Reference reference : mismatch.getPath()) {
+                if (reference.getPropertyName() != null) {
+                    field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+                } else {
+                    field.append('[').append(reference.getIndex()).append(']');
+                }
+            }
+            return invalid(List.of(Map.of("field", field.toString(), "message", "must be " + jsonType(mismatch.getTargetType()))));
+        }
         return invalid(List.of(Map.of("field", "body", "message", "the body is not the JSON this endpoint takes")));
+    }
+
+    private static String jsonType(Class<?> target) {
+        Class<?> type = target == null ? Object.class : ClassUtils.resolvePrimitiveIfNecessary(target);
+        if (type == Long.class || type == Integer.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "a JSON value of another type";
     }
 
     @ExceptionHandler(RuntimeException.class)
