@@ -7,11 +7,16 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.util.ClassUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -19,6 +24,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 import com.loyaltybridge.tagsync.text.UntrustedText;
 
@@ -32,7 +38,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 @RestControllerAdvice(basePackageClasses = ApiErrors.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 @ConditionalOnWebApplication
-class ApiErrors {
+class ApiErrors implements ResponseBodyAdvice<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
@@ -116,6 +122,25 @@ class ApiErrors {
     ProblemDetail unexpected(RuntimeException e) {
         log.error("API request failed: {}", e.getMessage());
         return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "the request failed; the server log says why");
+    }
+
+    @Override
+    public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+        return true;
+    }
+
+    /**
+     * Spring names the request path as a problem's {@code instance}; a path longer than any of ours (a 4,000-character
+     * segment id) is left out rather than echoed back.
+     */
+    @Override
+    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request, ServerHttpResponse response) {
+        if (body instanceof ProblemDetail problem && problem.getInstance() != null
+                && problem.getInstance().toString().length() > UntrustedText.MAX_QUOTED_LENGTH) {
+            problem.setInstance(null);
+        }
+        return body;
     }
 
     private static ProblemDetail invalid(List<Map<String, String>> errors) {

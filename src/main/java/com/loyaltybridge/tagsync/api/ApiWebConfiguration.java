@@ -1,7 +1,6 @@
 package com.loyaltybridge.tagsync.api;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
@@ -11,8 +10,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.format.FormatterRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -23,15 +20,12 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * How strictly the API reads requests: bodies capped in size, JSON values of exactly the type each field declares,
- * numbers in the path and query in canonical decimal only; and what the OpenAPI description names as its server.
+ * How strictly the API reads requests: bodies capped in size, JSON values of exactly the type each field declares
+ * (numbers in the path and query: {@link CanonicalNumbers}); and what the OpenAPI description names as its server.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
-class ApiWebConfiguration implements WebMvcConfigurer {
-
-    /** A whole number as one writes it: decimal digits, no sign, no leading zero, no spaces (not {@code 0x10}, {@code 01}). */
-    private static final Pattern CANONICAL_WHOLE_NUMBER = Pattern.compile("0|[1-9][0-9]*");
+class ApiWebConfiguration {
 
     /** First of all filters, before security: an oversized body is refused before anything reads it. */
     @Bean
@@ -71,20 +65,6 @@ class ApiWebConfiguration implements WebMvcConfigurer {
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Collection, coercion -> coercion
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
-    }
-
-    /** Execution ids, pages and sizes: Spring would otherwise read {@code 0x10}, {@code +1}, {@code 01} or {@code "1 "}. */
-    @Override
-    public void addFormatters(FormatterRegistry registry) {
-        registry.addConverter(String.class, Long.class, text -> Long.valueOf(canonical(text)));
-        registry.addConverter(String.class, Integer.class, text -> Integer.valueOf(canonical(text)));
-    }
-
-    private static String canonical(String text) {
-        if (!CANONICAL_WHOLE_NUMBER.matcher(text).matches()) {
-            throw new NumberFormatException("not a whole number in decimal digits");
-        }
-        return text;
     }
 
     /**

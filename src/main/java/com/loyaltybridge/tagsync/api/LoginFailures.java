@@ -58,11 +58,12 @@ final class LoginFailures {
             }
             count = ++window.failures;
         }
-        log.warn("API login failed from {}: {} ({} of {} failures allowed per {} from one address)", address, who, count,
-                maxFailures, Duration.ofNanos(windowNanos));
+        long windowSeconds = Duration.ofNanos(windowNanos).toSeconds();
+        log.warn("API login failed from {}: {} ({} of {} failures allowed in {} s from one address)", address, who, count,
+                maxFailures, windowSeconds);
         if (count == maxFailures) {
-            log.warn("API requests with credentials from {} are refused for the rest of {} after {} failed logins",
-                    address, Duration.ofNanos(windowNanos), count);
+            log.warn("API requests with credentials from {} are refused for the rest of those {} s after {} failed logins",
+                    address, windowSeconds, count);
         }
     }
 

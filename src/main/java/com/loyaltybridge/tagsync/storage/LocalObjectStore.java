@@ -218,12 +218,12 @@ public final class LocalObjectStore implements ObjectStore {
             return false;
         }
         log.warn("Leaving out {} in {}: a symbolic link out of its export root", UntrustedText.quote(path.getFileName().toString()),
-                folder.uri());
+                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
         return true;
     }
 
     private static ObjectUnavailableException outOfRoot(String location) {
-        return new ObjectUnavailableException(UntrustedText.quote(location)
+        return new ObjectUnavailableException(UntrustedText.quote(location, StorageLocation.MAX_LENGTH)
                 + " leads out of its export root through a symbolic link; it is not read");
     }
 

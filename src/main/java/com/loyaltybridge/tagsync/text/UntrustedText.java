@@ -40,6 +40,14 @@ public final class UntrustedText {
      * reorders the line it is quoted in.
      */
     public static String quote(String text) {
+        return quote(text, MAX_QUOTED_LENGTH);
+    }
+
+    /**
+     * Like {@link #quote(String)}, clipped at {@code maxLength} characters: for text already checked to be no longer
+     * than a limit of its own (a location), which a message should show whole.
+     */
+    public static String quote(String text, int maxLength) {
         if (text == null) {
             return "null";
         }
@@ -47,7 +55,7 @@ public final class UntrustedText {
         int count = 0;
         for (int i = 0; i < text.length(); count++) {
             int codePoint = text.codePointAt(i);
-            if (count == MAX_QUOTED_LENGTH) {
+            if (count == maxLength) {
                 return quoted.append("…'").toString();
             }
             quoted.appendCodePoint(kindOf(codePoint) == null ? codePoint : '?');
