@@ -17,7 +17,8 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * mounted from the ConfigMap ({@code spring.config.import}).
  *
  * @param exportRoots where Braze writes exports: {@code s3://bucket/} (or {@code file:/dir/}), each holding
- *                    {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/}; nothing outside them is ever read
+ *                    {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/}; nothing outside them is ever read, not even
+ *                    through a symbolic link in a {@code file:} one
  * @param settleTime  an export counts as complete once its newest object is this old (Braze writes no marker),
  *                    or as soon as its completion callback came
  * @param maxAttempts executions of one sync a scan makes before it leaves a failing sync to a person

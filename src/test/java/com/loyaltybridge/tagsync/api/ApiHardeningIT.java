@@ -347,6 +347,7 @@ class ApiHardeningIT extends SyncTestSupport {
         }
         assertField(server.post(Caller.OPERATOR, "/api/executions/0x10/abandon", null), "id");
         assertField(server.get(Caller.VIEWER, "/api/executions?page=01"), "page");
+        assertField(server.get(Caller.VIEWER, "/api/executions?segment=a%E2%80%AEb"), "segment");
 
         assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":1.5}"),
                 "ttl", "must be a whole number");
@@ -374,6 +375,7 @@ class ApiHardeningIT extends SyncTestSupport {
         Answer openApi = server.raw("GET /v3/api-docs HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer " + ApiServer.VIEWER_TOKEN);
         Answer anonymous = server.raw("GET /api/executions HTTP/1.0\r\n" + forged);
         Answer badToken = server.raw("GET /api/executions HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer not-a-client-token-000000");
+        Answer actuator = server.raw("GET /actuator HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer " + ApiServer.VIEWER_TOKEN);
         Answer metadata = server.get(Caller.ANONYMOUS, "/.well-known/oauth-protected-resource");
         Answer metadataForViewer = server.get(Caller.VIEWER, "/.well-known/oauth-protected-resource");
 
@@ -389,6 +391,7 @@ class ApiHardeningIT extends SyncTestSupport {
         assertThat(anonymous.headers().allValues("WWW-Authenticate"))
                 .containsExactly("Basic realm=\"segment-tag-sync\"", "Bearer realm=\"segment-tag-sync\"");
         assertThat(badToken.headers().allValues("WWW-Authenticate")).contains("Bearer realm=\"segment-tag-sync\", error=\"invalid_token\"");
+        assertThat(actuator.body()).as("no discovery page of links built from the Host header").doesNotContain("evil.example");
         assertThat(metadata.status()).as(metadata.toString()).isEqualTo(401);
         assertThat(metadataForViewer.status()).as(metadataForViewer.toString()).isEqualTo(403);
     }
