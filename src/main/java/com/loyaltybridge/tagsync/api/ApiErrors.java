@@ -96,7 +96,8 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
                     field.append('[').append(reference.getIndex()).append(']');
                 }
             }
-            return invalid(List.of(Map.of("field", field.toString(), "message", "must be " + jsonType(mismatch.getTargetType()))));
+            return invalid(List.of(Map.of("field", field.toString(),
+                    "message", "must be " + jsonType(mismatch.getTargetType()))));
         }
         return invalid(List.of(Map.of("field", "body", "message", "the body is not the JSON this endpoint takes")));
     }

@@ -70,7 +70,7 @@ public record ApiSettings(
         if (maxRequestBodySize.toBytes() < 1024) {
             throw new IllegalArgumentException("api.max-request-body-size must be at least 1KB");
         }
-        if (publicUrl != null && (!publicUrl.isAbsolute() || !("https".equals(publicUrl.getScheme()) || "http".equals(publicUrl.getScheme()))
+        if (publicUrl != null && (!("https".equals(publicUrl.getScheme()) || "http".equals(publicUrl.getScheme()))
                 || publicUrl.getHost() == null || publicUrl.getRawUserInfo() != null || publicUrl.getRawQuery() != null
                 || publicUrl.getRawFragment() != null)) {
             throw new IllegalArgumentException("api.public-url must be an http or https URL such as https://tag-sync.example.com,"

@@ -30,7 +30,8 @@ class ApiWebConfiguration {
     /** First of all filters, before security: an oversized body is refused before anything reads it. */
     @Bean
     FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(ApiSettings settings, ProblemResponses problems) {
-        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(new RequestBodyLimit(settings, problems));
+        FilterRegistrationBean<RequestBodyLimit> registration =
+                new FilterRegistrationBean<>(new RequestBodyLimit(settings, problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

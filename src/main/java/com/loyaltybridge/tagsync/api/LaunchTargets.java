@@ -80,8 +80,8 @@ class LaunchTargets {
             throw ApiProblem.invalid("export", e.getMessage());
         }
         SegmentExport export = SegmentExport.locate(folder, settings.roots()).orElseThrow(() -> ApiProblem.invalid("export",
-                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH) + " is not an export folder (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/)"
-                        + " under the export roots " + settings.exportRoots()));
+                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH) + " is not an export folder"
+                        + " (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/) under the export roots " + settings.exportRoots()));
         try {
             store.checkConfined(export.folder());
         } catch (ObjectUnavailableException e) {

@@ -75,7 +75,8 @@ final class LoginFailures {
             if (window == null || window.endedAt(now, windowNanos)) {
                 return Optional.empty();
             }
-            return window.failures >= maxFailures ? Optional.of(Duration.ofNanos(window.start + windowNanos - now)) : Optional.empty();
+            return window.failures < maxFailures ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(window.start + windowNanos - now));
         }
     }
 

@@ -52,7 +52,8 @@ public record IdentifierSource(Kind kind, String name) {
                     + " the colon is longer than " + MAX_NAME_LENGTH + " characters");
         }
         UntrustedText.forbiddenCharacterIn(name).ifPresent(character -> {
-            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: it holds " + character);
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: it holds "
+                    + character);
         });
         return name;
     }

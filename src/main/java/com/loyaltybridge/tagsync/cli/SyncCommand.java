@@ -131,7 +131,8 @@ public class SyncCommand {
         } catch (NumberFormatException e) {
             // falls through to the one message below
         }
-        throw new UsageException("--ttl: " + UntrustedText.quote(value) + " is not a number of seconds between 1 and " + Integer.MAX_VALUE
+        throw new UsageException("--ttl: " + UntrustedText.quote(value) + " is not a number of seconds between 1 and "
+                + Integer.MAX_VALUE
                 + " (leave --ttl out for counter tags)");
     }
 }

@@ -217,8 +217,8 @@ public final class LocalObjectStore implements ObjectStore {
         if (!Files.isSymbolicLink(path) || !leadsOutOfRoot(folder, path)) {
             return false;
         }
-        log.warn("Leaving out {} in {}: a symbolic link out of its export root", UntrustedText.quote(path.getFileName().toString()),
-                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
+        log.warn("Leaving out {} in {}: a symbolic link out of its export root",
+                UntrustedText.quote(path.getFileName().toString()), UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
         return true;
     }
 

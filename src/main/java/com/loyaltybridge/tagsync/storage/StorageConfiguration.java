@@ -47,7 +47,8 @@ public class StorageConfiguration {
     }
 
     @Bean
-    public ObjectStore objectStore(ObjectProvider<S3Client> s3Client, S3Settings settings, ObjectProvider<ExportRoots> exportRoots) {
+    public ObjectStore objectStore(ObjectProvider<S3Client> s3Client, S3Settings settings,
+            ObjectProvider<ExportRoots> exportRoots) {
         ExportRoots roots = exportRoots.getIfAvailable();
         return new RoutingObjectStore(new LocalObjectStore(roots == null ? List.of() : roots.roots()),
                 () -> new S3ObjectStore(s3Client.getObject(), settings));

@@ -77,7 +77,8 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
         if (!BUCKET.matcher(bucket).matches()) {
             throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid S3 location: "
-                    + UntrustedText.quote(bucket) + " is not a bucket name (3 to 63 lower-case letters, digits, dots or hyphens)");
+                    + UntrustedText.quote(bucket) + " is not a bucket name (3 to 63 lower-case letters, digits, dots or"
+                    + " hyphens)");
         }
         if (prefix.startsWith("/") || prefix.contains("//")) {
             throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid S3 location: the key prefix has an"
@@ -101,7 +102,8 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
                 // The reason only: the exception's message repeats the whole input.
                 throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: " + e.getReason());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: " + e.getMessage());
+                throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: "
+                        + e.getMessage());
             }
         }
         if (rest.isEmpty()) {

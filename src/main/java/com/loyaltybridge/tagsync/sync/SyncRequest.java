@@ -62,7 +62,8 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         if (ttlSeconds != null && ttlSeconds <= 0) {
             throw new InvalidSyncRequestException(TTL, "the TTL must be a positive number of seconds");
         }
-        for (Map.Entry<String, String> parameter : parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output).entrySet()) {
+        Map<String, String> parameters = parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output);
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             if (parameter.getValue().length() > MAX_PARAMETER_LENGTH) {
                 throw new InvalidSyncRequestException(parameter.getKey(), "takes " + parameter.getValue().length()
                         + " characters; a job parameter holds at most " + MAX_PARAMETER_LENGTH);

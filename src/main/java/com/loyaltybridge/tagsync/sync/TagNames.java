@@ -18,7 +18,8 @@ public final class TagNames {
             return Optional.of("empty tag name");
         }
         if (name.length() > MAX_LENGTH) {
-            return Optional.of(UntrustedText.quote(name) + " is not a usable tag name: longer than " + MAX_LENGTH + " characters");
+            return Optional.of(UntrustedText.quote(name) + " is not a usable tag name: longer than " + MAX_LENGTH
+                    + " characters");
         }
         return UntrustedText.forbiddenCharacterIn(name)
                 .map(character -> UntrustedText.quote(name) + " is not a usable tag name: it holds " + character);

@@ -98,15 +98,16 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (1) Identifiers and SessionM messages open as text in a spreadsheet; the bulk file for SessionM keeps them exact. */
     @Test
     void csvDownloadsShowFormulasAsTextAndTheBulkFileKeepsTheExactIdentifiers() {
-        List<String> hostile = List.of("=cmd|' /C calc'!A0", "+plus", "@x", "-1+1", "=HYPERLINK(\"http://evil.example/\",\"click\")");
+        List<String> hostile = List.of("=cmd|' /C calc'!A0", "+plus", "@x", "-1+1",
+                "=HYPERLINK(\"http://evil.example/\",\"click\")");
         String message = "=HYPERLINK(\"http://evil.example/\",\"see why\")";
         StorageLocation export = export("harden-csv", hostile.toArray(String[]::new));
         for (String identifier : hostile) {
-            sessionm.faultFor(identifier, Fault.status(200,
-                    "{\"status\":\"error\",\"errors\":{\"code\":\"user_not_found\",\"message\":" + json(message) + "}}", Map.of()));
+            sessionm.faultFor(identifier, Fault.status(200, "{\"status\":\"error\",\"errors\":{\"code\":\"user_not_found\","
+                    + "\"message\":" + json(message) + "}}", Map.of()));
         }
 
-        long id = launched(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}"));
+        long id = launched(launch("{\"export\":\"" + export.uri() + "\"}"));
         assertThat(server.awaitStatus(id, "COMPLETED").path("counts").path("rejected").asLong()).isEqualTo(hostile.size());
         Answer csv = server.get(Caller.VIEWER, "/api/executions/" + id + "/rejected-users.csv");
 
@@ -130,7 +131,8 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (2) A folder link under a file: export root is never followed out of it: not by a launch, a callback or a scan. */
     @Test
     void aFolderLinkOutOfAFileExportRootIsNeitherLaunchedNorFoundByACallbackOrAScan() throws IOException {
-        ExportFolder outsideFolder = new ExportFolder("harden-link", LocalDate.of(2026, 11, 28), UUID.randomUUID(), 1_764_288_000L);
+        ExportFolder outsideFolder = new ExportFolder("harden-link", LocalDate.of(2026, 11, 28), UUID.randomUUID(),
+                1_764_288_000L);
         StorageLocation outside = outsideFolder.writeTo(files.resolve("outside"), Map.of("part.zip", zipOf(users(1, 3))));
         Path dateFolder = Files.createDirectories(fileRoot.resolve("segment-export/harden-link/2026-11-28"));
         String linkedName = UUID.randomUUID() + "-1764288000";
@@ -141,12 +143,12 @@ class ApiHardeningIT extends SyncTestSupport {
         String etc = "file:" + dateFolder.resolve(etcName) + "/";
         Trace before = Trace.now();
 
-        Answer toOutside = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + linked + "\"}");
-        Answer toEtc = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + etc + "\",\"tags\":[\"vip\"]}");
-        Answer callback = server.post(Caller.BRAZE, "/api/braze/export-callbacks/harden-link?object_prefix=" + linkedName,
-                "{\"success\":true}");
+        Answer toOutside = launch("{\"export\":\"" + linked + "\"}");
+        Answer toEtc = launch("{\"export\":\"" + etc + "\",\"tags\":[\"vip\"]}");
+        Answer callback = callback("harden-link?object_prefix=" + linkedName, "{\"success\":true}");
         Run scan = run(Map.of("scan.export-roots", "file:" + fileRoot + "/", "scan.settle-time", "0s",
-                "scan.segments[0].segment-id", "harden-link", "scan.segments[0].tags", "vip", "scan.segments[0].mode", "api"), "scan");
+                "scan.segments[0].segment-id", "harden-link", "scan.segments[0].tags", "vip", "scan.segments[0].mode", "api"),
+                "scan");
 
         assertField(toOutside, "export");
         assertThat(toOutside.json().path("detail").asString())
@@ -164,16 +166,17 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (3) Bodies over api.max-request-body-size answer 413, chunked or not; fields are capped; errors quote input clipped. */
     @Test
     void oversizedBodiesAnswer413AndOversizedFieldsAre400sThatNeverEchoTheInputWhole() {
-        String valid = "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
+        String valid = notLaunched();
         String huge = "{\"export\":\"" + valid + "\",\"tags\":[\"" + "x".repeat(300 * 1024) + "\"]}";
         Trace before = Trace.now();
 
-        Answer declared = server.post(Caller.OPERATOR, "/api/syncs", huge);
+        Answer declared = launch(huge);
         Answer chunked = server.postBody(Caller.OPERATOR, "/api/syncs",
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))));
         Answer callback = server.postBody(Caller.BRAZE, "/api/braze/export-callbacks/harden-done",
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
-                        ("{\"success\":true,\"object_prefix\":\"" + "y".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8))));
+                        ("{\"success\":true,\"object_prefix\":\"" + "y".repeat(1024 * 1024) + "\"}")
+                                .getBytes(StandardCharsets.UTF_8))));
 
         for (Answer tooLarge : List.of(declared, chunked, callback)) {
             assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
@@ -181,22 +184,22 @@ class ApiHardeningIT extends SyncTestSupport {
         }
 
         String manyTags = IntStream.rangeClosed(1, 101).mapToObj(i -> "\"t" + i + "\"").collect(Collectors.joining(","));
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[" + manyTags + "]}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[" + manyTags + "]}"),
                 "tags", "101 tags: a sync takes at most 100");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"" + "t".repeat(256) + "\"]}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"" + "t".repeat(256) + "\"]}"),
                 "tags", "longer than 255 characters");
         assertLimit(server.post(Caller.OPERATOR, "/api/syncs",
                 "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:" + "a".repeat(100_000) + "\"}"),
                 "identifier", "longer than 255 characters");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"s3://" + BUCKET + "/" + "e".repeat(100_000) + "/\"}"),
+        assertLimit(launch("{\"export\":\"s3://" + BUCKET + "/" + "e".repeat(100_000) + "/\"}"),
                 "export", "longer than 1024 characters");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"" + "s".repeat(100_000) + "\"}"),
+        assertLimit(launch("{\"segment\":\"" + "s".repeat(100_000) + "\"}"),
                 "segment", "longer than 255 characters");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\""
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\""
                 + "m".repeat(200_000) + "\"}"), "mode", "is not a mode");
-        assertLimit(server.post(Caller.BRAZE, "/api/braze/export-callbacks/harden-done", "{\"success\":true,\"object_prefix\":\""
+        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\""
                 + "y".repeat(200_000) + "\"}"), "object_prefix", "is not the name of an export folder");
-        assertLimit(server.post(Caller.BRAZE, "/api/braze/export-callbacks/" + "z".repeat(4000), "{\"success\":true}"),
+        assertLimit(callback("z".repeat(4000), "{\"success\":true}"),
                 "segmentId", "longer than 255 characters");
         before.assertNothingWritten();
     }
@@ -204,7 +207,7 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (4) What cannot become Spring Batch's job parameters is a 400 naming the limit, every time, with nothing written. */
     @Test
     void tagsBeyondWhatTheJobParametersHoldAre400NamingTheLimitAgainAndAgain() {
-        String valid = "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
+        String valid = notLaunched();
         String tenThousand = IntStream.rangeClosed(1, 10_000).mapToObj(i -> "\"tag" + i + "\"").collect(Collectors.joining(","));
         List<String> longNames = IntStream.rangeClosed(1, 20).mapToObj(i -> i + "t".repeat(200)).toList();
         String longTags = longNames.stream().map(name -> "\"" + name + "\"").collect(Collectors.joining(","));
@@ -212,11 +215,12 @@ class ApiHardeningIT extends SyncTestSupport {
         Trace before = Trace.now();
 
         for (int attempt = 1; attempt <= 2; attempt++) {
-            Answer tooMany = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[" + tenThousand + "]}");
-            Answer tooLong = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[" + longTags + "]}");
+            Answer tooMany = launch("{\"export\":\"" + valid + "\",\"tags\":[" + tenThousand + "]}");
+            Answer tooLong = launch("{\"export\":\"" + valid + "\",\"tags\":[" + longTags + "]}");
 
             assertLimit(tooMany, "tags", "10000 tags: a sync takes at most 100");
-            assertLimit(tooLong, "tags", "the tags take " + joinedLength + " characters with their commas; a job parameter holds at most 2500");
+            assertLimit(tooLong, "tags", "the tags take " + joinedLength + " characters with their commas;"
+                    + " a job parameter holds at most 2500");
         }
         before.assertNothingWritten();
     }
@@ -242,7 +246,7 @@ class ApiHardeningIT extends SyncTestSupport {
         int orphansBefore = orphanInstances();
         Answer failed;
         try {
-            failed = server.post(Caller.OPERATOR, "/api/syncs", body);
+            failed = launch(body);
         } finally {
             jdbc.execute("DROP TRIGGER refuse_orphan_maker ON batch_job_execution_params");
             jdbc.execute("DROP FUNCTION refuse_orphan_maker()");
@@ -250,7 +254,7 @@ class ApiHardeningIT extends SyncTestSupport {
         assertThat(failed.status()).as(failed.toString()).isEqualTo(500);
         assertThat(orphanInstances()).as("the state the failed insert leaves").isEqualTo(orphansBefore + 1);
 
-        long id = launched(server.post(Caller.OPERATOR, "/api/syncs", body));
+        long id = launched(launch(body));
 
         assertThat(server.awaitStatus(id, "COMPLETED").path("counts").path("tagged").asLong()).isEqualTo(3);
         assertThat(orphanInstances()).isEqualTo(orphansBefore);
@@ -260,20 +264,20 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (5) Control characters, line separators and bidi overrides are refused in every name a request gives. */
     @Test
     void namesWithControlOrBidiCharactersAreRefusedWhereverTheyComeFrom() {
-        String valid = "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
+        String valid = notLaunched();
         Trace before = Trace.now();
 
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\\u2028x\"]}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\\u2028x\"]}"),
                 "tags", "'vip?x' is not a usable tag name: it holds the line separator U+2028");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"\\u202Egnp.exe\"]}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"\\u202Egnp.exe\"]}"),
                 "tags", "it holds the bidirectional control U+202E");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:a\\nb\"}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:a\\nb\"}"),
                 "identifier", "'alias:a?b' is not an identifier source: it holds the control character U+000A");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"harden-done\\u202E\"}"),
+        assertLimit(launch("{\"segment\":\"harden-done\\u202E\"}"),
                 "segment", "it holds the bidirectional control U+202E");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\\u2066\",\"tags\":[\"vip\"]}"),
+        assertLimit(launch("{\"export\":\"" + valid + "\\u2066\",\"tags\":[\"vip\"]}"),
                 "export", "it holds the bidirectional control U+2066");
-        assertLimit(server.post(Caller.BRAZE, "/api/braze/export-callbacks/harden-done", "{\"success\":true,\"object_prefix\":\"a\\u2029b\"}"),
+        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\"a\\u2029b\"}"),
                 "object_prefix", "is not the name of an export folder");
         Run mapping = run(Map.of("scan.export-roots", "s3://" + BUCKET + "/", "scan.segments[0].segment-id", "harden-done",
                 "scan.segments[0].tags", "vip\u202Egold", "scan.segments[0].mode", "api"), "scan");
@@ -324,9 +328,10 @@ class ApiHardeningIT extends SyncTestSupport {
             Answer metrics = awaitAccepted(() -> guarded.get(Caller.VIEWER, "/actuator/prometheus"));
             assertThat(metric(metrics.body(), "tagsync_api_login_failures_total")).isEqualTo(3.0);
             String log = output.getAll();
-            assertThat(occurrences(log, "API login failed from 127.0.0.1: Basic credentials of client viewer (1 of 3")).isEqualTo(1);
-            assertThat(occurrences(log, "API login failed from 127.0.0.1: a bearer token that is no client's (2 of 3")).isEqualTo(1);
-            assertThat(occurrences(log, "API login failed from 127.0.0.1: malformed Basic credentials (3 of 3")).isEqualTo(1);
+            String failed = "API login failed from 127.0.0.1: ";
+            assertThat(occurrences(log, failed + "Basic credentials of client viewer (1 of 3")).isEqualTo(1);
+            assertThat(occurrences(log, failed + "a bearer token that is no client's (2 of 3")).isEqualTo(1);
+            assertThat(occurrences(log, failed + "malformed Basic credentials (3 of 3")).isEqualTo(1);
             assertThat(log).doesNotContain(wrongSecret);
 
             Answer openApi = guarded.get(Caller.VIEWER, "/v3/api-docs");
@@ -337,7 +342,7 @@ class ApiHardeningIT extends SyncTestSupport {
     /** (8) Ids are canonical decimal numbers, and every JSON value has exactly its field's type. */
     @Test
     void nonCanonicalIdsAndJsonValuesOfTheWrongTypeAre400sNamingTheField() {
-        String valid = "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
+        String valid = notLaunched();
         Trace before = Trace.now();
 
         for (String id : List.of("0x10", "+1", "01", "1%20", "1e3", "-1")) {
@@ -349,20 +354,20 @@ class ApiHardeningIT extends SyncTestSupport {
         assertField(server.get(Caller.VIEWER, "/api/executions?page=01"), "page");
         assertField(server.get(Caller.VIEWER, "/api/executions?segment=a%E2%80%AEb"), "segment");
 
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":1.5}"),
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":1.5}"),
                 "ttl", "must be a whole number");
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":\"100\"}"),
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":\"100\"}"),
                 "ttl", "must be a whole number");
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":123}"), "export", "must be a string");
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":\"vip\"}"),
+        assertTyped(launch("{\"export\":123}"), "export", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":\"vip\"}"),
                 "tags", "must be an array");
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[7]}"),
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[7]}"),
                 "tags[0]", "must be a string");
-        assertTyped(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":true}"),
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":true}"),
                 "mode", "must be a string");
-        assertTyped(server.post(Caller.BRAZE, "/api/braze/export-callbacks/harden-done", "{\"success\":\"true\"}"),
+        assertTyped(callback("harden-done", "{\"success\":\"true\"}"),
                 "success", "must be true or false");
-        assertTyped(server.post(Caller.BRAZE, "/api/braze/export-callbacks/harden-done", "{\"success\":true,\"object_prefix\":5}"),
+        assertTyped(callback("harden-done", "{\"success\":true,\"object_prefix\":5}"),
                 "object_prefix", "must be a string");
         before.assertNothingWritten();
     }
@@ -372,10 +377,12 @@ class ApiHardeningIT extends SyncTestSupport {
     void theHostHeaderIsNeverReflectedAndNoOAuthMetadataIsPublished() {
         String forged = "Host: evil.example\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: http";
 
-        Answer openApi = server.raw("GET /v3/api-docs HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer " + ApiServer.VIEWER_TOKEN);
+        String viewer = "\r\nAuthorization: Bearer " + ApiServer.VIEWER_TOKEN;
+
+        Answer openApi = server.raw("GET /v3/api-docs HTTP/1.0\r\n" + forged + viewer);
         Answer anonymous = server.raw("GET /api/executions HTTP/1.0\r\n" + forged);
-        Answer badToken = server.raw("GET /api/executions HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer not-a-client-token-000000");
-        Answer actuator = server.raw("GET /actuator HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer " + ApiServer.VIEWER_TOKEN);
+        Answer badToken = server.raw("GET /api/executions HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer not-a-client-00000");
+        Answer actuator = server.raw("GET /actuator HTTP/1.0\r\n" + forged + viewer);
         Answer metadata = server.get(Caller.ANONYMOUS, "/.well-known/oauth-protected-resource");
         Answer metadataForViewer = server.get(Caller.VIEWER, "/.well-known/oauth-protected-resource");
 
@@ -390,7 +397,8 @@ class ApiHardeningIT extends SyncTestSupport {
         }
         assertThat(anonymous.headers().allValues("WWW-Authenticate"))
                 .containsExactly("Basic realm=\"segment-tag-sync\"", "Bearer realm=\"segment-tag-sync\"");
-        assertThat(badToken.headers().allValues("WWW-Authenticate")).contains("Bearer realm=\"segment-tag-sync\", error=\"invalid_token\"");
+        assertThat(badToken.headers().allValues("WWW-Authenticate"))
+                .contains("Bearer realm=\"segment-tag-sync\", error=\"invalid_token\"");
         assertThat(actuator.body()).as("no discovery page of links built from the Host header").doesNotContain("evil.example");
         assertThat(metadata.status()).as(metadata.toString()).isEqualTo(401);
         assertThat(metadataForViewer.status()).as(metadataForViewer.toString()).isEqualTo(403);
@@ -400,25 +408,26 @@ class ApiHardeningIT extends SyncTestSupport {
     @Test
     void abandoningACompletedExecutionAndLaunchingAnAbandonedSyncSayWhatIsTrue(CapturedOutput output) {
         StorageLocation done = export("harden-done", users(21, 22));
-        long completed = launched(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + done.uri() + "\"}"));
+        long completed = launched(launch("{\"export\":\"" + done.uri() + "\"}"));
         server.awaitStatus(completed, "COMPLETED");
         StorageLocation failing = export("harden-abandon", users(31, 32));
         Fault[] down = new Fault[2];
         Arrays.fill(down, Fault.status(503));
         sessionm.enqueue(down);
-        long failed = launched(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + failing.uri() + "\"}"));
+        long failed = launched(launch("{\"export\":\"" + failing.uri() + "\"}"));
         server.awaitStatus(failed, "FAILED");
         assertThat(server.post(Caller.OPERATOR, "/api/executions/" + failed + "/abandon", null).status()).isEqualTo(200);
         int logLength = output.getAll().length();
         Trace before = Trace.now();
 
         Answer abandonCompleted = server.post(Caller.OPERATOR, "/api/executions/" + completed + "/abandon", null);
-        Answer launchAbandoned = onceReleased(() -> server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + failing.uri() + "\"}"));
+        Answer launchAbandoned = onceReleased(() -> launch("{\"export\":\"" + failing.uri() + "\"}"));
 
         assertThat(abandonCompleted.status()).as(abandonCompleted.toString()).isEqualTo(409);
         assertThat(abandonCompleted.json().path("detail").asString())
                 .isEqualTo("execution " + completed + " already completed; there is nothing to abandon");
-        assertThat(server.get(Caller.VIEWER, "/api/executions/" + completed).json().path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(server.get(Caller.VIEWER, "/api/executions/" + completed).json().path("status").asString())
+                .isEqualTo("COMPLETED");
         assertThat(launchAbandoned.status()).as(launchAbandoned.toString()).isEqualTo(409);
         assertThat(launchAbandoned.json().path("detail").asString())
                 .startsWith("this sync was abandoned by an operator (job instance ")
@@ -482,6 +491,19 @@ class ApiHardeningIT extends SyncTestSupport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Answer launch(String json) {
+        return server.post(Caller.OPERATOR, "/api/syncs", json);
+    }
+
+    private static Answer callback(String segment, String json) {
+        return server.post(Caller.BRAZE, "/api/braze/export-callbacks/" + segment, json);
+    }
+
+    /** A valid export folder under the S3 export root that no test has launched (nor written). */
+    private static String notLaunched() {
+        return "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
     }
 
     private static long launched(Answer answer) {

@@ -84,7 +84,8 @@ class LocalObjectStoreTest {
 
         assertThat(confined.list(location)).extracting(StoredObject::name).containsExactly("a.gz", "b.gz");
         assertThat(confined.listFolders(location)).containsExactly("inside", "inside-link");
-        StoredObject swapped = store.list(location).stream().filter(object -> object.name().equals("c.gz")).findFirst().orElseThrow();
+        StoredObject swapped = store.list(location).stream().filter(object -> object.name().equals("c.gz")).findFirst()
+                .orElseThrow();
         assertThatThrownBy(() -> confined.open(swapped)).as("a file reached through a link out is never opened")
                 .isInstanceOf(ObjectUnavailableException.class)
                 .hasMessage("'" + swapped.uri() + "' leads out of its export root through a symbolic link; it is not read");
