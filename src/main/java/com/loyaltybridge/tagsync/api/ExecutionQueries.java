@@ -1,7 +1,5 @@
 package com.loyaltybridge.tagsync.api;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +9,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -22,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 
 /** Read-only queries behind the API: executions of the sync job, and the users and lines a sync could not use. */
 @Repository
@@ -110,7 +107,7 @@ class ExecutionQueries {
                 jobInstanceId, size, (long) page * size), page, size, total);
     }
 
-    /** Writes every rejected user as CSV (RFC 4180, with a header), streamed from PostgreSQL. */
+    /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
     void writeRejectedUsersCsv(long jobInstanceId, Writer out) {
         streamCsv(REJECTED, jobInstanceId, out, new String[] {"identifier", "http_status", "code", "message", "at"},
                 rs -> {
@@ -119,6 +116,7 @@ class ExecutionQueries {
                 });
     }
 
+    /** Writes every skipped line as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
     void writeSkippedLinesCsv(long jobInstanceId, Writer out) {
         streamCsv(SKIPPED, jobInstanceId, out, new String[] {"object_key", "line_number", "reason", "detail"},
                 rs -> {
@@ -132,25 +130,17 @@ class ExecutionQueries {
     }
 
     private void streamCsv(String sql, long jobInstanceId, Writer out, String[] header, CsvRow row) {
-        try {
-            CSVPrinter printer = CSVFormat.RFC4180.builder().setHeader(header).get().print(out);
-            // PostgreSQL streams with a fetch size only inside a transaction; otherwise it reads the whole result first.
-            readOnly.executeWithoutResult(status -> jdbc.query(connection -> {
-                var statement = connection.prepareStatement(sql);
-                statement.setFetchSize(1000);
-                statement.setLong(1, jobInstanceId);
-                return statement;
-            }, rs -> {
-                try {
-                    printer.printRecord(row.of(rs));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
-            printer.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SpreadsheetCsv csv = SpreadsheetCsv.to(out, header);
+        // PostgreSQL streams with a fetch size only inside a transaction; otherwise it reads the whole result first.
+        readOnly.executeWithoutResult(status -> jdbc.query(connection -> {
+            var statement = connection.prepareStatement(sql);
+            statement.setFetchSize(1000);
+            statement.setLong(1, jobInstanceId);
+            return statement;
+        }, rs -> {
+            csv.row(row.of(rs));
+        }));
+        csv.flush();
     }
 
     private static RejectedUser rejectedUser(ResultSet rs) throws SQLException {
