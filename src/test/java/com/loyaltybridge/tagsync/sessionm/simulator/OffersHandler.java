@@ -1,18 +1,12 @@
 package com.loyaltybridge.tagsync.sessionm.simulator;
 
-import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -25,6 +19,7 @@ import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets.Wallet;
+import com.loyaltybridge.tagsync.support.JettyConnections;
 
 /**
  * SessionM Connect's {@code get_user_offers} as the simulator serves it, in front of the tags endpoints (every
@@ -187,7 +182,7 @@ final class OffersHandler extends Handler.Wrapper {
                 simulator.counters().answered(Integer.toString(answer.status()));
                 response.setStatus(answer.status());
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
-                new LinkedHashMap<>(answer.headers()).forEach(response.getHeaders()::put);
+                answer.headers().forEach(response.getHeaders()::put);
                 response.write(true, StandardCharsets.UTF_8.encode(answer.body()), callback);
             };
             if (wait.isZero()) {
@@ -198,21 +193,10 @@ final class OffersHandler extends Handler.Wrapper {
             }
         }
 
-        /** Drops the connection; with SO_LINGER 0 the close sends a TCP RST rather than a FIN. */
         void reset() {
             simulator.counters().finished();
             simulator.counters().answered("reset");
-            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-            if (endPoint.getTransport() instanceof SocketChannel channel) {
-                try {
-                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-                }
-                catch (IOException alreadyClosed) {
-                    // The close below still ends the connection, with a FIN instead of a RST.
-                }
-            }
-            endPoint.close();
-            callback.failed(new EofException("connection reset by the simulator"));
+            JettyConnections.reset(request, callback);
         }
     }
 }
