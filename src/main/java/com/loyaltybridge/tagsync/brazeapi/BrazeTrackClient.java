@@ -28,11 +28,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.client.RestClient;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import com.loyaltybridge.tagsync.brazeapi.TrackOutcome.CredentialsRefused;
@@ -234,7 +232,7 @@ public class BrazeTrackClient implements AutoCloseable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         int status = answer.status();
-        JsonNode json = parse(answer.body());
+        JsonNode json = JsonPost.parse(answer.body());
         if (status == 429) {
             metrics.exchange("throttled", status, took);
             return new Attempt.Throttled<>(untilReset(answer.headers()).or(() -> retryAfter(answer.headers())));
@@ -361,19 +359,6 @@ public class BrazeTrackClient implements AutoCloseable {
         }
         catch (NumberFormatException notANumber) {
             return null;
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode json = JsonMapper.shared().readTree(body);
-            return json == null ? MissingNode.getInstance() : json;
-        }
-        catch (JacksonException notJson) {
-            return MissingNode.getInstance();
         }
     }
 

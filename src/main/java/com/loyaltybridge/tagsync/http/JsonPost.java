@@ -15,6 +15,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * One JSON POST and its raw answer, whatever the status: deciding what an answer means is the caller's job. A
@@ -56,6 +60,20 @@ public final class JsonPost {
                 throw cause;
             }
             throw new IOException("connection lost (" + failure.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** {@code body} read as JSON; a missing node when it is empty or not JSON: an answer is never trusted to be. */
+    public static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode json = JsonMapper.shared().readTree(body);
+            return json == null ? MissingNode.getInstance() : json;
+        }
+        catch (JacksonException notJson) {
+            return MissingNode.getInstance();
         }
     }
 

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.client.RestClient;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -228,7 +227,7 @@ public class OfferWalletClient {
             JsonPost.Answer raw = JsonPost.post(restClient, uri,
                     headers -> headers.set(HttpHeaders.AUTHORIZATION, basicAuthorization()), json);
             SessionmAnswer answer = classifier.classify(raw.status(), raw.headers(), raw.body());
-            exchanged = new Exchanged(answer, raw.status(), !(answer instanceof Rejected) || isJson(raw.body()));
+            exchanged = new Exchanged(answer, raw.status(), !(answer instanceof Rejected) || !JsonPost.parse(raw.body()).isMissingNode());
         }
         catch (IOException failure) {
             exchanged = new Exchanged(new Failed(JsonPost.describe(failure), false), null, false);
@@ -252,19 +251,6 @@ public class OfferWalletClient {
 
     private static JsonNode numberOrNull(JsonNode value) {
         return value.isNumber() ? value : null;
-    }
-
-    private static boolean isJson(byte[] body) {
-        if (body.length == 0) {
-            return false;
-        }
-        try {
-            JsonMapper.shared().readTree(body);
-            return true;
-        }
-        catch (JacksonException notJson) {
-            return false;
-        }
     }
 
     /**

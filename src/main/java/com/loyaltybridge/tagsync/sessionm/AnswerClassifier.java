@@ -10,10 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.http.HttpHeaders;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.MissingNode;
 
 import com.loyaltybridge.tagsync.http.JsonPost;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
@@ -47,7 +44,7 @@ public final class AnswerClassifier {
     }
 
     public SessionmAnswer classify(int status, HttpHeaders headers, byte[] body) {
-        JsonNode json = parse(body);
+        JsonNode json = JsonPost.parse(body);
         boolean errorBody = "error".equalsIgnoreCase(json.path("status").asString(""));
         String code = errorBody || status >= 400 ? errorCode(json) : null;
         if (status == 401 || status == 403 || (code != null && authErrorCodes.contains(code))) {
@@ -102,19 +99,6 @@ public final class AnswerClassifier {
             return Optional.of(Duration.ZERO);
         }
         return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode json = JsonMapper.shared().readTree(body);
-            return json == null ? MissingNode.getInstance() : json;
-        }
-        catch (JacksonException notJson) {
-            return MissingNode.getInstance();
-        }
     }
 
     private static String errorCode(JsonNode json) {

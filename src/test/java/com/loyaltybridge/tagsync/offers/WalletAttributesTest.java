@@ -17,6 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import com.loyaltybridge.tagsync.brazeapi.BrazeUser;
 import com.loyaltybridge.tagsync.brazeapi.UserAttributes;
+import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,11 +38,11 @@ class WalletAttributesTest {
 
         assertThat(mapped.values()).isEqualTo(json("""
                 {"sessionm_offers": [
-                  {"offer_id": "o-soon", "user_offer_id": "uo-o-soon", "name": "Soon", "description": "About Soon",
-                   "offer_type": "manual_fulfillment", "offer_group_id": "g-1", "expiration_date": "2027-01-15T00:00:00Z"},
+                  {"offer_id": "o-soon", "user_offer_id": "uo-o-soon", "name": "Soon", "description": "Description of Soon",
+                   "offer_type": "manual_fulfillment", "offer_group_id": "00000000-0000-0000-0000-000000000001", "expiration_date": "2027-01-15T00:00:00Z"},
                   {"offer_id": "o-bare", "offer_type": "points", "expiration_date": "2027-03-01"},
-                  {"offer_id": "o-late", "user_offer_id": "uo-o-late", "name": "Late", "description": "About Late",
-                   "offer_type": "manual_fulfillment", "offer_group_id": "g-1", "expiration_date": "2027-06-30T00:00:00Z"}],
+                  {"offer_id": "o-late", "user_offer_id": "uo-o-late", "name": "Late", "description": "Description of Late",
+                   "offer_type": "manual_fulfillment", "offer_group_id": "00000000-0000-0000-0000-000000000001", "expiration_date": "2027-06-30T00:00:00Z"}],
                  "sessionm_available_points": 100,
                  "sessionm_total_points": 1000}"""));
     }
@@ -53,7 +54,8 @@ class WalletAttributesTest {
         assertThat(mapped.attributesFor(BrazeUser.externalId("member-7"), SYNCED_AT).toJson()).isEqualTo(json("""
                 {"external_id": "member-7",
                  "sessionm_offers": [{"offer_id": "o-1", "user_offer_id": "uo-o-1", "name": "One",
-                   "description": "About One", "offer_type": "manual_fulfillment", "offer_group_id": "g-1",
+                   "description": "Description of One", "offer_type": "manual_fulfillment",
+                   "offer_group_id": "00000000-0000-0000-0000-000000000001",
                    "expiration_date": "2027-01-01"}],
                  "sessionm_available_points": 1, "sessionm_total_points": 2,
                  "sessionm_wallet_synced_at": "2026-11-30T05:04:03Z"}"""));
@@ -125,7 +127,7 @@ class WalletAttributesTest {
                 .values().at("/sessionm_offers/0");
 
         assertThat(offer.path("name").asString()).isEqualTo("🎁".repeat(255));
-        assertThat(offer.path("description").asString()).isEqualTo("About " + "🎁".repeat(249));
+        assertThat(offer.path("description").asString()).isEqualTo("Description of " + "🎁".repeat(240));
     }
 
     @Test
@@ -265,20 +267,12 @@ class WalletAttributesTest {
                 offers.length, true);
     }
 
-    /** An offer with the fields SessionM's templates suggest, and some no mapping asks for. */
+    /** The simulator's offer (the fields SessionM's templates suggest, and some no mapping asks for). */
     private static ObjectNode offer(String offerId, String name, String expiration) {
-        ObjectNode offer = JsonMapper.shared().createObjectNode();
-        offer.put("offer_id", offerId);
-        offer.put("user_offer_id", "uo-" + offerId);
-        offer.put("offer_group_id", "g-1");
-        offer.put("offer_type", "manual_fulfillment");
-        offer.put("name", name);
-        offer.put("description", "About " + name);
-        if (expiration != null) {
-            offer.put("expiration_date", expiration);
+        ObjectNode offer = OfferWallets.offer(offerId, name, expiration == null ? "" : expiration);
+        if (expiration == null) {
+            offer.remove("expiration_date");
         }
-        offer.put("pos_discount_id", "pos-" + offerId);
-        offer.putObject("extended_data").put("internal", true);
         return offer;
     }
 
