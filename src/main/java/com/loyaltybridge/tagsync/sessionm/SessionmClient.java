@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
-import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,19 +16,11 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
-import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.RestClient;
 
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
-
+import com.loyaltybridge.tagsync.http.PooledRestClients;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
@@ -83,15 +73,6 @@ public class SessionmClient {
 
     /** SessionM's codes for a customer it does not know, or that cannot hold tags: a call for it cannot have landed. */
     private static final Set<String> UNKNOWN_CUSTOMER_CODES = Set.of("user_not_found", "requires_registered_user");
-
-    /**
-     * Apache HttpClient's loggers: at DEBUG they print request lines, whose path holds the API key, and headers,
-     * the Authorization header among them.
-     */
-    static final String HTTP_CLIENT_LOGGERS = "org.apache.hc";
-
-    /** A pooled connection idle for longer is checked for a close by the server before it carries a request. */
-    private static final TimeValue STALE_CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
 
     private final SessionmSettings settings;
     private final RequestThrottle throttle;
@@ -315,46 +296,9 @@ public class SessionmClient {
     }
 
     private static RestClient restClient(SessionmSettings settings) {
-        refuseHttpClientDebugLogging();
-        // Blocking I/O on the sending thread: no hand-off to other threads per request, one pooled keep-alive
-        // connection per request in flight, and no automatic retries (a resent POST may apply a counter tag twice).
-        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(settings.maxInFlight())
-                .setMaxConnPerRoute(settings.maxInFlight())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-                        .setSocketTimeout(Timeout.of(settings.requestTimeout()))
-                        // A POST on a connection the server closed while it was idle gets no answer: its outcome
-                        // would be unknown, and a counter tag the customer already held would be left in doubt.
-                        .setValidateAfterInactivity(STALE_CHECK_AFTER_IDLE)
-                        .build())
-                .build();
-        CloseableHttpClient httpClient = HttpClients.custom()
-                .setConnectionManager(connections)
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .build();
-        HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(httpClient);
-        // Not Boot's RestClient.Builder: its observations record the full URL, API key included, in traces.
-        return RestClient.builder().requestFactory(requestFactory).build();
-    }
-
-    /** Checks every logger set up so far under {@link #HTTP_CLIENT_LOGGERS} (in name order), then what the client inherits. */
-    private static void refuseHttpClientDebugLogging() {
-        Stream<String> configured = LoggerFactory.getILoggerFactory() instanceof LoggerContext logback
-                ? logback.getLoggerList().stream().map(ch.qos.logback.classic.Logger::getName) : Stream.empty();
-        Stream.concat(configured, Stream.of(HTTP_CLIENT_LOGGERS + ".client5.http"))
-                .filter(name -> name.startsWith(HTTP_CLIENT_LOGGERS))
-                .filter(name -> LoggerFactory.getLogger(name).isDebugEnabled())
-                .findFirst()
-                .ifPresent(name -> {
-                    throw new IllegalStateException("Logger " + name + " at DEBUG would write the SessionM API key and"
-                            + " credentials (request paths and the Authorization header) to the log: set logging.level."
-                            + name + " to INFO");
-                });
+        // No automatic retries: a resent POST may apply a counter tag twice.
+        return PooledRestClients.create(settings.maxInFlight(), settings.connectTimeout(), settings.requestTimeout(),
+                "the SessionM API key and credentials (request paths and the Authorization header)");
     }
 
     private static RetryTemplate retryTemplate(SessionmSettings settings, SessionmMetrics metrics) {

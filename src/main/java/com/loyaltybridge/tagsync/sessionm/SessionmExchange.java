@@ -14,12 +14,7 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
-import com.loyaltybridge.tagsync.sessionm.SessionmMetrics.ExchangeOutcome;
 import com.loyaltybridge.tagsync.sessionm.TagsPaths.Target;
 
 /**
@@ -89,31 +84,10 @@ final class SessionmExchange {
                     : new Failed("connection lost (" + failure.getClass().getSimpleName() + ")", true);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        record(method, answer, status, took);
+        metrics.exchange(method.name(), answer, status, took);
         log.debug("SessionM {} {} -> {} in {} ms", method, target, answer.getClass().getSimpleName(),
                 took.toMillis());
         return answer;
-    }
-
-    private void record(HttpMethod method, SessionmAnswer answer, Integer status, Duration took) {
-        ExchangeOutcome outcome;
-        if (answer instanceof Success) {
-            outcome = ExchangeOutcome.OK;
-        }
-        else if (answer instanceof Throttled) {
-            outcome = ExchangeOutcome.THROTTLED;
-        }
-        else if (answer instanceof AuthFailed) {
-            outcome = ExchangeOutcome.AUTH_FAILED;
-        }
-        else if (answer instanceof Rejected rejected) {
-            outcome = ExchangeOutcome.REJECTED;
-            metrics.rejection(rejected.code());
-        }
-        else {
-            outcome = status == null ? ExchangeOutcome.IO_ERROR : ExchangeOutcome.RETRYABLE_ERROR;
-        }
-        metrics.exchange(method.name(), outcome, status, took);
     }
 
     private record RawAnswer(int status, HttpHeaders headers, byte[] body) {

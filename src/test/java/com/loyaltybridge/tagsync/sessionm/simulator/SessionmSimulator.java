@@ -31,7 +31,7 @@ import com.loyaltybridge.tagsync.sessionm.IdentifierType;
  * {"name":"t","ttl":59}]}}}. Every customer exists unless {@linkplain #unknownCustomers marked unknown} (404
  * {@code user_not_found}). A wrong API key in the path answers 401 {@code invalid_api_key}, wrong credentials 401
  * {@code invalid_auth_token}. {@code GET /__simulator/stats} serves {@link #stats()} as JSON ({@code ?tags=false}:
- * without the per-customer counts).
+ * without the per-customer counts). SessionM Connect's {@code get_user_offers} is served too: see {@link #offers()}.
  *
  * <p>Built on Jetty's core handlers without blocking a thread per request, so it also serves benchmarks from the
  * command line ({@link #main}).
@@ -47,6 +47,7 @@ public final class SessionmSimulator implements AutoCloseable {
     private final ConnectionStatistics connections = new ConnectionStatistics();
     private volatile long connectionsBeforeReset;
     private final TagsHandler handler;
+    private final OffersHandler offers;
     private final CustomerStore customers = new CustomerStore();
     private final FaultPlan faults = new FaultPlan();
     private final Counters counters = new Counters();
@@ -74,7 +75,8 @@ public final class SessionmSimulator implements AutoCloseable {
         connector.addBean(connections);
         server.addConnector(connector);
         this.handler = new TagsHandler(this);
-        server.setHandler(handler);
+        this.offers = new OffersHandler(this, handler);
+        server.setHandler(offers);
         server.setStopTimeout(0);
         server.start();
     }
@@ -140,6 +142,11 @@ public final class SessionmSimulator implements AutoCloseable {
         customers.preload(type, identifier, tag, count);
     }
 
+    /** SessionM Connect's side: offer wallets served by {@code get_user_offers}, its credentials and faults. */
+    public OfferWallets offers() {
+        return offers.wallets();
+    }
+
     /** These identifiers (of either type) answer 404 {@code user_not_found}. */
     public void unknownCustomers(String... identifiers) {
         customers.markUnknown(identifiers);
@@ -172,6 +179,7 @@ public final class SessionmSimulator implements AutoCloseable {
     public void reset() {
         handler.abortHung();
         customers.clear();
+        offers.reset();
         faults.clear();
         requests.clear();
         counters.clear();
