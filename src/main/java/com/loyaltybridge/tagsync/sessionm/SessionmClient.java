@@ -99,13 +99,15 @@ public class SessionmClient {
     private final RetryTemplate retryTemplate;
     private final ExponentialBackOff throttleBackOff;
 
-    public SessionmClient(SessionmSettings settings, RequestThrottle throttle, MeterRegistry meterRegistry) {
+    public SessionmClient(SessionmSettings settings, RequestThrottle throttle, InFlightLimiter limiter,
+            MeterRegistry meterRegistry) {
         this.settings = settings;
         this.throttle = throttle;
         SessionmMetrics metrics = new SessionmMetrics(meterRegistry);
+        metrics.inFlight(limiter);
         AnswerClassifier classifier = new AnswerClassifier(settings.retryableErrorCodes(),
                 settings.authErrorCodes(), settings.maxRetryAfter(), Clock.systemUTC());
-        this.exchange = new SessionmExchange(restClient(settings), settings, throttle, classifier, metrics);
+        this.exchange = new SessionmExchange(restClient(settings), settings, throttle, classifier, metrics, limiter);
         this.retryTemplate = retryTemplate(settings, metrics);
         this.throttleBackOff = backOff(settings);
     }
@@ -317,7 +319,8 @@ public class SessionmClient {
     private static RestClient restClient(SessionmSettings settings) {
         refuseHttpClientDebugLogging();
         // Blocking I/O on the sending thread: no hand-off to other threads per request, one pooled keep-alive
-        // connection per request in flight, and no automatic retries (a resent POST may apply a counter tag twice).
+        // connection per request in flight (up to the in-flight bound: the limiter decides how many are used), and no
+        // automatic retries (a resent POST may apply a counter tag twice).
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxInFlight())
                 .setMaxConnPerRoute(settings.maxInFlight())

@@ -23,8 +23,9 @@ import com.loyaltybridge.tagsync.sessionm.SessionmMetrics.ExchangeOutcome;
 import com.loyaltybridge.tagsync.sessionm.TagsPaths.Target;
 
 /**
- * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured, and classified. It never retries
- * and never throws for what SessionM or the network did; deciding what happens next is {@link SessionmClient}'s job.
+ * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured, classified, and told to the
+ * {@link InFlightLimiter} (how long it waited, how long SessionM took, or what strain it met). It never retries and
+ * never throws for what SessionM or the network did; deciding what happens next is {@link SessionmClient}'s job.
  */
 final class SessionmExchange {
 
@@ -36,15 +37,17 @@ final class SessionmExchange {
     private final RequestThrottle throttle;
     private final AnswerClassifier classifier;
     private final SessionmMetrics metrics;
+    private final InFlightLimiter limiter;
 
     SessionmExchange(RestClient restClient, SessionmSettings settings, RequestThrottle throttle,
-            AnswerClassifier classifier, SessionmMetrics metrics) {
+            AnswerClassifier classifier, SessionmMetrics metrics, InFlightLimiter limiter) {
         this.restClient = restClient;
         this.settings = settings;
         this.paths = new TagsPaths(settings.tagsReadPath());
         this.throttle = throttle;
         this.classifier = classifier;
         this.metrics = metrics;
+        this.limiter = limiter;
     }
 
     /** Creates or increments {@code tags} on the customer of {@code request}. */
@@ -67,7 +70,7 @@ final class SessionmExchange {
     }
 
     private SessionmAnswer exchange(HttpMethod method, Target target, byte[] body) throws InterruptedException {
-        throttle.acquire();
+        limiter.waited(throttle.acquire());
         long start = System.nanoTime();
         SessionmAnswer answer;
         Integer status = null;
@@ -114,6 +117,12 @@ final class SessionmExchange {
             outcome = status == null ? ExchangeOutcome.IO_ERROR : ExchangeOutcome.RETRYABLE_ERROR;
         }
         metrics.exchange(method.name(), outcome, status, took);
+        switch (outcome) {
+            case THROTTLED -> limiter.strained(AdaptiveLimit.Strain.THROTTLED);
+            case RETRYABLE_ERROR -> limiter.strained(AdaptiveLimit.Strain.SERVER_ERROR);
+            case IO_ERROR -> limiter.strained(AdaptiveLimit.Strain.NO_ANSWER);
+            default -> limiter.answered(took);
+        }
     }
 
     private record RawAnswer(int status, HttpHeaders headers, byte[] body) {
