@@ -134,12 +134,13 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, UserLedger ledger,
-            SyncSettings settings, SessionmSettings sessionm) {
+            SessionmPaceRecorder sessionmPaceRecorder, SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder("tagUsers", jobRepository)
                 .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.requestsPerSecond()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
+                .stream(sessionmPaceRecorder)
                 .listener(refreshingPlannerStatistics(ledger))
                 .build();
     }
@@ -169,6 +170,13 @@ public class SegmentSyncJobConfiguration {
             SessionmTagSender sender, ExportRunLocks runLocks, InFlightLimiter limiter, SyncSettings settings) {
         return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender, runLocks,
                 () -> settings.intentBatchSize(limiter.limit()));
+    }
+
+    /** This execution's SessionM figures, saved with each chunk (see {@link SessionmPaceRecorder}). */
+    @Bean
+    @StepScope
+    SessionmPaceRecorder sessionmPaceRecorder(InFlightLimiter limiter) {
+        return new SessionmPaceRecorder(limiter);
     }
 
     @Bean
