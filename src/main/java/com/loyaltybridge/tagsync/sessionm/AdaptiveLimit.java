@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  * {@value #BASELINE_SECONDS} s, and {@value #LATENCY_MARGIN_MILLIS} ms above it: the limit shrinks by a quarter.
  * Once latency has been high for {@value #BASELINE_SECONDS} s it is SessionM's new normal, and the limit grows again
  * to reach the rate at that latency.</li>
- * <li>Any other window: the limit goes to the target, down when it is lower, and up straight away: the rate limit
- * spaces requests evenly, so more room never sends faster than the configured rate. Without a rate limit, the limit
- * doubles in every window in which calls waited for room, until strain or the bound stops it.</li>
+ * <li>Any other window: the limit goes to the target: down at once when it is lower, up by at most four-fold per
+ * window (the rate limit spaces requests evenly, so more room never sends faster than the configured rate; the
+ * four-fold cap keeps one slow first window, with connections being opened and classes loaded, from opening hundreds
+ * of connections and threads at once). Without a rate limit, the limit doubles in every window in which calls waited
+ * for room, until strain or the bound stops it.</li>
  * </ul>
  * Each window is also put down to what {@linkplain HeldBackBy held calls back} during it.
  *
@@ -54,6 +56,7 @@ final class AdaptiveLimit {
     static final double ERROR_BACKOFF = 0.5;
     static final double LATENCY_BACKOFF = 0.75;
     static final double CAUTIOUS_GROWTH = 1.25;
+    static final double MAX_GROWTH = 4;
     static final double LATENCY_TOLERANCE = 2;
     static final long LATENCY_MARGIN_MILLIS = 50;
     static final long BASELINE_SECONDS = 60;
@@ -304,7 +307,8 @@ final class AdaptiveLimit {
             if (finished == 0 || target == limit()) {
                 return;
             }
-            limit = target < limit() || !cautious ? target : Math.min(target, Math.max(limit + 1, limit * CAUTIOUS_GROWTH));
+            limit = target < limit() ? target
+                    : Math.min(target, cautious ? Math.max(limit + 1, limit * CAUTIOUS_GROWTH) : limit * MAX_GROWTH);
         } else if (waitedForRoom) {
             limit = Math.min(bound, cautious ? Math.max(limit + 1, limit * CAUTIOUS_GROWTH) : limit * 2);
         }

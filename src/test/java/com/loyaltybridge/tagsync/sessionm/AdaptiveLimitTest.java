@@ -21,14 +21,17 @@ class AdaptiveLimitTest {
     private static final long MS = 1_000_000;
 
     @Test
-    void growsStraightToWhatReachesTheRateAtTheLatencySessionmShows() {
+    void growsFourFoldPerLatencyToWhatReachesTheRateAtTheLatencySessionmShows() {
         PacedCalls calls = new PacedCalls(512, 1_000, at -> 300 * MS);
 
-        calls.runFor(Duration.ofSeconds(1));
+        calls.runFor(Duration.ofMillis(350));
+        int afterOneLatency = calls.limit.limit();
+        calls.runFor(Duration.ofMillis(650));
         int afterOneSecond = calls.limit.limit();
         calls.runFor(Duration.ofSeconds(5));
 
         // 1,000 requests/s x 300 ms = 300 under way, plus a quarter and 2 spare.
+        assertThat(afterOneLatency).as("limit after one latency").isEqualTo(32);
         assertThat(afterOneSecond).as("limit after one second").isBetween(370, 380);
         assertThat(calls.limit.limit()).as("limit after six seconds").isBetween(370, 380);
         assertThat(calls.rateOverLast(Duration.ofSeconds(4))).isGreaterThan(995);
@@ -116,7 +119,8 @@ class AdaptiveLimitTest {
         calls.runFor(Duration.ofSeconds(15));
         int duringStrain = calls.limit.limit();
         latency[0] = 300 * MS;
-        calls.runFor(Duration.ofSeconds(3));
+        // The calls under way when SessionM recovers still take 1.5 s; then the limit grows four-fold per window.
+        calls.runFor(Duration.ofSeconds(4));
 
         assertThat(duringStrain).as("limit while SessionM is five times slower").isLessThan(before / 5);
         assertThat(calls.limit.heldBackNanos().get(HeldBackBy.SESSIONM_STRAIN)).as("strain")
