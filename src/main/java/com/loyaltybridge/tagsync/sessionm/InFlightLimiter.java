@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
 
@@ -83,7 +85,7 @@ public final class InFlightLimiter {
          * Runs the call on this thread and then gives the room back, telling the limit how long the call held it
          * beyond what it waited for the rate limit and pauses.
          */
-        public <T> T run(java.util.function.Supplier<T> call) {
+        public <T> T run(Supplier<T> call) {
             long[] waited = waitedOnThisThread.get();
             waited[0] = 0;
             try {
@@ -99,7 +101,7 @@ public final class InFlightLimiter {
             release(decisions::cancel);
         }
 
-        private void release(java.util.function.LongConsumer event) {
+        private void release(LongConsumer event) {
             if (released) {
                 throw new IllegalStateException("this room was given back already");
             }
@@ -136,7 +138,7 @@ public final class InFlightLimiter {
         });
     }
 
-    private void update(java.util.function.LongConsumer event) {
+    private void update(LongConsumer event) {
         lock.lock();
         try {
             event.accept(clock.getAsLong());
