@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * events and gives each its time, so the decisions can be tested on a fake clock.
  *
  * <p><b>The target.</b> By Little's law, calls go out at (calls under way) / (time each call holds its place). Every
- * window of time (about one median latency, 100 ms to 1 s, and at least {@value #MIN_CALLS} finished calls) takes the
+ * window of time (about one median latency, 100 ms to 1 s, and at least {@value #MIN_CALLS} calls answered and
+ * finished; at most 10 s) takes the
  * median time its finished calls held their place, less what each spent waiting for the rate limit or a
  * {@code Retry-After} pause: it includes the ledger's work around each call, not only SessionM's latency (the median,
  * so that a few slow calls are not taken for a new latency before the strain rule below can judge them). The target
- * is the configured rate times that, plus a quarter and {@value #SPARE} spare places: what reaches the rate with a few
- * calls always queued at the rate limit. More room than that would only leave calls waiting for the rate; without a
- * rate limit the target is the bound.
+ * is the configured rate times that time plus a quarter and {@value #SPARE_MILLIS} ms, plus {@value #SPARE} places:
+ * what reaches the rate with a few calls always queued at the rate limit, so that a call late from a busy CPU or the
+ * ledger does not leave a slot of the rate unused. More room than that would only leave calls waiting for the rate;
+ * without a rate limit the target is the bound.
  *
  * <p><b>The decisions</b>, starting from {@value #START} (or the bound, if lower):
  * <ul>
@@ -53,6 +55,7 @@ final class AdaptiveLimit {
     static final int START = 8;
     static final double HEADROOM = 1.25;
     static final int SPARE = 2;
+    static final long SPARE_MILLIS = 25;
     static final double ERROR_BACKOFF = 0.5;
     static final double LATENCY_BACKOFF = 0.75;
     static final double CAUTIOUS_GROWTH = 1.25;
@@ -228,7 +231,7 @@ final class AdaptiveLimit {
     private void closeWindowIfDue(long now) {
         long length = now - windowStart;
         long window = Math.min(MAX_WINDOW_NANOS, Math.max(MIN_WINDOW_NANOS, medianNanos));
-        if (length >= LONGEST_WINDOW_NANOS || (length >= window && finished >= MIN_CALLS)) {
+        if (length >= LONGEST_WINDOW_NANOS || (length >= window && finished >= MIN_CALLS && latencyCount >= MIN_CALLS)) {
             closeWindow(now);
         }
     }
@@ -238,8 +241,8 @@ final class AdaptiveLimit {
         if (length > 0) {
             boolean latencyRose = latencyRose(end);
             if (requestsPerSecond > 0 && finished > 0) {
-                double needed = requestsPerSecond * median(busy, finished) / 1e9;
-                target = (int) Math.min(bound, Math.ceil(needed * HEADROOM) + SPARE);
+                double nanos = median(busy, finished) * HEADROOM + TimeUnit.MILLISECONDS.toNanos(SPARE_MILLIS);
+                target = (int) Math.min(bound, Math.ceil(requestsPerSecond * nanos / 1e9) + SPARE);
             }
             lastHeldBack = heldBackBy(end, length, latencyRose);
             heldBackNanos[lastHeldBack.ordinal()] += length;
@@ -300,6 +303,10 @@ final class AdaptiveLimit {
         }
         if (latencyRose) {
             limit = Math.max(1, limit * LATENCY_BACKOFF);
+            return;
+        }
+        if (latencyCount < MIN_CALLS) {
+            // Too few answers to tell whether SessionM is under strain: no reason to change.
             return;
         }
         boolean cautious = end - cautiousUntil < 0;

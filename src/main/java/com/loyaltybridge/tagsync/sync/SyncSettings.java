@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param taggingChunkSize  users sent to SessionM per transaction; unset, what the configured rate sends in
  *                          {@value #CHUNK_SECONDS} s (at least 1,000, at most 20,000; 10,000 without a rate limit):
  *                          each chunk ends with its last calls draining while no new ones start, about one latency
- *                          of SessionM's, and that tail must stay small beside the chunk. Users are read back from
- *                          the ledger a chunk at a time, so this is also what a chunk holds in memory
+ *                          of SessionM's (at 1 s of latency, under 2% of a 60 s chunk), and that tail must stay small beside the
+ *                          chunk. A stop request is seen when a chunk ends, so it takes up to a chunk's time. Users
+ *                          are read back from the ledger a chunk at a time: this is also what a chunk holds in memory
  * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least the
  *                          in-flight limit when the chunk starts), the next batch committed once half of it is used:
  *                          after a crash at most one and a half times this many users plus the calls under way
@@ -32,7 +33,7 @@ public record SyncSettings(
         @DefaultValue("1000") long maxSkippedLines,
         @DefaultValue("500") long autoApiMaxUsers) {
 
-    static final int CHUNK_SECONDS = 20;
+    static final int CHUNK_SECONDS = 60;
     private static final int MIN_TAGGING_CHUNK_SIZE = 1_000;
     private static final int MAX_TAGGING_CHUNK_SIZE = 20_000;
     private static final int UNLIMITED_RATE_TAGGING_CHUNK_SIZE = 10_000;

@@ -29,7 +29,7 @@ final class PaceRows {
     private static final int BOUND = 512;
     private static final Pattern LATENCY = Pattern.compile("SessionM latency\\s+p50 (\\d+) ms, p99 (\\d+) ms");
     private static final Pattern LIMIT = Pattern.compile("in-flight limit\\s+(\\d+) of at most \\d+ at the end");
-    private static final Pattern HELD_BACK = Pattern.compile("held back by\\s+(.+)");
+    private static final Pattern HELD_BACK = Pattern.compile("(?m)^\\s+held back by\\s{2,}(.+)$");
     private static final Pattern PROGRESS = Pattern.compile("SessionM: ([\\d.,]+) of [\\d,]+ requests/s configured \\(\\d+%\\), "
             + "latency (?:p50 (\\d+) ms, p99 \\d+ ms|none answered), in-flight limit (\\d+) of at most \\d+, held back by (.+)");
 
