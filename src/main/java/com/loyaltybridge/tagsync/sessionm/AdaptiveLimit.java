@@ -65,7 +65,11 @@ final class AdaptiveLimit {
     static final long BASELINE_SECONDS = 60;
     static final long CAUTION_SECONDS = 30;
     static final int MIN_CALLS = 5;
-    /** On average at least half a call waiting for the rate limit: the rate is what holds calls back. */
+    /**
+     * On average a tenth of the calls under way (and at least half a call) waiting for the rate limit: the rate is
+     * what holds calls back. At the target about a fifth wait; a few, late from a busy CPU, do at any limit.
+     */
+    static final double RATE_BOUND_SHARE = 0.1;
     static final double RATE_BOUND_WAITERS = 0.5;
 
     private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -288,7 +292,8 @@ final class AdaptiveLimit {
         if (cutForErrors || latencyRose || pauseNanos > 0 || (cautious && waitedForRoom && limit() < target)) {
             return HeldBackBy.SESSIONM_STRAIN;
         }
-        if (requestsPerSecond > 0 && rateWaitNanos >= RATE_BOUND_WAITERS * length) {
+        if (requestsPerSecond > 0
+                && rateWaitNanos >= Math.max(RATE_BOUND_WAITERS, RATE_BOUND_SHARE * limit()) * length) {
             return HeldBackBy.RATE_LIMIT;
         }
         if (waitedForRoom) {
