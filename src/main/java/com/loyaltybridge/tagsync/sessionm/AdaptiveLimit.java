@@ -297,7 +297,11 @@ final class AdaptiveLimit {
             return HeldBackBy.RATE_LIMIT;
         }
         if (waitedForRoom) {
-            return limit() >= bound ? HeldBackBy.IN_FLIGHT_CAP : HeldBackBy.LIMIT_GROWING;
+            if (limit() >= bound) {
+                return HeldBackBy.IN_FLIGHT_CAP;
+            }
+            // Near its target the limit is what the rate needs: calls waiting for room wait, in effect, for the rate.
+            return limit() < 0.9 * target ? HeldBackBy.LIMIT_GROWING : HeldBackBy.RATE_LIMIT;
         }
         return HeldBackBy.NOTHING;
     }
