@@ -75,7 +75,7 @@ class AdaptiveInFlightLimitIT extends SyncTestSupport {
                 .as("requests/s once SessionM is fast again: " + rates).isGreaterThan(RATE * 0.6);
         assertThat(run.stdout()).as("the summary says SessionM's strain held the run back part of the time")
                 .containsPattern("held back by\\s+[^\\n]*SessionM's strain[^\\n]*\\d+%")
-                .containsPattern("SessionM rate\\s+[\\d.]+ of 200 requests/s configured");
+                .containsPattern("SessionM rate\\s+[\\d.,]+ of 200 requests/s configured");
     }
 
     /** Some limit, then one at most half of it, then one at least twice that. */
