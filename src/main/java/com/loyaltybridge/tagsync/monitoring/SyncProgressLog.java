@@ -21,6 +21,8 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
+import com.loyaltybridge.tagsync.sessionm.InFlightLimiter;
+import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.sync.ExportObjectCatalog;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
@@ -28,7 +30,10 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 /**
  * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
  * rate and ETA. Staging counts the export's objects and bytes (users are known only once staged); tagging and
- * the bulk file count users, from the ledger. A separate thread reads, so the run itself never waits for it.
+ * the bulk file count users, from the ledger. While tagging, the line also gives SessionM's traffic since the last
+ * line (all syncs of the process: they share the rate and the in-flight limit): requests per second against the
+ * configured rate, latency p50 and p99, the in-flight limit and what held calls back. A separate thread reads, so
+ * the run itself never waits for it.
  */
 @Component
 class SyncProgressLog implements JobExecutionListener, DisposableBean {
@@ -45,6 +50,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     private final MonitoringSettings settings;
     private final JdbcTemplate jdbc;
     private final ExportObjectCatalog catalog;
+    private final InFlightLimiter limiter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress");
         thread.setDaemon(true);
@@ -52,10 +58,11 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     });
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
-    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, ExportObjectCatalog catalog) {
+    SyncProgressLog(MonitoringSettings settings, JdbcTemplate jdbc, ExportObjectCatalog catalog, InFlightLimiter limiter) {
         this.settings = settings;
         this.jdbc = jdbc;
         this.catalog = catalog;
+        this.limiter = limiter;
     }
 
     @Override
@@ -90,6 +97,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         private long firstDone;
         private long firstCounted;
         private long firstSeenNanos;
+        private InFlightLimiter.Snapshot lastSessionm;
 
         Reporter(JobExecution execution) {
             this.execution = execution;
@@ -112,13 +120,26 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                     default -> null;
                 };
                 if (progress != null) {
-                    log.info("Progress of execution {} ({}), step {}: {}", execution.getId(), request.export(), running.getStepName(),
-                            describe(running.getStepName(), progress));
+                    log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(), running.getStepName(),
+                            describe(running.getStepName(), progress), running.getStepName().equals("tagUsers") ? sessionm() : "");
                 }
             } catch (RuntimeException e) {
                 // A progress line is not worth failing or slowing the run for; the next tick tries again.
                 log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
             }
+        }
+
+        /** SessionM's traffic since the last line (or, on the first, since this run's first line). */
+        private String sessionm() {
+            InFlightLimiter.Snapshot now = limiter.snapshot();
+            InFlightLimiter.Snapshot since = lastSessionm;
+            lastSessionm = now;
+            if (since == null) {
+                return "; SessionM: in-flight limit " + now.paceSince(now).inFlightText();
+            }
+            SessionmPace pace = now.paceSince(since);
+            return "; SessionM: " + pace.rateText() + ", latency " + pace.latencyText() + ", in-flight limit "
+                    + pace.inFlightText() + ", held back by " + pace.heldBackMostBy().description();
         }
 
         private Progress staging(StepExecution step) {

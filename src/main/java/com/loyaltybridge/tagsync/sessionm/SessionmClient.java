@@ -80,13 +80,15 @@ public class SessionmClient {
     private final RetryTemplate retryTemplate;
     private final ExponentialBackOff throttleBackOff;
 
-    public SessionmClient(SessionmSettings settings, RequestThrottle throttle, MeterRegistry meterRegistry) {
+    public SessionmClient(SessionmSettings settings, RequestThrottle throttle, InFlightLimiter limiter,
+            MeterRegistry meterRegistry) {
         this.settings = settings;
         this.throttle = throttle;
         SessionmMetrics metrics = new SessionmMetrics(meterRegistry);
+        metrics.inFlight(limiter);
         AnswerClassifier classifier = new AnswerClassifier(settings.retryableErrorCodes(),
                 settings.authErrorCodes(), settings.maxRetryAfter(), Clock.systemUTC());
-        this.exchange = new SessionmExchange(restClient(settings), settings, throttle, classifier, metrics);
+        this.exchange = new SessionmExchange(restClient(settings), settings, throttle, classifier, metrics, limiter);
         this.retryTemplate = retryTemplate(settings, metrics);
         this.throttleBackOff = backOff(settings);
     }
@@ -296,7 +298,8 @@ public class SessionmClient {
     }
 
     private static RestClient restClient(SessionmSettings settings) {
-        // No automatic retries: a resent POST may apply a counter tag twice.
+        // One pooled connection per call in flight, up to the in-flight bound (the limiter decides how many are used);
+        // no automatic retries: a resent POST may apply a counter tag twice.
         return PooledRestClients.create(settings.maxInFlight(), settings.connectTimeout(), settings.requestTimeout(),
                 "the SessionM API key and credentials (request paths and the Authorization header)");
     }

@@ -29,6 +29,7 @@ import com.loyaltybridge.tagsync.brazeexport.BrazeUserParser;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
+import com.loyaltybridge.tagsync.sessionm.InFlightLimiter;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
@@ -133,12 +134,13 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, UserLedger ledger,
-            SyncSettings settings, SessionmSettings sessionm) {
+            SessionmPaceRecorder sessionmPaceRecorder, SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder("tagUsers", jobRepository)
-                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
+                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.requestsPerSecond()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
+                .stream(sessionmPaceRecorder)
                 .listener(refreshingPlannerStatistics(ledger))
                 .build();
     }
@@ -156,7 +158,7 @@ public class SegmentSyncJobConfiguration {
                 .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN ('STAGED', 'SENDING')")
                 .parameterValues(Map.of("jobInstanceId", jobInstanceId(stepExecution)))
                 .sortKeys(Map.of("user_seq", Order.ASCENDING))
-                .pageSize(settings.taggingChunkSize(sessionm.maxInFlight()))
+                .pageSize(settings.taggingChunkSize(sessionm.requestsPerSecond()))
                 .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
                         LedgerState.valueOf(rs.getString("state"))))
                 .build();
@@ -165,10 +167,17 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, UserLedger ledger,
-            SessionmTagSender sender, ExportRunLocks runLocks, SessionmSettings sessionm, SyncSettings settings) {
+            SessionmTagSender sender, ExportRunLocks runLocks, InFlightLimiter limiter, SyncSettings settings) {
         ExportRunLocks.Holder runLock = ExportRunLocks.Holder.of(stepExecution.getJobParameters());
         return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
-                () -> runLocks.requireHeld(runLock), Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
+                () -> runLocks.requireHeld(runLock), () -> settings.intentBatchSize(limiter.limit()));
+    }
+
+    /** This execution's SessionM figures, saved with each chunk (see {@link SessionmPaceRecorder}). */
+    @Bean
+    @StepScope
+    SessionmPaceRecorder sessionmPaceRecorder(InFlightLimiter limiter) {
+        return new SessionmPaceRecorder(limiter);
     }
 
     @Bean

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ConnectionStatistics;
@@ -54,8 +54,10 @@ public final class SessionmSimulator implements AutoCloseable {
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private volatile boolean recording = true;
     private volatile boolean credentialsRevoked;
-    private volatile Duration minLatency = Duration.ZERO;
-    private volatile Duration maxLatency = Duration.ZERO;
+    private volatile LatencyPlan latencyPlan = LatencyPlan.NONE;
+    /** When the first answer of this simulator (since start or reset) was timed: the clock of the latency plan. */
+    private final AtomicLong firstRequestNanos = new AtomicLong(NOT_YET);
+    private static final long NOT_YET = Long.MIN_VALUE;
     private volatile ServerRateLimit rateLimit;
 
     private SessionmSimulator(String apiKey, String apiSecret, int port) throws Exception {
@@ -185,8 +187,8 @@ public final class SessionmSimulator implements AutoCloseable {
         counters.clear();
         connectionsBeforeReset = connections.getConnectionsTotal();
         credentialsRevoked = false;
-        minLatency = Duration.ZERO;
-        maxLatency = Duration.ZERO;
+        latencyPlan = LatencyPlan.NONE;
+        firstRequestNanos.set(NOT_YET);
         rateLimit = null;
         recording = true;
         connector.setIdleTimeout(DEFAULT_IDLE_TIMEOUT.toMillis());
@@ -253,11 +255,15 @@ public final class SessionmSimulator implements AutoCloseable {
 
     /** Every answer is sent after a latency drawn uniformly between {@code min} and {@code max}. */
     public void latency(Duration min, Duration max) {
-        if (min.isNegative() || max.compareTo(min) < 0) {
-            throw new IllegalArgumentException("latency must satisfy 0 <= min <= max: " + min + ", " + max);
-        }
-        this.maxLatency = max;
-        this.minLatency = min;
+        this.latencyPlan = LatencyPlan.constant(min, max);
+    }
+
+    /**
+     * From {@code sinceFirstRequest} after the first tags request (since start or {@link #reset()}) on, answers take
+     * {@code latency}: SessionM slowing down, or recovering, in the middle of a run. Add one call per change.
+     */
+    public void latencyFrom(Duration sinceFirstRequest, Duration latency) {
+        this.latencyPlan = latencyPlan.with(new LatencyPlan.Step(sinceFirstRequest, latency, latency));
     }
 
     /** Answers 429 with {@code Retry-After} beyond {@code requestsPerSecond} (bursts of one second allowed); 0 for none. */
@@ -281,9 +287,9 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     Duration latency() {
-        Duration min = minLatency;
-        long spreadNanos = maxLatency.minus(min).toNanos();
-        return spreadNanos <= 0 ? min : min.plusNanos(ThreadLocalRandom.current().nextLong(spreadNanos + 1));
+        long now = System.nanoTime();
+        firstRequestNanos.compareAndSet(NOT_YET, now);
+        return latencyPlan.latency(Duration.ofNanos(now - firstRequestNanos.get()));
     }
 
     CustomerStore customers() {
@@ -314,7 +320,8 @@ public final class SessionmSimulator implements AutoCloseable {
     /**
      * Runs a simulator until the process is stopped, printing {@code SessionM simulator listening on URL} once ready.
      * Options: {@code --port N} (0: any free port; default 8089), {@code --api-key K}, {@code --api-secret S},
-     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --rate-limit RPS} (answers 429 with
+     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --latency-steps AFTER=MS,...} (later
+     * latencies from times after the first request, e.g. {@code 10s=1500,30s=300}), {@code --rate-limit RPS} (answers 429 with
      * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a 5xx status,
      * {@code reset} (before applying), {@code reset-after-apply}, {@code error-body} (200 with
      * {@code internal_server_error}), and {@code --seed N} for the fault draws. Requests are not recorded; read
@@ -332,6 +339,11 @@ public final class SessionmSimulator implements AutoCloseable {
         String[] latency = options.getOrDefault("latency-ms", "0").split("\\.\\.");
         simulator.latency(Duration.ofMillis(Long.parseLong(latency[0])),
                 Duration.ofMillis(Long.parseLong(latency[latency.length - 1])));
+        if (options.containsKey("latency-steps")) {
+            for (LatencyPlan.Step step : LatencyPlan.parseSteps(options.get("latency-steps"))) {
+                simulator.latencyPlan = simulator.latencyPlan.with(step);
+            }
+        }
         simulator.rateLimit(Double.parseDouble(options.getOrDefault("rate-limit", "0")));
         if (options.containsKey("faults")) {
             simulator.faultRates(Long.parseLong(options.getOrDefault("seed", "1")),
