@@ -11,11 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          the job repository's few statements per chunk stay small beside the users' rows. The
  *                          chunk's lines are in memory together: lower it for exports of very large user objects
  * @param taggingChunkSize  users sent to SessionM per transaction; unset, what the configured rate sends in
- *                          {@value #CHUNK_SECONDS} s (at least 1,000, at most 20,000; 10,000 without a rate limit):
- *                          each chunk ends with its last calls draining while no new ones start, about one latency
- *                          of SessionM's (at 1 s of latency, under 2% of a 60 s chunk), and that tail must stay small beside the
- *                          chunk. A stop request is seen when a chunk ends, so it takes up to a chunk's time. Users
- *                          are read back from the ledger a chunk at a time: this is also what a chunk holds in memory
+ *                          {@value #CHUNK_SECONDS} s (at least 100, at most 20,000; 10,000 without a rate limit).
+ *                          Two costs pull apart: each chunk ends with its last calls draining while no new ones
+ *                          start, about half a SessionM latency lost per chunk (2.5% of a 20 s chunk at 1 s of
+ *                          latency); and a stop request, a shutdown's included, is seen when a chunk ends, so it
+ *                          takes up to a chunk's time, which must stay within the API's shutdown wait (25 s) for a
+ *                          rolling update to stop its syncs cleanly. Users are read back from the ledger a chunk at
+ *                          a time: this is also what a chunk holds in memory
  * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least the
  *                          in-flight limit when the chunk starts), the next batch committed once half of it is used:
  *                          after a crash at most one and a half times this many users plus the calls under way
@@ -33,8 +35,8 @@ public record SyncSettings(
         @DefaultValue("1000") long maxSkippedLines,
         @DefaultValue("500") long autoApiMaxUsers) {
 
-    static final int CHUNK_SECONDS = 60;
-    private static final int MIN_TAGGING_CHUNK_SIZE = 1_000;
+    static final int CHUNK_SECONDS = 20;
+    private static final int MIN_TAGGING_CHUNK_SIZE = 100;
     private static final int MAX_TAGGING_CHUNK_SIZE = 20_000;
     private static final int UNLIMITED_RATE_TAGGING_CHUNK_SIZE = 10_000;
 

@@ -10,9 +10,9 @@ class SyncSettingsTest {
     private final SyncSettings defaults = new SyncSettings(5000, null, 128, 1000, 500);
 
     @Test
-    void aTaggingChunkIsAMinuteOfTheConfiguredRateWithinItsBounds() {
-        assertThat(defaults.taggingChunkSize(100)).isEqualTo(6_000);
-        assertThat(defaults.taggingChunkSize(10)).as("at least 1,000").isEqualTo(1_000);
+    void aTaggingChunkIsTwentySecondsOfTheConfiguredRateWithinItsBounds() {
+        assertThat(defaults.taggingChunkSize(100)).isEqualTo(2_000);
+        assertThat(defaults.taggingChunkSize(2)).as("at least 100").isEqualTo(100);
         assertThat(defaults.taggingChunkSize(1_000)).as("at most 20,000").isEqualTo(20_000);
         assertThat(defaults.taggingChunkSize(0)).as("no rate limit").isEqualTo(10_000);
         assertThat(new SyncSettings(5000, 250, 128, 1000, 500).taggingChunkSize(1_000)).as("set").isEqualTo(250);
