@@ -26,7 +26,8 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  *
  * <p>Options: {@code --runs N} (3), {@code --csv-users N} (1,000,000), {@code --api-users N} (100,000),
  * {@code --latency-ms N} (20), {@code --in-flight 1,16,64,256} (the api rows; the rate-limited row only with all of them),
- * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,serve},
+ * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,pace,serve},
+ * {@code --pace-seconds N} (the pace rows send N seconds' worth of users at their rate: 30),
  * {@code --serve-users N} (users of each of the two syncs under load: 20,000), {@code --serve-seconds N} (300),
  * {@code --serve-reads N} (reads per second: 50),
  * {@code --quick} (small numbers, one run:
@@ -64,7 +65,7 @@ public final class Benchmark {
         this.inFlights = Arrays.stream(inFlight.split(",")).mapToInt(Integer::parseInt).toArray();
         this.everyInFlight = inFlight.equals(IN_FLIGHT);
         this.latencyMs = options.intValue("latency-ms", 20);
-        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart,serve").split(","));
+        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart,pace,serve").split(","));
     }
 
     public static void main(String[] args) {
@@ -89,6 +90,9 @@ public final class Benchmark {
         }
         if (only.contains("restart")) {
             restart();
+        }
+        if (only.contains("pace")) {
+            new PaceRows(work, database, table, notes, this::export, runs, options.intValue("pace-seconds", 30)).run();
         }
         if (only.contains("serve")) {
             serveUnderLoad();
@@ -220,14 +224,14 @@ public final class Benchmark {
                             off.load));
             double extra = (on.roundTrips - off.roundTrips) / on.chunks;
             table.add("4", "ledger round trips per chunk", "in-flight " + on.inFlight + ", chunks of "
-                    + ResultTable.count(Math.max(1_000, 32 * on.inFlight)) + " users", runs, String.format(Locale.ROOT, "%.1f", extra),
+                    + ResultTable.count(10_000) + " users (no rate limit)", runs, String.format(Locale.ROOT, "%.1f", extra),
                     String.format(Locale.ROOT, "%d chunks; %.1f UPDATE sync_user per chunk; all round trips per chunk "
                             + "%.1f (ledger on) vs %.1f (off)", (long) on.chunks, on.ledgerUpdates / on.chunks,
                             on.roundTrips / on.chunks, off.roundTrips / on.chunks));
         }
         notes.add("- Ledger round trips per chunk: round trips of the run with the ledger minus those without it, over"
                 + " the tagging step's chunks: one intent update, one outcome update and one commit per intent batch"
-                + " (sync.intent-batch-size, at least max-in-flight), so a constant per chunk whatever the users.");
+                + " (sync.intent-batch-size, at least the in-flight limit), so a constant per chunk whatever the users.");
     }
 
     private void rateLimited() {

@@ -62,12 +62,18 @@ final class SyncRun {
         return this;
     }
 
+    /** SessionM is {@code simulator}, with at most {@code maxInFlight} calls under way and no rate limit. */
     SyncRun sessionm(SimulatorProcess simulator, int maxInFlight) {
-        return property("sessionm.endpoint", simulator.baseUrl())
-                .property("sessionm.api-key", SimulatorProcess.API_KEY)
-                .property("sessionm.api-secret", SimulatorProcess.API_SECRET)
+        return sessionm(simulator)
                 .property("sessionm.max-in-flight", maxInFlight)
                 .property("sessionm.requests-per-second", 0);
+    }
+
+    /** SessionM is {@code simulator}; every other SessionM setting is the default. */
+    SyncRun sessionm(SimulatorProcess simulator) {
+        return property("sessionm.endpoint", simulator.baseUrl())
+                .property("sessionm.api-key", SimulatorProcess.API_KEY)
+                .property("sessionm.api-secret", SimulatorProcess.API_SECRET);
     }
 
     /** How long a run may take before it is killed and the benchmark fails: 30 minutes unless set. */
@@ -134,7 +140,7 @@ final class SyncRun {
                 throw new IllegalStateException("the sync exited " + exit + ": see " + process.log());
             }
             return new Result(database.lastJob(), process.peakRssMb(), heapPeaks(gcLog), RoundTrips.read(roundTrips),
-                    process.cpuTime(), process.elapsed());
+                    process.cpuTime(), process.elapsed(), process.log());
         }
     }
 
@@ -156,7 +162,8 @@ final class SyncRun {
         return new long[] {before, after};
     }
 
-    /** What one run did; {@code cpu} and {@code wall} are the whole process's, JVM start included. */
-    record Result(BenchDatabase.JobTimes job, long peakRssMb, long[] heapMb, RoundTrips roundTrips, Duration cpu, Duration wall) {
+    /** What one run did; {@code cpu} and {@code wall} are the whole process's, JVM start included; {@code log} its output. */
+    record Result(BenchDatabase.JobTimes job, long peakRssMb, long[] heapMb, RoundTrips roundTrips, Duration cpu, Duration wall,
+            Path log) {
     }
 }

@@ -20,6 +20,7 @@ import com.loyaltybridge.tagsync.scan.ExportDiscovery;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.text.UntrustedText;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -60,13 +61,20 @@ class BrazeCallbackController {
     ResponseEntity<Object> exportReady(@PathVariable String segmentId,
             @RequestParam(name = "object_prefix", required = false) String objectPrefixParameter,
             @RequestBody(required = false) BrazeCallback callback) {
+        SegmentMapping.problemWithSegmentId(segmentId).ifPresent(problem -> {
+            throw ApiProblem.invalid("segmentId", problem);
+        });
         SegmentMapping mapping = settings.segment(segmentId)
-                .orElseThrow(() -> ApiProblem.notFound("segment '" + segmentId + "' is not configured"));
+                .orElseThrow(() -> ApiProblem.notFound("segment " + UntrustedText.quote(segmentId) + " is not configured"));
         if (callback != null && Boolean.FALSE.equals(callback.success())) {
             throw ApiProblem.invalid("success", "Braze reported a failed export; nothing to sync");
         }
         String objectPrefix = objectPrefixParameter != null ? objectPrefixParameter
                 : callback == null ? null : callback.objectPrefix();
+        if (objectPrefix != null && !SegmentExport.isExportName(objectPrefix)) {
+            throw ApiProblem.invalid("object_prefix", UntrustedText.quote(objectPrefix)
+                    + " is not the name of an export folder (UUID-EPOCH)");
+        }
         SegmentExport export = exportOf(segmentId, objectPrefix)
                 .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
                         + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));

@@ -27,6 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -64,6 +65,11 @@ class ExecutionController {
             @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size) {
+        if (segment != null) {
+            SegmentMapping.problemWithSegmentId(segment).ifPresent(problem -> {
+                throw ApiProblem.invalid("segment", problem);
+            });
+        }
         return queries.executions(new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to),
                 page, size);
     }
@@ -102,6 +108,14 @@ class ExecutionController {
     @Operation(summary = "Give up a failed or stopped execution for good: no scan or restart runs its sync again")
     ExecutionView abandon(@PathVariable long id) {
         JobExecution execution = executions.get(id);
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw ApiProblem.conflict("execution " + id + " already completed; there is nothing to abandon");
+        }
+        // Spring Batch would abandon a STOPPING execution, which still runs until its next chunk boundary.
+        if (execution.getStatus().isRunning()) {
+            throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus()
+                    + "; stop it first and abandon it once it is STOPPED");
+        }
         try {
             jobOperator.abandon(execution);
         } catch (JobExecutionAlreadyRunningException e) {

@@ -1,7 +1,5 @@
 package com.loyaltybridge.tagsync.api;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -25,6 +21,7 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository.RejectedUser;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 
 /**
  * Read-only queries behind the API: executions of the sync job (Spring Batch's tables; this is their one reader
@@ -99,34 +96,25 @@ class ExecutionQueries {
                 skippedLines.count(jobInstanceId));
     }
 
-    /** Writes every rejected user as CSV (RFC 4180, with a header), streamed from PostgreSQL. */
+    /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
     void writeRejectedUsersCsv(long jobInstanceId, Writer out) {
         writeCsv(out, new String[] {"identifier", "http_status", "code", "message", "at"},
                 printer -> users.forEachRejectedUser(jobInstanceId, user -> printer.accept(
                         new Object[] {user.identifier(), user.httpStatus(), user.code(), user.message(), user.at()})));
     }
 
+    /** Writes every skipped line as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
     void writeSkippedLinesCsv(long jobInstanceId, Writer out) {
         writeCsv(out, new String[] {"object_key", "line_number", "reason", "detail"},
                 printer -> skippedLines.forEachSkippedLine(jobInstanceId, line -> printer.accept(
                         new Object[] {line.objectKey(), line.lineNumber(), line.reason(), line.detail()})));
     }
 
-    /** {@code rows} hands each row to the consumer it is given, which prints it. */
+    /** {@code rows} hands each row to the consumer it is given, which prints it as a CSV for people. */
     private static void writeCsv(Writer out, String[] header, Consumer<Consumer<Object[]>> rows) {
-        try {
-            CSVPrinter printer = CSVFormat.RFC4180.builder().setHeader(header).get().print(out);
-            rows.accept(row -> {
-                try {
-                    printer.printRecord(row);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            printer.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SpreadsheetCsv csv = SpreadsheetCsv.to(out, header);
+        rows.accept(csv::row);
+        csv.flush();
     }
 
     private static LocalDateTime time(ResultSet rs, int column) throws SQLException {

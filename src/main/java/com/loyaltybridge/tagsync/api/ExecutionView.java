@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.api;
 
 import java.time.LocalDateTime;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
@@ -18,12 +20,14 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
  *
  * @param exitDescription one line per failure (see {@code FailureExitDescription}), never a stack trace
  * @param progressPercent users done out of the users of the export; 0 while the export is still being staged
+ * @param sessionm        SessionM's traffic while this execution tagged users, as of its last chunk; null if it
+ *                        tagged nobody
  */
 record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
         String resolvedMode, String identifier, String status, String exitCode, String exitDescription,
         LocalDateTime startTime, LocalDateTime endTime, double durationSeconds, Counts counts,
         Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, double progressPercent, double usersPerSecond,
-        List<StepView> steps) {
+        List<StepView> steps, SessionmView sessionm) {
 
     record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
             long skippedLines, long bulkFileParts, long bulkFileRows) {
@@ -31,6 +35,25 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
 
     record StepView(String name, String status, long readCount, long writeCount, long commitCount, long rollbackCount,
             LocalDateTime startTime, LocalDateTime endTime) {
+    }
+
+    /**
+     * @param heldBackBy      what held calls back the longest ({@code rate_limit}, {@code in_flight_cap},
+     *                        {@code sessionm_strain}, {@code limit_growing}, {@code nothing})
+     * @param heldBackSeconds how long each of them did
+     */
+    record SessionmView(double requestsPerSecond, double configuredRequestsPerSecond, long requests, Long latencyP50Millis,
+            Long latencyP99Millis, int inFlightLimit, int inFlightCap, long throttled, long errors, String heldBackBy,
+            Map<String, Double> heldBackSeconds) {
+
+        static SessionmView of(SessionmPace pace) {
+            Map<String, Double> heldBack = new LinkedHashMap<>();
+            pace.heldBackSeconds().forEach((by, seconds) -> heldBack.put(by.tag(), seconds));
+            return new SessionmView(pace.requestsPerSecond(), pace.configuredRequestsPerSecond(), pace.requests(),
+                    pace.latencyP50() == null ? null : pace.latencyP50().toMillis(),
+                    pace.latencyP99() == null ? null : pace.latencyP99().toMillis(), pace.inFlightLimit(),
+                    pace.inFlightCap(), pace.throttled(), pace.errors(), pace.heldBackMostBy().tag(), heldBack);
+        }
     }
 
     static ExecutionView of(JobExecution execution, SyncSummary summary) {
@@ -51,7 +74,7 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
                 execution.getStatus().name(), execution.getExitStatus().getExitCode(), exitDescription,
                 execution.getStartTime(), execution.getEndTime(), summary.duration().toMillis() / 1000.0, counts,
                 summary.rejectedByCode(), summary.skippedByReason(), progressPercent(execution, summary, notYetTagged),
-                summary.usersPerSecond(), steps);
+                summary.usersPerSecond(), steps, summary.sessionm() == null ? null : SessionmView.of(summary.sessionm()));
     }
 
     private static double progressPercent(JobExecution execution, SyncSummary summary, long notYetTagged) {

@@ -1,6 +1,5 @@
 package com.loyaltybridge.tagsync.api;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -12,16 +11,20 @@ import com.loyaltybridge.tagsync.scan.ExportDiscovery;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentExport;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.storage.ObjectStore;
+import com.loyaltybridge.tagsync.storage.ObjectUnavailableException;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.InvalidSyncRequestException;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
-import com.loyaltybridge.tagsync.sync.TagNames;
+import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
  * Turns a {@link LaunchRequest} into the sync it asks for, or a 400 naming the field at fault. The export must be
- * an export folder directly under one of {@code scan.export-roots}: no caller can point a sync at another bucket,
- * another prefix or a URL.
+ * an export folder directly under one of {@code scan.export-roots}, and in a {@code file:} root its real path must
+ * stay inside the root: no caller can point a sync at another bucket, another prefix, a URL or, through a symbolic
+ * link, another directory.
  */
 @Component
 @ConditionalOnWebApplication
@@ -30,32 +33,45 @@ class LaunchTargets {
     private final ScanSettings settings;
     private final ExportDiscovery discovery;
     private final SyncPreconditions preconditions;
+    private final ObjectStore store;
 
-    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions) {
+    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions, ObjectStore store) {
         this.settings = settings;
         this.discovery = discovery;
         this.preconditions = preconditions;
+        this.store = store;
     }
 
     SyncRequest resolve(LaunchRequest launch) {
         if (launch.tags() == null && (launch.ttl() != null || launch.mode() != null || launch.identifier() != null)) {
             throw ApiProblem.invalid("tags", "ttl, mode and identifier go with tags; leave all out to use the segment's mapping");
         }
+        if (launch.segment() != null) {
+            SegmentMapping.problemWithSegmentId(launch.segment()).ifPresent(problem -> {
+                throw ApiProblem.invalid("segment", problem);
+            });
+        }
         SegmentExport export = launch.export() != null ? exportAt(launch.export()) : newestOf(launch.segment());
         if (launch.segment() != null && !launch.segment().equals(export.segmentId())) {
-            throw ApiProblem.invalid("segment", "the export belongs to segment " + export.segmentId() + ", not " + launch.segment());
+            throw ApiProblem.invalid("segment", "the export belongs to segment " + export.segmentId() + ", not "
+                    + UntrustedText.quote(launch.segment()));
         }
         Optional<SegmentMapping> mapping = settings.segment(export.segmentId());
-        SyncRequest request = launch.tags() != null ? explicit(launch, export, mapping)
-                : mapping.map(m -> m.requestFor(export.folder())).orElseThrow(() -> ApiProblem.invalid("tags",
-                        "segment " + export.segmentId() + " has no mapping: give tags (and ttl, mode, identifier)"));
+        SyncRequest request;
+        try {
+            request = launch.tags() != null ? explicit(launch, export, mapping)
+                    : mapping.map(m -> m.requestFor(export.folder())).orElseThrow(() -> ApiProblem.invalid("tags",
+                            "segment " + export.segmentId() + " has no mapping: give tags (and ttl, mode, identifier)"));
+        } catch (InvalidSyncRequestException e) {
+            throw ApiProblem.invalid(e.field(), e.reason());
+        }
         preconditions.problemWith(request).ifPresent(problem -> {
             throw ApiProblem.invalid("mode", problem);
         });
         return request;
     }
 
-    /** The export at {@code location}, when it is one under an export root. */
+    /** The export at {@code location}, when it is one under an export root that can be read there. */
     SegmentExport exportAt(String location) {
         StorageLocation folder;
         try {
@@ -63,32 +79,29 @@ class LaunchTargets {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.invalid("export", e.getMessage());
         }
-        return SegmentExport.locate(folder, settings.roots()).orElseThrow(() -> ApiProblem.invalid("export",
-                "'" + folder.uri() + "' is not an export folder (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/)"
-                        + " under the export roots " + settings.exportRoots()));
+        SegmentExport export = SegmentExport.locate(folder, settings.roots()).orElseThrow(() -> ApiProblem.invalid("export",
+                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH) + " is not an export folder"
+                        + " (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/) under the export roots " + settings.exportRoots()));
+        try {
+            store.checkConfined(export.folder());
+        } catch (ObjectUnavailableException e) {
+            throw ApiProblem.invalid("export", e.getMessage());
+        }
+        return export;
     }
 
     private SegmentExport newestOf(String segmentId) {
-        if (segmentId == null || segmentId.isBlank()) {
+        if (segmentId == null) {
             throw ApiProblem.invalid("export", "give export (an export folder) or segment (a configured segment id)");
         }
         if (settings.segment(segmentId).isEmpty()) {
-            throw ApiProblem.invalid("segment", "segment '" + segmentId + "' is not configured");
+            throw ApiProblem.invalid("segment", "segment " + UntrustedText.quote(segmentId) + " is not configured");
         }
         return discovery.newestComplete(segmentId)
                 .orElseThrow(() -> ApiProblem.notFound("segment " + segmentId + " has no complete export yet"));
     }
 
     private static SyncRequest explicit(LaunchRequest launch, SegmentExport export, Optional<SegmentMapping> mapping) {
-        List<String> tags = launch.tags();
-        if (tags.isEmpty()) {
-            throw ApiProblem.invalid("tags", "at least one tag is needed");
-        }
-        for (String tag : tags) {
-            TagNames.problemWith(tag).ifPresent(problem -> {
-                throw ApiProblem.invalid("tags", problem);
-            });
-        }
         if (launch.ttl() != null && (launch.ttl() < 1 || launch.ttl() > Integer.MAX_VALUE)) {
             throw ApiProblem.invalid("ttl", "not a number of seconds between 1 and " + Integer.MAX_VALUE);
         }
@@ -96,7 +109,7 @@ class LaunchTargets {
         IdentifierSource identifier = parse("identifier",
                 () -> launch.identifier() == null ? IdentifierSource.EXTERNAL_ID : IdentifierSource.parse(launch.identifier()));
         StorageLocation output = mapping.map(SegmentMapping::output).map(StorageLocation::parse).orElse(null);
-        return new SyncRequest(export.folder(), tags, launch.ttl(), mode, identifier, output);
+        return new SyncRequest(export.folder(), launch.tags(), launch.ttl(), mode, identifier, output);
     }
 
     private static <T> T parse(String field, Supplier<T> parser) {

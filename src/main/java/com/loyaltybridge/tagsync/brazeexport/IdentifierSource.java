@@ -2,6 +2,8 @@ package com.loyaltybridge.tagsync.brazeexport;
 
 import java.util.Locale;
 
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
 /**
  * Where in a Braze user object the customer identifier for SessionM is found.
  * <ul>
@@ -15,6 +17,9 @@ public record IdentifierSource(Kind kind, String name) {
     public enum Kind { EXTERNAL_ID, CUSTOM_ATTRIBUTE, USER_ALIAS }
 
     public static final IdentifierSource EXTERNAL_ID = new IdentifierSource(Kind.EXTERNAL_ID, null);
+
+    /** Braze's custom attribute names and alias labels are short; this bounds what a request can make us store. */
+    public static final int MAX_NAME_LENGTH = 255;
 
     /**
      * Parses {@code external_id}, {@code custom_attribute:NAME} or {@code alias:LABEL}.
@@ -31,14 +36,26 @@ public record IdentifierSource(Kind kind, String name) {
             String kind = value.substring(0, colon).toLowerCase(Locale.ROOT);
             String name = value.substring(colon + 1);
             if (kind.equals("custom_attribute")) {
-                return new IdentifierSource(Kind.CUSTOM_ATTRIBUTE, name);
+                return new IdentifierSource(Kind.CUSTOM_ATTRIBUTE, checkedName(value, name));
             }
             if (kind.equals("alias")) {
-                return new IdentifierSource(Kind.USER_ALIAS, name);
+                return new IdentifierSource(Kind.USER_ALIAS, checkedName(value, name));
             }
         }
-        throw new IllegalArgumentException("'" + value
-                + "' is not an identifier source: expected external_id, custom_attribute:NAME or alias:LABEL");
+        throw new IllegalArgumentException(UntrustedText.quote(value)
+                + " is not an identifier source: expected external_id, custom_attribute:NAME or alias:LABEL");
+    }
+
+    private static String checkedName(String value, String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: the name after"
+                    + " the colon is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        UntrustedText.forbiddenCharacterIn(name).ifPresent(character -> {
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: it holds "
+                    + character);
+        });
+        return name;
     }
 
     /** True when the identifier is SessionM's own {@code user_id} rather than the shared external id. */

@@ -14,12 +14,13 @@ import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.launch.SyncLauncher;
+import com.loyaltybridge.tagsync.sync.InvalidSyncRequestException;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.launch.SyncOutcome;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
-import com.loyaltybridge.tagsync.sync.TagNames;
+import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /** {@code sync}: runs one export to its end and prints its summary. */
 @Order(1)
@@ -89,6 +90,8 @@ final class SyncCommand implements Command {
                     arguments.option("identifier") == null ? IdentifierSource.EXTERNAL_ID
                             : IdentifierSource.parse(arguments.option("identifier")),
                     output == null ? null : location("output", output));
+        } catch (InvalidSyncRequestException e) {
+            throw new UsageException("--" + e.field() + ": " + e.reason());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -150,11 +153,8 @@ final class SyncCommand implements Command {
         for (String tag : value.split(",", -1)) {
             String name = tag.trim();
             if (name.isEmpty()) {
-                throw new UsageException("--tags: empty tag name in '" + value + "'");
+                throw new UsageException("--tags: empty tag name in " + UntrustedText.quote(value));
             }
-            TagNames.problemWith(name).ifPresent(problem -> {
-                throw new UsageException("--tags: " + problem);
-            });
             tags.add(name);
         }
         return tags;
@@ -172,7 +172,8 @@ final class SyncCommand implements Command {
         } catch (NumberFormatException e) {
             // falls through to the one message below
         }
-        throw new UsageException("--ttl: '" + value + "' is not a number of seconds between 1 and " + Integer.MAX_VALUE
+        throw new UsageException("--ttl: " + UntrustedText.quote(value) + " is not a number of seconds between 1 and "
+                + Integer.MAX_VALUE
                 + " (leave --ttl out for counter tags)");
     }
 }

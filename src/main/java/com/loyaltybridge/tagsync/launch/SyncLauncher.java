@@ -70,11 +70,14 @@ public class SyncLauncher {
                     "another process is running this sync right now (" + request.describe() + "); nothing was done");
         }
         try (ExportRunLocks.RunLock held = lock.get()) {
-            JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);
+            JobInstance instance = withoutOrphan(jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters));
             if (instance != null) {
                 JobExecution last = jobRepository.getLastJobExecution(instance);
                 if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
                     return alreadyCompleted(last);
+                }
+                if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
+                    return abandoned(last);
                 }
                 if (last != null && endedUnknown(last)) {
                     // Spring Batch cannot tell whether a chunk whose rollback failed was committed, and will not restart
@@ -106,13 +109,32 @@ public class SyncLauncher {
             }
             return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
         } catch (JobInstanceAlreadyCompleteException e) {
+            // Spring Batch says so of an abandoned instance too.
             JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);
-            return alreadyCompleted(jobRepository.getLastJobExecution(instance));
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            return last.getStatus() == BatchStatus.ABANDONED ? abandoned(last) : alreadyCompleted(last);
         } catch (JobExecutionAlreadyRunningException e) {
             return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null, "this sync is already running: " + e.getMessage());
         } catch (JobRestartException | InvalidJobParametersException e) {
             return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync cannot be run again: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code instance}, or null when it has no execution: then it is deleted, so the launch starts afresh. Spring Batch
+     * writes a new instance and its first execution in two transactions; when the second fails (a parameter too long
+     * for its column, PostgreSQL gone in between), the instance is left without any, and every later launch of the
+     * same sync would fail on it ("Cannot find any job execution"). Whatever the cause, the next launch repairs it. We
+     * hold the sync's lock, so no other launch is between those two transactions right now.
+     */
+    private JobInstance withoutOrphan(JobInstance instance) {
+        if (instance == null || !jobRepository.getJobExecutions(instance).isEmpty()) {
+            return instance;
+        }
+        log.warn("Job instance {} of this sync has no execution (an earlier launch failed as it was created); deleting it"
+                + " and starting afresh", instance.getInstanceId());
+        jobRepository.deleteJobInstance(instance);
+        return null;
     }
 
     /** Spring Batch refuses to restart an execution whose job or any step is still marked running. */
@@ -149,6 +171,13 @@ public class SyncLauncher {
         return new SyncOutcome(SyncOutcome.Kind.ALREADY_COMPLETED, summary,
                 "this sync already completed at " + (last.getEndTime() == null ? "an unknown time" : TIME.format(last.getEndTime()))
                         + " (job instance " + summary.jobInstanceId() + ", execution " + last.getId() + "); nothing was done");
+    }
+
+    /** Nothing is run: an operator gave this sync up, and Spring Batch never runs an abandoned instance again. */
+    private SyncOutcome abandoned(JobExecution last) {
+        return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync was abandoned by an operator (job instance "
+                + last.getJobInstance().getInstanceId() + ", execution " + last.getId() + ") and is never run again;"
+                + " nothing was done. To sync this export anew, give it other tag settings (tags, ttl, mode or identifier)");
     }
 
     /** One lock per job instance: the job name and the identifying parameters. */

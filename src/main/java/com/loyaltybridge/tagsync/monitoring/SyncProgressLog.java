@@ -24,6 +24,8 @@ import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.sessionm.InFlightLimiter;
+import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncStep;
@@ -31,7 +33,10 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
 /**
  * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
  * rate and ETA. Staging counts the export's objects and bytes (users are known only once staged); tagging and
- * the bulk file count users, from the ledger. A separate thread reads, so the run itself never waits for it.
+ * the bulk file count users, from the ledger. While tagging, the line also gives SessionM's traffic since the last
+ * line (all syncs of the process: they share the rate and the in-flight limit): requests per second against the
+ * configured rate, latency p50 and p99, the in-flight limit and what held calls back. A separate thread reads, so
+ * the run itself never waits for it.
  */
 @Component
 class SyncProgressLog implements JobExecutionListener, DisposableBean {
@@ -42,6 +47,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     private final SyncUserRepository users;
     private final SyncBulkFilePartRepository bulkFileParts;
     private final SyncExportObjectRepository catalog;
+    private final InFlightLimiter limiter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress");
         thread.setDaemon(true);
@@ -50,11 +56,12 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
     SyncProgressLog(MonitoringSettings settings, SyncUserRepository users, SyncBulkFilePartRepository bulkFileParts,
-            SyncExportObjectRepository catalog) {
+            SyncExportObjectRepository catalog, InFlightLimiter limiter) {
         this.settings = settings;
         this.users = users;
         this.bulkFileParts = bulkFileParts;
         this.catalog = catalog;
+        this.limiter = limiter;
     }
 
     @Override
@@ -89,6 +96,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         private long firstDone;
         private long firstCounted;
         private long firstSeenNanos;
+        private InFlightLimiter.Snapshot lastSessionm;
 
         Reporter(JobExecution execution) {
             this.execution = execution;
@@ -111,8 +119,8 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                     case LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS -> null;
                 }).orElse(null);
                 if (progress != null) {
-                    log.info("Progress of execution {} ({}), step {}: {}", execution.getId(), request.export(), running.getStepName(),
-                            describe(running.getStepName(), progress));
+                    log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(), running.getStepName(),
+                            describe(running.getStepName(), progress), SyncStep.TAG_USERS.stepName().equals(running.getStepName()) ? sessionm() : "");
                 }
             } catch (RuntimeException e) {
                 // A progress line is not worth failing or slowing the run for; the next tick tries again.
@@ -126,6 +134,19 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
             long all = byState.values().stream().mapToLong(Long::longValue).sum();
             long pending = Arrays.stream(LedgerState.values()).filter(LedgerState::isPending).mapToLong(byState::get).sum();
             return new long[] {all - pending, all};
+        }
+
+        /** SessionM's traffic since the last line (or, on the first, since this run's first line). */
+        private String sessionm() {
+            InFlightLimiter.Snapshot now = limiter.snapshot();
+            InFlightLimiter.Snapshot since = lastSessionm;
+            lastSessionm = now;
+            if (since == null) {
+                return "; SessionM: in-flight limit " + now.paceSince(now).inFlightText();
+            }
+            SessionmPace pace = now.paceSince(since);
+            return "; SessionM: " + pace.rateText() + ", latency " + pace.latencyText() + ", in-flight limit "
+                    + pace.inFlightText() + ", held back by " + pace.heldBackMostBy().description();
         }
 
         private Progress staging(StepExecution step) {

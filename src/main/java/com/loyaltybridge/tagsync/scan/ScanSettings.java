@@ -9,6 +9,7 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import com.loyaltybridge.tagsync.storage.ExportRoots;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -16,7 +17,8 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * mounted from the ConfigMap ({@code spring.config.import}).
  *
  * @param exportRoots where Braze writes exports: {@code s3://bucket/} (or {@code file:/dir/}), each holding
- *                    {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/}; nothing outside them is ever read
+ *                    {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/}; nothing outside them is ever read, not even
+ *                    through a symbolic link in a {@code file:} one
  * @param settleTime  an export counts as complete once its newest object is this old (Braze writes no marker),
  *                    or as soon as its completion callback came
  * @param maxAttempts executions of one sync a scan makes before it leaves a failing sync to a person
@@ -27,7 +29,7 @@ public record ScanSettings(
         @DefaultValue List<String> exportRoots,
         @DefaultValue("10m") Duration settleTime,
         @DefaultValue("3") int maxAttempts,
-        @DefaultValue List<SegmentMapping> segments) {
+        @DefaultValue List<SegmentMapping> segments) implements ExportRoots {
 
     public ScanSettings {
         exportRoots.forEach(StorageLocation::parse);
@@ -45,6 +47,7 @@ public record ScanSettings(
         }
     }
 
+    @Override
     public List<StorageLocation> roots() {
         return exportRoots.stream().map(StorageLocation::parse).toList();
     }

@@ -25,6 +25,11 @@ public record SegmentExport(StorageLocation root, String segmentId, LocalDate da
     private static final Pattern NAME = Pattern.compile("[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}-(\\d{1,12})");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
+    /** Whether {@code name} is the name of an export folder in Braze's layout, {@code UUID-EPOCH}. */
+    public static boolean isExportName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     /** The export named {@code name} in the date folder {@code date}; empty when the names are not Braze's. */
     static Optional<SegmentExport> of(StorageLocation root, String segmentId, String date, String name) {
         Matcher matcher = NAME.matcher(name);

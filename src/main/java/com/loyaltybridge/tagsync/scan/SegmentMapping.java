@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.scan;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -8,7 +9,7 @@ import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
-import com.loyaltybridge.tagsync.sync.TagNames;
+import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
  * What to do with the exports of one Braze segment: the tag settings of {@code sync}, from the segment
@@ -24,20 +25,20 @@ import com.loyaltybridge.tagsync.sync.TagNames;
 public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @DefaultValue("auto") String mode,
         @DefaultValue("external_id") String identifier, String output) {
 
+    /** Braze's segment ids are UUIDs; this bounds what a request or a mapping can make us look for. */
+    public static final int MAX_SEGMENT_ID_LENGTH = 255;
+
     public SegmentMapping {
-        if (segmentId == null || segmentId.isBlank() || segmentId.contains("/") || segmentId.equals(".")
-                || segmentId.equals("..") || segmentId.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("segment-id '" + segmentId + "' is not a Braze segment id");
-        }
+        problemWithSegmentId(segmentId).ifPresent(problem -> {
+            throw new IllegalArgumentException("segment-id " + problem);
+        });
         if (tags == null || tags.isEmpty()) {
             throw new IllegalArgumentException("segment " + segmentId + " has no tags");
         }
+        SyncRequest.problemWithTags(tags).ifPresent(problem -> {
+            throw new IllegalArgumentException("segment " + segmentId + ": " + problem);
+        });
         tags = List.copyOf(tags);
-        for (String tag : tags) {
-            TagNames.problemWith(tag).ifPresent(problem -> {
-                throw new IllegalArgumentException("segment " + segmentId + ": " + problem);
-            });
-        }
         if (ttl != null && (ttl < 1 || ttl > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("segment " + segmentId + ": ttl " + ttl + " is not a number of seconds between 1 and "
                     + Integer.MAX_VALUE);
@@ -52,6 +53,25 @@ public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @Def
             // Not chained: the message says it all, and a start refusal shows the innermost message of the chain.
             throw new IllegalArgumentException("segment " + segmentId + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Why {@code segmentId} cannot be a Braze segment id, which names a folder of the export layout
+     * ({@code segment-export/SEGMENT_ID/}), in one line quoting it; empty when it can.
+     */
+    public static Optional<String> problemWithSegmentId(String segmentId) {
+        if (segmentId == null || segmentId.isBlank()) {
+            return Optional.of("is empty: expected a Braze segment id");
+        }
+        if (segmentId.length() > MAX_SEGMENT_ID_LENGTH) {
+            return Optional.of(UntrustedText.quote(segmentId) + " is not a Braze segment id: longer than "
+                    + MAX_SEGMENT_ID_LENGTH + " characters");
+        }
+        if (segmentId.contains("/") || segmentId.equals(".") || segmentId.equals("..")) {
+            return Optional.of(UntrustedText.quote(segmentId) + " is not a Braze segment id: it names no single folder");
+        }
+        return UntrustedText.forbiddenCharacterIn(segmentId)
+                .map(character -> UntrustedText.quote(segmentId) + " is not a Braze segment id: it holds " + character);
     }
 
     public SyncMode syncMode() {

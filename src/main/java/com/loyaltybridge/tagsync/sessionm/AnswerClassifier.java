@@ -1,9 +1,6 @@
 package com.loyaltybridge.tagsync.sessionm;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -12,16 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import javax.net.ssl.SSLHandshakeException;
-
-import org.apache.hc.client5.http.ConnectTimeoutException;
-
 import org.springframework.http.HttpHeaders;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.MissingNode;
 
+import com.loyaltybridge.tagsync.http.JsonPost;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
@@ -32,9 +23,10 @@ import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
  * Turns what came back from SessionM into a {@link SessionmAnswer}. SessionM may answer HTTP 200 with
  * {@code {"status":"error","errors":{"code":"..."}}}, so the body decides as much as the status. Error codes are
  * compared case-insensitively: SessionM's docs show them in both cases. {@code errors} may be an object or an
- * array; the body may be empty or not JSON.
+ * array; the body may be empty or not JSON. SessionM Connect's error bodies are not documented: its client reads
+ * them the same way.
  */
-final class AnswerClassifier {
+public final class AnswerClassifier {
 
     private static final int MAX_MESSAGE_LENGTH = 300;
 
@@ -43,7 +35,7 @@ final class AnswerClassifier {
     private final Duration maxRetryAfter;
     private final Clock clock;
 
-    AnswerClassifier(Set<String> retryableErrorCodes, Set<String> authErrorCodes, Duration maxRetryAfter,
+    public AnswerClassifier(Set<String> retryableErrorCodes, Set<String> authErrorCodes, Duration maxRetryAfter,
             Clock clock) {
         this.retryableErrorCodes = lowerCase(retryableErrorCodes);
         this.authErrorCodes = lowerCase(authErrorCodes);
@@ -51,8 +43,8 @@ final class AnswerClassifier {
         this.clock = clock;
     }
 
-    SessionmAnswer classify(int status, HttpHeaders headers, byte[] body) {
-        JsonNode json = parse(body);
+    public SessionmAnswer classify(int status, HttpHeaders headers, byte[] body) {
+        JsonNode json = JsonPost.parse(body);
         boolean errorBody = "error".equalsIgnoreCase(json.path("status").asString(""));
         String code = errorBody || status >= 400 ? errorCode(json) : null;
         if (status == 401 || status == 403 || (code != null && authErrorCodes.contains(code))) {
@@ -77,18 +69,11 @@ final class AnswerClassifier {
 
     /** An exchange that failed without an HTTP answer. */
     static Failed classify(IOException failure) {
-        String type = failure.getClass().getSimpleName();
-        if (failure instanceof ConnectTimeoutException || failure instanceof ConnectException
-                || failure instanceof UnknownHostException || failure instanceof SSLHandshakeException) {
-            return new Failed("could not connect (" + type + ")", false);
-        }
-        if (failure instanceof SocketTimeoutException) {
-            return new Failed("no answer within the request timeout (" + type + ")", true);
-        }
-        return new Failed("connection lost (" + type + ")", true);
+        // A request timeout or a connection lost after sending may come after SessionM applied the call.
+        return new Failed(JsonPost.describe(failure), !JsonPost.couldNotConnect(failure));
     }
 
-    static String describe(int status, String code) {
+    public static String describe(int status, String code) {
         return "HTTP " + status + (code == null ? "" : " " + code);
     }
 
@@ -114,19 +99,6 @@ final class AnswerClassifier {
             return Optional.of(Duration.ZERO);
         }
         return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            return MissingNode.getInstance();
-        }
-        try {
-            JsonNode json = JsonMapper.shared().readTree(body);
-            return json == null ? MissingNode.getInstance() : json;
-        }
-        catch (JacksonException notJson) {
-            return MissingNode.getInstance();
-        }
     }
 
     private static String errorCode(JsonNode json) {

@@ -35,18 +35,34 @@ public final class RequestThrottle {
                         .build());
     }
 
-    /** Blocks until this thread may start one request. */
-    public void acquire() throws InterruptedException {
+    /** Blocks until this thread may start one request; says how long it waited, and why. */
+    public Waited acquire() throws InterruptedException {
+        long pausedNanos = 0;
+        long rateNanos = 0;
         while (true) {
-            sleepUntil(pausedUntilNanos.get());
+            long start = System.nanoTime();
+            long pausedUntil = pausedUntilNanos.get();
+            if (pausedUntil - start > 0) {
+                sleepUntil(pausedUntil);
+                pausedNanos += System.nanoTime() - start;
+            }
             if (rateLimiter != null) {
-                sleepUntil(System.nanoTime() + rateLimiter.reservePermission());
+                long reserved = System.nanoTime();
+                long wait = rateLimiter.reservePermission();
+                if (wait > 0) {
+                    sleepUntil(reserved + wait);
+                    rateNanos += System.nanoTime() - reserved;
+                }
             }
             // A 429 may have arrived while this thread waited for its permit: that pause wins.
             if (pausedUntilNanos.get() - System.nanoTime() <= 0) {
-                return;
+                return new Waited(rateNanos, pausedNanos);
             }
         }
+    }
+
+    /** How long one {@link #acquire()} waited for the rate limit, and for a {@code Retry-After} pause. */
+    public record Waited(long rateNanos, long pausedNanos) {
     }
 
     /** No request starts, on any thread, before {@code wait} has passed; a longer pause already set stays. */

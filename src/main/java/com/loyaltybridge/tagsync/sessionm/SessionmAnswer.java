@@ -5,8 +5,11 @@ import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
 
-/** What one HTTP exchange with SessionM came to, before anyone decides to retry, wait or give up. */
-sealed interface SessionmAnswer {
+/**
+ * What one HTTP exchange with SessionM (Core or Connect) came to, before anyone decides to retry, wait or give up.
+ * Made by {@link AnswerClassifier}.
+ */
+public sealed interface SessionmAnswer {
 
     /** HTTP 2xx and a body that is not {@code "status":"error"}; the body is a missing node when not JSON. */
     record Success(JsonNode body) implements SessionmAnswer {

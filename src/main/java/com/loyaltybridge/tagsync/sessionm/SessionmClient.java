@@ -79,13 +79,13 @@ public class SessionmClient {
      * @param restClient    the HTTP client to SessionM, and {@code retryTemplate} the retries of {@link TransientFailure}s:
      *                      as {@link SessionmClientFactory} builds them
      */
-    SessionmClient(SessionmSettings settings, RequestThrottle throttle, RestClient restClient, RetryTemplate retryTemplate,
-            SessionmMetrics metrics) {
+    SessionmClient(SessionmSettings settings, RequestThrottle throttle, InFlightLimiter limiter, RestClient restClient,
+            RetryTemplate retryTemplate, SessionmMetrics metrics) {
         this.settings = settings;
         this.throttle = throttle;
         AnswerClassifier classifier = new AnswerClassifier(settings.retryableErrorCodes(),
                 settings.authErrorCodes(), settings.maxRetryAfter(), Clock.systemUTC());
-        this.exchange = new SessionmExchange(restClient, settings, throttle, classifier, metrics);
+        this.exchange = new SessionmExchange(restClient, settings, throttle, classifier, metrics, limiter);
         this.retryTemplate = retryTemplate;
         this.throttleBackOff = backOff(settings);
     }

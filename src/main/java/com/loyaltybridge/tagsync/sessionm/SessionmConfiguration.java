@@ -21,15 +21,21 @@ public class SessionmConfiguration {
         return new RequestThrottle(settings.requestsPerSecond());
     }
 
+    /** One for the process: every sync shares SessionM's capacity, so they share the room for calls too. */
+    @Bean
+    InFlightLimiter sessionmInFlightLimiter(SessionmSettings settings) {
+        return new InFlightLimiter(settings.maxInFlight(), settings.requestsPerSecond());
+    }
+
     @Bean
     SessionmClient sessionmClient(SessionmSettings settings, RequestThrottle sessionmRequestThrottle,
-            ObjectProvider<MeterRegistry> meterRegistry) {
-        return SessionmClientFactory.client(settings, sessionmRequestThrottle,
+            InFlightLimiter sessionmInFlightLimiter, ObjectProvider<MeterRegistry> meterRegistry) {
+        return SessionmClientFactory.client(settings, sessionmRequestThrottle, sessionmInFlightLimiter,
                 meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     @Bean
-    SessionmTagSender sessionmTagSender(SessionmClient sessionmClient, SessionmSettings settings) {
-        return new SessionmTagSender(sessionmClient, settings.maxInFlight());
+    SessionmTagSender sessionmTagSender(SessionmClient sessionmClient, InFlightLimiter sessionmInFlightLimiter) {
+        return new SessionmTagSender(sessionmClient, sessionmInFlightLimiter);
     }
 }

@@ -14,17 +14,13 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.AuthFailed;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Rejected;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
-import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
-import com.loyaltybridge.tagsync.sessionm.SessionmMetrics.ExchangeOutcome;
 import com.loyaltybridge.tagsync.sessionm.TagsPaths.Target;
 
 /**
- * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured, and classified. It never retries
- * and never throws for what SessionM or the network did; deciding what happens next is {@link SessionmClient}'s job.
+ * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured, classified, and told to the
+ * {@link InFlightLimiter} (how long it waited, how long SessionM took, or what strain it met). It never retries and
+ * never throws for what SessionM or the network did; deciding what happens next is {@link SessionmClient}'s job.
  */
 final class SessionmExchange {
 
@@ -36,15 +32,17 @@ final class SessionmExchange {
     private final RequestThrottle throttle;
     private final AnswerClassifier classifier;
     private final SessionmMetrics metrics;
+    private final InFlightLimiter limiter;
 
     SessionmExchange(RestClient restClient, SessionmSettings settings, RequestThrottle throttle,
-            AnswerClassifier classifier, SessionmMetrics metrics) {
+            AnswerClassifier classifier, SessionmMetrics metrics, InFlightLimiter limiter) {
         this.restClient = restClient;
         this.settings = settings;
         this.paths = new TagsPaths(settings.tagsReadPath());
         this.throttle = throttle;
         this.classifier = classifier;
         this.metrics = metrics;
+        this.limiter = limiter;
     }
 
     /** Creates or increments {@code tags} on the customer of {@code request}. */
@@ -67,7 +65,7 @@ final class SessionmExchange {
     }
 
     private SessionmAnswer exchange(HttpMethod method, Target target, byte[] body) throws InterruptedException {
-        throttle.acquire();
+        limiter.waited(throttle.acquire());
         long start = System.nanoTime();
         SessionmAnswer answer;
         Integer status = null;
@@ -89,31 +87,16 @@ final class SessionmExchange {
                     : new Failed("connection lost (" + failure.getClass().getSimpleName() + ")", true);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        record(method, answer, status, took);
+        // What SessionM's answers say about its strain is what the in-flight limit adapts to.
+        switch (metrics.exchange(method.name(), answer, status, took)) {
+            case THROTTLED -> limiter.strained(AdaptiveLimit.Strain.THROTTLED);
+            case RETRYABLE_ERROR -> limiter.strained(AdaptiveLimit.Strain.SERVER_ERROR);
+            case IO_ERROR -> limiter.strained(AdaptiveLimit.Strain.NO_ANSWER);
+            default -> limiter.answered(took);
+        }
         log.debug("SessionM {} {} -> {} in {} ms", method, target, answer.getClass().getSimpleName(),
                 took.toMillis());
         return answer;
-    }
-
-    private void record(HttpMethod method, SessionmAnswer answer, Integer status, Duration took) {
-        ExchangeOutcome outcome;
-        if (answer instanceof Success) {
-            outcome = ExchangeOutcome.OK;
-        }
-        else if (answer instanceof Throttled) {
-            outcome = ExchangeOutcome.THROTTLED;
-        }
-        else if (answer instanceof AuthFailed) {
-            outcome = ExchangeOutcome.AUTH_FAILED;
-        }
-        else if (answer instanceof Rejected rejected) {
-            outcome = ExchangeOutcome.REJECTED;
-            metrics.rejection(rejected.code());
-        }
-        else {
-            outcome = status == null ? ExchangeOutcome.IO_ERROR : ExchangeOutcome.RETRYABLE_ERROR;
-        }
-        metrics.exchange(method.name(), outcome, status, took);
     }
 
     private record RawAnswer(int status, HttpHeaders headers, byte[] body) {

@@ -5,24 +5,24 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-import org.springframework.util.Assert;
 
 import com.loyaltybridge.tagsync.sessionm.TagOutcome.AuthenticationFailed;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome.NotDelivered;
 
 /**
- * Sends many customers' tags concurrently, with at most {@code maxInFlight} calls under way at once: a fixed pool
- * of that many threads, each running one {@link SessionmClient} call at a time, created once and stopped with the
- * application context.
+ * Sends many customers' tags concurrently, as many at once as the {@link InFlightLimiter} has room for: each call
+ * takes room before it is handed to a thread and gives it back when it is over. Threads run one {@link SessionmClient}
+ * call at a time; they are made when a call needs one (at most the limiter's bound), and end after
+ * {@value #IDLE_THREAD_SECONDS} s without work, so a process holds as many threads as the limit has lately used, not
+ * the bound. The pool is stopped with the application context.
  *
  * <p>Once SessionM refuses the credentials, the calls of the same {@link #sendAll} that have not started are not
  * sent: they come back {@link NotDelivered} with {@code mayHaveBeenApplied} false. Calls already under way finish,
@@ -36,15 +36,37 @@ public class SessionmTagSender implements AutoCloseable {
     static final String NOT_SENT_BEFORE_START_FAILED = "not sent: ";
 
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
+    static final long IDLE_THREAD_SECONDS = 30;
 
     private final SessionmClient client;
-    private final ExecutorService pool;
+    private final InFlightLimiter limiter;
+    private final ThreadPoolExecutor pool;
 
-    public SessionmTagSender(SessionmClient client, int maxInFlight) {
-        Assert.isTrue(maxInFlight > 0, "sessionm.max-in-flight must be at least 1");
+    public SessionmTagSender(SessionmClient client, InFlightLimiter limiter) {
         this.client = client;
-        this.pool = new ThreadPoolExecutor(maxInFlight, maxInFlight, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), new CustomizableThreadFactory("sessionm-send-"));
+        this.limiter = limiter;
+        // No queue: a call is handed straight to an idle thread, or to a new one.
+        this.pool = new ThreadPoolExecutor(0, limiter.bound(), IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new CustomizableThreadFactory("sessionm-send-"),
+                SessionmTagSender::awaitFinishingThread);
+    }
+
+    /**
+     * Every thread is busy: yet the call that wants one holds room, so fewer calls than the bound are under way, and
+     * one of the threads has just given its call's room back and is on its way to take the next call.
+     */
+    private static void awaitFinishingThread(Runnable call, ThreadPoolExecutor pool) {
+        try {
+            while (!pool.isShutdown()) {
+                if (pool.getQueue().offer(call, 10, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new RejectedExecutionException("the sender is shut down");
     }
 
     /**
@@ -112,31 +134,53 @@ public class SessionmTagSender implements AutoCloseable {
         return outcomes;
     }
 
+    /** Waits for room, then hands the send to a thread; a send not started comes back {@link NotDelivered}. */
     private Future<TagOutcome> submit(TagSend send, int index, SendListener listener, AtomicReference<String> stopReason) {
+        String stopped = stopReason.get();
+        if (stopped != null || pool.isShutdown()) {
+            return notSent(stopped != null ? stopped : NOT_SENT_SHUT_DOWN);
+        }
+        InFlightLimiter.Permit permit;
         try {
-            return pool.submit(() -> {
-                String reason = stopReason.get();
-                if (reason != null) {
-                    return new NotDelivered(reason, false);
-                }
-                try {
-                    listener.beforeStart(index);
-                }
-                catch (RuntimeException e) {
-                    stopReason.compareAndSet(null, NOT_SENT_BEFORE_START_FAILED + e.getMessage());
-                    return new NotDelivered(stopReason.get(), false);
-                }
-                TagOutcome outcome = send.settleFirst() ? client.settle(send.request()) : client.send(send.request());
-                if (outcome instanceof AuthenticationFailed) {
-                    stopReason.compareAndSet(null, NOT_SENT_AUTH);
-                }
-                listener.completed(index, outcome);
-                return outcome;
-            });
+            permit = limiter.acquire();
+        }
+        catch (InterruptedException e) {
+            // Calls under way finish so their outcomes are known; the rest are not started.
+            stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
+            Thread.currentThread().interrupt();
+            return notSent(stopReason.get());
+        }
+        try {
+            return pool.submit(() -> permit.run(() -> call(send, index, listener, stopReason)));
         }
         catch (RejectedExecutionException shutDown) {
-            return CompletableFuture.completedFuture(new NotDelivered(NOT_SENT_SHUT_DOWN, false));
+            permit.cancel();
+            return notSent(NOT_SENT_SHUT_DOWN);
         }
+    }
+
+    private TagOutcome call(TagSend send, int index, SendListener listener, AtomicReference<String> stopReason) {
+        String reason = stopReason.get();
+        if (reason != null) {
+            return new NotDelivered(reason, false);
+        }
+        try {
+            listener.beforeStart(index);
+        }
+        catch (RuntimeException e) {
+            stopReason.compareAndSet(null, NOT_SENT_BEFORE_START_FAILED + e.getMessage());
+            return new NotDelivered(stopReason.get(), false);
+        }
+        TagOutcome outcome = send.settleFirst() ? client.settle(send.request()) : client.send(send.request());
+        if (outcome instanceof AuthenticationFailed) {
+            stopReason.compareAndSet(null, NOT_SENT_AUTH);
+        }
+        listener.completed(index, outcome);
+        return outcome;
+    }
+
+    private static Future<TagOutcome> notSent(String reason) {
+        return CompletableFuture.completedFuture(new NotDelivered(reason, false));
     }
 
     /**

@@ -25,10 +25,17 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
 /**
  * {@link ObjectStore} on a local directory, with the semantics of the S3 one: an object is written to a
  * hidden temporary file beside its target and appears under its name by one atomic rename, and a file
  * that changed since it was listed is noticed through its fingerprint (size, modification time, inode).
+ * <p>
+ * Under an export root, what is read must really be there: a folder or file whose real path (symbolic links
+ * resolved) leaves the root is refused, and a listing leaves out the links that lead out. Every read of a
+ * {@code file:} export goes through here, so a scan, the REST API and the sync job itself are all held to it.
+ * Refusals name only the location asked for, never what a link points at.
  */
 public final class LocalObjectStore implements ObjectStore {
 
@@ -38,15 +45,36 @@ public final class LocalObjectStore implements ObjectStore {
             "\\..+" + Pattern.quote(UNPUBLISHED_MARK) + "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
     private static final int WRITE_BUFFER_SIZE = 64 * 1024;
 
+    /** The {@code file:} export roots, as configured (not resolved: a root may itself be a link, e.g. to a volume). */
+    private final List<Path> exportRoots;
+
+    /** A store that confines nothing: for outputs and tests; the application's store knows the export roots. */
+    public LocalObjectStore() {
+        this(List.of());
+    }
+
+    /** @param exportRoots the export roots; the {@code file:} ones confine what is read under them */
+    public LocalObjectStore(List<StorageLocation> exportRoots) {
+        this.exportRoots = exportRoots.stream().filter(root -> !root.isS3()).map(StorageLocation::directory).toList();
+    }
+
+    @Override
+    public void checkConfined(StorageLocation folder) {
+        if (!folder.isS3()) {
+            confined(folder);
+        }
+    }
+
     @Override
     public List<StoredObject> list(StorageLocation folder) {
-        Path directory = requireLocal(folder);
+        Path directory = confined(folder);
         List<StoredObject> objects = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path path : entries) {
                 String name = path.getFileName().toString();
                 BasicFileAttributes attributes = attributesIfPresent(path);
-                if (attributes != null && attributes.isRegularFile() && !UNPUBLISHED.matcher(name).matches()) {
+                if (attributes != null && attributes.isRegularFile() && !UNPUBLISHED.matcher(name).matches()
+                        && !leftOut(folder, path)) {
                     objects.add(storedObject(folder, name, attributes));
                 }
             }
@@ -61,10 +89,14 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public List<String> listFolders(StorageLocation folder) {
-        Path directory = requireLocal(folder);
+        Path directory = confined(folder);
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, Files::isDirectory)) {
-            entries.forEach(path -> names.add(path.getFileName().toString()));
+            for (Path path : entries) {
+                if (!leftOut(folder, path)) {
+                    names.add(path.getFileName().toString());
+                }
+            }
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -76,7 +108,10 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public InputStream open(StoredObject object) {
-        Path path = requireLocal(object.folder()).resolve(object.name());
+        Path path = confined(object.folder()).resolve(object.name());
+        if (leadsOutOfRoot(object.folder(), path)) {
+            throw outOfRoot(object.uri());
+        }
         InputStream in;
         try {
             // Opened before the fingerprint is checked, so that what was checked is what is read.
@@ -148,6 +183,48 @@ public final class LocalObjectStore implements ObjectStore {
             // Deleted between the directory listing and this look: it is not there.
             return null;
         }
+    }
+
+    /** The directory of {@code folder}, once its real path is known not to leave its export root. */
+    private Path confined(StorageLocation folder) {
+        Path directory = requireLocal(folder);
+        if (leadsOutOfRoot(folder, directory)) {
+            throw outOfRoot(folder.uri());
+        }
+        return directory;
+    }
+
+    /**
+     * Whether {@code path} (in or under {@code folder}) lies under an export root lexically but not really: a symbolic
+     * link on the way leads out of it. A path that does not exist leads nowhere.
+     */
+    private boolean leadsOutOfRoot(StorageLocation folder, Path path) {
+        Path root = exportRoots.stream().filter(path::startsWith).findFirst().orElse(null);
+        if (root == null) {
+            return false;
+        }
+        try {
+            return !path.toRealPath().startsWith(root.toRealPath());
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new ObjectUnavailableException("cannot read " + folder.uri() + ": " + describe(e), e);
+        }
+    }
+
+    /** Whether a listing of {@code folder} leaves out its entry {@code path}: a symbolic link out of the export root. */
+    private boolean leftOut(StorageLocation folder, Path path) {
+        if (!Files.isSymbolicLink(path) || !leadsOutOfRoot(folder, path)) {
+            return false;
+        }
+        log.warn("Leaving out {} in {}: a symbolic link out of its export root",
+                UntrustedText.quote(path.getFileName().toString()), UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
+        return true;
+    }
+
+    private static ObjectUnavailableException outOfRoot(String location) {
+        return new ObjectUnavailableException(UntrustedText.quote(location, StorageLocation.MAX_LENGTH)
+                + " leads out of its export root through a symbolic link; it is not read");
     }
 
     private static Path requireLocal(StorageLocation folder) {

@@ -36,4 +36,12 @@ public interface ObjectStore {
 
     /** Removes what unpublished writes into {@code folder} left behind (incomplete uploads, temporary files). */
     void discardUnpublished(StorageLocation folder);
+
+    /**
+     * Refuses {@code folder} when this store would not read it: a {@code file:} folder under an export root whose real
+     * path leaves the root (see {@link ExportRoots}). S3 has no links: nothing to refuse there.
+     *
+     * @throws ObjectUnavailableException naming only {@code folder}
+     */
+    void checkConfined(StorageLocation folder);
 }

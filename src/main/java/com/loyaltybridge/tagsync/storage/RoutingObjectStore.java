@@ -46,6 +46,11 @@ public final class RoutingObjectStore implements ObjectStore {
         storeFor(folder).discardUnpublished(folder);
     }
 
+    @Override
+    public void checkConfined(StorageLocation folder) {
+        storeFor(folder).checkConfined(folder);
+    }
+
     private ObjectStore storeFor(StorageLocation location) {
         return switch (location.scheme()) {
             case S3 -> s3.obtain();

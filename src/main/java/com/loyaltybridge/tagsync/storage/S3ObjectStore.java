@@ -87,6 +87,12 @@ public final class S3ObjectStore implements ObjectStore {
         return new S3PendingObject(s3, folder, ObjectNames.requireValid(name), uploadPartSize);
     }
 
+    /** S3 keys are names, not paths: no link can lead out of a bucket or prefix. */
+    @Override
+    public void checkConfined(StorageLocation folder) {
+        requireS3(folder);
+    }
+
     @Override
     public void discardUnpublished(StorageLocation folder) {
         requireS3(folder);

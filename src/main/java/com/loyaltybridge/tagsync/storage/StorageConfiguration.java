@@ -1,5 +1,7 @@
 package com.loyaltybridge.tagsync.storage;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -45,8 +47,11 @@ public class StorageConfiguration {
     }
 
     @Bean
-    public ObjectStore objectStore(ObjectProvider<S3Client> s3Client, S3Settings settings) {
-        return new RoutingObjectStore(new LocalObjectStore(), () -> new S3ObjectStore(s3Client.getObject(), settings));
+    public ObjectStore objectStore(ObjectProvider<S3Client> s3Client, S3Settings settings,
+            ObjectProvider<ExportRoots> exportRoots) {
+        ExportRoots roots = exportRoots.getIfAvailable();
+        return new RoutingObjectStore(new LocalObjectStore(roots == null ? List.of() : roots.roots()),
+                () -> new S3ObjectStore(s3Client.getObject(), settings));
     }
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
 /**
  * A folder in S3 ({@code s3://bucket/prefix/}) or on the local file system ({@code file:/dir/}).
  * Always normalized to end with a slash, so that the same folder written two ways is one location
@@ -14,6 +16,9 @@ import java.util.regex.Pattern;
 public record StorageLocation(Scheme scheme, String bucket, String prefix, Path directory) {
 
     public enum Scheme { S3, FILE }
+
+    /** The longest location text taken: S3's own limit on a key, which no export folder comes near. */
+    public static final int MAX_LENGTH = 1024;
 
     // Bucket naming rules of S3 (3 to 63 lower-case letters, digits, dots and hyphens), relaxed
     // only as far as S3-compatible servers need.
@@ -48,6 +53,13 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
             throw new IllegalArgumentException("a location is empty; expected s3://bucket/prefix/ or file:/dir/");
         }
         String trimmed = text.trim();
+        if (trimmed.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException(UntrustedText.quote(trimmed) + " is not a location: longer than " + MAX_LENGTH
+                    + " characters");
+        }
+        UntrustedText.forbiddenCharacterIn(trimmed).ifPresent(character -> {
+            throw new IllegalArgumentException(UntrustedText.quote(trimmed) + " is not a location: it holds " + character);
+        });
         if (trimmed.startsWith("s3://")) {
             return parseS3(trimmed);
         }
@@ -55,7 +67,7 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
             return parseFile(trimmed);
         }
         throw new IllegalArgumentException(
-                "'" + trimmed + "' is not a location: expected s3://bucket/prefix/ or file:/dir/");
+                UntrustedText.quote(trimmed) + " is not a location: expected s3://bucket/prefix/ or file:/dir/");
     }
 
     private static StorageLocation parseS3(String text) {
@@ -64,20 +76,19 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
         if (!BUCKET.matcher(bucket).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid S3 location: '" + bucket
-                    + "' is not a bucket name (3 to 63 lower-case letters, digits, dots or hyphens)");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid S3 location: "
+                    + UntrustedText.quote(bucket) + " is not a bucket name (3 to 63 lower-case letters, digits, dots or"
+                    + " hyphens)");
         }
         if (prefix.startsWith("/") || prefix.contains("//")) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid S3 location: the key prefix has an empty segment");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid S3 location: the key prefix has an"
+                    + " empty segment");
         }
         for (String segment : prefix.split("/")) {
             if (segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("'" + text + "' is not a valid S3 location: '" + segment
+                throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid S3 location: '" + segment
                         + "' segments are not allowed in a key prefix");
             }
-        }
-        if (prefix.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid S3 location: control characters in the key prefix");
         }
         return s3(bucket, prefix);
     }
@@ -87,12 +98,16 @@ public record StorageLocation(Scheme scheme, String bucket, String prefix, Path 
         if (rest.startsWith("//")) {
             try {
                 return directory(Path.of(new URI(text)));
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a valid file location: " + e.getMessage());
+            } catch (URISyntaxException e) {
+                // The reason only: the exception's message repeats the whole input.
+                throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: " + e.getReason());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: "
+                        + e.getMessage());
             }
         }
         if (rest.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid file location: no directory given");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a valid file location: no directory given");
         }
         return directory(Path.of(rest));
     }

@@ -28,6 +28,7 @@ import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.sessionm.InFlightLimiter;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
@@ -132,12 +133,13 @@ public class SegmentSyncJobConfiguration {
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncUserRepository ledger,
-            SyncSettings settings, SessionmSettings sessionm) {
+            SessionmPaceRecorder sessionmPaceRecorder, SyncSettings settings, SessionmSettings sessionm) {
         return new StepBuilder(SyncStep.TAG_USERS.stepName(), jobRepository)
-                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.maxInFlight()))
+                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.requestsPerSecond()))
                 .transactionManager(transactionManager)
                 .reader(pendingUsersReader)
                 .writer(tagUsersWriter)
+                .stream(sessionmPaceRecorder)
                 .listener(refreshingPlannerStatistics(ledger))
                 .build();
     }
@@ -148,15 +150,22 @@ public class SegmentSyncJobConfiguration {
     JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
             SyncUserRepository ledger, SyncSettings settings, SessionmSettings sessionm) throws Exception {
         return ledger.pendingUsersReader("pendingUsersReader", jobInstanceId(stepExecution),
-                settings.taggingChunkSize(sessionm.maxInFlight()));
+                settings.taggingChunkSize(sessionm.requestsPerSecond()));
     }
 
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SessionmTagSender sender, RunLockCheck runLocks, SessionmSettings sessionm, SyncSettings settings) {
+            SessionmTagSender sender, RunLockCheck runLocks, InFlightLimiter limiter, SyncSettings settings) {
         return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
-                runLocks.forRun(stepExecution.getJobParameters()), Math.max(settings.intentBatchSize(), sessionm.maxInFlight()));
+                runLocks.forRun(stepExecution.getJobParameters()), () -> settings.intentBatchSize(limiter.limit()));
+    }
+
+    /** This execution's SessionM figures, saved with each chunk (see {@link SessionmPaceRecorder}). */
+    @Bean
+    @StepScope
+    SessionmPaceRecorder sessionmPaceRecorder(InFlightLimiter limiter) {
+        return new SessionmPaceRecorder(limiter);
     }
 
     @Bean

@@ -2,6 +2,8 @@ package com.loyaltybridge.tagsync.sync;
 
 import java.util.Locale;
 
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
 /** How the users of an export reach SessionM. */
 public enum SyncMode {
     /** One tags call per user. */
@@ -17,7 +19,7 @@ public enum SyncMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not a mode: expected api, csv or auto");
+        throw new IllegalArgumentException(UntrustedText.quote(text) + " is not a mode: expected api, csv or auto");
     }
 
     public String text() {

@@ -10,11 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stagingChunkSize  export lines read, checked and recorded per transaction: about one Braze export object, so
  *                          the job repository's few statements per chunk stay small beside the users' rows. The
  *                          chunk's lines are in memory together: lower it for exports of very large user objects
- * @param taggingChunkSize  users sent to SessionM per transaction; unset, 1000 or {@value #CHUNKS_OF_IN_FLIGHT} times
- *                          {@code sessionm.max-in-flight}, whichever is larger: each chunk ends with its last calls
- *                          draining the in-flight limit, and that tail must stay small beside the chunk
- * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least
- *                          {@code sessionm.max-in-flight}), the next batch committed once half of it is used:
+ * @param taggingChunkSize  users sent to SessionM per transaction; unset, what the configured rate sends in
+ *                          {@value #CHUNK_SECONDS} s (at least 100, at most 20,000; 10,000 without a rate limit).
+ *                          Two costs pull apart: each chunk ends with its last calls draining while no new ones
+ *                          start, about half a SessionM latency lost per chunk (2.5% of a 20 s chunk at 1 s of
+ *                          latency); and a stop request, a shutdown's included, is seen when a chunk ends, so it
+ *                          takes up to a chunk's time, which must stay within the API's shutdown wait (25 s) for a
+ *                          rolling update to stop its syncs cleanly. Users are read back from the ledger a chunk at
+ *                          a time: this is also what a chunk holds in memory
+ * @param intentBatchSize   users whose intent is committed in one round trip, ahead of their calls (at least the
+ *                          in-flight limit when the chunk starts), the next batch committed once half of it is used:
  *                          after a crash at most one and a half times this many users plus the calls under way
  *                          are in doubt
  * @param maxSkippedLines   lines that may be skipped (unreadable, no identifier, duplicate) before the run fails:
@@ -30,12 +35,25 @@ public record SyncSettings(
         @DefaultValue("1000") long maxSkippedLines,
         @DefaultValue("500") long autoApiMaxUsers) {
 
-    static final int CHUNKS_OF_IN_FLIGHT = 32;
-    private static final int DEFAULT_TAGGING_CHUNK_SIZE = 1000;
+    static final int CHUNK_SECONDS = 20;
+    private static final int MIN_TAGGING_CHUNK_SIZE = 100;
+    private static final int MAX_TAGGING_CHUNK_SIZE = 20_000;
+    private static final int UNLIMITED_RATE_TAGGING_CHUNK_SIZE = 10_000;
 
-    /** The tagging chunk size in force with {@code maxInFlight} calls under way at once. */
-    int taggingChunkSize(int maxInFlight) {
-        return taggingChunkSize != null ? taggingChunkSize
-                : Math.max(DEFAULT_TAGGING_CHUNK_SIZE, CHUNKS_OF_IN_FLIGHT * maxInFlight);
+    /** The tagging chunk size in force with SessionM calls limited to {@code requestsPerSecond} (0: no limit). */
+    int taggingChunkSize(double requestsPerSecond) {
+        if (taggingChunkSize != null) {
+            return taggingChunkSize;
+        }
+        if (requestsPerSecond <= 0) {
+            return UNLIMITED_RATE_TAGGING_CHUNK_SIZE;
+        }
+        long atTheRate = Math.round(requestsPerSecond * CHUNK_SECONDS);
+        return (int) Math.min(MAX_TAGGING_CHUNK_SIZE, Math.max(MIN_TAGGING_CHUNK_SIZE, atTheRate));
+    }
+
+    /** The intent batch of a chunk that starts with {@code inFlightLimit} calls allowed under way at once. */
+    int intentBatchSize(int inFlightLimit) {
+        return Math.max(intentBatchSize, inFlightLimit);
     }
 }

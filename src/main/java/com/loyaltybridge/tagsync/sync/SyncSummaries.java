@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -52,7 +53,9 @@ public class SyncSummaries {
                 bulkFolder,
                 execution.getStartTime(),
                 execution.getEndTime(),
-                usersHandled(execution));
+                usersHandled(execution),
+                execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("tagUsers"))
+                        .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null));
     }
 
     /** Users this execution alone got through its busiest step: its throughput counts nothing done before a restart. */

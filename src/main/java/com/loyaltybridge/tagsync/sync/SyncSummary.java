@@ -8,15 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 
 /**
  * What a sync did, counted from PostgreSQL: the counts cover the whole job instance (every
  * execution of it), the timing covers the execution this summary is about.
  *
  * @param usersThisExecution users handled by this execution alone, for its throughput
+ * @param sessionm           SessionM's traffic while this execution tagged users (all syncs of the process: they
+ *                           share the rate); null if it tagged nobody
  */
 public record SyncSummary(
         long jobInstanceId,
@@ -34,7 +38,8 @@ public record SyncSummary(
         String bulkFileFolder,
         LocalDateTime startTime,
         LocalDateTime endTime,
-        long usersThisExecution) {
+        long usersThisExecution,
+        @Nullable SessionmPace sessionm) {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -107,6 +112,16 @@ public record SyncSummary(
         line(text, "skipped lines", number(skipped()) + breakdown(skippedByReason));
         line(text, "duration", String.format(Locale.ROOT, "%.1f s", duration().toMillis() / 1000.0));
         line(text, "throughput", String.format(Locale.ROOT, "%,.1f users/s", usersPerSecond()));
+        if (sessionm != null) {
+            line(text, "SessionM rate", sessionm.rateText());
+            line(text, "SessionM latency", sessionm.latencyText());
+            if (sessionm.throttled() + sessionm.errors() > 0) {
+                line(text, "SessionM strain", number(sessionm.throttled()) + " answered 429, " + number(sessionm.errors())
+                        + " 5xx, timeouts or lost connections");
+            }
+            line(text, "in-flight limit", sessionm.inFlightText() + " at the end");
+            line(text, "held back by", sessionm.heldBackText());
+        }
         failures.forEach(failure -> line(text, "failure", failure));
         return text.toString();
     }

@@ -2,6 +2,8 @@ package com.loyaltybridge.tagsync.sync;
 
 import java.util.Optional;
 
+import com.loyaltybridge.tagsync.text.UntrustedText;
+
 /** What SessionM takes as a tag name, checked wherever tag names come in (command line, segment mappings, REST). */
 public final class TagNames {
 
@@ -15,10 +17,11 @@ public final class TagNames {
         if (name == null || name.isBlank()) {
             return Optional.of("empty tag name");
         }
-        if (name.length() > MAX_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of("'" + name + "' is not a usable tag name (at most " + MAX_LENGTH
-                    + " characters, no control characters)");
+        if (name.length() > MAX_LENGTH) {
+            return Optional.of(UntrustedText.quote(name) + " is not a usable tag name: longer than " + MAX_LENGTH
+                    + " characters");
         }
-        return Optional.empty();
+        return UntrustedText.forbiddenCharacterIn(name)
+                .map(character -> UntrustedText.quote(name) + " is not a usable tag name: it holds " + character);
     }
 }

@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -29,10 +30,11 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
     private final SyncUserRepository ledger;
     private final SessionmTagSender sender;
     private final Runnable runLockCheck;
-    private final int intentBatchSize;
+    /** Read per chunk: it follows the in-flight limit. */
+    private final IntSupplier intentBatchSize;
 
     TagUsersWriter(long jobInstanceId, SyncRequest request, SyncUserRepository ledger, SessionmTagSender sender,
-            Runnable runLockCheck, int intentBatchSize) {
+            Runnable runLockCheck, IntSupplier intentBatchSize) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.ledger = ledger;
@@ -50,7 +52,7 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
                         entry.state() == LedgerState.SENDING))
                 .toList();
         ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLockCheck,
-                intentBatchSize, TagUsersWriter::completion);
+                intentBatchSize.getAsInt(), TagUsersWriter::completion);
         List<TagOutcome> outcomes = sender.sendAll(sends, recorder);
         recorder.recordRemaining(outcomes);
         // Calls left unsent because the ledger or the run lock failed are not SessionM's doing: say what happened.

@@ -114,6 +114,13 @@ class ApiIT extends SyncTestSupport {
         assertThat(execution.path("progressPercent").asDouble()).isEqualTo(100.0);
         assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(SyncStep.LIST_EXPORT_OBJECTS.stepName(),
                 SyncStep.STAGE_USERS.stepName(), SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.TAG_USERS.stepName());
+        JsonNode pace = execution.path("sessionm");
+        assertThat(pace.path("requests").asLong()).as("SessionM's traffic while it tagged: " + pace).isGreaterThanOrEqualTo(12);
+        assertThat(pace.path("inFlightCap").asInt()).isEqualTo(4);
+        assertThat(pace.path("inFlightLimit").asInt()).isBetween(1, 4);
+        assertThat(pace.path("latencyP50Millis").isIntegralNumber()).as(pace.toString()).isTrue();
+        assertThat(pace.path("heldBackBy").asString()).isIn("rate_limit", "in_flight_cap", "sessionm_strain", "limit_growing",
+                "nothing");
         for (int i = 1; i <= 12; i++) {
             assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).isEqualTo(Map.of("vip", 1));
         }

@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -84,8 +86,42 @@ final class ApiServer implements AutoCloseable {
     }
 
     Answer post(Caller caller, String path, String json) {
-        return send(caller, HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+        return postBody(caller, path, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** A JSON POST whose body comes from {@code body}: of unknown length (chunked) when it is an input stream. */
+    Answer postBody(Caller caller, String path, HttpRequest.BodyPublisher body) {
+        return send(caller, HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").POST(body));
+    }
+
+    /**
+     * Sends {@code head} (request line and headers, lines ended by CRLF, no blank line) as it is, over HTTP/1.0 on a
+     * plain socket: headers the JDK's client refuses to set, such as Host, go out as a caller chose them.
+     */
+    Answer raw(String head) {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = response.indexOf("\r\n\r\n");
+            String[] lines = response.substring(0, end).split("\r\n");
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).trim(), name -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
+            }
+            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), HttpHeaders.of(headers, (name, value) -> true),
+                    response.substring(end + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The address clients reach this server at, {@code 127.0.0.1:PORT}. */
+    String authority() {
+        return base.getAuthority();
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,6 +113,41 @@ class CommandLineInterfaceTest {
             assertThat(output.getAll()).doesNotContain("\tat ", "Exception", "APPLICATION FAILED TO START");
             assertThat(database.connections()).as("connections to PostgreSQL").isZero();
         }
+    }
+
+    /**
+     * What cannot become the sync's job parameters, or holds characters no name may hold, is refused by the command
+     * line and by a segment mapping alike, before anything connects anywhere.
+     */
+    @Test
+    void syncRequestsBeyondTheJobParametersOrWithHiddenCharactersAreRefusedFromTheCommandLineAndTheMappings() throws IOException {
+        String tenThousandTags = IntStream.rangeClosed(1, 10_000).mapToObj(i -> "tag" + i).collect(Collectors.joining(","));
+        String longTags = IntStream.rangeClosed(1, 20).mapToObj(i -> i + "t".repeat(200)).collect(Collectors.joining(","));
+        String hundredAndOneTags = IntStream.rangeClosed(1, 101).mapToObj(i -> "t" + i).collect(Collectors.joining(","));
+        try (CountingServer database = new CountingServer()) {
+            String url = "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + database.port() + "/never";
+
+            assertRefused(cli.run("sync", "--export=file:/tmp/x/", "--tags=" + tenThousandTags, "--mode=csv", url),
+                    "error: --tags: 10000 tags: a sync takes at most 100");
+            assertRefused(cli.run("sync", "--export=file:/tmp/x/", "--tags=" + longTags, "--mode=csv", url),
+                    "error: --tags: the tags take " + longTags.length() + " characters with their commas; a job parameter"
+                            + " holds at most 2500");
+            assertRefused(cli.run("sync", "--export=file:/tmp/x/", "--tags=vip", "--identifier=alias:a\nb", "--mode=csv", url),
+                    "error: 'alias:a?b' is not an identifier source: it holds the control character U+000A");
+            assertRefused(cli.run("sync", "--export=file:/tmp/x/", "--tags=vip\u202Egold", "--mode=csv", url),
+                    "error: --tags: 'vip?gold' is not a usable tag name: it holds the bidirectional control U+202E");
+            assertRefused(cli.run("scan", url, "--scan.export-roots=s3://braze-exports/", "--scan.segments[0].segment-id=s",
+                    "--scan.segments[0].tags=" + hundredAndOneTags), "error: segment s: 101 tags: a sync takes at most 100");
+            assertRefused(cli.run("scan", url, "--scan.export-roots=s3://braze-exports/", "--scan.segments[0].segment-id=s\u2028x",
+                    "--scan.segments[0].tags=vip"), "error: segment-id 's?x' is not a Braze segment id: it holds the line separator U+2028");
+            assertThat(database.connections()).as("connections to PostgreSQL").isZero();
+        }
+    }
+
+    private void assertRefused(ExitCode code, String line) {
+        assertThat(code).as(stderr()).isEqualTo(ExitCode.USAGE);
+        assertThat(stderr().lines().toList()).containsSubsequence(line, "Run with --help for usage.");
+        err.reset();
     }
 
     @Test

@@ -52,7 +52,8 @@ class SecretsStayOutTest {
             SessionmSettings settings = SimulatorSettings.of(simulator.baseUrl(), KEY, SECRET)
                     .withRequestTimeout(Duration.ofMillis(200)).withMaxRetries(1).build();
             RequestThrottle throttle = new RequestThrottle(0);
-            SessionmClient client = SessionmClientFactory.client(settings, throttle, new SimpleMeterRegistry());
+            InFlightLimiter limiter = new InFlightLimiter(2, 0);
+            SessionmClient client = SessionmClientFactory.client(settings, throttle, limiter, new SimpleMeterRegistry());
             simulator.unknownCustomers("ghost");
             simulator.enqueue(Fault.status(500), Fault.resetAfterApply(), Fault.applyThenDelay(Duration.ofSeconds(1)),
                     Fault.status(502), Fault.status(502), Fault.errorBody("validation"));
@@ -61,7 +62,7 @@ class SecretsStayOutTest {
             }
             texts.add(client.send(counter(EXTERNAL_ID, "ghost", "vip")).toString());
             simulator.revokeCredentials();
-            try (SessionmTagSender sender = new SessionmTagSender(client, 2)) {
+            try (SessionmTagSender sender = new SessionmTagSender(client, limiter)) {
                 texts.add(sender.sendAll(List.of(new TagSend(counter(EXTERNAL_ID, "c", "vip"), false),
                         new TagSend(counter(EXTERNAL_ID, "d", "vip"), true))).toString());
                 texts.add(sender.toString());
@@ -71,7 +72,8 @@ class SecretsStayOutTest {
             texts.add(throttle.toString());
         }
         SessionmSettings withoutEndpoint = SimulatorSettings.of(null, KEY, SECRET).build();
-        assertThatThrownBy(() -> SessionmClientFactory.client(withoutEndpoint, new RequestThrottle(0), new SimpleMeterRegistry())
+        assertThatThrownBy(() -> SessionmClientFactory.client(withoutEndpoint, new RequestThrottle(0), new InFlightLimiter(1, 0),
+                new SimpleMeterRegistry())
                 .send(counter(EXTERNAL_ID, "c", "vip")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT")

@@ -389,7 +389,7 @@ class SessionmClientTest {
         SessionmSettings unreachable = SimulatorSettings.of(URI.create("http://127.0.0.1:" + closedPort),
                 KEY, SECRET).withMaxRetries(1).build();
 
-        TagOutcome outcome = SessionmClientFactory.client(unreachable, new RequestThrottle(0), meters)
+        TagOutcome outcome = SessionmClientFactory.client(unreachable, new RequestThrottle(0), new InFlightLimiter(1, 0), meters)
                 .send(counter(EXTERNAL_ID, "c", "vip"));
 
         assertThat(outcome).isEqualTo(new NotDelivered("could not connect (HttpHostConnectException), 2 attempts", false));
@@ -401,7 +401,8 @@ class SessionmClientTest {
 
     private SessionmClient client(SimulatorSettings settings) {
         SessionmSettings built = settings.build();
-        return SessionmClientFactory.client(built, new RequestThrottle(built.requestsPerSecond()), meters);
+        return SessionmClientFactory.client(built, new RequestThrottle(built.requestsPerSecond()),
+                new InFlightLimiter(built.maxInFlight(), built.requestsPerSecond()), meters);
     }
 
     private static List<String> methods() {

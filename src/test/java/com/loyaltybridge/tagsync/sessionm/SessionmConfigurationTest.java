@@ -25,7 +25,7 @@ class SessionmConfigurationTest {
             assertThat(context).hasSingleBean(SessionmClient.class).hasSingleBean(SessionmTagSender.class)
                     .hasSingleBean(RequestThrottle.class);
             SessionmSettings settings = context.getBean(SessionmSettings.class);
-            assertThat(settings.maxInFlight()).isEqualTo(16);
+            assertThat(settings.maxInFlight()).isEqualTo(512);
             assertThat(settings.tagsReadPath()).isEqualTo(TagsPaths.DOCUMENTED_TAGS_PATH);
 
             assertThatIllegalStateException()

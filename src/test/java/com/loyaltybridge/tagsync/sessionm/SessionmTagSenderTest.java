@@ -80,6 +80,31 @@ class SessionmTagSenderTest {
     }
 
     @Test
+    void makesThreadsAsTheInFlightLimitUsesThemNotForItsWholeBound() throws Exception {
+        simulator.latency(Duration.ofMillis(20));
+        List<TagSend> sends = IntStream.range(0, 200)
+                .mapToObj(i -> new TagSend(counter(EXTERNAL_ID, "c-" + i, "vip"), false)).toList();
+
+        try (SessionmTagSender warmUp = sender(settings())) {
+            // The first requests of a JVM wait on class loading: a latency that is not SessionM's.
+            warmUp.sendAll(sends.subList(0, 20));
+        }
+        simulator.reset();
+        simulator.latency(Duration.ofMillis(20));
+
+        long threads;
+        try (SessionmTagSender sender = sender(settings().withMaxInFlight(512).withRequestsPerSecond(200))) {
+            assertThat(sender.sendAll(sends)).containsOnly(new Tagged(false));
+            threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith("sessionm-send-")).count();
+        }
+
+        // 200 requests/s x 20 ms is 4 calls under way: the limit grows to about 7, not to 512.
+        assertThat(simulator.maxConcurrentRequests()).isLessThan(64);
+        assertThat(threads).isLessThan(64);
+    }
+
+    @Test
     void spacesRequestsEvenlyAtTheRateLimitAcrossThreads() throws Exception {
         double rate = 40;
         List<TagSend> sends = IntStream.range(0, 41)
@@ -165,8 +190,9 @@ class SessionmTagSenderTest {
 
     private static SessionmTagSender sender(SimulatorSettings settings) {
         SessionmSettings built = settings.build();
-        SessionmClient client = SessionmClientFactory.client(built, new RequestThrottle(built.requestsPerSecond()),
+        InFlightLimiter limiter = new InFlightLimiter(built.maxInFlight(), built.requestsPerSecond());
+        SessionmClient client = SessionmClientFactory.client(built, new RequestThrottle(built.requestsPerSecond()), limiter,
                 new SimpleMeterRegistry());
-        return new SessionmTagSender(client, built.maxInFlight());
+        return new SessionmTagSender(client, limiter);
     }
 }

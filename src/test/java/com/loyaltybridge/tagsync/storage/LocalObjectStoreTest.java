@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,60 @@ class LocalObjectStoreTest {
         assertThatThrownBy(() -> store.list(StorageLocation.directory(file)))
                 .isInstanceOf(ObjectUnavailableException.class)
                 .hasMessageStartingWith("cannot list file:" + file + "/: ");
+    }
+
+    @Test
+    void underAnExportRootAFolderWhoseRealPathLeavesTheRootIsRefusedNamingOnlyTheFolderAskedFor() throws IOException {
+        Path root = Files.createDirectories(directory.resolve("root"));
+        Path elsewhere = Files.createDirectories(directory.resolve("elsewhere"));
+        Files.write(elsewhere.resolve("secret-name.gz"), "outside".getBytes(UTF_8));
+        Files.createDirectories(root.resolve("segment-export/s"));
+        Files.createSymbolicLink(root.resolve("segment-export/s/2026-11-28"), elsewhere);
+        LocalObjectStore confined = new LocalObjectStore(List.of(StorageLocation.directory(root)));
+        StorageLocation linked = StorageLocation.directory(root.resolve("segment-export/s/2026-11-28"));
+
+        assertThatThrownBy(() -> confined.list(linked))
+                .isInstanceOf(ObjectUnavailableException.class)
+                .hasMessage("'" + linked.uri() + "' leads out of its export root through a symbolic link; it is not read")
+                .message().doesNotContain("elsewhere", "secret-name");
+        assertThatThrownBy(() -> confined.listFolders(linked)).isInstanceOf(ObjectUnavailableException.class);
+        assertThatThrownBy(() -> confined.checkConfined(linked)).isInstanceOf(ObjectUnavailableException.class);
+        assertThat(store.list(linked)).as("a store without export roots follows links, as for outputs").hasSize(1);
+    }
+
+    @Test
+    void aListingUnderAnExportRootLeavesOutLinksThatLeadOutAndKeepsThoseThatStayInside() throws IOException {
+        Path root = Files.createDirectories(directory.resolve("root"));
+        Path folder = Files.createDirectories(root.resolve("exports"));
+        Path outside = Files.createDirectories(directory.resolve("outside"));
+        Files.write(outside.resolve("passwd"), "root:x:0:0".getBytes(UTF_8));
+        Files.write(folder.resolve("a.gz"), "a".getBytes(UTF_8));
+        Files.createSymbolicLink(folder.resolve("b.gz"), folder.resolve("a.gz"));
+        Files.createSymbolicLink(folder.resolve("c.gz"), outside.resolve("passwd"));
+        Files.createDirectories(folder.resolve("inside"));
+        Files.createSymbolicLink(folder.resolve("inside-link"), folder.resolve("inside"));
+        Files.createSymbolicLink(folder.resolve("outside-link"), outside);
+        LocalObjectStore confined = new LocalObjectStore(List.of(StorageLocation.directory(root)));
+        StorageLocation location = StorageLocation.directory(folder);
+
+        assertThat(confined.list(location)).extracting(StoredObject::name).containsExactly("a.gz", "b.gz");
+        assertThat(confined.listFolders(location)).containsExactly("inside", "inside-link");
+        StoredObject swapped = store.list(location).stream().filter(object -> object.name().equals("c.gz")).findFirst()
+                .orElseThrow();
+        assertThatThrownBy(() -> confined.open(swapped)).as("a file reached through a link out is never opened")
+                .isInstanceOf(ObjectUnavailableException.class)
+                .hasMessage("'" + swapped.uri() + "' leads out of its export root through a symbolic link; it is not read");
+    }
+
+    @Test
+    void anExportRootThatIsItselfALinkIsReadThroughIt() throws IOException {
+        Path volume = Files.createDirectories(directory.resolve("volume/exports"));
+        Files.write(volume.resolve("a.gz"), "a".getBytes(UTF_8));
+        Path root = Files.createSymbolicLink(directory.resolve("root"), directory.resolve("volume"));
+        LocalObjectStore confined = new LocalObjectStore(List.of(StorageLocation.directory(root)));
+
+        assertThat(confined.list(StorageLocation.directory(root.resolve("exports")))).extracting(StoredObject::name)
+                .containsExactly("a.gz");
     }
 
     @Test

@@ -52,6 +52,11 @@ class ApiSyncIT extends SyncTestSupport {
         }
         assertThat(ledgerStates(export)).isEqualTo(Map.of("TAGGED", 40L));
         assertThat(run.stdout()).contains("COMPLETED").containsPattern("tagged\\s+40\\b").containsPattern("users\\s+40\\b");
+        assertThat(run.stdout()).as("SessionM's pace in the summary")
+                .containsPattern("SessionM rate\\s+[\\d.,]+ requests/s \\(no rate limit configured\\)")
+                .containsPattern("SessionM latency\\s+p50 \\d+ ms, p99 \\d+ ms")
+                .containsPattern("in-flight limit\\s+4 of at most 4 at the end")
+                .containsPattern("held back by\\s+\\S");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ConnectionStatistics;
@@ -31,7 +31,7 @@ import com.loyaltybridge.tagsync.sessionm.IdentifierType;
  * {"name":"t","ttl":59}]}}}. Every customer exists unless {@linkplain #unknownCustomers marked unknown} (404
  * {@code user_not_found}). A wrong API key in the path answers 401 {@code invalid_api_key}, wrong credentials 401
  * {@code invalid_auth_token}. {@code GET /__simulator/stats} serves {@link #stats()} as JSON ({@code ?tags=false}:
- * without the per-customer counts).
+ * without the per-customer counts). SessionM Connect's {@code get_user_offers} is served too: see {@link #offers()}.
  *
  * <p>Built on Jetty's core handlers without blocking a thread per request, so it also serves benchmarks from the
  * command line ({@link #main}).
@@ -47,14 +47,17 @@ public final class SessionmSimulator implements AutoCloseable {
     private final ConnectionStatistics connections = new ConnectionStatistics();
     private volatile long connectionsBeforeReset;
     private final TagsHandler handler;
+    private final OffersHandler offers;
     private final CustomerStore customers = new CustomerStore();
     private final FaultPlan faults = new FaultPlan();
     private final Counters counters = new Counters();
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private volatile boolean recording = true;
     private volatile boolean credentialsRevoked;
-    private volatile Duration minLatency = Duration.ZERO;
-    private volatile Duration maxLatency = Duration.ZERO;
+    private volatile LatencyPlan latencyPlan = LatencyPlan.NONE;
+    /** When the first answer of this simulator (since start or reset) was timed: the clock of the latency plan. */
+    private final AtomicLong firstRequestNanos = new AtomicLong(NOT_YET);
+    private static final long NOT_YET = Long.MIN_VALUE;
     private volatile ServerRateLimit rateLimit;
 
     private SessionmSimulator(String apiKey, String apiSecret, int port) throws Exception {
@@ -74,7 +77,8 @@ public final class SessionmSimulator implements AutoCloseable {
         connector.addBean(connections);
         server.addConnector(connector);
         this.handler = new TagsHandler(this);
-        server.setHandler(handler);
+        this.offers = new OffersHandler(this, handler);
+        server.setHandler(offers);
         server.setStopTimeout(0);
         server.start();
     }
@@ -140,6 +144,11 @@ public final class SessionmSimulator implements AutoCloseable {
         customers.preload(type, identifier, tag, count);
     }
 
+    /** SessionM Connect's side: offer wallets served by {@code get_user_offers}, its credentials and faults. */
+    public OfferWallets offers() {
+        return offers.wallets();
+    }
+
     /** These identifiers (of either type) answer 404 {@code user_not_found}. */
     public void unknownCustomers(String... identifiers) {
         customers.markUnknown(identifiers);
@@ -172,13 +181,14 @@ public final class SessionmSimulator implements AutoCloseable {
     public void reset() {
         handler.abortHung();
         customers.clear();
+        offers.reset();
         faults.clear();
         requests.clear();
         counters.clear();
         connectionsBeforeReset = connections.getConnectionsTotal();
         credentialsRevoked = false;
-        minLatency = Duration.ZERO;
-        maxLatency = Duration.ZERO;
+        latencyPlan = LatencyPlan.NONE;
+        firstRequestNanos.set(NOT_YET);
         rateLimit = null;
         recording = true;
         connector.setIdleTimeout(DEFAULT_IDLE_TIMEOUT.toMillis());
@@ -245,11 +255,15 @@ public final class SessionmSimulator implements AutoCloseable {
 
     /** Every answer is sent after a latency drawn uniformly between {@code min} and {@code max}. */
     public void latency(Duration min, Duration max) {
-        if (min.isNegative() || max.compareTo(min) < 0) {
-            throw new IllegalArgumentException("latency must satisfy 0 <= min <= max: " + min + ", " + max);
-        }
-        this.maxLatency = max;
-        this.minLatency = min;
+        this.latencyPlan = LatencyPlan.constant(min, max);
+    }
+
+    /**
+     * From {@code sinceFirstRequest} after the first tags request (since start or {@link #reset()}) on, answers take
+     * {@code latency}: SessionM slowing down, or recovering, in the middle of a run. Add one call per change.
+     */
+    public void latencyFrom(Duration sinceFirstRequest, Duration latency) {
+        this.latencyPlan = latencyPlan.with(new LatencyPlan.Step(sinceFirstRequest, latency, latency));
     }
 
     /** Answers 429 with {@code Retry-After} beyond {@code requestsPerSecond} (bursts of one second allowed); 0 for none. */
@@ -273,9 +287,9 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     Duration latency() {
-        Duration min = minLatency;
-        long spreadNanos = maxLatency.minus(min).toNanos();
-        return spreadNanos <= 0 ? min : min.plusNanos(ThreadLocalRandom.current().nextLong(spreadNanos + 1));
+        long now = System.nanoTime();
+        firstRequestNanos.compareAndSet(NOT_YET, now);
+        return latencyPlan.latency(Duration.ofNanos(now - firstRequestNanos.get()));
     }
 
     CustomerStore customers() {
@@ -306,7 +320,8 @@ public final class SessionmSimulator implements AutoCloseable {
     /**
      * Runs a simulator until the process is stopped, printing {@code SessionM simulator listening on URL} once ready.
      * Options: {@code --port N} (0: any free port; default 8089), {@code --api-key K}, {@code --api-secret S},
-     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --rate-limit RPS} (answers 429 with
+     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --latency-steps AFTER=MS,...} (later
+     * latencies from times after the first request, e.g. {@code 10s=1500,30s=300}), {@code --rate-limit RPS} (answers 429 with
      * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a 5xx status,
      * {@code reset} (before applying), {@code reset-after-apply}, {@code error-body} (200 with
      * {@code internal_server_error}), and {@code --seed N} for the fault draws. Requests are not recorded; read
@@ -324,6 +339,11 @@ public final class SessionmSimulator implements AutoCloseable {
         String[] latency = options.getOrDefault("latency-ms", "0").split("\\.\\.");
         simulator.latency(Duration.ofMillis(Long.parseLong(latency[0])),
                 Duration.ofMillis(Long.parseLong(latency[latency.length - 1])));
+        if (options.containsKey("latency-steps")) {
+            for (LatencyPlan.Step step : LatencyPlan.parseSteps(options.get("latency-steps"))) {
+                simulator.latencyPlan = simulator.latencyPlan.with(step);
+            }
+        }
         simulator.rateLimit(Double.parseDouble(options.getOrDefault("rate-limit", "0")));
         if (options.containsKey("faults")) {
             simulator.faultRates(Long.parseLong(options.getOrDefault("seed", "1")),

@@ -169,6 +169,34 @@ class SessionmSimulatorTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
     }
 
+    @Test
+    void latencyCanStepUpWhileTheSimulatorRuns() throws Exception {
+        simulator.latency(Duration.ZERO);
+        simulator.latencyFrom(Duration.ofMillis(200), Duration.ofMillis(300));
+        get("/priv/v1/apps/key-1/users/c/tags");
+        Thread.sleep(200);
+
+        long start = System.nanoTime();
+        get("/priv/v1/apps/key-1/users/c/tags");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aLatencyPlanTakesEachStepFromItsTimeSinceTheFirstRequest() {
+        LatencyPlan plan = LatencyPlan.constant(Duration.ofMillis(20), Duration.ofMillis(20));
+        for (LatencyPlan.Step step : LatencyPlan.parseSteps("10s=100,30s=20..40")) {
+            plan = plan.with(step);
+        }
+
+        assertThat(plan.latency(Duration.ZERO)).isEqualTo(Duration.ofMillis(20));
+        assertThat(plan.latency(Duration.ofMillis(9_999))).isEqualTo(Duration.ofMillis(20));
+        assertThat(plan.latency(Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(100));
+        assertThat(plan.latency(Duration.ofSeconds(29))).isEqualTo(Duration.ofMillis(100));
+        assertThat(plan.latency(Duration.ofMinutes(5))).isBetween(Duration.ofMillis(20), Duration.ofMillis(40));
+        assertThatThrownBy(() -> LatencyPlan.parseSteps("10s")).hasMessageContaining("AFTER=MS");
+    }
+
     private String statusesWithFaultRates() throws Exception {
         simulator.reset();
         simulator.faultRates(42, FaultRate.of(Fault.status(500), 0.3));

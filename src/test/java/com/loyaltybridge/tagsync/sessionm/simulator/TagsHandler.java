@@ -1,8 +1,5 @@
 package com.loyaltybridge.tagsync.sessionm.simulator;
 
-import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
+import com.loyaltybridge.tagsync.support.JettyConnections;
 
 /**
  * SessionM's tags endpoints as the simulator serves them. Nothing here blocks a Jetty thread: bodies are read
@@ -234,17 +230,7 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
         void reset() {
             leave();
             simulator.counters().answered("reset");
-            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-            if (endPoint.getTransport() instanceof SocketChannel channel) {
-                try {
-                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-                }
-                catch (IOException alreadyClosed) {
-                    // The close below still ends the connection, with a FIN instead of a RST.
-                }
-            }
-            endPoint.close();
-            callback.failed(new EofException("connection reset by the simulator"));
+            JettyConnections.reset(request, callback);
         }
 
         /**
