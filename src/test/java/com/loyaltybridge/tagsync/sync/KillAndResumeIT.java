@@ -105,8 +105,12 @@ class KillAndResumeIT extends SyncTestSupport {
         List<Moment> moments = schedule(random);
         List<Long> inDoubtAfterKills = new ArrayList<>();
         for (int kill = 0; kill < KILLS; kill++) {
-            Execution run = sync.start("round-" + (kill + 1));
             Moment moment = moments.get(kill);
+            if (moment == Moment.STAGING && stagingDone(export)) {
+                // A loaded machine can finish staging within the first round's kill: its moment is gone, not the kill.
+                moment = Moment.WORKING;
+            }
+            Execution run = sync.start("round-" + (kill + 1));
             assertThat(strike(run, moment, random, export))
                     .as("round %d ended by itself before its %s kill (seed %d): give the sync more work%n%s",
                             kill + 1, moment, seed, run.output())
@@ -307,6 +311,15 @@ class KillAndResumeIT extends SyncTestSupport {
                     JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
                     WHERE p.parameter_name = 'export' AND p.parameter_value = ?)""".formatted(condition),
                 Long.class, export.uri());
+    }
+
+    /** Whether a run has staged the whole export already: its staging step completed. */
+    private static boolean stagingDone(StorageLocation export) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM batch_step_execution s
+                JOIN batch_job_execution_params p ON p.job_execution_id = s.job_execution_id
+                WHERE p.parameter_name = 'export' AND p.parameter_value = ? AND s.step_name = ? AND s.status = 'COMPLETED'""",
+                Long.class, export.uri(), SyncStep.STAGE_USERS.stepName()) > 0;
     }
 
     /** At no moment, killed or not, has SessionM applied a tag for a customer twice. */
