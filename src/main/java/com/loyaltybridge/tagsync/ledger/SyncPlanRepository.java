@@ -78,9 +78,13 @@ public class SyncPlanRepository {
                 jobInstanceId);
     }
 
+    /** The migration that brought audiences (V7__audience_state.sql), as Flyway records it when it was applied. */
+    static final String AUDIENCES_MIGRATION = "7";
+
     /**
-     * The latest sync that completed before audiences existed (it has no plan) of an export of {@code segmentId} with
-     * that identifier source: where an audience's first members come from after an upgrade. Its tags and how it ended.
+     * The latest sync that completed before audiences existed (it has no plan, and ended before the migration that
+     * brought them was applied) of an export of {@code segmentId} with that identifier source: where an audience's
+     * first members come from after an upgrade. Its tags and how it ended.
      */
     public Optional<BeforeAudiences> latestCompletedBeforeAudiences(String jobName, String segmentId, String identifierSource) {
         return jdbc.query("""
@@ -95,10 +99,11 @@ public class SyncPlanRepository {
                 JOIN batch_job_execution_params ttl ON ttl.job_execution_id = e.job_execution_id AND ttl.parameter_name = 'ttl'
                 WHERE e.status = 'COMPLETED'
                   AND NOT EXISTS (SELECT 1 FROM sync_plan p WHERE p.job_instance_id = e.job_instance_id)
+                  AND e.end_time < (SELECT installed_on FROM flyway_schema_history WHERE version = ?)
                 ORDER BY e.end_time DESC LIMIT 1""",
                 (rs, row) -> new BeforeAudiences(rs.getLong(1), rs.getTimestamp(2).toInstant(),
                         List.of(rs.getString(3).split(",")), "none".equals(rs.getString(4)) ? null : Long.valueOf(rs.getString(4))),
-                jobName, "/segment-export/" + segmentId + "/", identifierSource).stream().findFirst();
+                jobName, "/segment-export/" + segmentId + "/", identifierSource, AUDIENCES_MIGRATION).stream().findFirst();
     }
 
     /** A sync that completed before audiences existed: its users that SessionM holds tagged become the first members. */

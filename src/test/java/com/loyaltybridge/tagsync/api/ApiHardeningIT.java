@@ -465,7 +465,7 @@ class ApiHardeningIT extends SyncTestSupport {
     private static Answer onceReleased(Supplier<Answer> launch) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Answer answer = launch.get();
-        while (answer.status() == 409 && answer.body().contains("another process is running this sync")) {
+        while (answer.status() == 409 && answer.body().contains("another process is running")) {
             assertThat(System.nanoTime()).as("the sync's lock is released").isLessThan(deadline);
             answer = launch.get();
         }

@@ -43,6 +43,15 @@ public abstract class SyncTestSupport {
         sessionm.reset();
     }
 
+    /**
+     * Each test starts with no audience: a test's exports of a segment are not compared with another test's exports
+     * of the same segment. Tests of audiences sync several exports within the test.
+     */
+    @BeforeEach
+    void noAudienceYet() {
+        jdbc.execute("TRUNCATE sync_audience_member_tag, sync_audience");
+    }
+
     /** Runs {@code java -jar segment-tag-sync.jar ARGS} with the test services configured. */
     protected Run sync(String... args) {
         return run(Map.of(), args);
