@@ -38,7 +38,8 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 class ScanAndServeTogetherIT extends SyncTestSupport {
 
     private static final String BUCKET = "scan-and-serve";
-    private static final String SEGMENT = "seg-both";
+    /** Three segments, one export each: the scan syncs each segment's newest export, the API is asked for all three. */
+    private static final List<String> SEGMENTS = List.of("seg-both-a", "seg-both-b", "seg-both-c");
     private static final String OPERATOR_TOKEN = "operator-token-for-scan-and-serve-000";
     private static final int USERS_PER_EXPORT = 400;
 
@@ -88,9 +89,10 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
                 .as("applied POSTs for %s", posts.identifier()).isEqualTo(1));
     }
 
-    /** Three days of one segment, each with its own users, so that a user applied twice shows up as such. */
+    /** The export of segment {@code day}, with its own users, so that a user applied twice shows up as such. */
     private static StorageLocation export(int day, List<String> identifiers) {
-        ExportFolder folder = new ExportFolder(SEGMENT, LocalDate.of(2026, 11, day), UUID.randomUUID(), 1_764_000_000L + day * 86_400L);
+        ExportFolder folder = new ExportFolder(SEGMENTS.get(day - 1), LocalDate.of(2026, 11, day), UUID.randomUUID(),
+                1_764_000_000L + day * 86_400L);
         String[] users = identifiers.stream().map(id -> user(id + "-day" + day)).toArray(String[]::new);
         return folder.writeTo(s3, BUCKET, Map.of("part.zip", zip(lines(users))));
     }
@@ -99,9 +101,11 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         Map<String, String> settings = new LinkedHashMap<>(serviceProperties());
         settings.put("scan.export-roots", "s3://" + BUCKET + "/");
         settings.put("scan.settle-time", "0s");
-        settings.put("scan.segments[0].segment-id", SEGMENT);
-        settings.put("scan.segments[0].tags", "vip");
-        settings.put("scan.segments[0].mode", "api");
+        for (int i = 0; i < SEGMENTS.size(); i++) {
+            settings.put("scan.segments[" + i + "].segment-id", SEGMENTS.get(i));
+            settings.put("scan.segments[" + i + "].tags", "vip");
+            settings.put("scan.segments[" + i + "].mode", "api");
+        }
         settings.put("sessionm.request-timeout", "10s");
         return settings;
     }
