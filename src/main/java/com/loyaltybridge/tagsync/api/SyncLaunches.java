@@ -88,7 +88,7 @@ class SyncLaunches implements DisposableBean {
                 case RAN -> new Launch(Launch.Kind.STARTED, outcome.summary().jobExecutionId(), outcome);
                 case ALREADY_COMPLETED -> new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
                 case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome);
-                case REFUSED -> new Launch(Launch.Kind.REFUSED, null, outcome);
+                case REFUSED, SUPERSEDED -> new Launch(Launch.Kind.REFUSED, null, outcome);
             });
             if (outcome.summary() != null && outcome.kind() == SyncOutcome.Kind.RAN) {
                 log.info("API-launched sync ended {}: {}", outcome.summary().status(), request.describe());
