@@ -57,33 +57,35 @@ public class ExportScanner {
     public ScanReport scan(boolean dryRun) {
         List<ScanResult> results = new ArrayList<>();
         int syncedBefore = 0;
-        int found = 0;
         for (SegmentMapping segment : settings.segments()) {
             List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
                     .map(export -> candidate(export, segment.requestFor(export.folder()))).toList();
-            found += candidates.size();
-            int newest = newestComplete(candidates);
-            for (int i = 0; i < newest; i++) {
-                Candidate older = candidates.get(i);
-                if (older.completed()) {
-                    syncedBefore++;
-                } else {
-                    results.add(superseded(older, candidates.get(newest)));
-                }
-            }
-            if (newest >= 0) {
+            log.info("Scan found {} exports of segment {}", candidates.size(), segment.segmentId());
+            // From the newest back to the newest complete one: those after it are not complete yet.
+            List<ScanResult> notComplete = new ArrayList<>();
+            int newest = candidates.size() - 1;
+            for (; newest >= 0; newest--) {
                 Candidate candidate = candidates.get(newest);
+                // An export a sync has run for was complete then.
+                if (candidate.last() != null) {
+                    break;
+                }
+                ExportDiscovery.Completeness completeness = discovery.completenessOf(candidate.export());
+                if (completeness.complete()) {
+                    break;
+                }
+                notComplete.add(0, notComplete(candidate.export(), completeness));
+            }
+            for (int i = 0; i <= newest; i++) {
+                Candidate candidate = candidates.get(i);
                 if (candidate.completed()) {
                     syncedBefore++;
                 } else {
-                    results.add(handle(candidate, dryRun));
+                    results.add(i < newest ? superseded(candidate, candidates.get(newest)) : handle(candidate, dryRun));
                 }
             }
-            for (int i = newest + 1; i < candidates.size(); i++) {
-                results.add(notComplete(candidates.get(i)));
-            }
+            results.addAll(notComplete);
         }
-        log.info("Scan found {} exports of {} segments", found, settings.segments().size());
         return new ScanReport(results, syncedBefore);
     }
 
@@ -94,23 +96,8 @@ public class ExportScanner {
         return new Candidate(export, request, executions, last);
     }
 
-    /**
-     * The index of the newest complete export, -1 when none is: the newest that Braze called back for, whose objects
-     * have settled, or that a sync has already run for (it was complete then).
-     */
-    private int newestComplete(List<Candidate> candidates) {
-        for (int i = candidates.size() - 1; i >= 0; i--) {
-            Candidate candidate = candidates.get(i);
-            if (candidate.last() != null || discovery.completenessOf(candidate.export()).complete()) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private ScanResult notComplete(Candidate candidate) {
-        ExportDiscovery.Completeness completeness = discovery.completenessOf(candidate.export());
-        return new ScanResult(candidate.export(), ScanResult.Action.NOT_COMPLETE, null, completeness.newestObject() == null
+    private ScanResult notComplete(SegmentExport export, ExportDiscovery.Completeness completeness) {
+        return new ScanResult(export, ScanResult.Action.NOT_COMPLETE, null, completeness.newestObject() == null
                 ? "not complete: the folder holds no object yet"
                 : "not complete yet: newest object written at " + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS)
                         + ", settles after " + settings.settleTime().toMinutes() + " min");
