@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -280,20 +279,6 @@ class AudienceApiIT extends SyncTestSupport {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM batch_job_execution_params WHERE parameter_name = 'export' AND parameter_value = ?""",
                 Long.class, export.uri());
-    }
-
-    /** POSTs SessionM received, per customer. */
-    private static Map<String, Integer> postsPerCustomer() {
-        Map<String, Integer> posts = new TreeMap<>();
-        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
-                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
-        return posts;
-    }
-
-    private static Map<String, Integer> onePostEach(List<String> identifiers) {
-        Map<String, Integer> posts = new TreeMap<>();
-        identifiers.forEach(identifier -> posts.put(identifier, 1));
-        return posts;
     }
 
     private static List<String> strings(JsonNode array) {

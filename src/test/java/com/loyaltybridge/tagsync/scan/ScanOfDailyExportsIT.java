@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -208,20 +207,6 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         assertThat(line.find()).as("a line %s listing identifiers in %s", group, summary).isTrue();
         assertThat(line.group(1)).as("all of them are listed").doesNotEndWith("...");
         return List.of(line.group(1).split(", "));
-    }
-
-    /** POSTs SessionM received, per customer. */
-    private static Map<String, Integer> postsPerCustomer() {
-        Map<String, Integer> posts = new TreeMap<>();
-        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
-                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
-        return posts;
-    }
-
-    private static Map<String, Integer> onePostEach(Iterable<String> identifiers) {
-        Map<String, Integer> posts = new TreeMap<>();
-        identifiers.forEach(identifier -> posts.put(identifier, 1));
-        return posts;
     }
 
     private static long syncsOf(Segment segment) {
