@@ -150,7 +150,7 @@ public class ExportScanner {
             case ALREADY_RUNNING -> new ScanResult(export, ScanResult.Action.RUNNING_ELSEWHERE, null,
                     request.audienceName() == null ? "running in another process; skipped"
                             : "running elsewhere: another process runs a sync of audience " + request.audienceName()
-                                    + " (this export or another); skipped");
+                                    + " (two exports of one audience never run at once); skipped");
             case REFUSED -> new ScanResult(export, ScanResult.Action.NOT_RUNNABLE, null, outcome.message());
             case SUPERSEDED -> new ScanResult(export, ScanResult.Action.SUPERSEDED, null, outcome.message());
         };

@@ -118,7 +118,7 @@ class AudienceApiIT extends SyncTestSupport {
         assertThat(restart.status()).as(restart.toString()).isEqualTo(409);
         assertThat(restart.json().path("detail").asString()).contains("is a dry run");
 
-        JsonNode real = server.awaitStatus(launched(launch("{\"export\":\"" + day2.uri() + "\"}")), "COMPLETED");
+        JsonNode real = server.awaitStatus(launched(launchOnceReleased("{\"export\":\"" + day2.uri() + "\"}")), "COMPLETED");
 
         assertThat(real.path("dryRun").asBoolean()).isFalse();
         assertThat(real.path("plan").path("entering").asLong()).isEqualTo(5);
@@ -167,7 +167,7 @@ class AudienceApiIT extends SyncTestSupport {
 
         StorageLocation day2 = export("aud-api-ttl", 2, ids("T-", 4, 53));
         sessionm.reset();
-        long second = launched(launch("{\"segment\":\"aud-api-ttl\"}"));
+        long second = launched(launchOnceReleased("{\"segment\":\"aud-api-ttl\"}"));
         server.awaitStatus(second, "COMPLETED");
 
         JsonNode left = server.get(Caller.VIEWER, "/api/executions/" + second + "/left-users?size=2").json();
@@ -221,7 +221,7 @@ class AudienceApiIT extends SyncTestSupport {
         server.awaitStatus(running, "COMPLETED");
         assertThat(postsPerCustomer().keySet()).as("day 1's members only").containsExactlyInAnyOrderElementsOf(ids("L-", 1, 200));
         sessionm.reset();
-        server.awaitStatus(launched(launch("{\"export\":\"" + day2.uri() + "\"}")), "COMPLETED");
+        server.awaitStatus(launched(launchOnceReleased("{\"export\":\"" + day2.uri() + "\"}")), "COMPLETED");
         assertThat(postsPerCustomer()).as("day 2, once day 1 is done: the members entering").isEqualTo(onePostEach(ids("L-", 201, 210)));
     }
 
@@ -243,6 +243,11 @@ class AudienceApiIT extends SyncTestSupport {
 
     private static Answer launch(String json) {
         return server.post(Caller.OPERATOR, "/api/syncs", json);
+    }
+
+    /** A launch after a sync of the same audience ended, once that sync's thread has let the audience go. */
+    private static Answer launchOnceReleased(String json) {
+        return server.postOnceReleased(Caller.OPERATOR, "/api/syncs", json);
     }
 
     private static long launched(Answer answer) {

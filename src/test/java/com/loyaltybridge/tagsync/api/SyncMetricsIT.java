@@ -6,7 +6,6 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,20 +117,15 @@ class SyncMetricsIT extends SyncTestSupport {
         assertThat(users(metrics(), segment, "entering")).isEqualTo(10);
     }
 
+    /** Launches the sync of {@code export}, or its dry run, once a sync of its audience that just ended has let it go. */
     private static Answer launch(StorageLocation export, boolean dryRun) {
-        return server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"api\""
-                + (dryRun ? ",\"dryRun\":true" : "") + "}");
+        return server.postOnceReleased(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri()
+                + "\",\"tags\":[\"vip\"],\"mode\":\"api\"" + (dryRun ? ",\"dryRun\":true" : "") + "}");
     }
 
     /** The failed run's thread holds the audience's lock until it has written its summary: 409 until then. */
     private static Answer restartOnceReleased(long id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Answer answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
-        while (answer.status() == 409 && answer.body().contains("another process is running")) {
-            assertThat(System.nanoTime()).as("the lock is released").isLessThan(deadline);
-            answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
-        }
-        return answer;
+        return server.postOnceReleased(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
     }
 
     private static long launched(Answer answer) {
