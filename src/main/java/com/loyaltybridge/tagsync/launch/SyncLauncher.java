@@ -93,7 +93,7 @@ public class SyncLauncher {
             }
             Optional<String> superseded = superseded(request);
             if (superseded.isPresent()) {
-                return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, superseded.get());
+                return new SyncOutcome(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
             }
             if (instance != null) {
                 if (last != null && endedUnknown(last)) {
