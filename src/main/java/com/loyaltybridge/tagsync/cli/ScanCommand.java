@@ -14,8 +14,13 @@ import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
+import com.loyaltybridge.tagsync.retention.LedgerRetention;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
-/** {@code scan}: one run of the CronJob; syncs every complete export of the mapped segments, then one line per export. */
+/**
+ * {@code scan}: one run of the CronJob; syncs every complete export of the mapped segments, then one line per export;
+ * then prunes what {@code sync.ledger-retention} lets go ({@code prune}), so the database does not grow with every export.
+ */
 @Order(2)
 final class ScanCommand implements Command {
 
@@ -28,7 +33,8 @@ final class ScanCommand implements Command {
     public String summary() {
         return """
                 Sync every complete, not yet synced export of the mapped segments (scan.segments),
-                oldest first; restart failed syncs up to scan.max-attempts executions; one line per export.""";
+                oldest first; restart failed syncs up to scan.max-attempts executions; one line per export.
+                Then prune as the prune command does.""";
     }
 
     @Override
@@ -53,7 +59,7 @@ final class ScanCommand implements Command {
 
             @Override
             public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
-                return ScanCommand.run(context.getBean(ExportScanner.class), out);
+                return ScanCommand.run(context.getBean(ExportScanner.class), context.getBean(LedgerRetention.class), out);
             }
         };
     }
@@ -75,13 +81,28 @@ final class ScanCommand implements Command {
         }
     }
 
-    static ExitCode run(ExportScanner scanner, PrintStream out) {
+    static ExitCode run(ExportScanner scanner, LedgerRetention retention, PrintStream out) {
         ScanReport report = scanner.scan();
         report.results().stream().map(ScanResult::line).forEach(out::println);
         out.println(report.lastLine());
-        if (report.anyFailed()) {
+        boolean pruned = prune(retention, out);
+        if (report.anyFailed() || !pruned) {
             return ExitCode.FAILED;
         }
         return report.anyNeedsAttention() ? ExitCode.COMPLETED_NEEDS_ATTENTION : ExitCode.COMPLETED;
+    }
+
+    /**
+     * Prunes after the syncs, so that a sync from before audiences is still there to seed its audience's first sync.
+     * A prune that fails fails the scan (the CronJob's failure is what gets noticed); the next scan finishes it.
+     */
+    private static boolean prune(LedgerRetention retention, PrintStream out) {
+        try {
+            retention.prune().lines().forEach(out::println);
+            return true;
+        } catch (RuntimeException e) {
+            out.println("prune: failed: " + SyncSummaries.explain(e) + "; the next scan or prune tries again");
+            return false;
+        }
     }
 }
