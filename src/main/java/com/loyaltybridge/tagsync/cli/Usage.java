@@ -24,7 +24,7 @@ final class Usage {
                         3 completed, but some users were rejected, skipped or are in doubt;
                         4 another process is running this sync.
                         scan: 1 if any export failed or was left for a person (or pruning failed), else 3 if any
-                        needs a look, else 0. prune: 0 once done.
+                        needs a look, else 0. prune: 0 once done, 1 if it failed (the next one finishes).
             """;
 
     private Usage() {

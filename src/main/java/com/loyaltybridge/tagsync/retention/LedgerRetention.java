@@ -135,7 +135,8 @@ public class LedgerRetention {
         if (launcher.isSuperseded(request)) {
             return Optional.empty();
         }
-        return Optional.of("ended " + status + " and can still be run again, resuming from its rows");
+        return Optional.of(status.isRunning() ? "left " + status + " (running, or killed): it can still be run again, resuming"
+                + " from its rows" : "ended " + status + " and can still be run again, resuming from its rows");
     }
 
     /** Whether the sync is the one an audience's first sync after an upgrade takes its members from, and still will. */
@@ -171,8 +172,8 @@ public class LedgerRetention {
             afterUserSeq = batch.lastUserSeq();
         }
         Long audienceId = plans.find(jobInstanceId).map(Plan::audienceId).orElse(null);
-        // A left member has a row per tag in the audience's state: a batch of them deletes up to that many more.
-        int leftPerBatch = Math.max(1, batchSize / Math.max(1, request.tags().size()));
+        // A left member's row goes with its rows in the audience's state, one per tag: batches of fewer members.
+        int leftPerBatch = Math.max(1, batchSize / (1 + request.tags().size()));
         long leftPruned = 0;
         long membersForgotten = 0;
         String afterIdentifier = "";
