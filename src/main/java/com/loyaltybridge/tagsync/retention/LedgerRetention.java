@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.retention;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,7 @@ public class LedgerRetention {
 
     /** Prunes every sync past the retention that can never run again; says which it pruned, and which it kept and why. */
     public PruneReport prune() {
+        long start = System.nanoTime();
         LocalDateTime endedBefore = LocalDateTime.now().minus(settings.ledgerRetention());
         Optional<ExportRunLocks.RunLock> lock = locks.tryAcquire(LOCK_NAME);
         if (lock.isEmpty()) {
@@ -115,7 +117,8 @@ public class LedgerRetention {
                     pruned.add(prune(sync, request));
                 }
             }
-            return new PruneReport(false, endedBefore, settings.ledgerRetention(), pruned, kept);
+            return new PruneReport(false, endedBefore, settings.ledgerRetention(), pruned, kept,
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 

@@ -12,9 +12,10 @@ import java.util.Locale;
  *
  * @param elsewhere   another process was pruning: this one did nothing
  * @param endedBefore the syncs considered ended before this (now minus the retention)
+ * @param took        how long the prune took
  */
 public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration retention, List<PrunedSync> pruned,
-        List<KeptSync> kept) {
+        List<KeptSync> kept, Duration took) {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -24,7 +25,7 @@ public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration
     }
 
     static PruneReport elsewhere(LocalDateTime endedBefore, Duration retention) {
-        return new PruneReport(true, endedBefore, retention, List.of(), List.of());
+        return new PruneReport(true, endedBefore, retention, List.of(), List.of(), Duration.ZERO);
     }
 
     /**
@@ -66,7 +67,7 @@ public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration
         kept.forEach(sync -> lines.add("prune: kept job instance " + sync.jobInstanceId() + " (" + sync.export() + "): " + sync.why()));
         lines.add("prune: " + pruned.size() + (pruned.size() == 1 ? " sync" : " syncs") + " pruned (" + number(usersPruned())
                 + " users' rows), " + kept.size() + " kept, of those that ended before " + TIME.format(endedBefore)
-                + " (sync.ledger-retention " + text(retention) + ")");
+                + " (sync.ledger-retention " + text(retention) + "), in " + String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
         return lines;
     }
 
