@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import com.loyaltybridge.tagsync.cli.Main;
 import com.loyaltybridge.tagsync.storage.LocalObjectStore;
@@ -108,7 +107,7 @@ final class AudienceRows {
                         + " stages and compares all %s members", second.job, first.job, second.wall, first.wall,
                         ResultTable.count(members)));
         notes.add("- Row 7, the plan's statements as PostgreSQL ran them (EXPLAIN (ANALYZE, BUFFERS), a dry run of day 2 against"
-                + " the state day 1 left, csv run 1; `" + explain.getFileName() + "`):\n\n" + indent(read(explain)));
+                + " the state day 1 left, csv run 1; `" + explain.getFileName() + "`):\n\n" + indent(Benchmark.read(explain)));
     }
 
     private Day csvDay(StorageLocation export, String name) {
@@ -213,7 +212,7 @@ final class AudienceRows {
                     UPDATE batch_step_execution SET create_time = create_time - interval '1 day',
                         start_time = start_time - interval '1 day', end_time = end_time - interval '1 day',
                         last_updated = last_updated - interval '1 day'""");
-            deleteTree(work.resolve("exports").resolve("day"));
+            Benchmark.deleteTree(work.resolve("exports").resolve("day"));
         }
         String setting = ResultTable.count(members) + " members, " + ResultTable.count(churn) + " leaving and "
                 + ResultTable.count(churn) + " entering a day, csv, sync.ledger-retention 14d, prune after each day";
@@ -266,11 +265,11 @@ final class AudienceRows {
         Path root = work.resolve("exports").resolve(segment + "-" + members + "-day-" + day).toAbsolutePath();
         Path done = root.resolve("generated");
         if (!Files.exists(done)) {
-            deleteTree(root);
+            Benchmark.deleteTree(root);
             StorageLocation folder = generate(segment, day, firstUser, root);
-            write(done, folder.uri());
+            Benchmark.write(done, folder.uri());
         }
-        return StorageLocation.parse(read(done).strip());
+        return StorageLocation.parse(Benchmark.read(done));
     }
 
     private StorageLocation generate(String segment, int day, long firstUser, Path root) {
@@ -349,33 +348,5 @@ final class AudienceRows {
 
     private static String indent(String text) {
         return text.lines().map(line -> "      " + line).reduce((first, second) -> first + "\n" + second).orElse("");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -469,7 +469,7 @@ public final class Benchmark {
         System.out.println("Written to " + file);
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
@@ -478,7 +478,7 @@ public final class Benchmark {
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
@@ -486,7 +486,7 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

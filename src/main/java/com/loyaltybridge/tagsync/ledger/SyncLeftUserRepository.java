@@ -40,9 +40,10 @@ public class SyncLeftUserRepository {
      * into a temporary table first: PostgreSQL runs it in parallel there, never in an INSERT.
      */
     public int recordLeavers(long jobInstanceId, SyncAudienceMemberTagRepository.StateSource state) {
-        // In this transaction only. A nested loop over the staged users for each member, chosen from statistics taken
-        // while the audience's state was still empty (its first sync just filled it), took 102 s for 20,000 members in
-        // the benchmark and grows with their square; the hash anti join reads each side once.
+        // In the caller's transaction only. A nested loop over the staged users for each member, chosen from statistics
+        // taken while the audience's state was still empty (its first sync just filled it; autovacuum analyzes it within
+        // minutes, a dry run can come sooner), took 102 s for 20,000 members in the benchmark and grows with their
+        // square; the hash anti join reads each side once.
         jdbc.queryForList("SELECT set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true)");
         List<Object> parameters = new ArrayList<>(state.parameters());
         parameters.add(jobInstanceId);

@@ -92,13 +92,10 @@ public class SyncUserRepository {
 
     /**
      * For {@link #PLAN}, in its transaction only: hashing a million users and the audience's state takes memory, and
-     * compiling the statement (JIT) costs more than it saves for one pass. Nested loops are off: planned from statistics
-     * taken before the users were staged, or before the audience's first sync filled its state (autovacuum analyzes it
-     * within minutes, a dry run can come sooner), PostgreSQL can take either side for a handful of rows and loop over the
-     * other for each of them; both sides are read whole anyway, which hashing does once.
+     * compiling the statement (JIT) costs more than it saves for one pass.
      */
     private static final String PLAN_SETTINGS =
-            "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true)";
+            "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
 
     /** Each user's decision, per tag (see {@link #planDifference}); {@code %s} is the state's query. */
     private static final String PLAN = """

@@ -155,57 +155,73 @@ public class LedgerRetention {
 
     private PrunedSync prune(Unpruned sync, SyncRequest request) {
         long jobInstanceId = sync.jobInstanceId();
-        int batchSize = settings.pruneBatchSize();
         LedgerCounts counts = transaction.execute(status -> {
             LedgerCounts stored = summaries.ledgerCounts(jobInstanceId);
             ledgerSummaries.record(jobInstanceId, stored);
             return stored;
         });
-        int transactions = 1;
-        long usersPruned = 0;
+        Deleted users = pruneUsers(jobInstanceId);
+        Long audienceId = plans.find(jobInstanceId).map(Plan::audienceId).orElse(null);
+        Deleted leavers = pruneLeavers(jobInstanceId, audienceId, request.tags().size());
+        transaction.executeWithoutResult(status -> ledgerSummaries.markPruned(jobInstanceId));
+        long keptUsers = counts.usersByState().entrySet().stream().filter(entry -> entry.getKey().isKeptAfterPruning())
+                .mapToLong(Map.Entry::getValue).sum();
+        PrunedSync pruned = new PrunedSync(jobInstanceId, SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(sync.jobName()),
+                request.export().uri(), sync.endedAt(), users.rows(), keptUsers, leavers.rows(), leavers.alongside(),
+                1 + users.transactions() + leavers.transactions() + 1);
+        log.info("Pruned {}", pruned.describe());
+        return pruned;
+    }
+
+    /** What one table's pruning deleted: its rows, rows of another table that went with them, in how many transactions. */
+    private record Deleted(long rows, long alongside, int transactions) {
+    }
+
+    /** The sync's users, a batch per transaction, but those a person may still have to look at. */
+    private Deleted pruneUsers(long jobInstanceId) {
+        long rows = 0;
+        int transactions = 0;
         long afterUserSeq = -1;
         while (true) {
             long after = afterUserSeq;
-            PrunedBatch batch = transaction.execute(status -> users.pruneBatch(jobInstanceId, after, batchSize));
+            PrunedBatch batch = transaction.execute(status -> users.pruneBatch(jobInstanceId, after, settings.pruneBatchSize()));
             transactions++;
             if (batch.lastUserSeq() == null) {
-                break;
+                return new Deleted(rows, 0, transactions);
             }
-            usersPruned += batch.deleted();
+            rows += batch.deleted();
             afterUserSeq = batch.lastUserSeq();
         }
-        Long audienceId = plans.find(jobInstanceId).map(Plan::audienceId).orElse(null);
-        // A left member's row goes with its rows in the audience's state, one per tag: batches of fewer members.
-        int leftPerBatch = Math.max(1, batchSize / (1 + request.tags().size()));
-        long leftPruned = 0;
-        long membersForgotten = 0;
+    }
+
+    /**
+     * The members the sync found gone, a batch per transaction, each with its rows in the audience's state (one per tag)
+     * if it is still gone: batches of fewer members than the batch size, so that a transaction deletes at most that.
+     */
+    private Deleted pruneLeavers(long jobInstanceId, Long audienceId, int tags) {
+        int perBatch = Math.max(1, settings.pruneBatchSize() / (1 + tags));
+        long rows = 0;
+        long forgotten = 0;
+        int transactions = 0;
         String afterIdentifier = "";
         while (true) {
             String after = afterIdentifier;
             LeftBatch batch = transaction.execute(status -> {
-                Optional<String> end = leftUsers.batchEnd(jobInstanceId, after, leftPerBatch);
+                Optional<String> end = leftUsers.batchEnd(jobInstanceId, after, perBatch);
                 if (end.isEmpty()) {
                     return null;
                 }
-                int forgotten = audienceId == null ? 0 : memberTags.deleteLeft(audienceId, jobInstanceId, after, end.get());
-                return new LeftBatch(end.get(), leftUsers.deleteBatch(jobInstanceId, after, end.get()), forgotten);
+                int members = audienceId == null ? 0 : memberTags.deleteLeft(audienceId, jobInstanceId, after, end.get());
+                return new LeftBatch(end.get(), leftUsers.deleteBatch(jobInstanceId, after, end.get()), members);
             });
             transactions++;
             if (batch == null) {
-                break;
+                return new Deleted(rows, forgotten, transactions);
             }
-            leftPruned += batch.left();
-            membersForgotten += batch.forgotten();
+            rows += batch.left();
+            forgotten += batch.forgotten();
             afterIdentifier = batch.lastIdentifier();
         }
-        transaction.executeWithoutResult(status -> ledgerSummaries.markPruned(jobInstanceId));
-        transactions++;
-        long keptUsers = counts.usersByState().entrySet().stream().filter(entry -> entry.getKey().isKeptAfterPruning())
-                .mapToLong(Map.Entry::getValue).sum();
-        PrunedSync pruned = new PrunedSync(jobInstanceId, SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(sync.jobName()),
-                request.export().uri(), sync.endedAt(), usersPruned, keptUsers, leftPruned, membersForgotten, transactions);
-        log.info("Pruned {}", pruned.describe());
-        return pruned;
     }
 
     private record LeftBatch(String lastIdentifier, int left, int forgotten) {

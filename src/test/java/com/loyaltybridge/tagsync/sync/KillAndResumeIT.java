@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -104,11 +105,7 @@ class KillAndResumeIT extends SyncTestSupport {
         Set<String> unknown = IntStream.rangeClosed(1, USERS / 100).mapToObj(i -> "C-" + i * 100)
                 .collect(Collectors.toCollection(TreeSet::new));
         sessionm.unknownCustomers(unknown.toArray(String[]::new));
-        sessionm.latency(Duration.ofMillis(20));
-        sessionm.faultRates(seed,
-                FaultRate.of(Fault.status(500), 0.01),
-                FaultRate.of(Fault.status(500).afterApplying(), 0.005),
-                FaultRate.of(Fault.resetAfterApply(), 0.005));
+        slowAndFaulty(seed);
         PackagedSync sync = packaged("kill-loop", List.of(), export, List.of("--tags=vip,braze_sync"), Map.of(
                 "sessionm.max-in-flight", "8",
                 "sessionm.requests-per-second", "150",
@@ -117,25 +114,8 @@ class KillAndResumeIT extends SyncTestSupport {
                 "sync.tagging-chunk-size", "100",
                 "sync.intent-batch-size", "8"));
 
-        List<Moment> moments = schedule(random, KILLS, 2);
-        List<Long> inDoubtAfterKills = new ArrayList<>();
-        for (int kill = 0; kill < KILLS; kill++) {
-            Moment moment = moments.get(kill);
-            if (moment == Moment.STAGING && stagingDone(export)) {
-                // A loaded machine can finish staging within the first round's kill: its moment is gone, not the kill.
-                moment = Moment.WORKING;
-            }
-            Execution run = sync.start("round-" + (kill + 1));
-            assertThat(strike(run, moment, random, new Target(export, USERS, 2_500, 300)))
-                    .as("round %d ended by itself before its %s kill (seed %d): give the sync more work%n%s",
-                            kill + 1, moment, seed, run.output())
-                    .isTrue();
-            assertNoPostAppliedTwice();
-            long inDoubt = ledgerCount(export, "state = 'SENDING'");
-            inDoubtAfterKills.add(inDoubt);
-            System.out.printf("round %d: killed %s after %d ms; %d users staged, %d POSTs received, %d users in doubt%n",
-                    kill + 1, moment, run.age().toMillis(), ledgerCount(export, "true"), sessionm.postCount(), inDoubt);
-        }
+        List<Long> inDoubtAfterKills = killAgainAndAgain(sync, "round", schedule(random, KILLS, 2), random, seed,
+                new Target(export, USERS, 2_500, 300), () -> ledgerCount(export, "state = 'SENDING'"));
         sessionm.latency(Duration.ZERO);
         Execution last = sync.start("final");
         int exitCode = last.awaitExit(RUN_TIMEOUT);
@@ -184,11 +164,7 @@ class KillAndResumeIT extends SyncTestSupport {
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCode.COMPLETED);
         // SessionM's side of day 2 alone from here: a member's tags then show only what day 2 sent it.
         sessionm.reset();
-        sessionm.latency(Duration.ofMillis(20));
-        sessionm.faultRates(seed,
-                FaultRate.of(Fault.status(500), 0.01),
-                FaultRate.of(Fault.status(500).afterApplying(), 0.005),
-                FaultRate.of(Fault.resetAfterApply(), 0.005));
+        slowAndFaulty(seed);
         // Slow enough that the entering members' calls outlast the kills meant to land among them.
         PackagedSync sync = packaged("kill-loop-day-2", List.of(), day2, List.of("--tags=vip,braze_sync"), Map.of(
                 "sessionm.max-in-flight", "4",
@@ -198,20 +174,8 @@ class KillAndResumeIT extends SyncTestSupport {
                 "sync.tagging-chunk-size", "20",
                 "sync.intent-batch-size", "8"));
 
-        List<Long> inDoubtAfterKills = new ArrayList<>();
-        for (Moment planned : schedule(random, DAY_TWO_KILLS, 1)) {
-            Moment moment = planned == Moment.STAGING && stagingDone(day2) ? Moment.WORKING : planned;
-            Execution run = sync.start("day-2-round-" + (inDoubtAfterKills.size() + 1));
-            assertThat(strike(run, moment, random, new Target(day2, USERS, 1_500, 8)))
-                    .as("day 2, round %d ended by itself before its %s kill (seed %d)%n%s", inDoubtAfterKills.size() + 1, moment,
-                            seed, run.output())
-                    .isTrue();
-            assertNoPostAppliedTwice();
-            long inDoubt = memberTagCount(segment, "status = 'SENDING'");
-            inDoubtAfterKills.add(inDoubt);
-            System.out.printf("day 2, round %d: killed %s after %d ms; %d POSTs received, %d (member, tag) pairs in doubt%n",
-                    inDoubtAfterKills.size(), moment, run.age().toMillis(), sessionm.postCount(), inDoubt);
-        }
+        List<Long> inDoubtAfterKills = killAgainAndAgain(sync, "day 2, round", schedule(random, DAY_TWO_KILLS, 1), random, seed,
+                new Target(day2, USERS, 1_500, 8), () -> memberTagCount(segment, "status = 'SENDING'"));
         sessionm.latency(Duration.ZERO);
         Execution last = sync.start("day-2-final");
         int exitCode = last.awaitExit(RUN_TIMEOUT);
@@ -289,6 +253,40 @@ class KillAndResumeIT extends SyncTestSupport {
                         tuple("C-13", "TAGGED"), tuple("C-14", "TAGGED"));
         assertThat(resumed.output()).contains("was left STARTED by a process that is gone");
         assertNoSecretIn(sync.allOutput());
+    }
+
+    /** SessionM answers in 20 ms, and now and then fails a call, before or after applying it. */
+    private static void slowAndFaulty(long seed) {
+        sessionm.latency(Duration.ofMillis(20));
+        sessionm.faultRates(seed,
+                FaultRate.of(Fault.status(500), 0.01),
+                FaultRate.of(Fault.status(500).afterApplying(), 0.005),
+                FaultRate.of(Fault.resetAfterApply(), 0.005));
+    }
+
+    /**
+     * Starts {@code sync} once per moment and kills it then; after each kill, no POST was applied twice. Returns what
+     * {@code inDoubt} counted after each kill: what a kill left between a call and the record of its outcome.
+     */
+    private List<Long> killAgainAndAgain(PackagedSync sync, String rounds, List<Moment> moments, Random random, long seed,
+            Target target, LongSupplier inDoubt) throws InterruptedException {
+        List<Long> inDoubtAfterKills = new ArrayList<>();
+        for (Moment planned : moments) {
+            int round = inDoubtAfterKills.size() + 1;
+            // A loaded machine can finish staging within the first round's kill: its moment is gone, not the kill.
+            Moment moment = planned == Moment.STAGING && stagingDone(target.export()) ? Moment.WORKING : planned;
+            Execution run = sync.start(rounds.replace(", ", "-").replace(' ', '-') + "-" + round);
+            assertThat(strike(run, moment, random, target))
+                    .as("%s %d ended by itself before its %s kill (seed %d): give the sync more work%n%s", rounds, round, moment,
+                            seed, run.output())
+                    .isTrue();
+            assertNoPostAppliedTwice();
+            long left = inDoubt.getAsLong();
+            inDoubtAfterKills.add(left);
+            System.out.printf("%s %d: killed %s after %d ms; %d users staged, %d POSTs received, %d in doubt%n", rounds, round,
+                    moment, run.age().toMillis(), ledgerCount(target.export(), "true"), sessionm.postCount(), left);
+        }
+        return inDoubtAfterKills;
     }
 
     private static PackagedSync packaged(String name, List<String> jvmOptions, StorageLocation export, List<String> tagging,
