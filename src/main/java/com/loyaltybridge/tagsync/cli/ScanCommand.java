@@ -14,10 +14,13 @@ import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
+import com.loyaltybridge.tagsync.retention.LedgerRetention;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * {@code scan}: one run of the CronJob; syncs the newest complete export of each mapped segment, then one line per
- * export. {@code scan --dry-run} prints the plan of each export it would sync instead.
+ * export; then prunes what {@code sync.ledger-retention} lets go ({@code prune}), so the database does not grow with
+ * every export. {@code scan --dry-run} prints the plan of each export it would sync instead, and prunes nothing.
  */
 @Order(2)
 final class ScanCommand implements Command {
@@ -32,7 +35,8 @@ final class ScanCommand implements Command {
         return """
                 Sync the newest complete export of each mapped segment (scan.segments) if not yet synced,
                 sending what changed for its audience; older exports never synced are superseded (never
-                sent); restart a failed sync up to scan.max-attempts executions; one line per export.""";
+                sent); restart a failed sync up to scan.max-attempts executions; one line per export.
+                Then prune as the prune command does (not with --dry-run).""";
     }
 
     @Override
@@ -60,7 +64,7 @@ final class ScanCommand implements Command {
 
             @Override
             public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
-                return ScanCommand.run(context.getBean(ExportScanner.class), dryRun, out);
+                return ScanCommand.run(context.getBean(ExportScanner.class), context.getBean(LedgerRetention.class), dryRun, out);
             }
         };
     }
@@ -88,13 +92,28 @@ final class ScanCommand implements Command {
         }
     }
 
-    static ExitCode run(ExportScanner scanner, boolean dryRun, PrintStream out) {
+    static ExitCode run(ExportScanner scanner, LedgerRetention retention, boolean dryRun, PrintStream out) {
         ScanReport report = scanner.scan(dryRun);
         report.results().stream().map(ScanResult::text).forEach(out::println);
         out.println(report.lastLine());
-        if (report.anyFailed()) {
+        boolean pruned = dryRun || prune(retention, out);
+        if (report.anyFailed() || !pruned) {
             return ExitCode.FAILED;
         }
         return report.anyNeedsAttention() ? ExitCode.COMPLETED_NEEDS_ATTENTION : ExitCode.COMPLETED;
+    }
+
+    /**
+     * Prunes after the syncs, so that a sync from before audiences is still there to seed its audience's first sync.
+     * A prune that fails fails the scan (the CronJob's failure is what gets noticed); the next scan finishes it.
+     */
+    private static boolean prune(LedgerRetention retention, PrintStream out) {
+        try {
+            retention.prune().lines().forEach(out::println);
+            return true;
+        } catch (RuntimeException e) {
+            out.println("prune: failed: " + SyncSummaries.explain(e) + "; the next scan or prune tries again");
+            return false;
+        }
     }
 }

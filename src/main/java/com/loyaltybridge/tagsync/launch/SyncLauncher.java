@@ -25,6 +25,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
@@ -51,9 +52,11 @@ public class SyncLauncher {
     private final SyncSummaries summaries;
     private final ExecutionStartHook startHook;
     private final SyncAudienceRepository audiences;
+    private final SyncLedgerSummaryRepository ledgerSummaries;
 
     public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, Job segmentTagSyncDryRunJob,
-            ExportRunLocks locks, SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences) {
+            ExportRunLocks locks, SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences,
+            SyncLedgerSummaryRepository ledgerSummaries) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.segmentTagSyncJob = segmentTagSyncJob;
@@ -62,6 +65,7 @@ public class SyncLauncher {
         this.summaries = summaries;
         this.startHook = startHook;
         this.audiences = audiences;
+        this.ledgerSummaries = ledgerSummaries;
     }
 
     public SyncOutcome run(SyncRequest request) {
@@ -94,6 +98,13 @@ public class SyncLauncher {
             Optional<String> superseded = superseded(request);
             if (superseded.isPresent()) {
                 return new SyncOutcome(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
+            }
+            if (instance != null && ledgerSummaries.find(instance.getInstanceId()).isPresent()) {
+                // Pruning only takes a sync that can never run again; should that change (its audience gone), its users
+                // are no longer there to resume from.
+                return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync's users were pruned after"
+                        + " sync.ledger-retention (job instance " + instance.getInstanceId() + "); nothing was done."
+                        + " To sync this export anew, run it with --full");
             }
             if (instance != null) {
                 if (last != null && endedUnknown(last)) {
@@ -174,6 +185,14 @@ public class SyncLauncher {
             startHook.clear();
         }
         return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
+    }
+
+    /**
+     * Whether the export of {@code request} can no longer be synced as asked, because its audience follows a newer one:
+     * a sync of it that failed will never resume.
+     */
+    public boolean isSuperseded(SyncRequest request) {
+        return superseded(request).isPresent();
     }
 
     /**

@@ -181,6 +181,20 @@ public class SyncAudienceMemberTagRepository {
                 .formatted(MemberTagStatus.LEFT.literal(), HOLDING), jobInstanceId, jobInstanceId, audienceId);
     }
 
+    /**
+     * Forgets the members {@code jobInstanceId} found gone (its {@code sync_left_user} rows after {@code afterIdentifier}
+     * up to {@code lastIdentifier}) whose tags are still LEFT since then, in the caller's transaction, before those rows
+     * go: a member who returns is entering whether its row says LEFT or is not there. Returns the rows deleted.
+     */
+    public int deleteLeft(long audienceId, long jobInstanceId, String afterIdentifier, String lastIdentifier) {
+        return jdbc.update("""
+                DELETE FROM sync_audience_member_tag AS m USING sync_left_user AS l
+                WHERE l.job_instance_id = ? AND l.identifier > ? AND l.identifier <= ?
+                  AND m.audience_id = ? AND m.identifier = l.identifier AND m.status = %s AND m.job_instance_id = ?"""
+                .formatted(MemberTagStatus.LEFT.literal()), jobInstanceId, afterIdentifier, lastIdentifier, audienceId,
+                jobInstanceId);
+    }
+
     /** Members now (those whose tags are not all LEFT), by the status of their tags. */
     public Map<MemberTagStatus, Long> countByStatus(long audienceId) {
         Map<MemberTagStatus, Long> counts = new java.util.EnumMap<>(MemberTagStatus.class);
