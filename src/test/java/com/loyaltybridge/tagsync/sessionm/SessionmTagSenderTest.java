@@ -158,7 +158,7 @@ class SessionmTagSenderTest {
         simulator.faultFor("c-0", Fault.hang());
         List<TagSend> sends = IntStream.range(0, 3)
                 .mapToObj(i -> new TagSend(counter(EXTERNAL_ID, "c-" + i, "vip"), false)).toList();
-        SessionmTagSender sender = sender(settings().withMaxInFlight(1).withRequestTimeout(Duration.ofSeconds(30)));
+        SessionmTagSender sender = sender(settings().withMaxInFlight(1).withRequestTimeout(Duration.ofSeconds(2)));
 
         CompletableFuture<List<TagOutcome>> outcomes = CompletableFuture.supplyAsync(() -> sender.sendAll(sends));
         while (simulator.hungCount() == 0) {
