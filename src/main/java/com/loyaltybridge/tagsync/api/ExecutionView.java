@@ -23,17 +23,17 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
  * @param sessionm        SessionM's traffic while this execution tagged users, as of its last chunk; null if it
  *                        tagged nobody
  */
-record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
+public record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
         String resolvedMode, String identifier, String status, String exitCode, String exitDescription,
         LocalDateTime startTime, LocalDateTime endTime, double durationSeconds, Counts counts,
         Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, double progressPercent, double usersPerSecond,
         List<StepView> steps, SessionmView sessionm) {
 
-    record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
+    public record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
             long skippedLines, long bulkFileParts, long bulkFileRows) {
     }
 
-    record StepView(String name, String status, long readCount, long writeCount, long commitCount, long rollbackCount,
+    public record StepView(String name, String status, long readCount, long writeCount, long commitCount, long rollbackCount,
             LocalDateTime startTime, LocalDateTime endTime) {
     }
 
@@ -42,7 +42,7 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
      *                        {@code sessionm_strain}, {@code limit_growing}, {@code nothing})
      * @param heldBackSeconds how long each of them did
      */
-    record SessionmView(double requestsPerSecond, double configuredRequestsPerSecond, long requests, Long latencyP50Millis,
+    public record SessionmView(double requestsPerSecond, double configuredRequestsPerSecond, long requests, Long latencyP50Millis,
             Long latencyP99Millis, int inFlightLimit, int inFlightCap, long throttled, long errors, String heldBackBy,
             Map<String, Double> heldBackSeconds) {
 

@@ -28,7 +28,7 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
  */
 @Service
 @ConditionalOnWebApplication
-class SyncLaunches implements DisposableBean {
+public class SyncLaunches implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncLaunches.class);
     /** Within Kubernetes' default 30 s grace period: a stopped chunk commits well before. */
@@ -52,12 +52,12 @@ class SyncLaunches implements DisposableBean {
     }
 
     /** What came of a launch: started (with its execution id), or why not. */
-    record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
+    public record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
 
-        enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
+        public enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
     }
 
-    Launch launch(SyncRequest request) {
+    public Launch launch(SyncRequest request) {
         CompletableFuture<Launch> decided = new CompletableFuture<>();
         try {
             executor.execute(() -> run(request, decided));

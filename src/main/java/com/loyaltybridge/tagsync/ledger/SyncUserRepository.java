@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,6 +256,24 @@ public class SyncUserRepository {
         return counts;
     }
 
+    /** Users by state of each of several syncs at once (one statement): for a list of executions. */
+    public Map<Long, Map<LedgerState, Long>> countByStateOf(Collection<Long> jobInstanceIds) {
+        Map<Long, Map<LedgerState, Long>> counts = new HashMap<>();
+        if (jobInstanceIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(
+                    "SELECT job_instance_id, state, count(*) FROM sync_user WHERE job_instance_id = ANY (?) GROUP BY 1, 2");
+            statement.setArray(1, connection.createArrayOf("bigint", jobInstanceIds.toArray()));
+            return statement;
+        }, rs -> {
+            counts.computeIfAbsent(rs.getLong(1), id -> new EnumMap<>(LedgerState.class))
+                    .put(LedgerState.valueOf(rs.getString(2)), rs.getLong(3));
+        });
+        return counts;
+    }
+
     /** Rejected users by SessionM error code (or HTTP status where SessionM gave no code), most frequent first. */
     public Map<String, Long> rejectionsByCode(long jobInstanceId) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -264,6 +284,28 @@ public class SyncUserRepository {
                 rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));
                 }, jobInstanceId);
+        return counts;
+    }
+
+    /**
+     * Users whose outcome (tagged, already tagged, in doubt, rejected) was recorded from {@code from} on, counted per
+     * interval of {@code intervalMillis}: element i counts [from + i x interval, from + (i + 1) x interval). The pace of
+     * a sync over time, as the console's throughput chart draws it; outcomes past the last interval are left out.
+     */
+    public long[] outcomesPerInterval(long jobInstanceId, Instant from, long intervalMillis, int intervals) {
+        long[] counts = new long[intervals];
+        Timestamp start = Timestamp.from(from);
+        Timestamp end = Timestamp.from(from.plusMillis(intervalMillis * intervals));
+        jdbc.query("""
+                SELECT floor(extract(epoch FROM updated_at - ?) * 1000 / ?)::int AS interval, count(*)
+                FROM sync_user WHERE job_instance_id = ? AND state NOT IN (%s) AND updated_at >= ? AND updated_at < ?
+                GROUP BY 1""".formatted(LedgerState.pendingLiterals()),
+                rs -> {
+                    int interval = rs.getInt(1);
+                    if (interval >= 0 && interval < intervals) {
+                        counts[interval] += rs.getLong(2);
+                    }
+                }, start, intervalMillis, jobInstanceId, start, end);
         return counts;
     }
 
