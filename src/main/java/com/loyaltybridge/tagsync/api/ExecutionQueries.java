@@ -243,7 +243,7 @@ public class ExecutionQueries {
             // The parts are known from PostgreSQL; the manifest is a courtesy when its store answers.
             log.warn("Could not read the bulk file manifest in {}: {}", folder, e.getMessage());
         }
-        return new BulkFile(parts, folder.resolve(BulkFileWriter.MANIFEST_NAME).uri(), manifest);
+        return new BulkFile(parts, folder.uri() + BulkFileWriter.MANIFEST_NAME, manifest);
     }
 
     /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */

@@ -82,8 +82,7 @@ class ConsoleSecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                         .frameOptions(frame -> frame.deny())
-                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
-                        .addHeaderWriter(new StaticHeadersWriter("Cache-Control", "no-store")));
+                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", "camera=(), microphone=(), geolocation=()")));
         if (oidc.enabled()) {
             http.oauth2Login(login -> login.loginPage("/login")
                     .clientRegistrationRepository(new CompanyIdentityProvider(oidc))

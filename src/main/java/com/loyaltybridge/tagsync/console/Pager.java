@@ -15,11 +15,11 @@ record Pager(int page, int size, long total, boolean hasPrevious, boolean hasNex
         return new Pager(page, size, total, page > 0, last < total, label);
     }
 
-    int previous() {
+    public int previous() {
         return Math.max(0, page - 1);
     }
 
-    int next() {
+    public int next() {
         return page + 1;
     }
 }

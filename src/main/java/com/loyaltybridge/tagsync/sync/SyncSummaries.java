@@ -43,7 +43,7 @@ public class SyncSummaries {
                 SyncRequest.fromJobParameters(execution.getJobParameters()),
                 execution.getStatus(),
                 failureMessages(execution),
-                execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null),
+                resolvedMode(execution),
                 usersByState.values().stream().mapToLong(Long::longValue).sum(),
                 usersByState,
                 ledger.rejectionsByCode(jobInstanceId),
@@ -56,6 +56,26 @@ public class SyncSummaries {
                 usersHandled(execution),
                 execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("tagUsers"))
                         .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null));
+    }
+
+    /**
+     * The mode the run took: the decider's record of it, which the job repository stores with the job's context only
+     * once the step after it ends; until then, read from that step (so a running sync's progress is known elsewhere).
+     */
+    private static String resolvedMode(JobExecution execution) {
+        String recorded = execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null);
+        if (recorded != null) {
+            return recorded;
+        }
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (SyncStep.TAG_USERS.stepName().equals(step.getStepName())) {
+                return SyncMode.API.text();
+            }
+            if (SyncStep.WRITE_BULK_FILE.stepName().equals(step.getStepName())) {
+                return SyncMode.CSV.text();
+            }
+        }
+        return null;
     }
 
     /** Users this execution alone got through its busiest step: its throughput counts nothing done before a restart. */
