@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param secureCookie    the session cookie is sent over HTTPS only; turn off only for {@code http://} outside
  *                        localhost (browsers keep Secure cookies of {@code http://localhost}, as a port-forward is)
- * @param progressRefresh how often a page showing a running sync asks for its progress again
+ * @param progressRefresh how often a page showing a running sync asks for its progress again, in whole seconds: each
+ *                        time it costs the API's counts of that sync (a count of its ledger rows by state)
  * @param pageSize        rows per page of the executions, rejected users and skipped lines
  */
 @ConfigurationProperties("console")
@@ -21,8 +22,8 @@ public record ConsoleSettings(
         @DefaultValue("25") int pageSize) {
 
     public ConsoleSettings {
-        if (progressRefresh.compareTo(Duration.ofMillis(500)) < 0 || progressRefresh.compareTo(Duration.ofMinutes(5)) > 0) {
-            throw new IllegalArgumentException("console.progress-refresh must be between 500ms and 5m");
+        if (progressRefresh.compareTo(Duration.ofSeconds(1)) < 0 || progressRefresh.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("console.progress-refresh must be between 1s and 5m");
         }
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("console.page-size must be between 1 and 1000");

@@ -220,9 +220,11 @@ class ConsoleIT extends SyncTestSupport {
         try (Browser browser = Browser.at(server.base())) {
             browser.open("/executions/" + id);
             assertThat(browser.path()).isEqualTo("/login");
+            String sessionBefore = browser.sessionCookie();
             browser.find("#client").sendKeys("viewer");
             browser.find("#secret").sendKeys(ConsoleServer.VIEWER_SECRET);
             browser.click("Sign in");
+            assertThat(browser.sessionCookie()).as("a new session id at sign-in").isNotEqualTo(sessionBefore);
             // Spring Security marks the way back with ?continue.
             assertThat(browser.path()).as("back where the viewer was going").startsWith("/executions/" + id + "?");
             assertThat(browser.find("h1").getText()).isEqualTo("Execution " + id);
@@ -249,6 +251,13 @@ class ConsoleIT extends SyncTestSupport {
             browser.open("/executions");
             assertThat(browser.path()).isEqualTo("/login");
         }
+        HttpResponse<String> signInPage = server.get("/login", Map.of());
+        assertThat(signInPage.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'self';").contains("script-src 'self';", "style-src 'self';", "frame-ancestors 'none'")
+                .doesNotContain("unsafe");
+        assertThat(signInPage.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(signInPage.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("TAGSYNC_CONSOLE=")
+                .contains("HttpOnly", "SameSite=Lax");
         HttpResponse<String> inUrl = server.get("/login?client=viewer&secret=" + ConsoleServer.VIEWER_SECRET, Map.of());
         assertThat(inUrl.statusCode()).isEqualTo(200);
         String cookie = inUrl.headers().firstValue("Set-Cookie").map(value -> value.split(";")[0]).orElse("");
