@@ -1,7 +1,6 @@
 package com.loyaltybridge.tagsync.console;
 
 import java.io.IOException;
-import java.util.List;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -54,6 +53,12 @@ class ConsoleSecurityConfiguration {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /**
+     * The session cookie's name, which says whose it is rather than Java's default; application.yml sets it with the
+     * cookie's other attributes ({@code server.servlet.session.cookie.*}).
+     */
+    static final String SESSION_COOKIE = "TAGSYNC_CONSOLE";
 
     /** The operator's actions: their confirmation pages and the POSTs that do them. */
     private static final String[] OPERATOR_PAGES = {"/launch", "/launch/**", "/executions/*/restart", "/executions/*/stop",
@@ -128,15 +133,5 @@ class ConsoleSecurityConfiguration {
             }
             return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo());
         };
-    }
-
-    /**
-     * The session cookie's name, which says whose it is rather than Java's default; application.yml sets it with the
-     * cookie's other attributes ({@code server.servlet.session.cookie.*}).
-     */
-    static final String SESSION_COOKIE = "TAGSYNC_CONSOLE";
-
-    static List<String> operatorPages() {
-        return List.of(OPERATOR_PAGES);
     }
 }

@@ -149,6 +149,11 @@ class ConsoleIT extends SyncTestSupport {
 
         try (Browser browser = Browser.at(server.base())) {
             browser.signIn("operator", ConsoleServer.OPERATOR_SECRET);
+            browser.open("/launch");
+            browser.find("#location").sendKeys("s3://another-bucket/segment-export/console-progress/2026-11-28/x-1/");
+            browser.find("#launch-location button").click();
+            assertThat(browser.text("main .problem")).as("a folder outside the export roots is refused, as by the API")
+                    .contains("is not an export folder");
             browser.open("/launch?segment=console-progress");
             browser.find("input[name='export'][value='" + export.uri() + "']").click();
             browser.click("Review…");
