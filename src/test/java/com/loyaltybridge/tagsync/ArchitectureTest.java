@@ -34,11 +34,12 @@ class ArchitectureTest {
     static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
 
     static {
-        MAY_USE.put("cli", List.of("", "scan", "launch", "sync", "config", "brazeexport", "bulkfile", "sessionm", "storage"));
+        MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "sync", "config", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("console", List.of("api", "scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
-        MAY_USE.put("launch", List.of("sync", "bulkfile", "sessionm"));
+        MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
+        MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));
         MAY_USE.put("monitoring", List.of("sync", "ledger", "brazeexport", "sessionm", "storage"));
         MAY_USE.put("sync", List.of("ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("ledger", List.of("brazeexport", "bulkfile", "storage"));

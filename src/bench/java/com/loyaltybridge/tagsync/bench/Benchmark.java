@@ -29,7 +29,8 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,pace,serve},
  * {@code --pace-seconds N} (the pace rows send N seconds' worth of users at their rate: 30),
  * {@code --serve-users N} (users of each of the two syncs under load: 20,000), {@code --serve-seconds N} (300),
- * {@code --serve-reads N} (reads per second: 50),
+ * {@code --serve-reads N} (reads per second: 50), {@code --only audience} (row 7, not in the default run: about 45 minutes;
+ * {@code --audience-members N} (1,000,000), {@code --audience-days N} (30), {@code --audience-api-runs N} (1)),
  * {@code --quick} (small numbers, one run:
  * checks the harness, measures nothing worth keeping), {@code --results DIR} (bench/results).
  */
@@ -96,6 +97,9 @@ public final class Benchmark {
         }
         if (only.contains("serve")) {
             serveUnderLoad();
+        }
+        if (only.contains("audience")) {
+            new AudienceRows(work, database, table, notes, options, runs, latencyMs).run();
         }
         String loadAtEnd = MachineDescription.load();
         String report = machine.format() + "\n" + table.format() + "\nLoad at the end: " + loadAtEnd + "\n\n"
@@ -465,7 +469,7 @@ public final class Benchmark {
         System.out.println("Written to " + file);
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
@@ -474,7 +478,7 @@ public final class Benchmark {
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
@@ -482,7 +486,7 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
@@ -24,7 +25,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-/** Executions of syncs: list and show (viewer); restart, stop and abandon (operator); users a sync could not use. */
+/**
+ * Executions of syncs and of their dry runs: list and show (viewer); restart, stop and abandon (operator); users a sync
+ * could not use, and the members who left its audience.
+ */
 @RestController
 @ConditionalOnWebApplication
 @RequestMapping("/api/executions")
@@ -42,8 +46,8 @@ class ExecutionController {
     }
 
     @GetMapping
-    @Operation(summary = "Executions, newest first, filtered by segment, status and creation time [from, to);"
-            + " with counts=true, what each one's sync has done so far")
+    @Operation(summary = "Executions of syncs and dry runs, newest first, filtered by segment, status and creation time"
+            + " [from, to); with counts=true, what each one's sync has done so far")
     ApiPage<ExecutionQueries.ExecutionRow> list(@RequestParam(required = false) String segment,
             @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
@@ -60,7 +64,8 @@ class ExecutionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One execution: steps, counts, progress, throughput, times and exit description")
+    @Operation(summary = "One execution: steps, counts, the plan (for a dry run with the first identifiers of each group and"
+            + " the estimate), progress, throughput, times and exit description")
     ExecutionView show(@PathVariable long id) {
         return executions.view(id);
     }
@@ -122,6 +127,20 @@ class ExecutionController {
     @Operation(summary = "The sync's bulk file: its published parts (location, users, rows, bytes, SHA-256, when) and manifest")
     ExecutionQueries.BulkFile bulkFile(@PathVariable long id) {
         return queries.bulkFile(instanceOf(id));
+    }
+
+    @GetMapping("/{id}/left-users")
+    @Operation(summary = "Members of the audience that the sync's export no longer holds, with the tags they had from us;"
+            + " by identifier, paged")
+    ApiPage<SyncLeftUserRepository.LeftUser> leftUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
+        return queries.leftUsers(instanceOf(id), page, size);
+    }
+
+    @GetMapping(value = "/{id}/left-users.csv", produces = "text/csv")
+    @Operation(summary = "All members who left the audience with the sync's export, as a CSV download")
+    ResponseEntity<StreamingResponseBody> leftUsersCsv(@PathVariable long id) {
+        return csv(id, "left-users", queries::writeLeftUsersCsv);
     }
 
     private long instanceOf(long executionId) {

@@ -32,6 +32,9 @@ import org.springframework.stereotype.Repository;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository.LeftUser;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository.SkippedLine;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
@@ -41,12 +44,13 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 
 /**
- * Read-only queries behind the API and the console: executions of the sync job (Spring Batch's tables; this is their
- * one reader outside Spring Batch), and, through the ledger's repositories, the users and lines a sync could not use,
- * its bulk file and its pace over time.
+ * Read-only queries behind the API and the console: executions of the sync job and its dry run (Spring Batch's tables;
+ * this is their one reader outside Spring Batch), and, through the ledger's repositories, the users and lines a sync
+ * could not use, the members who left its audience, its bulk file and its pace over time.
  */
 @Repository
 @ConditionalOnWebApplication
@@ -63,26 +67,32 @@ public class ExecutionQueries {
     private final SyncUserRepository users;
     private final SyncSkippedLineRepository skippedLines;
     private final SyncBulkFilePartRepository bulkFileParts;
+    private final SyncLeftUserRepository leftUsers;
     private final ObjectStore store;
     private final JobRepository jobRepository;
+    private final SyncSummaries summaries;
 
     ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines,
-            SyncBulkFilePartRepository bulkFileParts, ObjectStore store, JobRepository jobRepository) {
+            SyncBulkFilePartRepository bulkFileParts, SyncLeftUserRepository leftUsers, ObjectStore store,
+            JobRepository jobRepository, SyncSummaries summaries) {
+        this.summaries = summaries;
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
         this.users = users;
         this.skippedLines = skippedLines;
         this.bulkFileParts = bulkFileParts;
+        this.leftUsers = leftUsers;
         this.store = store;
     }
 
     /**
      * A row of the execution list.
      *
+     * @param dryRun whether it is an execution of a dry run
      * @param counts what its sync has done so far; only when asked for ({@link #withCounts})
      */
     public record ExecutionRow(long id, long jobInstanceId, String segmentId, String export, String status, String exitCode,
-            LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime,
+            LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime, boolean dryRun,
             @JsonInclude(JsonInclude.Include.NON_NULL) RowCounts counts) {
     }
 
@@ -92,10 +102,11 @@ public class ExecutionQueries {
     public ApiPage<ExecutionRow> executions(ExecutionFilter filter, int page, int size) {
         StringBuilder where = new StringBuilder("""
                 FROM batch_job_execution e
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name = ?
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (?, ?)
                 JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
                 WHERE TRUE""");
-        List<Object> arguments = new ArrayList<>(List.of(SegmentSyncJobConfiguration.JOB_NAME));
+        List<Object> arguments = new ArrayList<>(List.of(SegmentSyncJobConfiguration.JOB_NAME,
+                SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
         if (filter.segmentId() != null) {
             where.append(" AND position(? IN p.parameter_value) > 0");
             arguments.add("/segment-export/" + filter.segmentId() + "/");
@@ -113,32 +124,33 @@ public class ExecutionQueries {
             arguments.add(Timestamp.from(filter.to()));
         }
         long total = jdbc.queryForObject("SELECT count(*) " + where, Long.class, arguments.toArray());
-        List<Object> paged = new ArrayList<>(arguments);
+        List<Object> paged = new ArrayList<>(List.of(SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
+        paged.addAll(arguments);
         paged.add(size);
         paged.add((long) page * size);
         List<ExecutionRow> rows = jdbc.query("""
                 SELECT e.job_execution_id, e.job_instance_id, p.parameter_value, e.status, e.exit_code,
-                       e.create_time, e.start_time, e.end_time
+                       e.create_time, e.start_time, e.end_time, i.job_name = ?
                 """ + where + " ORDER BY e.job_execution_id DESC LIMIT ? OFFSET ?",
                 (rs, row) -> new ExecutionRow(rs.getLong(1), rs.getLong(2), SyncRequest.segmentIdOf(StorageLocation.parse(rs.getString(3))), rs.getString(3),
-                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), null),
+                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9), null),
                 paged.toArray());
         return new ApiPage<>(rows, page, size, total);
     }
 
     /**
      * What the syncs of a page of executions have done so far (their whole sync, every execution of it), keyed by job
-     * instance: two statements for the whole page. Each counts every row of its syncs, so it is asked for only where
+     * instance, counted as each one's summary counts them ({@link SyncSummaries#ledgerCounts}: only the users a plan
+     * sends, and the stored counts of a pruned sync). Each counts every row of its sync, so it is asked for only where
      * the counts are shown (the console's list, the API's list with {@code counts=true}).
      */
     public Map<Long, RowCounts> countsOf(Collection<Long> jobInstanceIds) {
-        Map<Long, Map<LedgerState, Long>> states = users.countByStateOf(jobInstanceIds);
         Map<Long, Long> skipped = skippedLines.countOf(jobInstanceIds);
         Map<Long, RowCounts> counts = new HashMap<>();
         for (Long id : jobInstanceIds) {
-            Map<LedgerState, Long> byState = states.getOrDefault(id, Map.of());
-            long users = byState.values().stream().mapToLong(Long::longValue).sum();
-            counts.put(id, new RowCounts(users, byState.getOrDefault(LedgerState.TAGGED, 0L),
+            LedgerCounts ledger = summaries.ledgerCounts(id);
+            Map<LedgerState, Long> byState = ledger.usersByState();
+            counts.put(id, new RowCounts(ledger.users(), byState.getOrDefault(LedgerState.TAGGED, 0L),
                     byState.getOrDefault(LedgerState.ALREADY_TAGGED, 0L), byState.getOrDefault(LedgerState.IN_DOUBT, 0L),
                     byState.getOrDefault(LedgerState.REJECTED, 0L),
                     byState.getOrDefault(LedgerState.STAGED, 0L) + byState.getOrDefault(LedgerState.SENDING, 0L),
@@ -157,7 +169,7 @@ public class ExecutionQueries {
     public ApiPage<ExecutionRow> withCounts(ApiPage<ExecutionRow> page) {
         Map<Long, RowCounts> counts = countsOf(page.items().stream().map(ExecutionRow::jobInstanceId).distinct().toList());
         return new ApiPage<>(page.items().stream().map(row -> new ExecutionRow(row.id(), row.jobInstanceId(), row.segmentId(),
-                row.export(), row.status(), row.exitCode(), row.createTime(), row.startTime(), row.endTime(),
+                row.export(), row.status(), row.exitCode(), row.createTime(), row.startTime(), row.endTime(), row.dryRun(),
                 counts.get(row.jobInstanceId()))).toList(), page.page(), page.size(), page.total());
     }
 
@@ -244,6 +256,16 @@ public class ExecutionQueries {
             log.warn("Could not read the bulk file manifest in {}: {}", folder, e.getMessage());
         }
         return new BulkFile(parts, folder.uri() + BulkFileWriter.MANIFEST_NAME, manifest);
+    }
+
+    ApiPage<LeftUser> leftUsers(long jobInstanceId, int page, int size) {
+        return new ApiPage<>(leftUsers.leftUsers(jobInstanceId, size, (long) page * size), page, size, leftUsers.count(jobInstanceId));
+    }
+
+    /** Writes every member who left as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
+    void writeLeftUsersCsv(long jobInstanceId, Writer out) {
+        writeCsv(out, new String[] {"identifier", "tags"}, printer -> leftUsers.forEachLeftUser(jobInstanceId,
+                user -> printer.accept(new Object[] {user.identifier(), String.join(",", user.tags())})));
     }
 
     /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */

@@ -17,8 +17,8 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
- * Executions of the sync job by id, as the API and the console show them (any other id is a 404), and what an
- * operator may do with one: restart, stop, abandon.
+ * Executions of the sync job and of its dry run by id, as the API and the console show them (any other id is a 404),
+ * and what an operator may do with one: restart, stop, abandon.
  */
 @Component
 @ConditionalOnWebApplication
@@ -43,10 +43,19 @@ public class Executions {
         } catch (EmptyResultDataAccessException e) {
             execution = null;
         }
-        if (execution == null || !SegmentSyncJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+        if (execution == null || !isSync(execution.getJobInstance().getJobName())) {
             throw ApiProblem.notFound("no sync execution " + id);
         }
         return execution;
+    }
+
+    /** Whether {@code jobName} is the sync job's or its dry run's. */
+    static boolean isSync(String jobName) {
+        return SegmentSyncJobConfiguration.JOB_NAME.equals(jobName) || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(jobName);
+    }
+
+    public static boolean isDryRun(JobExecution execution) {
+        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
     }
 
     public ExecutionView view(long id) {
@@ -63,6 +72,9 @@ public class Executions {
      */
     public SyncRequest restartRequest(long id) {
         JobExecution execution = get(id);
+        if (isDryRun(execution)) {
+            throw ApiProblem.conflict("execution " + id + " is a dry run: it is never restarted; launch another dry run");
+        }
         if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
             throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus() + "; only FAILED or STOPPED ones restart");
         }

@@ -12,7 +12,9 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.commons.csv.CSVFormat;
 
@@ -34,7 +36,7 @@ public final class BulkFilePart implements AutoCloseable {
     private final Writer writer;
     private final CSVFormat format;
     /** For each tag, the rest of a user's row after the identifier, as the format writes it. */
-    private final List<String> rowEnds;
+    private final Map<String, String> rowEnds;
     private final StringBuilder identifierField = new StringBuilder();
     private long users;
     private long rows;
@@ -49,7 +51,10 @@ public final class BulkFilePart implements AutoCloseable {
         // Buffered before the encoder: fields are written a few characters at a time.
         this.writer = new BufferedWriter(new OutputStreamWriter(counter, StandardCharsets.UTF_8), WRITE_BUFFER_SIZE);
         try {
-            this.rowEnds = tags.stream().map(tag -> rowEnd(format, tag, ttl)).toList();
+            this.rowEnds = new LinkedHashMap<>();
+            for (String tag : tags) {
+                rowEnds.put(tag, rowEnd(format, tag, ttl));
+            }
             if (format.getHeader() != null && !format.getSkipHeaderRecord()) {
                 format.printRecord(writer, (Object[]) format.getHeader());
             }
@@ -74,10 +79,17 @@ public final class BulkFilePart implements AutoCloseable {
      * the part started: printing every row field by field took about a second of a million users' bulk file.
      */
     public void writeUser(String identifier) {
+        writeUser(identifier, null);
+    }
+
+    /**
+     * Writes one row per tag of {@code tags} for this user (null: every tag of the part), each one of the part's tags.
+     */
+    public void writeUser(String identifier, List<String> tags) {
         try {
             identifierField.setLength(0);
             format.print(identifier, identifierField, true);
-            for (String rowEnd : rowEnds) {
+            for (String rowEnd : tags == null ? rowEnds.values() : tags.stream().map(this::rowEndOf).toList()) {
                 writer.append(identifierField).append(rowEnd);
                 rows++;
             }
@@ -85,6 +97,14 @@ public final class BulkFilePart implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("writing part " + number + " of the bulk file failed", e);
         }
+    }
+
+    private String rowEndOf(String tag) {
+        String rowEnd = rowEnds.get(tag);
+        if (rowEnd == null) {
+            throw new IllegalArgumentException("tag '" + tag + "' is not one of the bulk file's");
+        }
+        return rowEnd;
     }
 
     public long users() {

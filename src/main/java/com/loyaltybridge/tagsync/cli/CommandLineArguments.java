@@ -5,10 +5,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code COMMAND [--option=value ...]}: the command, its options, and Spring property overrides
- * (any option whose name has a dot, such as {@code --sessionm.max-in-flight=64}), which are left to Spring.
+ * {@code COMMAND [--option=value ...] [--flag ...]}: the command, its options and flags, and Spring property
+ * overrides (any option whose name has a dot, such as {@code --sessionm.max-in-flight=64}), which are left to Spring.
  */
 public record CommandLineArguments(String command, Map<String, String> options, boolean help) {
+
+    /** The value of an option given without one: a flag ({@link #flag}); an option that needs a value refuses it. */
+    private static final String NO_VALUE = "\0no value";
 
     public static CommandLineArguments parse(String[] args) {
         String command = null;
@@ -26,10 +29,7 @@ public record CommandLineArguments(String command, Map<String, String> options, 
                 if (name.contains(".")) {
                     continue;
                 }
-                if (equals < 0) {
-                    throw new UsageException("option --" + name + " needs a value: --" + name + "=VALUE");
-                }
-                if (options.putIfAbsent(name, arg.substring(equals + 1)) != null) {
+                if (options.putIfAbsent(name, equals < 0 ? NO_VALUE : arg.substring(equals + 1)) != null) {
                     throw new UsageException("option --" + name + " is given twice");
                 }
             } else if (command == null) {
@@ -53,7 +53,24 @@ public record CommandLineArguments(String command, Map<String, String> options, 
         }
     }
 
+    /** The value of option {@code name}; null when it was not given. */
     public String option(String name) {
-        return options.get(name);
+        String value = options.get(name);
+        if (NO_VALUE.equals(value)) {
+            throw new UsageException("option --" + name + " needs a value: --" + name + "=VALUE");
+        }
+        return value;
+    }
+
+    /** Whether flag {@code name} was given: {@code --name}, or {@code --name=true} / {@code --name=false}. */
+    public boolean flag(String name) {
+        String value = options.get(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals(NO_VALUE) || value.equals("true")) {
+            return true;
+        }
+        throw new UsageException("--" + name + " takes no value (or true, false), not '" + value + "'");
     }
 }

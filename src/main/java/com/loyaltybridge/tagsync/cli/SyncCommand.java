@@ -26,7 +26,7 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
 @Order(1)
 final class SyncCommand implements Command {
 
-    static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output");
+    static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output", "audience", "full", "dry-run");
 
     @Override
     public String name() {
@@ -37,6 +37,7 @@ final class SyncCommand implements Command {
     public String summary() {
         return """
                 Sync one Braze segment export to SessionM tags, then print a summary.
+                An export of a segment synced before sends only what changed for its audience.
                 Running the same command again resumes a failed run, or reports a completed one.""";
     }
 
@@ -51,7 +52,13 @@ final class SyncCommand implements Command {
                                       sync.auto-api-max-users users, csv above); default auto
                 --identifier=SOURCE   external_id (default), custom_attribute:NAME or alias:LABEL (these two
                                       hold the SessionM user_id)
-                --output=LOCATION     where csv mode writes the bulk file: s3://bucket/prefix/ or file:/dir/""";
+                --output=LOCATION     where csv mode writes the bulk file: s3://bucket/prefix/ or file:/dir/
+                --audience=NAME       the audience the export belongs to; default its Braze segment (an export
+                                      outside Braze's layout without it is synced in full)
+                --full                send every member whatever the audience's state (counter tags go up for
+                                      everyone); also syncs an export older than the audience's last one
+                --dry-run             read and stage the export and print the plan: who would be sent and why,
+                                      the calls or rows, the time; send nothing, change nothing""";
     }
 
     @Override
@@ -62,15 +69,19 @@ final class SyncCommand implements Command {
     @Override
     public Invocation parse(CommandLineArguments arguments) {
         SyncRequest request = requestFrom(arguments);
+        boolean dryRun = arguments.flag("dry-run");
         return new Invocation() {
             @Override
             public void checkSettings(SettingsCheck.BoundSettings settings) {
-                SyncCommand.checkSettings(request, settings);
+                if (!dryRun) {
+                    // A dry run calls no one and writes no bulk file: it needs neither credentials nor an output.
+                    SyncCommand.checkSettings(request, settings);
+                }
             }
 
             @Override
             public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
-                return SyncCommand.run(context.getBean(SyncLauncher.class), request, out, err);
+                return SyncCommand.run(context.getBean(SyncLauncher.class), request, dryRun, out, err);
             }
         };
     }
@@ -89,7 +100,9 @@ final class SyncCommand implements Command {
                     arguments.option("mode") == null ? SyncMode.AUTO : SyncMode.parse(arguments.option("mode")),
                     arguments.option("identifier") == null ? IdentifierSource.EXTERNAL_ID
                             : IdentifierSource.parse(arguments.option("identifier")),
-                    output == null ? null : location("output", output));
+                    output == null ? null : location("output", output),
+                    arguments.option("audience"),
+                    arguments.flag("full"));
         } catch (InvalidSyncRequestException e) {
             throw new UsageException("--" + e.field() + ": " + e.reason());
         } catch (IllegalArgumentException e) {
@@ -97,9 +110,10 @@ final class SyncCommand implements Command {
         }
     }
 
-    /** Runs the request and prints the summary. */
-    static ExitCode run(SyncLauncher launcher, SyncRequest request, PrintStream out, PrintStream err) {
-        SyncOutcome outcome = launcher.run(request);
+    /** Runs the request (or its dry run) and prints the summary. */
+    static ExitCode run(SyncLauncher launcher, SyncRequest request, boolean dryRun, PrintStream out, PrintStream err) {
+        SyncOutcome outcome = dryRun ? launcher.dryRun(request, execution -> {
+        }) : launcher.run(request);
         if (outcome.summary() != null) {
             out.print(outcome.summary().format());
         }
@@ -120,7 +134,7 @@ final class SyncCommand implements Command {
     static ExitCode exitCode(SyncOutcome outcome) {
         return switch (outcome.kind()) {
             case ALREADY_RUNNING -> ExitCode.ALREADY_RUNNING;
-            case REFUSED -> ExitCode.FAILED;
+            case REFUSED, SUPERSEDED -> ExitCode.FAILED;
             case RAN, ALREADY_COMPLETED -> exitCode(outcome.summary());
         };
     }

@@ -106,7 +106,7 @@ class LaunchPages {
         if (export == null || export.isBlank()) {
             throw ApiProblem.invalid("export", "choose an export, or enter an export folder");
         }
-        return new LaunchRequest(export, null, null, null, null, null);
+        return new LaunchRequest(export, null, null, null, null, null, null, null, null);
     }
 
     private String refused(ApiProblem problem, Model model, HttpServletResponse response) {

@@ -64,13 +64,18 @@ public class ExportRunLocks implements RunLockCheck {
         this.jdbc = jdbc;
     }
 
-    /** The lock for {@code name}, or empty when another process (or another run of this one) holds it. */
-    public Optional<RunLock> tryAcquire(String name) {
+    /**
+     * The lock for {@code name}, and on the same connection those for {@code alsoNames}; empty when another process
+     * (or another run of this one) holds any of them. The run checks only the first ({@link Holder}); closing releases
+     * them all.
+     */
+    public Optional<RunLock> tryAcquire(String name, String... alsoNames) {
         long key = keyOf(name);
         Connection connection = null;
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
+            Holder holder = null;
             try (PreparedStatement statement = connection.prepareStatement("""
                     SELECT pg_try_advisory_lock(?), pg_backend_pid(),
                            (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint
@@ -79,15 +84,40 @@ public class ExportRunLocks implements RunLockCheck {
                 try (ResultSet result = statement.executeQuery()) {
                     result.next();
                     if (result.getBoolean(1)) {
-                        return Optional.of(new RunLock(connection, new Holder(key, result.getInt(2), result.getLong(3))));
+                        holder = new Holder(key, result.getInt(2), result.getLong(3));
                     }
                 }
             }
+            if (holder != null && tryAcquireAll(connection, alsoNames)) {
+                return Optional.of(new RunLock(connection, holder));
+            }
+            releaseAll(connection);
             connection.close();
             return Optional.empty();
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tryAcquireAll(Connection connection, String... names) throws SQLException {
+        for (String name : names) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                statement.setLong(1, keyOf(name));
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (!result.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void releaseAll(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+            statement.execute();
         }
     }
 
@@ -180,9 +210,8 @@ public class ExportRunLocks implements RunLockCheck {
 
         @Override
         public void close() {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                statement.setLong(1, holder.key());
-                statement.execute();
+            try {
+                releaseAll(connection);
                 connection.close();
             } catch (SQLException e) {
                 // A pooled connection must not go back to the pool still holding the lock: drop it instead.

@@ -15,6 +15,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
@@ -23,6 +24,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
+import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
@@ -38,22 +41,31 @@ public class SyncLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(SyncLauncher.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** The identifying parameter that gives each dry run a job instance of its own: when it was asked for. */
+    static final String DRY_RUN_AT = "dryRunAt";
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final Job segmentTagSyncJob;
+    private final Job segmentTagSyncDryRunJob;
     private final ExportRunLocks locks;
     private final SyncSummaries summaries;
     private final ExecutionStartHook startHook;
+    private final SyncAudienceRepository audiences;
+    private final SyncLedgerSummaryRepository ledgerSummaries;
 
-    public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, ExportRunLocks locks,
-            SyncSummaries summaries, ExecutionStartHook startHook) {
+    public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, Job segmentTagSyncDryRunJob,
+            ExportRunLocks locks, SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences,
+            SyncLedgerSummaryRepository ledgerSummaries) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.segmentTagSyncJob = segmentTagSyncJob;
+        this.segmentTagSyncDryRunJob = segmentTagSyncDryRunJob;
         this.locks = locks;
         this.summaries = summaries;
         this.startHook = startHook;
+        this.audiences = audiences;
+        this.ledgerSummaries = ledgerSummaries;
     }
 
     public SyncOutcome run(SyncRequest request) {
@@ -64,21 +76,37 @@ public class SyncLauncher {
     /** Like {@link #run(SyncRequest)}; {@code onStart} gets the execution as soon as it exists, before the job runs. */
     public SyncOutcome run(SyncRequest request, Consumer<JobExecution> onStart) {
         JobParameters parameters = request.toJobParameters();
-        Optional<ExportRunLocks.RunLock> lock = locks.tryAcquire(lockName(parameters));
+        // The audience's lock keeps its exports one at a time; the sync's own, as versions before audiences take it,
+        // keeps it from a process of such a version during an upgrade.
+        Optional<ExportRunLocks.RunLock> lock = request.audienceName() == null ? locks.tryAcquire(lockName(parameters))
+                : locks.tryAcquire(lockName(request, parameters), lockName(parameters));
         if (lock.isEmpty()) {
-            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null,
-                    "another process is running this sync right now (" + request.describe() + "); nothing was done");
+            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null, request.audienceName() == null
+                    ? "another process is running this sync right now (" + request.describe() + "); nothing was done"
+                    : "another process is running a sync of audience " + request.audienceName() + " right now (two exports of"
+                            + " one audience never run at once); nothing was done for " + request.describe());
         }
         try (ExportRunLocks.RunLock held = lock.get()) {
             JobInstance instance = withoutOrphan(jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters));
+            JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
+            if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+                return alreadyCompleted(last);
+            }
+            if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
+                return abandoned(last);
+            }
+            Optional<String> superseded = superseded(request);
+            if (superseded.isPresent()) {
+                return new SyncOutcome(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
+            }
+            if (instance != null && ledgerSummaries.find(instance.getInstanceId()).isPresent()) {
+                // Pruning only takes a sync that can never run again; should that change (its audience gone), its users
+                // are no longer there to resume from.
+                return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync's users were pruned after"
+                        + " sync.ledger-retention (job instance " + instance.getInstanceId() + "); nothing was done."
+                        + " To sync this export anew, run it with --full");
+            }
             if (instance != null) {
-                JobExecution last = jobRepository.getLastJobExecution(instance);
-                if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-                    return alreadyCompleted(last);
-                }
-                if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
-                    return abandoned(last);
-                }
                 if (last != null && endedUnknown(last)) {
                     // Spring Batch cannot tell whether a chunk whose rollback failed was committed, and will not restart
                     // it. This job can: every step finds what is left to do in the ledger, not in the chunk's state.
@@ -137,6 +165,53 @@ public class SyncLauncher {
         return null;
     }
 
+    /**
+     * Runs the plan of {@code request} and nothing else, in a job instance of its own: the export is read and staged,
+     * and its users are sorted by what the real run would do with them; nothing is sent, no bulk file is written, and
+     * nothing of the audience changes. It takes no lock: it changes nothing another run could meet.
+     */
+    public SyncOutcome dryRun(SyncRequest request, Consumer<JobExecution> onStart) {
+        JobParameters parameters = new JobParametersBuilder(request.toJobParameters())
+                .addLong(DRY_RUN_AT, System.currentTimeMillis()).toJobParameters();
+        log.info("Dry run of {}", request.describe());
+        JobExecution execution;
+        startHook.notify(onStart);
+        try {
+            execution = jobOperator.start(segmentTagSyncDryRunJob, parameters);
+        } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException
+                | InvalidJobParametersException e) {
+            throw new IllegalStateException("a dry run always has a job instance of its own: " + e.getMessage(), e);
+        } finally {
+            startHook.clear();
+        }
+        return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
+    }
+
+    /**
+     * Whether the export of {@code request} can no longer be synced as asked, because its audience follows a newer one:
+     * a sync of it that failed will never resume.
+     */
+    public boolean isSuperseded(SyncRequest request) {
+        return superseded(request).isPresent();
+    }
+
+    /**
+     * Why the export of {@code request} must not be synced: its audience already follows a newer export, which this one
+     * would undo (members who left since would enter again, and so on); {@code --full} syncs it all the same.
+     */
+    private Optional<String> superseded(SyncRequest request) {
+        if (request.full() || request.audienceName() == null || request.exportRequestedAt().isEmpty()) {
+            return Optional.empty();
+        }
+        return audiences.find(request.audienceName(), request.identifierSource().text())
+                .filter(audience -> audience.lastExportRequestedAt() != null
+                        && audience.lastExportRequestedAt().isAfter(request.exportRequestedAt().get()))
+                .map(audience -> "superseded: audience " + audience.name() + " already follows " + audience.lastExport()
+                        + ", requested at " + audience.lastExportRequestedAt() + ", after this export (requested at "
+                        + request.exportRequestedAt().get() + "); syncing it would undo the newer one, so nothing was done"
+                        + " (--full syncs it anyway)");
+    }
+
     /** Spring Batch refuses to restart an execution whose job or any step is still marked running. */
     private static boolean leftRunning(JobExecution execution) {
         return execution.getStatus().isRunning()
@@ -178,6 +253,16 @@ public class SyncLauncher {
         return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync was abandoned by an operator (job instance "
                 + last.getJobInstance().getInstanceId() + ", execution " + last.getId() + ") and is never run again;"
                 + " nothing was done. To sync this export anew, give it other tag settings (tags, ttl, mode or identifier)");
+    }
+
+    /**
+     * One lock per audience, so that two exports of one audience never run at once; for an export without one, one
+     * lock per job instance.
+     */
+    static String lockName(SyncRequest request, JobParameters parameters) {
+        return request.audienceName() == null ? lockName(parameters)
+                : SegmentSyncJobConfiguration.JOB_NAME + "|audience=" + request.audienceName() + "|identifier="
+                        + request.identifierSource().text();
     }
 
     /** One lock per job instance: the job name and the identifying parameters. */

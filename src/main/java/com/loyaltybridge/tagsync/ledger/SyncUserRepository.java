@@ -7,9 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,15 @@ import com.loyaltybridge.tagsync.brazeexport.SkipReason;
 @Repository
 public class SyncUserRepository {
 
+    /**
+     * The rows a sync sends (or writes to the bulk file), as a condition on the table aliased {@code %s}: those with a
+     * reason. A plan of the difference leaves members who need nothing without one.
+     */
+    static final String TO_SEND = "%s.send_reason IS NOT NULL";
+
     private static final String STAGE = """
-            INSERT INTO sync_user (job_instance_id, identifier, user_seq, state)
-            SELECT ?, u.identifier, u.user_seq, %s
+            INSERT INTO sync_user (job_instance_id, identifier, user_seq, state, send_reason)
+            SELECT ?, u.identifier, u.user_seq, %s, ?
             FROM unnest(?::text[], ?::bigint[]) AS u(identifier, user_seq)""".formatted(LedgerState.STAGED.literal());
 
     private static final String STAGE_UNSTAGED_ONLY = STAGE + """
@@ -85,6 +90,42 @@ public class SyncUserRepository {
     private static final String REMOVE_DUPLICATES_SETTINGS =
             "SELECT set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true)";
 
+    /**
+     * For {@link #PLAN}, in its transaction only: hashing a million users and the audience's state takes memory, and
+     * compiling the statement (JIT) costs more than it saves for one pass.
+     */
+    private static final String PLAN_SETTINGS =
+            "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
+
+    /** Each user's decision, per tag (see {@link #planDifference}); {@code %s} is the state's query. */
+    private static final String PLAN = """
+            CREATE TEMPORARY TABLE audience_plan ON COMMIT DROP AS
+            WITH state AS (%%s),
+            pair AS (
+                SELECT u.user_seq, t.tag, s.status = %3$s AS settle,
+                       CASE
+                           WHEN s.status IS NULL OR s.status = %1$s THEN 1
+                           WHEN s.status IN (%2$s, %3$s) THEN 2
+                           WHEN ?::timestamptz IS NOT NULL AND (s.expires_at IS NULL OR s.expires_at < ?::timestamptz) THEN 3
+                           WHEN s.expires_at IS NOT NULL AND s.expires_at <= ?::timestamptz THEN 1
+                       END AS reason
+                FROM sync_user AS u CROSS JOIN unnest(?::text[]) AS t(tag)
+                LEFT JOIN state AS s ON s.identifier = u.identifier AND s.tag = t.tag
+                WHERE u.job_instance_id = ?)
+            SELECT user_seq, (ARRAY['%4$s', '%5$s', '%6$s'])[min(reason)] AS reason,
+                   array_agg(tag ORDER BY tag) AS tags, bool_or(settle) AS settle
+            FROM pair WHERE reason IS NOT NULL GROUP BY user_seq""".formatted(MemberTagStatus.LEFT.literal(),
+            MemberTagStatus.REJECTED.literal(), MemberTagStatus.SENDING.literal(), SendReason.ENTERING, SendReason.RETRY,
+            SendReason.REFRESH);
+
+    /** The decisions of {@link #PLAN} onto the users that need something; a user due every tag gets them all (null). */
+    private static final String WRITE_PLAN = """
+            UPDATE sync_user AS u SET send_reason = p.reason,
+                tags_due = CASE WHEN cardinality(p.tags) = ? THEN NULL ELSE p.tags END,
+                state = CASE WHEN p.settle THEN %s ELSE u.state END
+            FROM audience_plan AS p WHERE u.job_instance_id = ? AND u.user_seq = p.user_seq""".formatted(
+            LedgerState.SENDING.literal());
+
     private static final String MARK_SENDING = """
             UPDATE sync_user SET state = %s, updated_at = now()
             WHERE job_instance_id = ? AND user_seq = ANY(?::bigint[]) AND state = %s""".formatted(LedgerState.SENDING.literal(),
@@ -100,6 +141,23 @@ public class SyncUserRepository {
     private static final String REJECTED = """
             SELECT identifier, sessionm_status, sessionm_code, sessionm_message, updated_at
             FROM sync_user WHERE job_instance_id = ? AND state = %s ORDER BY user_seq""".formatted(LedgerState.REJECTED.literal());
+
+    /**
+     * One batch of {@link #pruneBatch}: the next {@code limit} rows of the sync by position (the primary key's order,
+     * so each batch reads a range of its index, not the whole sync again), of which those a person may still have to
+     * look at stay.
+     */
+    private static final String PRUNE_BATCH = """
+            WITH batch AS (
+                SELECT max(user_seq) AS last_user_seq FROM (
+                    SELECT user_seq FROM sync_user WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?) AS b),
+            pruned AS (
+                DELETE FROM sync_user AS u USING batch
+                WHERE u.job_instance_id = ? AND u.user_seq > ? AND u.user_seq <= batch.last_user_seq
+                  AND u.state NOT IN (%s)
+                RETURNING 1)
+            SELECT (SELECT last_user_seq FROM batch), (SELECT count(*) FROM pruned)""".formatted(
+            LedgerState.keptAfterPruningLiterals());
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate independentTransaction;
@@ -119,13 +177,20 @@ public class SyncUserRepository {
     public record Completion(long userSeq, LedgerState state, Integer httpStatus, String code, String message) {
     }
 
+    /** Like {@link #stage(long, List, SendReason)}, for a sync that sends every user. */
+    public void stage(long jobInstanceId, List<ExportUser> users) {
+        stage(jobInstanceId, users, SendReason.FULL);
+    }
+
     /**
      * Adds one row per user to the ledger in the caller's transaction, duplicates included: see
      * {@link #removeDuplicates}. A line staged before (a resumed run can read a few lines again) is not added twice.
      * The users go in with a plain insert under a savepoint, and only when that meets a line staged before is it
      * rolled back and done again skipping those: a constant number of round trips either way.
+     *
+     * @param reason why every user is sent, when the plan sends everyone; null when the plan decides user by user
      */
-    public void stage(long jobInstanceId, List<ExportUser> users) {
+    public void stage(long jobInstanceId, List<ExportUser> users, SendReason reason) {
         if (users.isEmpty()) {
             return;
         }
@@ -138,18 +203,20 @@ public class SyncUserRepository {
         try {
             // Lines read twice are rare: a plain insert costs PostgreSQL half of ON CONFLICT's work per row.
             savepoint.executeWithoutResult(status -> jdbc.update(connection -> stageStatement(connection, STAGE,
-                    jobInstanceId, identifiers, positions)));
+                    jobInstanceId, reason, identifiers, positions)));
         } catch (DuplicateKeyException stagedBefore) {
-            jdbc.update(connection -> stageStatement(connection, STAGE_UNSTAGED_ONLY, jobInstanceId, identifiers, positions));
+            jdbc.update(connection -> stageStatement(connection, STAGE_UNSTAGED_ONLY, jobInstanceId, reason, identifiers,
+                    positions));
         }
     }
 
-    private static PreparedStatement stageStatement(Connection connection, String sql, long jobInstanceId,
+    private static PreparedStatement stageStatement(Connection connection, String sql, long jobInstanceId, SendReason reason,
             String[] identifiers, Long[] positions) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.setLong(1, jobInstanceId);
-        statement.setArray(2, connection.createArrayOf("text", identifiers));
-        statement.setArray(3, connection.createArrayOf("bigint", positions));
+        statement.setString(2, reason == null ? null : reason.name());
+        statement.setArray(3, connection.createArrayOf("text", identifiers));
+        statement.setArray(4, connection.createArrayOf("bigint", positions));
         return statement;
     }
 
@@ -172,14 +239,17 @@ public class SyncUserRepository {
         if (sending.isEmpty() && completed.isEmpty()) {
             return;
         }
-        independentTransaction.executeWithoutResult(status -> {
-            if (!sending.isEmpty()) {
-                markSending(jobInstanceId, sending);
-            }
-            if (!completed.isEmpty()) {
-                complete(jobInstanceId, completed);
-            }
-        });
+        independentTransaction.executeWithoutResult(status -> recordInTransaction(jobInstanceId, sending, completed));
+    }
+
+    /** Like {@link #record}, in the caller's transaction: for a caller that commits more with it (the audience's state). */
+    public void recordInTransaction(long jobInstanceId, List<Long> sending, List<Completion> completed) {
+        if (!sending.isEmpty()) {
+            markSending(jobInstanceId, sending);
+        }
+        if (!completed.isEmpty()) {
+            complete(jobInstanceId, completed);
+        }
     }
 
     private void markSending(long jobInstanceId, List<Long> userSeqs) {
@@ -208,12 +278,15 @@ public class SyncUserRepository {
         return connection.createArrayOf(type, values);
     }
 
-    /** Calls {@code consumer} for up to {@code limit} users after {@code afterUserSeq}, in export order, streaming. */
+    /**
+     * Calls {@code consumer} for up to {@code limit} users to send after {@code afterUserSeq}, in export order,
+     * streaming; with the tags each is sent, null for all of the sync's.
+     */
     public void forEachUserAfter(long jobInstanceId, long afterUserSeq, int limit, UserConsumer consumer) {
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement("""
-                    SELECT user_seq, identifier FROM sync_user
-                    WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?""");
+                    SELECT user_seq, identifier, tags_due FROM sync_user AS u
+                    WHERE job_instance_id = ? AND user_seq > ? AND %s ORDER BY user_seq LIMIT ?""".formatted(TO_SEND.formatted("u")));
             // A round trip per 10,000 users (about 300 KB) rather than per 1,000: reading back a million users waits less.
             statement.setFetchSize(10_000);
             statement.setLong(1, jobInstanceId);
@@ -221,13 +294,46 @@ public class SyncUserRepository {
             statement.setInt(3, limit);
             return statement;
         }, rs -> {
-            consumer.accept(rs.getLong(1), rs.getString(2));
+            consumer.accept(rs.getLong(1), rs.getString(2), tags(rs.getArray(3)));
         });
+    }
+
+    /**
+     * What an export's plan of the difference decides, user by user, against the audience's {@code state}: per tag of
+     * {@code tags}, a member not in it (or back after leaving) is entering; one SessionM refused, or whose call may have
+     * landed, is retried (the latter settled by reading its tags first: it is marked {@code SENDING}); an expiring tag
+     * ending before {@code refreshDueBefore} is refreshed (null for counter tags, never refreshed); a counter tag that
+     * was an expiring one and has ended is entering again. A user's reason is the first of these for any of its tags,
+     * and it is sent the tags that need it ({@code tags_due}, null for all). Members who need nothing keep no reason.
+     * <p>
+     * One set-based pass in the caller's transaction: the decisions are computed into a temporary table, where
+     * PostgreSQL reads the staged users and the state in parallel (never in an UPDATE), then written to the users that
+     * need something, usually a small part of the export. Returns the users by reason.
+     */
+    public Map<SendReason, Long> planDifference(long jobInstanceId, SyncAudienceMemberTagRepository.StateSource state,
+            List<String> tags, Instant runStart, Instant refreshDueBefore) {
+        jdbc.queryForList(PLAN_SETTINGS);
+        List<Object> parameters = new ArrayList<>(state.parameters());
+        Object dueBefore = SqlParameters.nullable(refreshDueBefore == null ? null : Timestamp.from(refreshDueBefore));
+        parameters.addAll(List.of(dueBefore, dueBefore, Timestamp.from(runStart), tags.toArray(String[]::new), jobInstanceId));
+        jdbc.update(SqlParameters.statement(PLAN.formatted(state.sql()), parameters));
+        jdbc.update(WRITE_PLAN, tags.size(), jobInstanceId);
+        Map<SendReason, Long> counts = new EnumMap<>(SendReason.class);
+        jdbc.query("SELECT reason, count(*) FROM audience_plan GROUP BY reason", rs -> {
+            counts.put(SendReason.valueOf(rs.getString(1)), rs.getLong(2));
+        });
+        jdbc.execute("DROP TABLE audience_plan");
+        return counts;
     }
 
     @FunctionalInterface
     public interface UserConsumer {
-        void accept(long userSeq, String identifier);
+        /** @param tags the tags the user is sent; null for all of the sync's */
+        void accept(long userSeq, String identifier, List<String> tags);
+    }
+
+    private static List<String> tags(Array tags) throws SQLException {
+        return tags == null ? null : List.of((String[]) tags.getArray());
     }
 
     /**
@@ -244,34 +350,68 @@ public class SyncUserRepository {
         return jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ?", Long.class, jobInstanceId);
     }
 
+    /** Users the sync sends (or writes to the bulk file). */
+    public long toSendCount(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_user AS u WHERE job_instance_id = ? AND " + TO_SEND.formatted("u"),
+                Long.class, jobInstanceId);
+    }
+
+    /** Rows the bulk file of the sync holds: one per user it sends and tag it is sent, {@code allTags} for all of them. */
+    public long rowsToWrite(long jobInstanceId, int allTags) {
+        return jdbc.queryForObject("SELECT coalesce(sum(coalesce(cardinality(tags_due), ?)), 0) FROM sync_user AS u"
+                + " WHERE job_instance_id = ? AND " + TO_SEND.formatted("u"), Long.class, allTags, jobInstanceId);
+    }
+
+    /** Every user of the sync by state. */
     public Map<LedgerState, Long> countByState(long jobInstanceId) {
+        return countByState(jobInstanceId, false);
+    }
+
+    /**
+     * The users of the sync by state; {@code toSendOnly}: only those it sends, for a sync whose plan sends the
+     * difference, whose other users are members who need nothing (they stay {@code STAGED}).
+     */
+    public Map<LedgerState, Long> countByState(long jobInstanceId, boolean toSendOnly) {
         Map<LedgerState, Long> counts = new EnumMap<>(LedgerState.class);
         for (LedgerState state : LedgerState.values()) {
             counts.put(state, 0L);
         }
-        jdbc.query("SELECT state, count(*) FROM sync_user WHERE job_instance_id = ? GROUP BY state",
+        jdbc.query("SELECT state, count(*) FROM sync_user AS u WHERE job_instance_id = ?"
+                + (toSendOnly ? " AND " + TO_SEND.formatted("u") : "") + " GROUP BY state",
                 rs -> {
                     counts.put(LedgerState.valueOf(rs.getString(1)), rs.getLong(2));
                 }, jobInstanceId);
         return counts;
     }
 
-    /** Users by state of each of several syncs at once (one statement): for a list of executions. */
-    public Map<Long, Map<LedgerState, Long>> countByStateOf(Collection<Long> jobInstanceIds) {
-        Map<Long, Map<LedgerState, Long>> counts = new HashMap<>();
-        if (jobInstanceIds.isEmpty()) {
-            return counts;
-        }
-        jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(
-                    "SELECT job_instance_id, state, count(*) FROM sync_user WHERE job_instance_id = ANY (?) GROUP BY 1, 2");
-            statement.setArray(1, connection.createArrayOf("bigint", jobInstanceIds.toArray()));
-            return statement;
-        }, rs -> {
-            counts.computeIfAbsent(rs.getLong(1), id -> new EnumMap<>(LedgerState.class))
-                    .put(LedgerState.valueOf(rs.getString(2)), rs.getLong(3));
-        });
-        return counts;
+    /** Up to {@code limit} identifiers sent for {@code reason} (null: of users who need nothing), in export order. */
+    public List<String> firstIdentifiers(long jobInstanceId, SendReason reason, int limit) {
+        return jdbc.queryForList("SELECT identifier FROM sync_user WHERE job_instance_id = ? AND "
+                + (reason == null ? "send_reason IS NULL" : "send_reason = " + reason.literal()) + " ORDER BY user_seq LIMIT ?",
+                String.class, jobInstanceId, limit);
+    }
+
+    /**
+     * Gives every user of a sync that was staged before plans existed the reason to be sent it had then: all of them
+     * (a sync started before an upgrade and resumed after). Returns how many.
+     */
+    public int sendEveryone(long jobInstanceId, SendReason reason) {
+        return jdbc.update("UPDATE sync_user SET send_reason = ? WHERE job_instance_id = ? AND send_reason IS NULL",
+                reason.name(), jobInstanceId);
+    }
+
+    /** What one batch of pruning did: the position it reached (null once past the last row), and the rows it deleted. */
+    public record PrunedBatch(Long lastUserSeq, long deleted) {
+    }
+
+    /**
+     * Deletes, in the caller's transaction, the rows among the next {@code limit} of the sync after position
+     * {@code afterUserSeq} (-1 for the first batch), except those of users refused or left in doubt, which are kept as
+     * long as the execution is. For a sync that can never run again: see {@code sync.ledger-retention}.
+     */
+    public PrunedBatch pruneBatch(long jobInstanceId, long afterUserSeq, int limit) {
+        return jdbc.queryForObject(PRUNE_BATCH, (rs, row) -> new PrunedBatch((Long) rs.getObject(1), rs.getLong(2)),
+                jobInstanceId, afterUserSeq, limit, jobInstanceId, afterUserSeq);
     }
 
     /** Rejected users by SessionM error code (or HTTP status where SessionM gave no code), most frequent first. */
@@ -342,14 +482,15 @@ public class SyncUserRepository {
         return new JdbcPagingItemReaderBuilder<LedgerEntry>()
                 .name(name)
                 .dataSource(jdbc.getDataSource())
-                .selectClause("SELECT user_seq, identifier, state")
-                .fromClause("FROM sync_user")
-                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ")")
+                .selectClause("SELECT user_seq, identifier, state, tags_due")
+                .fromClause("FROM sync_user AS u")
+                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ") AND "
+                        + TO_SEND.formatted("u"))
                 .parameterValues(Map.of("jobInstanceId", jobInstanceId))
                 .sortKeys(Map.of("user_seq", Order.ASCENDING))
                 .pageSize(pageSize)
                 .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
-                        LedgerState.valueOf(rs.getString("state"))))
+                        LedgerState.valueOf(rs.getString("state")), tags(rs.getArray("tags_due"))))
                 .build();
     }
 

@@ -116,7 +116,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                     case TAG_USERS -> users("users tagged", tagged());
                     case WRITE_BULK_FILE -> users("users written to the bulk file",
                             new long[] {bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId)});
-                    case LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS -> null;
+                    case OPEN_PLAN, LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS, PLAN_AUDIENCE, UPDATE_AUDIENCE -> null;
                 }).orElse(null);
                 if (progress != null) {
                     log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(), running.getStepName(),

@@ -2,12 +2,10 @@ package com.loyaltybridge.tagsync.scan;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportFolder;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -22,26 +20,15 @@ public record SegmentExport(StorageLocation root, String segmentId, LocalDate da
     public static final Comparator<SegmentExport> OLDEST_FIRST = Comparator.comparing(SegmentExport::requestedAt)
             .thenComparing(SegmentExport::date).thenComparing(SegmentExport::name);
 
-    private static final Pattern NAME = Pattern.compile("[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}-(\\d{1,12})");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-
     /** Whether {@code name} is the name of an export folder in Braze's layout, {@code UUID-EPOCH}. */
     public static boolean isExportName(String name) {
-        return NAME.matcher(name).matches();
+        return BrazeExportFolder.isExportName(name);
     }
 
     /** The export named {@code name} in the date folder {@code date}; empty when the names are not Braze's. */
     static Optional<SegmentExport> of(StorageLocation root, String segmentId, String date, String name) {
-        Matcher matcher = NAME.matcher(name);
-        if (!DATE.matcher(date).matches() || !matcher.matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new SegmentExport(root, segmentId, LocalDate.parse(date), name,
-                    Instant.ofEpochSecond(Long.parseLong(matcher.group(1)))));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return BrazeExportFolder.of(segmentId, date, name)
+                .map(folder -> new SegmentExport(root, segmentId, folder.date(), name, folder.requestedAt()));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.sync.DeliveryLedger.Delivered;
 import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 
@@ -31,9 +32,8 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome;
  */
 final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
 
-    private final long jobInstanceId;
     private final List<? extends LedgerEntry> entries;
-    private final SyncUserRepository ledger;
+    private final DeliveryLedger ledger;
     private final Runnable runLockCheck;
     private final int batchSize;
     private final BiFunction<LedgerEntry, TagOutcome, SyncUserRepository.Completion> completionOf;
@@ -51,9 +51,8 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     private record IndexedCompletion(int index, SyncUserRepository.Completion completion) {
     }
 
-    ChunkLedgerRecorder(long jobInstanceId, List<? extends LedgerEntry> entries, SyncUserRepository ledger, Runnable runLockCheck,
+    ChunkLedgerRecorder(List<? extends LedgerEntry> entries, DeliveryLedger ledger, Runnable runLockCheck,
             int batchSize, BiFunction<LedgerEntry, TagOutcome, SyncUserRepository.Completion> completionOf) {
-        this.jobInstanceId = jobInstanceId;
         this.entries = entries;
         this.ledger = ledger;
         this.runLockCheck = runLockCheck;
@@ -96,14 +95,14 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     }
 
     private void commitIntents(int from, int end) {
-        List<Long> intents = entries.subList(from, end).stream()
+        List<LedgerEntry> intents = entries.subList(from, end).stream()
                 .filter(entry -> entry.state() == LedgerState.STAGED)
-                .map(LedgerEntry::userSeq)
+                .map(LedgerEntry.class::cast)
                 .toList();
         RuntimeException failure = null;
         try {
             runLockCheck.run();
-            ledger.record(jobInstanceId, intents, drainUnrecorded());
+            ledger.record(intents, drainUnrecorded());
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -149,26 +148,30 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
         lock.lock();
         try {
             unrecorded.clear();
-            List<SyncUserRepository.Completion> completions = new ArrayList<>();
+            List<Delivered> completions = new ArrayList<>();
             for (int index = 0; index < outcomes.size(); index++) {
                 if (!recorded[index]) {
-                    completions.add(completionOf.apply(entries.get(index), outcomes.get(index)));
+                    completions.add(delivered(index, outcomes.get(index)));
                     recorded[index] = true;
                 }
             }
-            ledger.record(jobInstanceId, List.of(), completions);
+            ledger.record(List.of(), completions);
         } finally {
             lock.unlock();
         }
     }
 
     /** Takes the outcomes that came back since the last commit; only the committing thread calls it. */
-    private List<SyncUserRepository.Completion> drainUnrecorded() {
-        List<SyncUserRepository.Completion> drained = new ArrayList<>();
+    private List<Delivered> drainUnrecorded() {
+        List<Delivered> drained = new ArrayList<>();
         for (IndexedCompletion completion; (completion = unrecorded.poll()) != null; ) {
             recorded[completion.index()] = true;
-            drained.add(completion.completion());
+            drained.add(new Delivered(entries.get(completion.index()), completion.completion()));
         }
         return drained;
+    }
+
+    private Delivered delivered(int index, TagOutcome outcome) {
+        return new Delivered(entries.get(index), completionOf.apply(entries.get(index), outcome));
     }
 }

@@ -24,8 +24,12 @@ import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileSettings;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.ledger.LedgerEntry;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.InFlightLimiter;
@@ -37,34 +41,73 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 /**
  * The segment tag sync: one job instance per export and tag setting.
  * <pre>
- * listExportObjects -> stageUsers -> removeDuplicateUsers -> mode? -- API --> tagUsers
- *                                                                \- CSV --> writeBulkFile
+ * openPlan -> listExportObjects -> stageUsers -> removeDuplicateUsers -> planAudience -> mode? -- API --> tagUsers -------> updateAudience
+ *                                                                                           \- CSV --> writeBulkFile --/
  * </pre>
- * {@code stageUsers} streams the export into the ledger ({@code sync_user}), recording bad lines;
- * {@code removeDuplicateUsers} keeps each user once; the API and CSV steps then work from the ledger,
- * so both resume exactly where they stopped.
+ * {@code openPlan} decides whom the sync sends: everyone, or only what changed for its audience; {@code stageUsers}
+ * streams the export into the ledger ({@code sync_user}), recording bad lines; {@code removeDuplicateUsers} keeps each
+ * user once; {@code planAudience} decides who needs what against the audience's state and finds who left; the API and
+ * CSV steps then work from the ledger, so both resume exactly where they stopped, recording what SessionM holds in the
+ * audience's state as they go; {@code updateAudience} marks the members who left and moves the audience on to this
+ * export.
+ * <p>
+ * The dry run ({@value #DRY_RUN_JOB_NAME}) is the same up to {@code planAudience}, in a job instance of its own: it
+ * sends nothing, writes no bulk file and changes nothing of the audience.
  */
 @Configuration(proxyBeanMethods = false)
 public class SegmentSyncJobConfiguration {
 
     public static final String JOB_NAME = "segmentTagSync";
+    public static final String DRY_RUN_JOB_NAME = "segmentTagSyncDryRun";
 
     /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
     @Bean
-    Job segmentTagSyncJob(JobRepository jobRepository, Step listExportObjectsStep, Step stageUsersStep,
-            Step removeDuplicateUsersStep, Step tagUsersStep, Step writeBulkFileStep, SyncUserRepository ledger, SyncSettings settings,
-            ObjectProvider<JobExecutionListener> listeners) {
+    Job segmentTagSyncJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep, Step stageUsersStep,
+            Step removeDuplicateUsersStep, Step planAudienceStep, Step tagUsersStep, Step writeBulkFileStep,
+            Step updateAudienceStep, SyncUserRepository ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
         JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
         listeners.orderedStream().forEach(job::listener);
         return job
-                .start(listExportObjectsStep)
+                .start(openPlanStep)
+                .next(listExportObjectsStep)
                 .next(stageUsersStep)
                 .next(removeDuplicateUsersStep)
-                .next(mode).on(SyncMode.API.name()).to(tagUsersStep)
-                .from(mode).on(SyncMode.CSV.name()).to(writeBulkFileStep)
+                .next(planAudienceStep)
+                .next(mode).on(SyncMode.API.name()).to(tagUsersStep).next(updateAudienceStep)
+                .from(mode).on(SyncMode.CSV.name()).to(writeBulkFileStep).next(updateAudienceStep)
                 .end()
                 .build();
+    }
+
+    /** The dry run: the plan of a sync, and nothing else. */
+    @Bean
+    Job segmentTagSyncDryRunJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep, Step stageUsersStep,
+            Step removeDuplicateUsersStep, Step planAudienceStep, ObjectProvider<JobExecutionListener> listeners) {
+        JobBuilder job = new JobBuilder(DRY_RUN_JOB_NAME, jobRepository);
+        listeners.orderedStream().forEach(job::listener);
+        return job
+                .start(openPlanStep)
+                .next(listExportObjectsStep)
+                .next(stageUsersStep)
+                .next(removeDuplicateUsersStep)
+                .next(planAudienceStep)
+                .build();
+    }
+
+    @Bean
+    Step openPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, OpenPlanTasklet openPlanTasklet) {
+        return new StepBuilder(SyncStep.OPEN_PLAN.stepName(), jobRepository)
+                .tasklet(openPlanTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    OpenPlanTasklet openPlanTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncAudienceRepository audiences,
+            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, SyncUserRepository ledger, SyncSettings settings) {
+        return new OpenPlanTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution), audiences,
+                memberTags, plans, ledger, settings);
     }
 
     @Bean
@@ -110,8 +153,10 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     StagingWriter stagingWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SyncSkippedLineRepository skippedLines, SyncSettings settings) {
-        return new StagingWriter(jobInstanceId(stepExecution), ledger, skippedLines, settings.maxSkippedLines());
+            SyncSkippedLineRepository skippedLines, SyncPlanRepository plans, SyncSettings settings) {
+        long jobInstanceId = jobInstanceId(stepExecution);
+        return new StagingWriter(jobInstanceId, ledger, skippedLines, settings.maxSkippedLines(),
+                plan(plans, jobInstanceId).why().stagedReason());
     }
 
     @Bean
@@ -128,6 +173,24 @@ public class SegmentSyncJobConfiguration {
             SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncSettings settings) {
         return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), ledger,
                 skippedLines, settings.maxSkippedLines());
+    }
+
+    @Bean
+    Step planAudienceStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            PlanAudienceTasklet planAudienceTasklet, SyncUserRepository ledger) {
+        return new StepBuilder(SyncStep.PLAN_AUDIENCE.stepName(), jobRepository)
+                .tasklet(planAudienceTasklet, transactionManager)
+                .listener(refreshingPlannerStatistics(ledger))
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    PlanAudienceTasklet planAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncPlanRepository plans,
+            SyncUserRepository ledger, SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags,
+            SyncLeftUserRepository leftUsers) {
+        return new PlanAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution), plans, ledger,
+                audiences, memberTags, leftUsers);
     }
 
     @Bean
@@ -156,9 +219,14 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
+            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, PlatformTransactionManager transactionManager,
             SessionmTagSender sender, RunLockCheck runLocks, InFlightLimiter limiter, SyncSettings settings) {
-        return new TagUsersWriter(jobInstanceId(stepExecution), request(stepExecution), ledger, sender,
-                runLocks.forRun(stepExecution.getJobParameters()), () -> settings.intentBatchSize(limiter.limit()));
+        long jobInstanceId = jobInstanceId(stepExecution);
+        SyncRequest request = request(stepExecution);
+        DeliveryLedger deliveries = new DeliveryLedger(jobInstanceId, ledger, memberTags, plan(plans, jobInstanceId).audienceId(),
+                request.tags(), request.ttlSeconds(), transactionManager);
+        return new TagUsersWriter(request, deliveries, sender, runLocks.forRun(stepExecution.getJobParameters()),
+                () -> settings.intentBatchSize(limiter.limit()));
     }
 
     /** This execution's SessionM figures, saved with each chunk (see {@link SessionmPaceRecorder}). */
@@ -190,16 +258,40 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SyncBulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings) {
+            SyncBulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings,
+            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans) {
         SyncRequest request = request(stepExecution);
         long jobInstanceId = jobInstanceId(stepExecution);
         StorageLocation output = request.output() != null ? request.output() : StorageLocation.parse(bulkFileSettings.output());
         return new WriteBulkFileTasklet(jobInstanceId, request, BulkFileWriter.folderFor(output, request.export(), jobInstanceId),
-                ledger, parts, writer);
+                ledger, parts, writer, memberTags, plan(plans, jobInstanceId).audienceId());
+    }
+
+    @Bean
+    Step updateAudienceStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            UpdateAudienceTasklet updateAudienceTasklet) {
+        return new StepBuilder(SyncStep.UPDATE_AUDIENCE.stepName(), jobRepository)
+                .tasklet(updateAudienceTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    UpdateAudienceTasklet updateAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncPlanRepository plans,
+            SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags) {
+        return new UpdateAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), plans, audiences, memberTags);
     }
 
     private static SyncRequest request(StepExecution stepExecution) {
         return SyncRequest.fromJobParameters(stepExecution.getJobParameters());
+    }
+
+    private static SyncPlanRepository.Plan plan(SyncPlanRepository plans, long jobInstanceId) {
+        return plans.find(jobInstanceId).orElseThrow(() -> new IllegalStateException("sync " + jobInstanceId + " has no plan"));
+    }
+
+    private static boolean isDryRun(StepExecution stepExecution) {
+        return DRY_RUN_JOB_NAME.equals(stepExecution.getJobExecution().getJobInstance().getJobName());
     }
 
     private static long jobInstanceId(StepExecution stepExecution) {

@@ -10,6 +10,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.SkippedLine;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
+import com.loyaltybridge.tagsync.ledger.SendReason;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
@@ -25,13 +26,17 @@ class StagingWriter implements ItemStreamWriter<ExportRecord> {
     private final SyncUserRepository ledger;
     private final SyncSkippedLineRepository skippedLines;
     private final long maxSkippedLines;
+    private final SendReason reason;
     private long skippedSoFar;
 
-    StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines) {
+    /** @param reason why every user is sent, for a plan that sends everyone; null when step planAudience decides */
+    StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines,
+            SendReason reason) {
         this.jobInstanceId = jobInstanceId;
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.maxSkippedLines = maxSkippedLines;
+        this.reason = reason;
     }
 
     @Override
@@ -50,7 +55,7 @@ class StagingWriter implements ItemStreamWriter<ExportRecord> {
                 skipped.add(line);
             }
         }
-        ledger.stage(jobInstanceId, users);
+        ledger.stage(jobInstanceId, users, reason);
         skippedSoFar += skippedLines.record(jobInstanceId, skipped);
         if (skippedSoFar > maxSkippedLines) {
             throw new TooManySkippedLinesException(skippedSoFar, maxSkippedLines);

@@ -10,8 +10,8 @@ import org.springframework.batch.core.step.StepExecution;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
- * Chooses between the API and the bulk file once the export is staged: {@code auto} counts the
- * distinct users, so the choice is the same on every restart.
+ * Chooses between the API and the bulk file once the plan is made: {@code auto} counts the users the plan sends (the
+ * difference, for an audience that has synced before), so the choice is the same on every restart.
  */
 class SyncModeDecider implements JobExecutionDecider {
 
@@ -31,9 +31,9 @@ class SyncModeDecider implements JobExecutionDecider {
         SyncRequest request = SyncRequest.fromJobParameters(jobExecution.getJobParameters());
         SyncMode mode = request.mode();
         if (mode == SyncMode.AUTO) {
-            long users = ledger.userCount(jobExecution.getJobInstance().getInstanceId());
+            long users = ledger.toSendCount(jobExecution.getJobInstance().getInstanceId());
             mode = users <= autoApiMaxUsers ? SyncMode.API : SyncMode.CSV;
-            log.info("auto mode: {} users, {} than sync.auto-api-max-users={}: using {}", users,
+            log.info("auto mode: {} users to send, {} than sync.auto-api-max-users={}: using {}", users,
                     users <= autoApiMaxUsers ? "no more" : "more", autoApiMaxUsers, mode.text());
         }
         jobExecution.getExecutionContext().putString(RESOLVED_MODE, mode.text());

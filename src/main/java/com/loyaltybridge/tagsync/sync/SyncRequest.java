@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.sync;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,12 +11,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import java.time.Instant;
+
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
+import com.loyaltybridge.tagsync.brazeexport.BrazeExportFolder;
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
  * One sync: which export, which tags, how. The export with its tag settings (tags, TTL, mode,
@@ -29,9 +34,12 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * @param tags       tag names, sorted and without repeats (their order means nothing to SessionM)
  * @param ttlSeconds time to live of the tags in seconds; null for counter tags
  * @param output     where a CSV bulk file goes; null when none was given
+ * @param audience   the audience named explicitly ({@code --audience}); null for the export's Braze segment, and so
+ *                   when it names that segment
+ * @param full       send every member whatever the audience's state ({@code --full}): its own sync of the export
  */
 public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
-        IdentifierSource identifierSource, StorageLocation output) {
+        IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) {
 
     static final String EXPORT = "export";
     static final String TAGS = "tags";
@@ -39,6 +47,8 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     static final String MODE = "mode";
     static final String IDENTIFIER = "identifier";
     static final String OUTPUT = "output";
+    static final String AUDIENCE = "audience";
+    static final String FULL = "full";
     private static final String COUNTER_TAGS = "none";
 
     /** Tags of one sync: each user gets them in one call, and one bulk file row each. */
@@ -48,6 +58,14 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
      * A longer one fails its insert after the job instance row was written, so it is refused before.
      */
     public static final int MAX_PARAMETER_LENGTH = 2500;
+    /** As a Braze segment id: {@code sync_audience.name}. */
+    public static final int MAX_AUDIENCE_NAME_LENGTH = 256;
+
+    /** A sync of the export's own audience (its Braze segment, if any), sending what changed. */
+    public SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode, IdentifierSource identifierSource,
+            StorageLocation output) {
+        this(export, tags, ttlSeconds, mode, identifierSource, output, null, false);
+    }
 
     public SyncRequest {
         Objects.requireNonNull(export, "export");
@@ -62,7 +80,16 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         if (ttlSeconds != null && ttlSeconds <= 0) {
             throw new InvalidSyncRequestException(TTL, "the TTL must be a positive number of seconds");
         }
-        Map<String, String> parameters = parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output);
+        if (audience != null) {
+            String problem = problemWithAudience(audience).orElse(null);
+            if (problem != null) {
+                throw new InvalidSyncRequestException(AUDIENCE, problem);
+            }
+            if (audience.equals(segmentIdOf(export))) {
+                audience = null;
+            }
+        }
+        Map<String, String> parameters = parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output, audience, full);
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             if (parameter.getValue().length() > MAX_PARAMETER_LENGTH) {
                 throw new InvalidSyncRequestException(parameter.getKey(), "takes " + parameter.getValue().length()
@@ -97,6 +124,19 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         return Optional.empty();
     }
 
+    /** Why {@code name} cannot name an audience, in one line; empty when it can. */
+    public static Optional<String> problemWithAudience(String name) {
+        if (name.isBlank()) {
+            return Optional.of("an empty audience name");
+        }
+        if (name.length() > MAX_AUDIENCE_NAME_LENGTH) {
+            return Optional.of(UntrustedText.quote(name) + " is not an audience name: longer than " + MAX_AUDIENCE_NAME_LENGTH
+                    + " characters");
+        }
+        return UntrustedText.forbiddenCharacterIn(name)
+                .map(character -> UntrustedText.quote(name) + " is not an audience name: it holds " + character);
+    }
+
     public IdentifierType identifierType() {
         return identifierSource.isSessionmUserId() ? IdentifierType.USER_ID : IdentifierType.EXTERNAL_ID;
     }
@@ -111,20 +151,48 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
 
     /** The Braze segment id of an export folder in Braze's layout, else null. */
     public static String segmentIdOf(StorageLocation export) {
-        String[] segments = export.lastSegments(4).split("/");
-        return segments.length == 4 && segments[0].equals("segment-export") ? segments[1] : null;
+        return BrazeExportFolder.of(export).map(BrazeExportFolder::segmentId).orElseGet(() -> {
+            String[] segments = export.lastSegments(4).split("/");
+            return segments.length == 4 && segments[0].equals("segment-export") ? segments[1] : null;
+        });
+    }
+
+    /**
+     * The name of the audience this sync belongs to: the one named explicitly, else the export's Braze segment; null
+     * for an export outside Braze's layout with none named, which is synced in full.
+     */
+    public String audienceName() {
+        return audience != null ? audience : segmentId();
+    }
+
+    /** When the export was requested (the EPOCH of its Braze folder name); empty outside Braze's layout. */
+    public Optional<Instant> exportRequestedAt() {
+        return BrazeExportFolder.of(export).map(BrazeExportFolder::requestedAt);
+    }
+
+    /** The same sync sending every member whatever the audience's state. */
+    public SyncRequest withFull(boolean full) {
+        return new SyncRequest(export, tags, ttlSeconds, mode, identifierSource, output, audience, full);
+    }
+
+    /** The same sync in the audience named {@code name} (null: the export's own). */
+    public SyncRequest withAudience(String name) {
+        return new SyncRequest(export, tags, ttlSeconds, mode, identifierSource, output, name, full);
     }
 
     public JobParameters toJobParameters() {
         JobParametersBuilder builder = new JobParametersBuilder();
-        parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output)
+        parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output, audience, full)
                 .forEach((name, value) -> builder.addString(name, value, !name.equals(OUTPUT)));
         return builder.toJobParameters();
     }
 
-    /** The job parameters as text, in order; all identifying but {@code output}, which is left out when absent. */
+    /**
+     * The job parameters as text, in order; all identifying but {@code output}, which is left out when absent, as are
+     * {@code audience} and {@code full} unless given: the syncs from before audiences keep their job instances.
+     */
     private static Map<String, String> parameterTexts(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
-            IdentifierSource identifierSource, StorageLocation output) {
+            IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(EXPORT, export.uri());
         parameters.put(TAGS, String.join(",", tags));
@@ -133,6 +201,12 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         parameters.put(IDENTIFIER, identifierSource.text());
         if (output != null) {
             parameters.put(OUTPUT, output.uri());
+        }
+        if (audience != null) {
+            parameters.put(AUDIENCE, audience);
+        }
+        if (full) {
+            parameters.put(FULL, "true");
         }
         return parameters;
     }
@@ -146,13 +220,16 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
                 ttl == null || ttl.equals(COUNTER_TAGS) ? null : Long.valueOf(ttl),
                 SyncMode.parse(parameters.getString(MODE)),
                 IdentifierSource.parse(parameters.getString(IDENTIFIER)),
-                output == null ? null : StorageLocation.parse(output));
+                output == null ? null : StorageLocation.parse(output),
+                parameters.getString(AUDIENCE),
+                "true".equals(parameters.getString(FULL)));
     }
 
     /** A short description for logs and summaries: the export and the tag settings. */
     public String describe() {
         return export.uri() + " tags=" + String.join(",", tags)
                 + (ttlSeconds == null ? " (counter tags)" : " ttl=" + ttlSeconds + "s")
-                + " mode=" + mode.text() + " identifier=" + identifierSource.text();
+                + " mode=" + mode.text() + " identifier=" + identifierSource.text()
+                + (audience == null ? "" : " audience=" + audience) + (full ? " full" : "");
     }
 }

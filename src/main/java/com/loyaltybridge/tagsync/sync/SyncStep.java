@@ -13,11 +13,14 @@ import org.springframework.batch.core.step.StepExecution;
  */
 public enum SyncStep {
 
+    OPEN_PLAN("openPlan"),
     LIST_EXPORT_OBJECTS("listExportObjects"),
     STAGE_USERS("stageUsers"),
     REMOVE_DUPLICATE_USERS("removeDuplicateUsers"),
+    PLAN_AUDIENCE("planAudience"),
     TAG_USERS("tagUsers"),
-    WRITE_BULK_FILE("writeBulkFile");
+    WRITE_BULK_FILE("writeBulkFile"),
+    UPDATE_AUDIENCE("updateAudience");
 
     private final String stepName;
 

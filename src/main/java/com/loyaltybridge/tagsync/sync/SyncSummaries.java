@@ -1,51 +1,90 @@
 package com.loyaltybridge.tagsync.sync;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
+import com.loyaltybridge.tagsync.ledger.PlanKind;
+import com.loyaltybridge.tagsync.ledger.PlanReason;
+import com.loyaltybridge.tagsync.ledger.SendReason;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
+import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Plan;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.sessionm.SessionmPace;
+import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 
-/** Builds the {@link SyncSummary} of an execution from the ledger and the job repository. */
+/**
+ * Builds the {@link SyncSummary} of an execution from the ledger and the job repository; for a sync whose users' rows
+ * were pruned (see {@code sync.ledger-retention}), from the counts stored before they went.
+ */
 @Component
 public class SyncSummaries {
 
     private final SyncUserRepository ledger;
     private final SyncSkippedLineRepository skippedLines;
     private final SyncBulkFilePartRepository bulkFileParts;
+    private final SyncPlanRepository plans;
+    private final SyncLeftUserRepository leftUsers;
+    private final SyncAudienceRepository audiences;
+    private final SyncLedgerSummaryRepository ledgerSummaries;
+    private final JobRepository jobRepository;
+    private final SyncSettings settings;
+    private final SessionmSettings sessionm;
 
-    public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncBulkFilePartRepository bulkFileParts) {
+    public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncBulkFilePartRepository bulkFileParts,
+            SyncPlanRepository plans, SyncLeftUserRepository leftUsers, SyncAudienceRepository audiences,
+            SyncLedgerSummaryRepository ledgerSummaries, JobRepository jobRepository, SyncSettings settings, SessionmSettings sessionm) {
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.bulkFileParts = bulkFileParts;
+        this.plans = plans;
+        this.leftUsers = leftUsers;
+        this.audiences = audiences;
+        this.ledgerSummaries = ledgerSummaries;
+        this.jobRepository = jobRepository;
+        this.settings = settings;
+        this.sessionm = sessionm;
     }
 
     public SyncSummary of(JobExecution execution) {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
-        var usersByState = ledger.countByState(jobInstanceId);
+        SyncRequest request = SyncRequest.fromJobParameters(execution.getJobParameters());
+        Optional<Plan> plan = plans.find(jobInstanceId);
+        Optional<LedgerCounts> stored = ledgerSummaries.find(jobInstanceId);
+        LedgerCounts counts = stored.orElseGet(() -> countLedger(jobInstanceId, plan));
         List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
         String bulkFolder = parts.isEmpty() ? null
                 : parts.get(0).location().substring(0, parts.get(0).location().lastIndexOf('/') + 1);
         return new SyncSummary(
                 jobInstanceId,
                 execution.getId(),
-                SyncRequest.fromJobParameters(execution.getJobParameters()),
+                request,
                 execution.getStatus(),
                 failureMessages(execution),
                 resolvedMode(execution),
-                usersByState.values().stream().mapToLong(Long::longValue).sum(),
-                usersByState,
+                counts.users(),
+                counts.usersByState(),
                 ledger.rejectionsByCode(jobInstanceId),
                 skippedLines.countByReason(jobInstanceId),
                 parts.size(),
@@ -54,8 +93,73 @@ public class SyncSummaries {
                 execution.getStartTime(),
                 execution.getEndTime(),
                 usersHandled(execution),
-                execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("tagUsers"))
-                        .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null));
+                lastPace(execution),
+                plan.map(found -> planSummary(execution, request, found, stored.isPresent())).orElse(null));
+    }
+
+    /**
+     * What the summary of a sync counts of its users: the counts stored when its rows were pruned, or else counted from
+     * its rows now. Pruning stores these very counts before the first row goes.
+     */
+    public LedgerCounts ledgerCounts(long jobInstanceId) {
+        return ledgerSummaries.find(jobInstanceId).orElseGet(() -> countLedger(jobInstanceId, plans.find(jobInstanceId)));
+    }
+
+    private LedgerCounts countLedger(long jobInstanceId, Optional<Plan> plan) {
+        // Under a plan of the difference, the members who need nothing stay STAGED: they are not users to tag.
+        boolean difference = plan.map(found -> found.kind() == PlanKind.DIFFERENCE).orElse(false);
+        return new LedgerCounts(ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId, difference));
+    }
+
+    private static SessionmPace lastPace(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(SyncStep.TAG_USERS::is)
+                .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** @param pruned whether the sync's users' rows are pruned: the plan's counts remain, its identifiers are gone */
+    private PlanSummary planSummary(JobExecution execution, SyncRequest request, Plan plan, boolean pruned) {
+        boolean dryRun = SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
+        boolean hasAudience = plan.why() != PlanReason.NO_AUDIENCE && plan.why() != PlanReason.BEFORE_AUDIENCES;
+        String audience = hasAudience ? request.audienceName() : null;
+        if (!dryRun || plan.counts() == null || pruned) {
+            return new PlanSummary(audience, plan.why(), plan.counts(), dryRun, Map.of(), null);
+        }
+        long jobInstanceId = plan.jobInstanceId();
+        Map<String, List<String>> firsts = new LinkedHashMap<>();
+        for (SendReason reason : SendReason.values()) {
+            firsts.put(reason.name().toLowerCase(Locale.ROOT), ledger.firstIdentifiers(jobInstanceId, reason, PlanSummary.FIRST_IDENTIFIERS));
+        }
+        firsts.put("unchanged", ledger.firstIdentifiers(jobInstanceId, null, PlanSummary.FIRST_IDENTIFIERS));
+        firsts.put("leaving", leftUsers.leftUsers(jobInstanceId, PlanSummary.FIRST_IDENTIFIERS, 0).stream()
+                .map(SyncLeftUserRepository.LeftUser::identifier).toList());
+        return new PlanSummary(audience, plan.why(), plan.counts(), true, firsts, estimate(request, plan, audience));
+    }
+
+    /**
+     * What the real run would cost: its mode as {@code auto} would choose it, its calls (or rows), and for the API how
+     * long they take at the rate the configured limit and the in-flight bound allow, given how fast SessionM answered
+     * the audience's last run (the rate limit alone says too little when SessionM is slow).
+     */
+    private PlanSummary.Estimate estimate(SyncRequest request, Plan plan, String audience) {
+        long toSend = plan.counts().toSend();
+        SyncMode mode = request.mode() != SyncMode.AUTO ? request.mode()
+                : toSend <= settings.autoApiMaxUsers() ? SyncMode.API : SyncMode.CSV;
+        if (mode == SyncMode.CSV) {
+            return new PlanSummary.Estimate(mode.text(), ledger.rowsToWrite(plan.jobInstanceId(), request.tags().size()), 0, null, null);
+        }
+        Long latencyMillis = audience == null ? null : audiences.find(audience, request.identifierSource().text())
+                .map(SyncAudienceRepository.Audience::lastJobInstanceId)
+                .map(instance -> jobRepository.getJobInstance(instance))
+                .map(jobRepository::getLastJobExecution)
+                .map(SyncSummaries::lastPace)
+                .map(SessionmPace::latencyP50).map(Duration::toMillis).orElse(null);
+        double rate = sessionm.requestsPerSecond();
+        if (latencyMillis != null && latencyMillis > 0) {
+            double inFlightAllows = sessionm.maxInFlight() * 1000.0 / latencyMillis;
+            rate = rate == 0 ? inFlightAllows : Math.min(rate, inFlightAllows);
+        }
+        Duration duration = rate == 0 ? null : Duration.ofSeconds((long) Math.ceil(toSend / rate));
+        return new PlanSummary.Estimate(mode.text(), toSend, rate, duration, latencyMillis);
     }
 
     /**
@@ -85,7 +189,7 @@ public class SyncSummaries {
             long count = SyncStep.of(step.getStepName()).map(syncStep -> switch (syncStep) {
                 case STAGE_USERS, TAG_USERS -> step.getReadCount();
                 case WRITE_BULK_FILE -> step.getWriteCount();
-                case LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS -> 0L;
+                case OPEN_PLAN, LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS, PLAN_AUDIENCE, UPDATE_AUDIENCE -> 0L;
             }).orElse(0L);
             handled = Math.max(handled, count);
         }

@@ -39,7 +39,8 @@ public record SyncSummary(
         LocalDateTime startTime,
         LocalDateTime endTime,
         long usersThisExecution,
-        @Nullable SessionmPace sessionm) {
+        @Nullable SessionmPace sessionm,
+        @Nullable PlanSummary plan) {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -87,7 +88,8 @@ public record SyncSummary(
 
     public String format() {
         StringBuilder text = new StringBuilder();
-        text.append("Segment tag sync ").append(status).append(": ").append(request.describe());
+        text.append(plan != null && plan.dryRun() ? "Dry run " : "Segment tag sync ").append(status).append(": ")
+                .append(request.describe());
         if (resolvedMode != null && request.mode() == SyncMode.AUTO) {
             text.append(" (auto chose ").append(resolvedMode).append(")");
         }
@@ -96,6 +98,9 @@ public record SyncSummary(
                 + (startTime == null ? "" : ", " + TIME.format(startTime) + " to " + (endTime == null ? "now" : TIME.format(endTime))));
         line(text, "lines read", number(linesRead()));
         line(text, "users", number(users));
+        if (plan != null) {
+            plan(text);
+        }
         if (usedApi()) {
             line(text, "tagged", number(count(LedgerState.TAGGED)));
             line(text, "already tagged", number(count(LedgerState.ALREADY_TAGGED)));
@@ -124,6 +129,53 @@ public record SyncSummary(
         }
         failures.forEach(failure -> line(text, "failure", failure));
         return text.toString();
+    }
+
+    /** The plan's lines: why, and the users by kind; for a dry run, the first identifiers and the cost. */
+    private void plan(StringBuilder text) {
+        line(text, "plan", (plan.audience() == null ? "" : "audience " + plan.audience() + ": ") + plan.why().description());
+        if (plan.counts() == null) {
+            return;
+        }
+        var counts = plan.counts();
+        boolean difference = plan.why().kind() == com.loyaltybridge.tagsync.ledger.PlanKind.DIFFERENCE;
+        if (difference || counts.entering() > 0) {
+            line(text, "entering", number(counts.entering()) + firsts("entering"));
+        }
+        if (difference) {
+            line(text, "refresh due", number(counts.refresh()) + firsts("refresh"));
+            line(text, "retried", number(counts.retry()) + firsts("retry"));
+            line(text, "unchanged", number(counts.unchanged()) + firsts("unchanged"));
+        }
+        if (counts.full() > 0) {
+            line(text, "sent in full", number(counts.full()) + firsts("full"));
+        }
+        if (plan.audience() != null) {
+            line(text, "left", number(counts.leaving()) + firsts("leaving")
+                    + (counts.leaving() > 0 ? "  (their tags stay in SessionM: an expiring tag runs out; see README)" : ""));
+        }
+        PlanSummary.Estimate estimate = plan.estimate();
+        if (estimate != null) {
+            if (estimate.mode().equals(SyncMode.CSV.text())) {
+                line(text, "would write", number(estimate.calls()) + " bulk file rows");
+            } else {
+                line(text, "would call SessionM", number(estimate.calls()) + " times"
+                        + (estimate.duration() == null ? "" : String.format(Locale.ROOT, ", about %s at %,.0f requests/s%s",
+                                humane(estimate.duration()), estimate.rate(), estimate.lastLatencyMillis() == null ? ""
+                                        : " (SessionM answered in " + estimate.lastLatencyMillis() + " ms last time)")));
+            }
+        }
+    }
+
+    private String firsts(String group) {
+        List<String> identifiers = plan.firstIdentifiers().getOrDefault(group, List.of());
+        return identifiers.isEmpty() ? "" : "  (" + String.join(", ", identifiers) + (identifiers.size() == PlanSummary.FIRST_IDENTIFIERS
+                ? ", ..." : "") + ")";
+    }
+
+    private static String humane(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? (seconds / 60) + " min" : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
     }
 
     private static void line(StringBuilder text, String label, String value) {

@@ -25,17 +25,15 @@ import com.loyaltybridge.tagsync.sessionm.TagSend;
  */
 class TagUsersWriter implements ItemWriter<LedgerEntry> {
 
-    private final long jobInstanceId;
     private final SyncRequest request;
-    private final SyncUserRepository ledger;
+    private final DeliveryLedger ledger;
     private final SessionmTagSender sender;
     private final Runnable runLockCheck;
     /** Read per chunk: it follows the in-flight limit. */
     private final IntSupplier intentBatchSize;
 
-    TagUsersWriter(long jobInstanceId, SyncRequest request, SyncUserRepository ledger, SessionmTagSender sender,
-            Runnable runLockCheck, IntSupplier intentBatchSize) {
-        this.jobInstanceId = jobInstanceId;
+    TagUsersWriter(SyncRequest request, DeliveryLedger ledger, SessionmTagSender sender, Runnable runLockCheck,
+            IntSupplier intentBatchSize) {
         this.request = request;
         this.ledger = ledger;
         this.sender = sender;
@@ -48,10 +46,10 @@ class TagUsersWriter implements ItemWriter<LedgerEntry> {
         List<? extends LedgerEntry> entries = chunk.getItems();
         IdentifierType identifierType = request.identifierType();
         List<TagSend> sends = entries.stream()
-                .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), request.tags(), request.ttlSeconds()),
-                        entry.state() == LedgerState.SENDING))
+                .map(entry -> new TagSend(new TagRequest(identifierType, entry.identifier(), entry.tagsOf(request.tags()),
+                        request.ttlSeconds()), entry.state() == LedgerState.SENDING))
                 .toList();
-        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLockCheck,
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(entries, ledger, runLockCheck,
                 intentBatchSize.getAsInt(), TagUsersWriter::completion);
         List<TagOutcome> outcomes = sender.sendAll(sends, recorder);
         recorder.recordRemaining(outcomes);

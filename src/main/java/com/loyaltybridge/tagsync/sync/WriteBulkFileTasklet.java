@@ -12,6 +12,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import com.loyaltybridge.tagsync.bulkfile.BulkFilePart;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.bulkfile.PublishedPart;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
@@ -31,16 +32,21 @@ class WriteBulkFileTasklet implements Tasklet {
     private final SyncUserRepository ledger;
     private final SyncBulkFilePartRepository parts;
     private final BulkFileWriter writer;
+    private final SyncAudienceMemberTagRepository memberTags;
+    private final Long audienceId;
     private boolean leftoversDiscarded;
 
+    /** @param audienceId the sync's audience, whose state follows each published part; null without one */
     WriteBulkFileTasklet(long jobInstanceId, SyncRequest request, StorageLocation requestedFolder, SyncUserRepository ledger,
-            SyncBulkFilePartRepository parts, BulkFileWriter writer) {
+            SyncBulkFilePartRepository parts, BulkFileWriter writer, SyncAudienceMemberTagRepository memberTags, Long audienceId) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.requestedFolder = requestedFolder;
         this.ledger = ledger;
         this.parts = parts;
         this.writer = writer;
+        this.memberTags = memberTags;
+        this.audienceId = audienceId;
     }
 
     @Override
@@ -55,12 +61,12 @@ class WriteBulkFileTasklet implements Tasklet {
         int number = published.size() + 1;
         long[] userSeqRange = {-1, -1};
         try (BulkFilePart part = writer.startPart(folder, number, identifierColumn(), request.tags(), request.ttlSeconds())) {
-            ledger.forEachUserAfter(jobInstanceId, afterUserSeq, writer.usersPerPart(request.tags().size()), (userSeq, identifier) -> {
+            ledger.forEachUserAfter(jobInstanceId, afterUserSeq, writer.usersPerPart(request.tags().size()), (userSeq, identifier, tags) -> {
                 if (userSeqRange[0] < 0) {
                     userSeqRange[0] = userSeq;
                 }
                 userSeqRange[1] = userSeq;
-                part.writeUser(identifier);
+                part.writeUser(identifier, tags);
             });
             if (part.users() == 0) {
                 List<PublishedPart> allParts = published.stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
@@ -73,6 +79,11 @@ class WriteBulkFileTasklet implements Tasklet {
             }
             PublishedPart publishedPart = part.publish();
             parts.record(jobInstanceId, new SyncBulkFilePartRepository.RecordedPart(publishedPart, userSeqRange[0], userSeqRange[1]));
+            if (audienceId != null) {
+                // Publication is the delivery we can know: SessionM imports the file out of our sight.
+                memberTags.recordPublished(audienceId, jobInstanceId, userSeqRange[0], userSeqRange[1], request.tags(),
+                        request.ttlSeconds());
+            }
             contribution.incrementWriteCount(publishedPart.users());
             log.info("Published {} ({} users, {} rows)", publishedPart.location(), publishedPart.users(), publishedPart.rows());
             return RepeatStatus.CONTINUABLE;

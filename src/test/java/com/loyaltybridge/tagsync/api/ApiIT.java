@@ -112,8 +112,9 @@ class ApiIT extends SyncTestSupport {
         assertThat(execution.path("segmentId").asString()).isEqualTo("api-launch");
         assertThat(execution.path("counts").path("tagged").asLong()).isEqualTo(12);
         assertThat(execution.path("progressPercent").asDouble()).isEqualTo(100.0);
-        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(SyncStep.LIST_EXPORT_OBJECTS.stepName(),
-                SyncStep.STAGE_USERS.stepName(), SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.TAG_USERS.stepName());
+        assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(SyncStep.OPEN_PLAN.stepName(),
+                SyncStep.LIST_EXPORT_OBJECTS.stepName(), SyncStep.STAGE_USERS.stepName(), SyncStep.REMOVE_DUPLICATE_USERS.stepName(),
+                SyncStep.PLAN_AUDIENCE.stepName(), SyncStep.TAG_USERS.stepName(), SyncStep.UPDATE_AUDIENCE.stepName());
         JsonNode pace = execution.path("sessionm");
         assertThat(pace.path("requests").asLong()).as("SessionM's traffic while it tagged: " + pace).isGreaterThanOrEqualTo(12);
         assertThat(pace.path("inFlightCap").asInt()).isEqualTo(4);
@@ -151,7 +152,7 @@ class ApiIT extends SyncTestSupport {
         Answer stop = server.post(Caller.OPERATOR, "/api/executions/" + id + "/stop", null);
 
         assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
-        assertThat(conflict.json().path("detail").asString()).contains("another process is running this sync");
+        assertThat(conflict.json().path("detail").asString()).contains("another process is running");
         assertThat(stop.status()).as(stop.toString()).isEqualTo(202);
         JsonNode stopped = server.awaitStatus(id, "STOPPED");
         assertThat(stopped.path("counts").path("notYetTagged").asLong()).as("stopped before the end: " + stopped).isPositive();
@@ -180,7 +181,7 @@ class ApiIT extends SyncTestSupport {
         JsonNode stopped = server.awaitStatus(id, "STOPPED");
 
         assertThat(stopped.path("steps").findValuesAsString("status")).as("stopped while staging: " + stopped)
-                .containsExactly("COMPLETED", "STOPPED");
+                .containsExactly("COMPLETED", "COMPLETED", "STOPPED");
         assertThat(stopped.path("counts").path("users").asLong()).isLessThan(2_000);
         Answer restarted = restartOnceReleased(id);
         assertThat(restarted.status()).as(restarted.toString()).isEqualTo(202);
@@ -311,9 +312,11 @@ class ApiIT extends SyncTestSupport {
         String olderName = older.lastSegments(1);
         Answer named = server.post(Caller.BRAZE, "/api/braze/export-callbacks/api-callback?object_prefix=" + olderName, "{\"success\":true}");
 
-        assertThat(named.status()).as(named.toString()).isEqualTo(202);
-        assertThat(server.awaitStatus(named.json().path("executionId").asLong(), "COMPLETED").path("export").asString())
-                .isEqualTo(older.uri());
+        assertThat(named.status()).as("an export older than the one the audience follows is never synced: " + named)
+                .isEqualTo(409);
+        assertThat(named.json().path("detail").asString()).startsWith("superseded: audience api-callback already follows "
+                + newest.uri());
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-401")).isEmpty();
         Answer segmentLaunch = server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"api-callback\"}");
         assertThat(segmentLaunch.status()).as("the newest complete export already completed").isEqualTo(200);
         assertThat(segmentLaunch.json().path("export").asString()).isEqualTo(newest.uri());
@@ -356,7 +359,7 @@ class ApiIT extends SyncTestSupport {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Answer answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
         while (answer.status() == 409 && System.nanoTime() < deadline) {
-            assertThat(answer.json().path("detail").asString()).contains("another process is running this sync");
+            assertThat(answer.json().path("detail").asString()).contains("another process is running");
             answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
         }
         return answer;

@@ -118,7 +118,7 @@ class SyncUserRepositoryTest {
         ledger.stage(jobInstanceId, List.of(user(1, 5, "late"), user(0, 9, "early"), user(0, 10, "middle")));
         StringBuilder seen = new StringBuilder();
 
-        ledger.forEachUserAfter(jobInstanceId, user(0, 9, "early").position(), 10, (seq, identifier) -> seen.append(identifier).append(' '));
+        ledger.forEachUserAfter(jobInstanceId, user(0, 9, "early").position(), 10, (seq, identifier, tags) -> seen.append(identifier).append(' '));
 
         assertThat(seen.toString()).isEqualTo("middle late ");
     }

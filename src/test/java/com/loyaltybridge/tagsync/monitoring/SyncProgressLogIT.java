@@ -60,6 +60,7 @@ class SyncProgressLogIT extends SyncTestSupport {
         Matcher sessionmPace = SESSIONM.matcher(output.getOut());
         assertThat(sessionmPace.find()).as("SessionM's pace in a tagging line:\n" + output.getOut()).isTrue();
         assertThat(Long.parseLong(sessionmPace.group(2))).as("latency p50 of a SessionM answering in 60 ms").isGreaterThanOrEqualTo(60);
-        assertThat(Double.parseDouble(sessionmPace.group(1))).as("one call at a time of 60 ms").isLessThanOrEqualTo(1000.0 / 60);
+        // A rate over a window counts the calls that end in it: one more at its edge is a tenth more over a second.
+        assertThat(Double.parseDouble(sessionmPace.group(1))).as("one call at a time of 60 ms").isLessThanOrEqualTo(1000.0 / 60 * 1.1);
     }
 }

@@ -87,11 +87,12 @@ public final class PrivatePostgres implements AutoCloseable {
                 WHERE datname = current_database() AND pid <> pg_backend_pid()""", Integer.class);
     }
 
-    /** Ends only the sessions that hold advisory locks: the sync's run lock. */
+    /** Ends only the sessions that hold advisory locks: a sync's run lock (one session holds all its locks); returns how many. */
     public int terminateAdvisoryLockHolders() {
         return jdbc().queryForObject("""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-                WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+                SELECT count(pg_terminate_backend(pid)) FROM (SELECT DISTINCT pid FROM pg_locks
+                    WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                    AS holders""",
                 Integer.class);
     }
 

@@ -43,6 +43,15 @@ public abstract class SyncTestSupport {
         sessionm.reset();
     }
 
+    /**
+     * Each test starts with no audience: a test's exports of a segment are not compared with another test's exports
+     * of the same segment. Tests of audiences sync several exports within the test.
+     */
+    @BeforeEach
+    void noAudienceYet() {
+        jdbc.execute("TRUNCATE sync_audience_member_tag, sync_audience");
+    }
+
     /** Runs {@code java -jar segment-tag-sync.jar ARGS} with the test services configured. */
     protected Run sync(String... args) {
         return run(Map.of(), args);
@@ -119,6 +128,21 @@ public abstract class SyncTestSupport {
                 .filter(posts -> posts.appliedPosts() > 0)
                 .forEach(posts -> applied.put(posts.identifier() + " " + posts.tag(), posts.appliedPosts()));
         assertThat(applied).as("applied POSTs per customer and tag").isEqualTo(expected);
+    }
+
+    /** POSTs SessionM received (and recorded) since its last reset, per customer. */
+    protected static Map<String, Integer> postsPerCustomer() {
+        Map<String, Integer> posts = new TreeMap<>();
+        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
+                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
+        return posts;
+    }
+
+    /** What {@link #postsPerCustomer()} is when each of {@code identifiers}, and nobody else, got one POST. */
+    protected static Map<String, Integer> onePostEach(Collection<String> identifiers) {
+        Map<String, Integer> posts = new TreeMap<>();
+        identifiers.forEach(identifier -> posts.put(identifier, 1));
+        return posts;
     }
 
     /** The job instance of the sync of {@code export}, as recorded by Spring Batch. */

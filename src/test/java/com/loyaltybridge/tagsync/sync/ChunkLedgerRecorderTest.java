@@ -56,7 +56,9 @@ class ChunkLedgerRecorderTest {
                 .mapToObj(line -> new LedgerEntry(line, "C-" + line, LedgerState.STAGED)).toList();
         Runnable runLockHeld = () -> {
         };
-        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(jobInstanceId, entries, ledger, runLockHeld, BATCH,
+        DeliveryLedger deliveries = new DeliveryLedger(jobInstanceId, ledger, null, null, List.of("vip"), null,
+                new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(entries, deliveries, runLockHeld, BATCH,
                 (entry, outcome) -> new SyncUserRepository.Completion(entry.userSeq(), LedgerState.TAGGED, null, null, null));
         ConcurrentLinkedQueue<String> startedWithoutIntent = new ConcurrentLinkedQueue<>();
         AtomicInteger mostInDoubt = new AtomicInteger();

@@ -9,14 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -26,13 +29,16 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.StepRunner;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportListing;
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord.ExportUser;
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
+import com.loyaltybridge.tagsync.ledger.PlanReason;
 import com.loyaltybridge.tagsync.ledger.SyncExportObjectRepository;
+import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
@@ -61,6 +67,16 @@ class SyncStepsTest extends SyncJobSliceSupport {
     SyncUserRepository ledger;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    SyncPlanRepository plans;
+    @Autowired
+    @Qualifier("segmentTagSyncJob")
+    Job job;
+
+    @BeforeEach
+    void theSyncJob() {
+        jobs.setJob(job);
+    }
     @Autowired
     TransactionTemplate transaction;
 
@@ -116,8 +132,9 @@ class SyncStepsTest extends SyncJobSliceSupport {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE)).as("4 users, more than 3").isEqualTo("csv");
         assertThat(execution.getStepExecutions()).extracting(StepExecution::getStepName).containsExactly(
-                SyncStep.LIST_EXPORT_OBJECTS.stepName(), SyncStep.STAGE_USERS.stepName(),
-                SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.WRITE_BULK_FILE.stepName());
+                SyncStep.OPEN_PLAN.stepName(), SyncStep.LIST_EXPORT_OBJECTS.stepName(), SyncStep.STAGE_USERS.stepName(),
+                SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.PLAN_AUDIENCE.stepName(), SyncStep.WRITE_BULK_FILE.stepName(),
+                SyncStep.UPDATE_AUDIENCE.stepName());
         assertThat(jdbc.queryForObject("SELECT sum(user_count) FROM sync_bulk_file_part WHERE job_instance_id = ?", Long.class,
                 execution.getJobInstance().getInstanceId())).isEqualTo(4);
     }
@@ -130,6 +147,7 @@ class SyncStepsTest extends SyncJobSliceSupport {
         JobInstance instance = jobRepository.createJobInstance(StepRunner.JOB_NAME, parameters);
         JobExecution earlier = jobRepository.createJobExecution(instance, parameters, new ExecutionContext());
         catalog.record(instance.getInstanceId(), listing.objectsOf(export));
+        plans.open(instance.getInstanceId(), null, PlanReason.NO_AUDIENCE, Instant.now(), null);
         earlier.setStatus(BatchStatus.STOPPED);
         earlier.setExitStatus(ExitStatus.STOPPED);
         earlier.setEndTime(LocalDateTime.now());
