@@ -66,7 +66,6 @@ public class SyncSkippedLineRepository {
         return jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class, jobInstanceId);
     }
 
-    /** Skipped lines by reason code, most frequent first. */
     /** Skipped lines of each of several syncs at once (one statement); syncs without any are left out. */
     public Map<Long, Long> countOf(Collection<Long> jobInstanceIds) {
         Map<Long, Long> counts = new HashMap<>();
@@ -84,6 +83,7 @@ public class SyncSkippedLineRepository {
         return counts;
     }
 
+    /** Skipped lines by reason code, most frequent first. */
     public Map<String, Long> countByReason(long jobInstanceId) {
         Map<String, Long> counts = new LinkedHashMap<>();
         jdbc.query("""
