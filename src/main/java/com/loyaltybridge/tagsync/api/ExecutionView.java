@@ -79,7 +79,7 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
      *                         otherwise
      * @param estimate         for a dry run, what the real run would cost; null otherwise
      */
-    record PlanView(String why, String description, Long entering, Long refresh, Long retry, Long full, Long unchanged,
+    public record PlanView(String why, String description, Long entering, Long refresh, Long retry, Long full, Long unchanged,
             Long leaving, Map<String, List<String>> firstIdentifiers, EstimateView estimate) {
 
         static PlanView of(PlanSummary plan) {
@@ -104,7 +104,7 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
      * @param durationSeconds   how long the calls would take at that rate; null when it cannot be told
      * @param lastLatencyMillis SessionM's median latency in the audience's last run; null when there was none
      */
-    record EstimateView(String mode, Long calls, Long rows, Double requestsPerSecond, Long durationSeconds, Long lastLatencyMillis) {
+    public record EstimateView(String mode, Long calls, Long rows, Double requestsPerSecond, Long durationSeconds, Long lastLatencyMillis) {
 
         static EstimateView of(PlanSummary.Estimate estimate) {
             boolean csv = SyncMode.CSV.text().equals(estimate.mode());

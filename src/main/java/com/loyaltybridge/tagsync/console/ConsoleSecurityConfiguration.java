@@ -76,7 +76,7 @@ class ConsoleSecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.GET, "/login", "/assets/**", "/webjars/**", "/favicon.ico").permitAll()
                         .requestMatchers(OPERATOR_PAGES).hasRole(Role.OPERATOR)
-                        .requestMatchers(HttpMethod.GET, "/", "/executions", "/executions/**", "/segments").hasRole(Role.VIEWER)
+                        .requestMatchers(HttpMethod.GET, "/", "/executions", "/executions/**", "/audiences", "/segments").hasRole(Role.VIEWER)
                         .requestMatchers(HttpMethod.POST, "/logout").authenticated()
                         .anyRequest().denyAll())
                 .requestCache(cache -> cache.requestCache(requestCache))
