@@ -28,6 +28,7 @@ import com.loyaltybridge.tagsync.api.Executions;
 import com.loyaltybridge.tagsync.api.SyncLaunches;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.sync.PlanSummary;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -121,7 +122,9 @@ class ExecutionPages {
         model.addAttribute("bulkFile", queries.bulkFile(instance));
         model.addAttribute("chart", ThroughputChart.of(queries.throughput(execution)));
         BatchStatus status = execution.getStatus();
-        model.addAttribute("canRestart", status == BatchStatus.FAILED || status == BatchStatus.STOPPED);
+        model.addAttribute("plan", view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
+        // A dry run is never restarted: another dry run plans again (the API refuses it too).
+        model.addAttribute("canRestart", !view.dryRun() && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED));
         model.addAttribute("canStop", status.isRunning() && status != BatchStatus.STOPPING);
         model.addAttribute("canAbandon", !status.isRunning() && status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED);
         return "console/execution";
