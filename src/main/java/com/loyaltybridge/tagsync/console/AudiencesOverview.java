@@ -115,8 +115,11 @@ class AudiencesOverview {
         String nextRefresh;
         if (audience == null) {
             nextRefresh = "none yet: no member";
-        } else if (audience.ttl() == null) {
+        } else if (ttl == null) {
             nextRefresh = "none: counter tags are never refreshed";
+        } else if (audience.ttl() == null) {
+            // Its members' expiries count from the TTL of its last completed sync.
+            nextRefresh = "not known until a sync of it completes";
         } else if (audience.nextRefreshAt() == null) {
             nextRefresh = "none: no member holds an expiring tag";
         } else {
