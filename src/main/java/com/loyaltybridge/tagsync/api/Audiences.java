@@ -43,6 +43,11 @@ public class Audiences {
         return audiences.all().stream().map(this::view).toList();
     }
 
+    /** The audience of that name whose identifiers come from {@code identifierSource}, if it exists. */
+    public Optional<AudienceView> find(String name, String identifierSource) {
+        return audiences.find(name, identifierSource).map(this::view);
+    }
+
     ApiPage<AudienceView> list(int page, int size) {
         return new ApiPage<>(audiences.page(size, (long) page * size).stream().map(this::view).toList(), page, size,
                 audiences.count());

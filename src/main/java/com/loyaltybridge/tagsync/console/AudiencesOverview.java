@@ -70,8 +70,8 @@ class AudiencesOverview {
 
     /** A mapped segment with its audience and exports; empty for a segment that is not mapped. */
     Optional<AudiencesView.Audience> mapped(String segmentId) {
-        return settings.segment(segmentId).map(mapping -> audience(mapping, audiences.all().stream()
-                .filter(audience -> key(audience).equals(key(mapping))).findFirst().orElse(null)));
+        return settings.segment(segmentId).map(mapping -> audience(mapping,
+                audiences.find(mapping.segmentId(), IdentifierSource.parse(mapping.identifier()).text()).orElse(null)));
     }
 
     /** An audience is its name and where its identifiers come from; a mapping's is its segment's, by default. */
