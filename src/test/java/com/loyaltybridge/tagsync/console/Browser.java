@@ -28,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -104,7 +105,10 @@ final class Browser implements AutoCloseable {
         open("/login");
         driver.findElement(By.id("client")).sendKeys(client);
         driver.findElement(By.id("secret")).sendKeys(secret);
-        driver.findElement(By.cssSelector("main form button[type=submit]")).click();
+        WebElement submit = driver.findElement(By.cssSelector("main form button[type=submit]"));
+        submit.click();
+        // Whatever the answer, it is another page: wait for it rather than read the sign-in page's address.
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(submit));
     }
 
     WebElement find(String css) {
