@@ -11,10 +11,12 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.apache.commons.csv.CSVFormat;
@@ -37,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The console in a real browser (headless Chromium), against PostgreSQL, s3proxy and the SessionM simulator: what a
- * viewer sees and may not do, an operator's restart, live progress, hostile identifiers, sign-in and its refusals,
+ * viewer sees and may not do, an operator's restart, audiences, a launch from its dry run's plan, live progress, hostile
+ * identifiers, sign-in and its refusals,
  * and screenshots of every page at a desktop's and a phone's width ({@code target/console-screenshots/}).
  */
 class ConsoleIT extends SyncTestSupport {
@@ -59,7 +62,8 @@ class ConsoleIT extends SyncTestSupport {
         properties.put("bulk-file.output", "s3://console-bulk/");
         properties.put("sessionm.max-retries", "0");
         properties.put("sessionm.request-timeout", "10s");
-        String[] segments = {"console-failing", "console-progress", "console-hostile", "console-tour"};
+        String[] segments = {"console-failing", "console-progress", "console-hostile", "console-tour", "console-audience",
+                "console-plan"};
         for (int i = 0; i < segments.length; i++) {
             properties.put("scan.segments[" + i + "].segment-id", segments[i]);
             properties.put("scan.segments[" + i + "].tags", "vip");
@@ -156,8 +160,9 @@ class ConsoleIT extends SyncTestSupport {
                     .contains("is not an export folder");
             browser.open("/launch?segment=console-progress");
             browser.find("input[name='export'][value='" + export.uri() + "']").click();
-            browser.click("Review…");
-            assertThat(browser.text("dl.parameters")).contains(export.uri()).contains("vip");
+            browser.click("Plan…");
+            awaitPlan(browser);
+            assertThat(browser.text("dl.sync-parameters")).contains(export.uri()).contains("vip");
             browser.click("Launch");
             browser.await(Duration.ofSeconds(30), driver -> browser.path().matches("/executions/\\d+"));
             browser.script("window.stillTheSamePage = true;");
@@ -184,7 +189,7 @@ class ConsoleIT extends SyncTestSupport {
         try (Browser browser = Browser.at(server.base())) {
             browser.signIn("viewer", ConsoleServer.VIEWER_SECRET);
             browser.consoleLog();
-            for (String page : List.of("/executions", "/executions/" + id, "/segments")) {
+            for (String page : List.of("/executions", "/executions/" + id, "/audiences")) {
                 browser.open(page);
                 assertThat(browser.findAll("main img, main script")).as("no element made from data on " + page).isEmpty();
                 assertThatThrownBy(() -> browser.driver().switchTo().alert()).as("no alert on " + page)
@@ -210,7 +215,8 @@ class ConsoleIT extends SyncTestSupport {
         long id = launchAndAwait(export("console-tour", users(401, 403)), "COMPLETED");
         List<String> pages = List.of("/", "/executions", "/executions?status=FAILED", "/executions/" + id,
                 "/executions/" + id + "/progress", "/executions/" + id + "/rejected-users.csv",
-                "/executions/" + id + "/skipped-lines.csv", "/executions/" + id + "/restart", "/segments", "/launch",
+                "/executions/" + id + "/skipped-lines.csv", "/executions/" + id + "/restart", "/audiences", "/segments", "/launch",
+                "/launch/plan/" + id,
                 "/launch?segment=console-tour", "/no-such-page");
 
         for (String page : pages) {
@@ -273,6 +279,10 @@ class ConsoleIT extends SyncTestSupport {
     @Test
     void everyPageAtADesktopsAndAPhonesWidth() {
         long failed = failedExecution("console-tour", 501, 530, "C-517");
+        // An audience synced, with an older export of its segment superseded, for the Audiences page.
+        export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L), users(801, 803));
+        launchAndAwait(export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(), 1_764_201_600L),
+                users(801, 806)), "COMPLETED");
         int[] widths = {Browser.DESKTOP_WIDTH, Browser.PHONE_WIDTH};
 
         try (Browser browser = Browser.at(server.base())) {
@@ -285,14 +295,103 @@ class ConsoleIT extends SyncTestSupport {
             browser.screenshots("execution", widths);
             browser.click("Restart…");
             browser.screenshots("restart", widths);
-            browser.open("/segments");
-            browser.screenshots("segments", widths);
+            browser.open("/audiences");
+            browser.screenshots("audiences", widths);
             browser.open("/launch?segment=console-tour");
             browser.screenshots("launch", widths);
-            browser.click("Review…");
-            browser.screenshots("launch-review", widths);
+            browser.click("Plan…");
+            awaitPlan(browser);
+            browser.screenshots("launch-plan", widths);
+            browser.find("main p.hint a[href^='/executions/']").click();
+            browser.screenshots("execution-dry-run", widths);
             assertThat(browser.consoleLog()).as("no page wrote an error to the browser's console").isEmpty();
         }
+    }
+
+    @Test
+    void theAudiencesPageShowsAnAudienceAfterASyncWithItsMembersAndTheSupersededExportOfItsSegment() {
+        StorageLocation older = export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(),
+                1_764_115_200L), users(601, 603));
+        StorageLocation newer = export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(),
+                1_764_201_600L), users(601, 605));
+        long synced = launchAndAwait(newer, "COMPLETED");
+
+        try (Browser browser = Browser.at(server.base())) {
+            browser.signIn("viewer", ConsoleServer.VIEWER_SECRET);
+            browser.open("/audiences");
+            String audience = "section[data-audience='console-audience'] ";
+            assertThat(browser.text(audience + ".members")).isEqualTo("5");
+            assertThat(browser.text(audience + ".last-synced")).contains("2026-11-27").contains("#" + synced);
+            assertThat(browser.text(audience + ".last-run")).contains("completed").contains("#" + synced);
+            assertThat(browser.text(audience + ".next-refresh")).as("a TTL of 30 days: refreshed half-way").contains("UTC")
+                    .doesNotContain("due");
+            assertThat(browser.text(audience + ".refresh-due")).isEqualTo("0");
+            assertThat(browser.text(audience + "tr[data-export='" + newer.uri() + "'] .standing")).contains("synced");
+            assertThat(browser.text(audience + "tr[data-export='" + older.uri() + "'] .standing")).contains("superseded")
+                    .contains("never synced, never sent");
+        }
+    }
+
+    @Test
+    void aLaunchShowsItsDryRunPlanThenSendsExactlyThePlannedUsers() {
+        launchAndAwait(export(new ExportFolder("console-plan", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L),
+                users(701, 706)), "COMPLETED");
+        List<String> newLines = new ArrayList<>(List.of(users(704, 709)));
+        newLines.add(2, user(XSS));
+        StorageLocation next = export(new ExportFolder("console-plan", LocalDate.of(2026, 11, 27), UUID.randomUUID(),
+                1_764_201_600L), newLines.toArray(String[]::new));
+        int postsBefore = sessionm.postCount();
+
+        try (Browser browser = Browser.at(server.base())) {
+            browser.signIn("operator", ConsoleServer.OPERATOR_SECRET);
+            browser.consoleLog();
+            browser.open("/launch?segment=console-plan");
+            browser.find("input[name='export'][value='" + next.uri() + "']").click();
+            browser.click("Plan…");
+            awaitPlan(browser);
+
+            assertThat(planCount(browser, "entering")).isEqualTo("4");
+            assertThat(planCount(browser, "refresh")).isEqualTo("0");
+            assertThat(planCount(browser, "retry")).isEqualTo("0");
+            assertThat(planCount(browser, "unchanged")).isEqualTo("3");
+            assertThat(planCount(browser, "leaving")).isEqualTo("3");
+            assertThat(browser.text(".plan-calls")).contains("4 calls");
+            assertThat(browser.findAll("tr[data-group='entering'] .identifier").stream().map(WebElement::getText).toList())
+                    .as("the plan's sample, hostile identifier as text").containsExactly(XSS, "C-707", "C-708", "C-709");
+            assertThat(browser.findAll("main img, main script")).as("no element made from data").isEmpty();
+            assertThat(browser.driver().getPageSource()).contains("&lt;img src=x onerror=alert(1)&gt;");
+            assertThat(sessionm.postCount()).as("the dry run sent nothing").isEqualTo(postsBefore);
+            assertThat(browser.findAll("#plan-full-form button")).as("full is offered, behind its own plan").hasSize(1);
+            String csrf = browser.find("#launch-form input[name='_csrf']").getAttribute("value");
+            HttpResponse<String> unconfirmedFull = server.postForm("/launch", Map.of("_csrf", csrf, "export", next.uri(),
+                    "full", "true"), Map.of("Cookie", "TAGSYNC_CONSOLE=" + browser.sessionCookie()));
+            assertThat(unconfirmedFull.statusCode()).as("full without confirming counter tags go up for everyone").isEqualTo(400);
+            assertThat(unconfirmedFull.body()).contains("counter tags go up for everyone");
+
+            browser.click("Launch");
+            browser.await(Duration.ofSeconds(60), driver -> browser.path().matches("/executions/\\d+")
+                    && browser.text(".progress .status").contains("completed"));
+            assertThat(browser.consoleLog()).as("no script error, nothing the CSP refused").isEmpty();
+        }
+        assertThat(sessionm.postCount() - postsBefore).as("one POST per planned user and tag, nothing for the refused full")
+                .isEqualTo(4);
+        for (String entering : List.of("C-707", XSS, "C-708", "C-709")) {
+            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, entering)).as("POSTs for %s", entering).hasSize(1);
+        }
+        for (String unchanged : List.of("C-704", "C-705", "C-706")) {
+            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, unchanged)).as("%s: only its first sync's", unchanged)
+                    .hasSize(1);
+        }
+    }
+
+    /** Waits until the plan page shows its dry run's plan: the page reloads itself once the dry run ended. */
+    private static void awaitPlan(Browser browser) {
+        browser.await(Duration.ofSeconds(60), driver -> browser.path().matches("/launch/plan/\\d+")
+                && !browser.findAll("#launch-form").isEmpty());
+    }
+
+    private static String planCount(Browser browser, String group) {
+        return browser.text("tr[data-group='" + group + "'] .count");
     }
 
     /** A sync of users C-from..C-to that failed: {@code failing} answered 503 once; the two hostile ids are unknown. */
@@ -351,7 +450,11 @@ class ConsoleIT extends SyncTestSupport {
     }
 
     private static StorageLocation export(String segment, String... lines) {
-        return ExportFolder.of(segment).writeTo(s3, BUCKET, Map.of("part.zip", zip(lines(lines))));
+        return export(ExportFolder.of(segment), lines);
+    }
+
+    private static StorageLocation export(ExportFolder folder, String... lines) {
+        return folder.writeTo(s3, BUCKET, Map.of("part.zip", zip(lines(lines))));
     }
 
     private static String[] users(int from, int to) {
