@@ -35,7 +35,8 @@ class ArchitectureTest {
 
     static {
         MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "sync", "config", "brazeexport", "bulkfile", "sessionm", "storage"));
-        MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "sessionm", "storage"));
+        MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
+        MAY_USE.put("console", List.of("api", "scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));

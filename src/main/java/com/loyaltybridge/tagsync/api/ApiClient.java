@@ -6,7 +6,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /** The callers of the REST API: each has one secret, shown as a bearer token or as its Basic password. */
-enum ApiClient {
+public enum ApiClient {
     /** Reads executions, users, metrics and the API description. */
     VIEWER("viewer", Role.VIEWER),
     /** Everything a viewer does, and launches, restarts, stops and abandons syncs. */
@@ -15,10 +15,10 @@ enum ApiClient {
     BRAZE("braze", Role.BRAZE_CALLBACK);
 
     /** Roles of {@code hasRole} rules; an operator also has every viewer right (role hierarchy). */
-    static final class Role {
-        static final String VIEWER = "VIEWER";
-        static final String OPERATOR = "OPERATOR";
-        static final String BRAZE_CALLBACK = "BRAZE_CALLBACK";
+    public static final class Role {
+        public static final String VIEWER = "VIEWER";
+        public static final String OPERATOR = "OPERATOR";
+        public static final String BRAZE_CALLBACK = "BRAZE_CALLBACK";
 
         private Role() {
         }
@@ -32,7 +32,7 @@ enum ApiClient {
         this.role = role;
     }
 
-    String username() {
+    public String username() {
         return username;
     }
 

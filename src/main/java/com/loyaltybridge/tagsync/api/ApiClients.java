@@ -21,7 +21,7 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
  * introspector) or from Basic credentials (as an authentication provider). Only digests of the secrets are
  * kept, and they are compared in constant time. A client without a configured secret cannot log in.
  */
-final class ApiClients implements OpaqueTokenIntrospector, AuthenticationProvider {
+public final class ApiClients implements OpaqueTokenIntrospector, AuthenticationProvider {
 
     private final Map<ApiClient, byte[]> digests = new EnumMap<>(ApiClient.class);
 

@@ -3,11 +3,12 @@ package com.loyaltybridge.tagsync.api;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the API answers with an error status and a one-line reason (a ProblemDetail body).
+ * A request the API answers with an error status and a one-line reason (a ProblemDetail body); the console shows the
+ * same reason on its pages.
  *
  * @param field the request field at fault, for 400 answers; null otherwise
  */
-class ApiProblem extends RuntimeException {
+public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final String field;
@@ -18,23 +19,23 @@ class ApiProblem extends RuntimeException {
         this.field = field;
     }
 
-    static ApiProblem invalid(String field, String message) {
+    public static ApiProblem invalid(String field, String message) {
         return new ApiProblem(HttpStatus.BAD_REQUEST, field, message);
     }
 
-    static ApiProblem notFound(String message) {
+    public static ApiProblem notFound(String message) {
         return new ApiProblem(HttpStatus.NOT_FOUND, null, message);
     }
 
-    static ApiProblem conflict(String message) {
+    public static ApiProblem conflict(String message) {
         return new ApiProblem(HttpStatus.CONFLICT, null, message);
     }
 
-    HttpStatus status() {
+    public HttpStatus status() {
         return status;
     }
 
-    String field() {
+    public String field() {
         return field;
     }
 }

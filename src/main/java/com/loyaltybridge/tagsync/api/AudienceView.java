@@ -22,9 +22,11 @@ import java.util.List;
  * @param lastSyncedAt          when it completed
  * @param nextRefreshAt         when the next wave of TTL refreshes is due: the first expiry of a tag held from us, minus
  *                              {@code sync.ttl-refresh-before}; null for counter tags or with no expiring tag held
+ * @param refreshDue            members a sync starting now would refresh: an expiring tag held from us ends before now
+ *                              plus {@code sync.ttl-refresh-before}; 0 for counter tags
  * @param seededFromJobInstanceId the sync from before audiences whose tagged users were its first members, if any
  */
-record AudienceView(long id, String name, String segmentId, String identifier, List<String> tags, Long ttl, long members,
+public record AudienceView(long id, String name, String segmentId, String identifier, List<String> tags, Long ttl, long members,
         String lastExport, Instant lastExportRequestedAt, Long lastJobInstanceId, Long lastExecutionId, Instant lastSyncedAt,
-        Instant nextRefreshAt, Long seededFromJobInstanceId) {
+        Instant nextRefreshAt, long refreshDue, Long seededFromJobInstanceId) {
 }

@@ -17,10 +17,13 @@ import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository.Audience;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
 
-/** The audiences and their members as the API shows them, read through the ledger's repositories; an unknown id is a 404. */
+/**
+ * The audiences and their members as the API and the console show them, read through the ledger's repositories; an
+ * unknown id is a 404.
+ */
 @Component
 @ConditionalOnWebApplication
-class Audiences {
+public class Audiences {
 
     private final SyncAudienceRepository audiences;
     private final SyncAudienceMemberTagRepository memberTags;
@@ -33,6 +36,16 @@ class Audiences {
         this.memberTags = memberTags;
         this.jobRepository = jobRepository;
         this.settings = settings;
+    }
+
+    /** Every audience, by name. */
+    public List<AudienceView> all() {
+        return audiences.all().stream().map(this::view).toList();
+    }
+
+    /** The audience of that name whose identifiers come from {@code identifierSource}, if it exists. */
+    public Optional<AudienceView> find(String name, String identifierSource) {
+        return audiences.find(name, identifierSource).map(this::view);
     }
 
     ApiPage<AudienceView> list(int page, int size) {
@@ -58,11 +71,13 @@ class Audiences {
         Long refreshBefore = settings.refreshBeforeSeconds(audience.lastTtlSeconds());
         Instant nextRefresh = refreshBefore == null ? null
                 : memberTags.firstExpiry(audience.id()).map(expiry -> expiry.minusSeconds(refreshBefore)).orElse(null);
+        long refreshDue = refreshBefore == null ? 0
+                : memberTags.refreshDueCount(audience.id(), Instant.now().plusSeconds(refreshBefore));
         return new AudienceView(audience.id(), audience.name(), audience.segmentId(), audience.identifierSource(),
                 audience.lastTags() == null ? List.of() : List.of(audience.lastTags().split(",")), audience.lastTtlSeconds(),
                 memberTags.memberCount(audience.id()), audience.lastExport(), audience.lastExportRequestedAt(),
                 audience.lastJobInstanceId(), lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
-                audience.lastSyncedAt(), nextRefresh, audience.seededFromJobInstanceId());
+                audience.lastSyncedAt(), nextRefresh, refreshDue, audience.seededFromJobInstanceId());
     }
 
     private Optional<JobExecution> lastExecutionOf(Long jobInstanceId) {

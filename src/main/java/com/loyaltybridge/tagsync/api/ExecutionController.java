@@ -1,21 +1,11 @@
 package com.loyaltybridge.tagsync.api;
 
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.function.BiConsumer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,7 +19,6 @@ import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
-import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -46,36 +35,32 @@ import jakarta.validation.constraints.Min;
 @Tag(name = "executions")
 class ExecutionController {
 
-    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
-
     private final Executions executions;
     private final ExecutionQueries queries;
-    private final JobOperator jobOperator;
-    private final JobRepository jobRepository;
     private final LaunchResponses launches;
 
-    ExecutionController(Executions executions, ExecutionQueries queries, JobOperator jobOperator, JobRepository jobRepository,
-            LaunchResponses launches) {
+    ExecutionController(Executions executions, ExecutionQueries queries, LaunchResponses launches) {
         this.executions = executions;
         this.queries = queries;
-        this.jobOperator = jobOperator;
-        this.jobRepository = jobRepository;
         this.launches = launches;
     }
 
     @GetMapping
-    @Operation(summary = "Executions of syncs and dry runs, newest first, filtered by segment, status and creation time [from, to)")
+    @Operation(summary = "Executions of syncs and dry runs, newest first, filtered by segment, status and creation time"
+            + " [from, to); with counts=true, what each one's sync has done so far")
     ApiPage<ExecutionQueries.ExecutionRow> list(@RequestParam(required = false) String segment,
             @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size) {
+            @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size,
+            @RequestParam(defaultValue = "false") boolean counts) {
         if (segment != null) {
             SegmentMapping.problemWithSegmentId(segment).ifPresent(problem -> {
                 throw ApiProblem.invalid("segment", problem);
             });
         }
-        return queries.executions(new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to),
-                page, size);
+        ApiPage<ExecutionQueries.ExecutionRow> rows = queries.executions(
+                new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to), page, size);
+        return counts ? queries.withCounts(rows) : rows;
     }
 
     @GetMapping("/{id}")
@@ -88,19 +73,7 @@ class ExecutionController {
     @PostMapping("/{id}/restart")
     @Operation(summary = "Run a failed or stopped execution's sync again: it resumes where it stopped (202 with Location)")
     ResponseEntity<Object> restart(@PathVariable long id) {
-        JobExecution execution = executions.get(id);
-        if (Executions.isDryRun(execution)) {
-            throw ApiProblem.conflict("execution " + id + " is a dry run: it is never restarted; launch another dry run");
-        }
-        if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
-            throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus() + "; only FAILED or STOPPED ones restart");
-        }
-        long latest = jobRepository.getJobExecutions(execution.getJobInstance()).stream()
-                .max(Comparator.comparing(JobExecution::getId)).map(JobExecution::getId).orElse(id);
-        if (latest != id) {
-            throw ApiProblem.conflict("execution " + id + " was already followed by execution " + latest + " of the same sync");
-        }
-        return launches.launch(SyncRequest.fromJobParameters(execution.getJobParameters()));
+        return launches.launch(executions.restartRequest(id));
     }
 
     @PostMapping("/{id}/stop")
@@ -115,21 +88,7 @@ class ExecutionController {
     @PostMapping("/{id}/abandon")
     @Operation(summary = "Give up a failed or stopped execution for good: no scan or restart runs its sync again")
     ExecutionView abandon(@PathVariable long id) {
-        JobExecution execution = executions.get(id);
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw ApiProblem.conflict("execution " + id + " already completed; there is nothing to abandon");
-        }
-        // Spring Batch would abandon a STOPPING execution, which still runs until its next chunk boundary.
-        if (execution.getStatus().isRunning()) {
-            throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus()
-                    + "; stop it first and abandon it once it is STOPPED");
-        }
-        try {
-            jobOperator.abandon(execution);
-        } catch (JobExecutionAlreadyRunningException e) {
-            throw ApiProblem.conflict("execution " + id + " is running; stop it first");
-        }
-        return executions.view(id);
+        return executions.abandon(id);
     }
 
     @GetMapping("/{id}/rejected-users")
@@ -158,6 +117,18 @@ class ExecutionController {
         return csv(id, "skipped-lines", queries::writeSkippedLinesCsv);
     }
 
+    @GetMapping("/{id}/throughput")
+    @Operation(summary = "Users done per interval over this execution's run (at most 60 intervals of a second or more)")
+    ExecutionQueries.Throughput throughput(@PathVariable long id) {
+        return queries.throughput(executions.get(id));
+    }
+
+    @GetMapping("/{id}/bulk-file")
+    @Operation(summary = "The sync's bulk file: its published parts (location, users, rows, bytes, SHA-256, when) and manifest")
+    ExecutionQueries.BulkFile bulkFile(@PathVariable long id) {
+        return queries.bulkFile(instanceOf(id));
+    }
+
     @GetMapping("/{id}/left-users")
     @Operation(summary = "Members of the audience that the sync's export no longer holds, with the tags they had from us;"
             + " by identifier, paged")
@@ -178,14 +149,6 @@ class ExecutionController {
 
     private ResponseEntity<StreamingResponseBody> csv(long id, String name, BiConsumer<Long, Writer> writer) {
         long jobInstanceId = instanceOf(id);
-        StreamingResponseBody body = out -> {
-            Writer csv = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            writer.accept(jobInstanceId, csv);
-            csv.flush();
-        };
-        return ResponseEntity.ok().contentType(CSV)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename("execution-" + id + "-" + name + ".csv").build().toString())
-                .body(body);
+        return CsvDownload.of(id, name, csv -> writer.accept(jobInstanceId, csv));
     }
 }

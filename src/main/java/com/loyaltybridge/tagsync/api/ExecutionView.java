@@ -29,17 +29,17 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
  *                        run would do
  * @param plan            whom the sync sends and why; null before its first step ran
  */
-record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
+public record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
         String resolvedMode, String identifier, String status, String exitCode, String exitDescription,
         LocalDateTime startTime, LocalDateTime endTime, double durationSeconds, Counts counts,
         Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, double progressPercent, double usersPerSecond,
         List<StepView> steps, SessionmView sessionm, String audience, boolean full, boolean dryRun, PlanView plan) {
 
-    record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
+    public record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
             long skippedLines, long bulkFileParts, long bulkFileRows) {
     }
 
-    record StepView(String name, String status, long readCount, long writeCount, long commitCount, long rollbackCount,
+    public record StepView(String name, String status, long readCount, long writeCount, long commitCount, long rollbackCount,
             LocalDateTime startTime, LocalDateTime endTime) {
     }
 
@@ -48,7 +48,7 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
      *                        {@code sessionm_strain}, {@code limit_growing}, {@code nothing})
      * @param heldBackSeconds how long each of them did
      */
-    record SessionmView(double requestsPerSecond, double configuredRequestsPerSecond, long requests, Long latencyP50Millis,
+    public record SessionmView(double requestsPerSecond, double configuredRequestsPerSecond, long requests, Long latencyP50Millis,
             Long latencyP99Millis, int inFlightLimit, int inFlightCap, long throttled, long errors, String heldBackBy,
             Map<String, Double> heldBackSeconds) {
 
@@ -79,7 +79,7 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
      *                         otherwise
      * @param estimate         for a dry run, what the real run would cost; null otherwise
      */
-    record PlanView(String why, String description, Long entering, Long refresh, Long retry, Long full, Long unchanged,
+    public record PlanView(String why, String description, Long entering, Long refresh, Long retry, Long full, Long unchanged,
             Long leaving, Map<String, List<String>> firstIdentifiers, EstimateView estimate) {
 
         static PlanView of(PlanSummary plan) {
@@ -104,7 +104,7 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
      * @param durationSeconds   how long the calls would take at that rate; null when it cannot be told
      * @param lastLatencyMillis SessionM's median latency in the audience's last run; null when there was none
      */
-    record EstimateView(String mode, Long calls, Long rows, Double requestsPerSecond, Long durationSeconds, Long lastLatencyMillis) {
+    public record EstimateView(String mode, Long calls, Long rows, Double requestsPerSecond, Long durationSeconds, Long lastLatencyMillis) {
 
         static EstimateView of(PlanSummary.Estimate estimate) {
             boolean csv = SyncMode.CSV.text().equals(estimate.mode());

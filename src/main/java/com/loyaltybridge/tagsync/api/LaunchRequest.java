@@ -12,7 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * {@code dryRun} are those of {@code sync}: absent, the export's segment, the mapping's {@code full}, a real run.
  */
 @Schema(description = "A sync to launch: an export folder, or a configured segment (its newest complete export)")
-record LaunchRequest(
+public record LaunchRequest(
         @Schema(description = "Export folder, e.g. s3://braze-exports/segment-export/SEGMENT/2026-11-28/UUID-EPOCH/") String export,
         @Schema(description = "Configured segment id: its newest complete export, with its mapping's settings") String segment,
         @Schema(description = "Tag names; given, they and ttl/mode/identifier replace the segment mapping's") List<String> tags,

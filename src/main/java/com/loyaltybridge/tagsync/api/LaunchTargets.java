@@ -28,7 +28,7 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
  */
 @Component
 @ConditionalOnWebApplication
-class LaunchTargets {
+public class LaunchTargets {
 
     private final ScanSettings settings;
     private final ExportDiscovery discovery;
@@ -42,7 +42,7 @@ class LaunchTargets {
         this.store = store;
     }
 
-    SyncRequest resolve(LaunchRequest launch) {
+    public SyncRequest resolve(LaunchRequest launch) {
         if (launch.tags() == null && (launch.ttl() != null || launch.mode() != null || launch.identifier() != null)) {
             throw ApiProblem.invalid("tags", "ttl, mode and identifier go with tags; leave all out to use the segment's mapping");
         }
@@ -85,7 +85,7 @@ class LaunchTargets {
     }
 
     /** The export at {@code location}, when it is one under an export root that can be read there. */
-    SegmentExport exportAt(String location) {
+    public SegmentExport exportAt(String location) {
         StorageLocation folder;
         try {
             folder = StorageLocation.parse(location);

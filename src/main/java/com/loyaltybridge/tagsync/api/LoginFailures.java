@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * addresses cannot grow this without bound (each entry is a few dozen bytes). The JDK's insertion-ordered map is the
  * whole of it; a cache library would add a dependency for twenty lines.
  */
-final class LoginFailures {
+public final class LoginFailures {
 
     static final int MAX_ADDRESSES = 10_000;
 
@@ -45,7 +45,7 @@ final class LoginFailures {
     }
 
     /** One failed login from {@code address}; {@code who} says what was presented, in words of ours (never its secret). */
-    void record(String address, String who) {
+    public void record(String address, String who) {
         failures.increment();
         int count;
         synchronized (byAddress) {
@@ -68,7 +68,7 @@ final class LoginFailures {
     }
 
     /** How long requests with credentials from {@code address} are still refused; empty when they are not. */
-    Optional<Duration> refusedFor(String address) {
+    public Optional<Duration> refusedFor(String address) {
         synchronized (byAddress) {
             long now = System.nanoTime();
             Window window = byAddress.get(address);

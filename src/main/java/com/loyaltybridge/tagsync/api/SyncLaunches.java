@@ -30,7 +30,7 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
  */
 @Service
 @ConditionalOnWebApplication
-class SyncLaunches implements DisposableBean {
+public class SyncLaunches implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncLaunches.class);
     /** Within Kubernetes' default 30 s grace period: a stopped chunk commits well before. */
@@ -54,17 +54,17 @@ class SyncLaunches implements DisposableBean {
     }
 
     /** What came of a launch: started (with its execution id), or why not. */
-    record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
+    public record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
 
-        enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
+        public enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
     }
 
-    Launch launch(SyncRequest request) {
+    public Launch launch(SyncRequest request) {
         return launch(request, false);
     }
 
     /** Like {@link #launch(SyncRequest)}, for its dry run (see {@link SyncLauncher#dryRun}): it always starts. */
-    Launch dryRun(SyncRequest request) {
+    public Launch dryRun(SyncRequest request) {
         return launch(request, true);
     }
 

@@ -8,7 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.annotation.Order;
 
-/** {@code serve}: runs the REST API until stopped. */
+/** {@code serve}: runs the REST API and the operations console until stopped. */
 @Order(3)
 final class ServeCommand implements Command {
 
@@ -19,7 +19,7 @@ final class ServeCommand implements Command {
 
     @Override
     public String summary() {
-        return "Run the REST API (launch, list, restart, stop, abandon; Braze's callback) until stopped.";
+        return "Run the REST API (launch, list, restart, stop, abandon; Braze's callback) and the console until stopped.";
     }
 
     @Override

@@ -220,6 +220,18 @@ public class SyncAudienceMemberTagRepository {
         return Optional.ofNullable(first).map(Timestamp::toInstant);
     }
 
+    /**
+     * Members holding a tag from us that a sync starting now would refresh: one of their expiring tags ends before
+     * {@code dueBefore} (the run's start plus {@code sync.ttl-refresh-before}), or has no end recorded, as a plan of the
+     * difference decides it (see {@code SyncUserRepository.planDifference}), for the members still in the audience.
+     */
+    public long refreshDueCount(long audienceId, Instant dueBefore) {
+        return jdbc.queryForObject("""
+                SELECT count(DISTINCT identifier) FROM sync_audience_member_tag
+                WHERE audience_id = ? AND status IN (%s) AND (expires_at IS NULL OR expires_at < ?)"""
+                .formatted(HOLDING), Long.class, audienceId, Timestamp.from(dueBefore));
+    }
+
     /** One member of an audience: each of its tags as we hold it. */
     public record Member(String identifier, List<MemberTag> tags) {
     }

@@ -1,5 +1,6 @@
 package com.loyaltybridge.tagsync.ledger;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,6 +31,24 @@ public class SyncBulkFilePartRepository {
                     PublishedPart part = new PublishedPart(rs.getInt("part_number"), location.substring(location.lastIndexOf('/') + 1),
                             location, rs.getLong("user_count"), rs.getLong("row_count"), rs.getLong("byte_count"), rs.getString("sha256"));
                     return new RecordedPart(part, rs.getLong("first_user_seq"), rs.getLong("last_user_seq"));
+                },
+                jobInstanceId);
+    }
+
+    /** A published part and when it was published. */
+    public record PublishedAt(PublishedPart part, Instant publishedAt) {
+    }
+
+    /** The published parts of a sync's bulk file with the moment each was published, in order. */
+    public List<PublishedAt> publishedParts(long jobInstanceId) {
+        return jdbc.query("""
+                SELECT part_number, location, user_count, row_count, byte_count, sha256, published_at
+                FROM sync_bulk_file_part WHERE job_instance_id = ? ORDER BY part_number""",
+                (rs, row) -> {
+                    String location = rs.getString("location");
+                    return new PublishedAt(new PublishedPart(rs.getInt("part_number"), location.substring(location.lastIndexOf('/') + 1),
+                            location, rs.getLong("user_count"), rs.getLong("row_count"), rs.getLong("byte_count"), rs.getString("sha256")),
+                            rs.getTimestamp("published_at").toInstant());
                 },
                 jobInstanceId);
     }

@@ -3,6 +3,8 @@ package com.loyaltybridge.tagsync.ledger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,23 @@ public class SyncSkippedLineRepository {
 
     public long count(long jobInstanceId) {
         return jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class, jobInstanceId);
+    }
+
+    /** Skipped lines of each of several syncs at once (one statement); syncs without any are left out. */
+    public Map<Long, Long> countOf(Collection<Long> jobInstanceIds) {
+        Map<Long, Long> counts = new HashMap<>();
+        if (jobInstanceIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(
+                    "SELECT job_instance_id, count(*) FROM sync_skipped_line WHERE job_instance_id = ANY (?) GROUP BY 1");
+            statement.setArray(1, connection.createArrayOf("bigint", jobInstanceIds.toArray()));
+            return statement;
+        }, rs -> {
+            counts.put(rs.getLong(1), rs.getLong(2));
+        });
+        return counts;
     }
 
     /** Skipped lines by reason code, most frequent first. */

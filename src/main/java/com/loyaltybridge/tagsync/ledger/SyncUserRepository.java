@@ -427,6 +427,28 @@ public class SyncUserRepository {
         return counts;
     }
 
+    /**
+     * Users whose outcome (tagged, already tagged, in doubt, rejected) was recorded from {@code from} on, counted per
+     * interval of {@code intervalMillis}: element i counts [from + i x interval, from + (i + 1) x interval). The pace of
+     * a sync over time, as the console's throughput chart draws it; outcomes past the last interval are left out.
+     */
+    public long[] outcomesPerInterval(long jobInstanceId, Instant from, long intervalMillis, int intervals) {
+        long[] counts = new long[intervals];
+        Timestamp start = Timestamp.from(from);
+        Timestamp end = Timestamp.from(from.plusMillis(intervalMillis * intervals));
+        jdbc.query("""
+                SELECT floor(extract(epoch FROM updated_at - ?) * 1000 / ?)::int AS interval, count(*)
+                FROM sync_user WHERE job_instance_id = ? AND state NOT IN (%s) AND updated_at >= ? AND updated_at < ?
+                GROUP BY 1""".formatted(LedgerState.pendingLiterals()),
+                rs -> {
+                    int interval = rs.getInt(1);
+                    if (interval >= 0 && interval < intervals) {
+                        counts[interval] += rs.getLong(2);
+                    }
+                }, start, intervalMillis, jobInstanceId, start, end);
+        return counts;
+    }
+
     /** A user SessionM refused for good, as recorded. */
     public record RejectedUser(String identifier, Integer httpStatus, String code, String message, Instant at) {
     }

@@ -58,53 +58,102 @@ public class ExportScanner {
         List<ScanResult> results = new ArrayList<>();
         int syncedBefore = 0;
         for (SegmentMapping segment : settings.segments()) {
-            List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
-                    .map(export -> candidate(export, segment.requestFor(export.folder()))).toList();
-            log.info("Scan found {} exports of segment {}", candidates.size(), segment.segmentId());
-            // From the newest back to the newest complete one: those after it are not complete yet.
-            List<ScanResult> notComplete = new ArrayList<>();
-            int newest = candidates.size() - 1;
-            for (; newest >= 0; newest--) {
-                Candidate candidate = candidates.get(newest);
-                // An export a sync has run for was complete then.
-                if (candidate.last() != null) {
-                    break;
-                }
-                ExportDiscovery.Completeness completeness = discovery.completenessOf(candidate.export());
-                if (completeness.complete()) {
-                    break;
-                }
-                notComplete.add(0, notComplete(candidate.export(), completeness));
-            }
-            for (int i = 0; i <= newest; i++) {
-                Candidate candidate = candidates.get(i);
-                if (candidate.completed()) {
-                    syncedBefore++;
-                } else {
-                    results.add(i < newest ? superseded(candidate, candidates.get(newest)) : handle(candidate, dryRun));
+            List<SurveyedExport> exports = survey(segment);
+            log.info("Scan found {} exports of segment {}", exports.size(), segment.segmentId());
+            for (SurveyedExport export : exports) {
+                switch (export.standing()) {
+                    case SYNCED -> syncedBefore++;
+                    case NEXT -> results.add(handle(export, dryRun));
+                    case SUPERSEDED -> results.add(new ScanResult(export.export(), ScanResult.Action.SUPERSEDED, null, export.detail()));
+                    case NOT_COMPLETE -> results.add(new ScanResult(export.export(), ScanResult.Action.NOT_COMPLETE, null, export.detail()));
                 }
             }
-            results.addAll(notComplete);
         }
         return new ScanReport(results, syncedBefore);
     }
 
+    /**
+     * Where an export of a mapped segment stands for a scan.
+     * <ul>
+     * <li>{@code SYNCED}: its sync with the mapping's settings completed;</li>
+     * <li>{@code NEXT}: the newest complete export, not synced yet: the next scan syncs it (or resumes its sync), within
+     * {@code scan.max-attempts};</li>
+     * <li>{@code SUPERSEDED}: older than the newest complete one and not synced: never sent, nor resumed;</li>
+     * <li>{@code NOT_COMPLETE}: newer than the newest complete one, still being written.</li>
+     * </ul>
+     */
+    public enum Standing { SYNCED, NEXT, SUPERSEDED, NOT_COMPLETE }
+
+    /**
+     * One export of a mapped segment as a scan judges it, before it runs anything.
+     *
+     * @param request    the sync the mapping makes of it
+     * @param executions the executions of that sync so far, oldest first
+     * @param detail     why, in words, for {@code SUPERSEDED} and {@code NOT_COMPLETE}; null otherwise
+     */
+    public record SurveyedExport(SegmentExport export, SyncRequest request, Standing standing, List<JobExecution> executions,
+            String detail) {
+
+        /** The latest execution of its sync; null when it never ran. */
+        public JobExecution last() {
+            return executions.isEmpty() ? null : executions.get(executions.size() - 1);
+        }
+    }
+
+    /**
+     * The exports of one mapped segment, oldest first, each with where it stands (see {@link Standing}): what a scan
+     * decides, and what the console shows of a segment's exports. Reads the store and the job repository; runs nothing.
+     */
+    public List<SurveyedExport> survey(SegmentMapping segment) {
+        List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
+                .map(export -> candidate(export, segment.requestFor(export.folder()))).toList();
+        // From the newest back to the newest complete one: those after it are not complete yet.
+        List<SurveyedExport> notComplete = new ArrayList<>();
+        int newest = candidates.size() - 1;
+        for (; newest >= 0; newest--) {
+            Candidate candidate = candidates.get(newest);
+            // An export a sync has run for was complete then.
+            if (candidate.last() != null) {
+                break;
+            }
+            ExportDiscovery.Completeness completeness = discovery.completenessOf(candidate.export());
+            if (completeness.complete()) {
+                break;
+            }
+            notComplete.add(0, candidate.surveyed(Standing.NOT_COMPLETE, notComplete(completeness)));
+        }
+        List<SurveyedExport> surveyed = new ArrayList<>();
+        for (int i = 0; i <= newest; i++) {
+            Candidate candidate = candidates.get(i);
+            if (candidate.completed()) {
+                surveyed.add(candidate.surveyed(Standing.SYNCED, null));
+            } else if (i < newest) {
+                surveyed.add(candidate.surveyed(Standing.SUPERSEDED, superseded(candidate, candidates.get(newest))));
+            } else {
+                surveyed.add(candidate.surveyed(Standing.NEXT, null));
+            }
+        }
+        surveyed.addAll(notComplete);
+        return surveyed;
+    }
+
     private Candidate candidate(SegmentExport export, SyncRequest request) {
         JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
-        List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance);
-        JobExecution last = executions.stream().max(Comparator.comparing(JobExecution::getId)).orElse(null);
+        List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance).stream()
+                .sorted(Comparator.comparing(JobExecution::getId)).toList();
+        JobExecution last = executions.isEmpty() ? null : executions.get(executions.size() - 1);
         return new Candidate(export, request, executions, last);
     }
 
-    private ScanResult notComplete(SegmentExport export, ExportDiscovery.Completeness completeness) {
-        return new ScanResult(export, ScanResult.Action.NOT_COMPLETE, null, completeness.newestObject() == null
+    private String notComplete(ExportDiscovery.Completeness completeness) {
+        return completeness.newestObject() == null
                 ? "not complete: the folder holds no object yet"
                 : "not complete yet: newest object written at " + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS)
-                        + ", settles after " + settings.settleTime().toMinutes() + " min");
+                        + ", settles after " + settings.settleTime().toMinutes() + " min";
     }
 
     /** An export older than the newest complete one, and not synced: never sent, nor resumed. */
-    private static ScanResult superseded(Candidate older, Candidate newest) {
+    private static String superseded(Candidate older, Candidate newest) {
         JobExecution last = older.last();
         String head = "superseded by the newer export " + newest.export().date() + "/" + newest.export().name() + ": ";
         String detail;
@@ -118,11 +167,11 @@ public class ExportScanner {
         } else {
             detail = "its sync ended " + last.getStatus() + " (execution " + last.getId() + ") and is not resumed";
         }
-        return new ScanResult(older.export(), ScanResult.Action.SUPERSEDED, null, head + detail);
+        return head + detail;
     }
 
     /** The newest complete export, not yet synced: the rules of attempts, then its sync or its dry run. */
-    private ScanResult handle(Candidate candidate, boolean dryRun) {
+    private ScanResult handle(SurveyedExport candidate, boolean dryRun) {
         SegmentExport export = candidate.export();
         JobExecution last = candidate.last();
         if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
@@ -165,6 +214,10 @@ public class ExportScanner {
 
         boolean completed() {
             return last != null && last.getStatus() == BatchStatus.COMPLETED;
+        }
+
+        SurveyedExport surveyed(Standing standing, String detail) {
+            return new SurveyedExport(export, request, standing, executions, detail);
         }
     }
 }

@@ -82,7 +82,7 @@ public class SyncSummaries {
                 request,
                 execution.getStatus(),
                 failureMessages(execution),
-                execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null),
+                resolvedMode(execution),
                 counts.users(),
                 counts.usersByState(),
                 ledger.rejectionsByCode(jobInstanceId),
@@ -160,6 +160,26 @@ public class SyncSummaries {
         }
         Duration duration = rate == 0 ? null : Duration.ofSeconds((long) Math.ceil(toSend / rate));
         return new PlanSummary.Estimate(mode.text(), toSend, rate, duration, latencyMillis);
+    }
+
+    /**
+     * The mode the run took: the decider's record of it, which the job repository stores with the job's context only
+     * once the step after it ends; until then, read from that step (so a running sync's progress is known elsewhere).
+     */
+    private static String resolvedMode(JobExecution execution) {
+        String recorded = execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null);
+        if (recorded != null) {
+            return recorded;
+        }
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (SyncStep.TAG_USERS.stepName().equals(step.getStepName())) {
+                return SyncMode.API.text();
+            }
+            if (SyncStep.WRITE_BULK_FILE.stepName().equals(step.getStepName())) {
+                return SyncMode.CSV.text();
+            }
+        }
+        return null;
     }
 
     /** Users this execution alone got through its busiest step: its throughput counts nothing done before a restart. */

@@ -322,6 +322,38 @@ class ApiIT extends SyncTestSupport {
         assertThat(segmentLaunch.json().path("export").asString()).isEqualTo(newest.uri());
     }
 
+    @Test
+    void anExecutionsThroughputBulkFileAndItsSyncsCountsAreThereForCallersAsForTheConsole() {
+        s3.createBucket("api-bulk");
+        StorageLocation export = export("api-launch", users(501, 530));
+        long id = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}")
+                .json().path("executionId").asLong();
+        server.awaitStatus(id, "COMPLETED");
+
+        JsonNode throughput = server.get(Caller.VIEWER, "/api/executions/" + id + "/throughput").json();
+        JsonNode bulkFile = server.get(Caller.VIEWER, "/api/executions/" + id + "/bulk-file").json();
+        JsonNode listed = server.get(Caller.VIEWER, "/api/executions?segment=api-launch&counts=true&size=1000").json();
+
+        long done = 0;
+        for (JsonNode interval : throughput.path("users")) {
+            done += interval.asLong();
+        }
+        assertThat(done).as("every user in some interval of the run: " + throughput).isEqualTo(30);
+        assertThat(throughput.path("source").asString()).isEqualTo("bulk_file_parts");
+        assertThat(bulkFile.path("parts")).hasSize(1);
+        assertThat(bulkFile.path("parts").get(0).path("part").path("rows").asLong()).isEqualTo(30);
+        assertThat(bulkFile.path("manifestLocation").asString()).endsWith("/manifest.json");
+        assertThat(bulkFile.path("manifest").asString()).contains("\"rows\" : 30");
+        for (JsonNode row : listed.path("items")) {
+            if (row.path("id").asLong() == id) {
+                assertThat(row.path("counts").path("users").asLong()).isEqualTo(30);
+                assertThat(row.path("counts").path("skippedLines").asLong()).isZero();
+            }
+        }
+        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=api-launch").json().path("items").get(0).has("counts"))
+                .as("counts only when asked for").isFalse();
+    }
+
     /** The stopped run's process holds the sync's lock until it has written its summary: 409 until then. */
     private static Answer restartOnceReleased(long id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -149,6 +149,12 @@ class AudienceApiIT extends SyncTestSupport {
                 .isEqualTo(firstExpiry("aud-api-ttl").minusSeconds(TTL / 2));
         long id = audience.path("id").asLong();
         assertThat(server.get(Caller.VIEWER, "/api/audiences/" + id).json()).isEqualTo(audience);
+        assertThat(audience.path("refreshDue").asLong()).as("tags just given are not due").isZero();
+        // Day 2 drops T-1..T-3 from the audience: making them due now changes nothing the rest of this test sends.
+        jdbc.update("UPDATE sync_audience_member_tag SET expires_at = now() + interval '1 hour' WHERE identifier IN (?, ?, ?)",
+                "T-1", "T-2", "T-3");
+        assertThat(server.get(Caller.VIEWER, "/api/audiences/" + id).json().path("refreshDue").asLong())
+                .as("members whose tag ends within the refresh margin").isEqualTo(3);
 
         JsonNode rejected = server.get(Caller.VIEWER, "/api/audiences/" + id + "/members?state=REJECTED").json();
         assertThat(rejected.path("total").asLong()).isEqualTo(1);
@@ -186,6 +192,7 @@ class AudienceApiIT extends SyncTestSupport {
         assertThat(now.path("lastExport").asString()).isEqualTo(day2.uri());
         assertThat(now.path("lastExecutionId").asLong()).isEqualTo(second);
         assertThat(now.path("members").asLong()).isEqualTo(50);
+        assertThat(now.path("refreshDue").asLong()).as("the members that were due left: they are refreshed no more").isZero();
         assertThat(postsPerCustomer().keySet()).as("day 2 sends the members entering and the one refused on day 1")
                 .containsExactlyInAnyOrder("T-7", "T-51", "T-52", "T-53");
 

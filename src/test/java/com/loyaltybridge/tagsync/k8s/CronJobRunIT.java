@@ -59,7 +59,8 @@ class CronJobRunIT extends SyncTestSupport {
                 "SESSIONM_CORE_API_SECRET", API_SECRET,
                 "API_VIEWERTOKEN", "viewer-token-of-the-test-secret-000",
                 "API_OPERATORTOKEN", "operator-token-of-the-test-secret-00",
-                "API_BRAZETOKEN", "braze-token-of-the-test-secret-00000");
+                "API_BRAZETOKEN", "braze-token-of-the-test-secret-00000",
+                "OIDC_CLIENTSECRET", "client-secret-of-the-test-secret-000");
     }
 
     @Test
