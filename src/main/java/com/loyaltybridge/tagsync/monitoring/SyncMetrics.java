@@ -30,7 +30,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code tagsync.sync.duration} (timer), tag {@code status}: how long executions ran and how they ended</li>
  * </ul>
  * Counts are the difference the execution made to its sync's ledger, taken when it ends, so restarts never count
- * a user twice. SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}.
+ * a user twice. SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}. The offers job's
+ * runs have meters of their own ({@link OfferWalletMetrics}).
  */
 @Component
 class SyncMetrics implements JobExecutionListener {
@@ -48,7 +49,9 @@ class SyncMetrics implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution execution) {
-        before.put(execution.getId(), summaries.of(execution));
+        if (SyncSummaries.isTagSync(execution)) {
+            before.put(execution.getId(), summaries.of(execution));
+        }
     }
 
     @Override
