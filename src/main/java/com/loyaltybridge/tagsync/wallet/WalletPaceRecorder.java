@@ -14,7 +14,7 @@ import org.springframework.batch.infrastructure.item.ItemStream;
  * process asks. Also keeps the {@code /users/track} requests of every execution of the step ({@link #BRAZE_REQUESTS}):
  * a restarted step starts from the context of the one before, and adds to it.
  */
-final class WalletPaceRecorder implements ItemStream {
+class WalletPaceRecorder implements ItemStream {
 
     private static final long HIGHEST_LATENCY_MICROS = 3_600_000_000L;
     private static final String PREFIX = "wallet.pace.";
