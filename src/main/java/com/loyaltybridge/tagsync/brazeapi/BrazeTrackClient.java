@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -188,11 +189,22 @@ public class BrazeTrackClient implements AutoCloseable {
 
         /** Sends {@code batch} (1 to {@link #batchSize()} attribute objects) once a thread is free. */
         public Future<TrackOutcome> submit(List<UserAttributes> batch) {
+            return submit(batch, outcome -> {
+            });
+        }
+
+        /**
+         * Like {@link #submit(List)}; {@code whenAnswered} gets the request's outcome on the thread that sent it, as soon
+         * as it is known (a caller records it there), before the future completes. What it throws, the future does.
+         */
+        public Future<TrackOutcome> submit(List<UserAttributes> batch, Consumer<TrackOutcome> whenAnswered) {
             try {
                 return pool.submit(() -> {
                     String reason = stopReason.get();
                     if (reason != null) {
-                        return new NotDelivered(reason);
+                        NotDelivered notSent = new NotDelivered(reason);
+                        whenAnswered.accept(notSent);
+                        return notSent;
                     }
                     long start = System.nanoTime();
                     TrackOutcome outcome = track(batch);
@@ -200,6 +212,7 @@ public class BrazeTrackClient implements AutoCloseable {
                     if (outcome instanceof CredentialsRefused) {
                         stopReason.compareAndSet(null, NOT_SENT_AUTH);
                     }
+                    whenAnswered.accept(outcome);
                     return outcome;
                 });
             }

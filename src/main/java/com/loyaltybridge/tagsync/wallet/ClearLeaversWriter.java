@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -23,11 +24,12 @@ import com.loyaltybridge.tagsync.ledger.SyncWalletLeaverRepository.Leaver;
 import com.loyaltybridge.tagsync.offers.WalletAttributes;
 
 /**
- * Clears the wallet attributes of a chunk of leavers in Braze (each set to null), once: in requests of at most
- * {@code braze.rest.attributes-per-request}, each preceded by the commit of its leavers' intent ({@code SENDING}), as
- * the members' writes are. Once Braze has answered, the outcomes are recorded and the audience forgets the leavers, in
- * the chunk's transaction; a leaver Braze refused is forgotten too (it is recorded {@code REFUSED}, with Braze's
- * message), or it would be tried again with every export. A failed chunk records what it knows first, on its own.
+ * Clears the wallet attributes of a chunk of leavers in Braze (each set to null), once, as the members' wallets are
+ * written: in requests of at most {@code braze.rest.attributes-per-request}, each preceded by the commit of its
+ * leavers' intent ({@code SENDING}) and followed, as soon as Braze answers, by the commit of their outcome with the
+ * audience forgetting them. A leaver Braze refused is forgotten too (it is recorded {@code REFUSED} with Braze's
+ * message), or it would be tried again with every export. After a failure no request starts, and the chunk fails once
+ * the requests under way are answered and recorded.
  */
 class ClearLeaversWriter implements ItemWriter<Leaver> {
 
@@ -60,76 +62,76 @@ class ClearLeaversWriter implements ItemWriter<Leaver> {
     public void write(Chunk<? extends Leaver> chunk) {
         List<Leaver> items = List.copyOf(chunk.getItems());
         BrazeTrackClient.Batches batches = braze.batches();
-        List<List<Leaver>> sent = new ArrayList<>();
-        List<Future<TrackOutcome>> outcomes = new ArrayList<>();
-        RuntimeException failure = null;
-        for (int from = 0; from < items.size(); from += braze.batchSize()) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<Future<TrackOutcome>> requests = new ArrayList<>();
+        for (int from = 0; from < items.size() && failure.get() == null; from += braze.batchSize()) {
             List<Leaver> batch = items.subList(from, Math.min(items.size(), from + braze.batchSize()));
             try {
                 runLockCheck.run();
                 leavers.recordIntents(jobInstanceId, batch.stream().filter(leaver -> leaver.state() == LedgerState.STAGED)
                         .map(Leaver::identifier).toList());
             } catch (RuntimeException intentNotCommitted) {
-                failure = intentNotCommitted;
+                failure.compareAndSet(null, intentNotCommitted);
                 break;
             }
-            sent.add(batch);
-            outcomes.add(batches.submit(batch.stream().map(leaver -> attributes.cleared(brazeUser(leaver))).toList()));
+            requests.add(batches.submit(batch.stream().map(leaver -> attributes.cleared(brazeUser(leaver))).toList(), outcome -> {
+                RuntimeException batchFailure = settle(batch, outcome);
+                if (batchFailure != null && failure.compareAndSet(null, batchFailure)) {
+                    batches.stop(batchFailure.getMessage());
+                }
+            }));
         }
-        List<Cleared> cleared = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            TrackOutcome outcome = batches.await(outcomes.get(i));
-            RuntimeException batchFailure = outcome(sent.get(i), outcome, cleared);
-            if (batchFailure != null && failure == null) {
-                failure = batchFailure;
-                batches.stop(batchFailure.getMessage());
+        for (Future<TrackOutcome> request : requests) {
+            try {
+                batches.await(request);
+            } catch (RuntimeException recordingFailed) {
+                failure.compareAndSet(null, recordingFailed);
             }
         }
         pace.add(null, batches.latencies());
-        if (failure == null) {
-            record(cleared);
-            return;
+        if (failure.get() != null) {
+            throw failure.get();
         }
-        independentTransaction.executeWithoutResult(status -> record(cleared));
-        throw failure;
     }
 
-    /** What one request did for its leavers; the failure it stands for, if any. */
-    private static RuntimeException outcome(List<Leaver> batch, TrackOutcome outcome, List<Cleared> cleared) {
+    /**
+     * Commits, on its own, what one request did for its leavers, and forgets those it cleared or Braze refused; returns
+     * the failure it stands for, if any. A request never sent leaves its leavers {@code STAGED}.
+     */
+    private RuntimeException settle(List<Leaver> batch, TrackOutcome outcome) {
+        List<Cleared> cleared = new ArrayList<>(batch.size());
+        RuntimeException failure = null;
         if (outcome instanceof TrackOutcome.Tracked tracked) {
             Map<BrazeUser, String> refused = tracked.rejected().stream()
                     .collect(Collectors.toMap(TrackOutcome.RejectedUser::user, TrackOutcome.RejectedUser::message, (a, b) -> a));
             for (Leaver leaver : batch) {
                 String message = refused.get(brazeUser(leaver));
-                boolean again = leaver.state() == LedgerState.SENDING;
                 cleared.add(new Cleared(leaver.identifier(), message == null ? LedgerState.WRITTEN : LedgerState.REFUSED, message,
-                        again));
+                        leaver.state() == LedgerState.SENDING));
             }
-            return null;
+        } else {
+            boolean mayHaveLanded = outcome instanceof TrackOutcome.NotDelivered notDelivered && notDelivered.mayHaveLanded();
+            for (Leaver leaver : batch) {
+                cleared.add(new Cleared(leaver.identifier(), mayHaveLanded || leaver.state() == LedgerState.SENDING
+                        ? LedgerState.SENDING : LedgerState.STAGED, null, false));
+            }
+            if (outcome instanceof TrackOutcome.CredentialsRefused refused) {
+                failure = WalletCredentialsRefusedException.braze(refused.message());
+            } else if (outcome instanceof TrackOutcome.Refused refused) {
+                failure = WalletServiceException.brazeRefused(refused.message());
+            } else if (outcome instanceof TrackOutcome.Throttled throttled) {
+                failure = WalletServiceException.brazeUnavailable(throttled.reason());
+            } else if (mayHaveLanded) {
+                failure = WalletServiceException.brazeUnavailable(((TrackOutcome.NotDelivered) outcome).reason());
+            }
         }
-        boolean mayHaveLanded = outcome instanceof TrackOutcome.NotDelivered notDelivered && notDelivered.mayHaveLanded();
-        for (Leaver leaver : batch) {
-            cleared.add(new Cleared(leaver.identifier(), mayHaveLanded || leaver.state() == LedgerState.SENDING
-                    ? LedgerState.SENDING : LedgerState.STAGED, null, false));
-        }
-        if (outcome instanceof TrackOutcome.CredentialsRefused refused) {
-            return WalletCredentialsRefusedException.braze(refused.message());
-        }
-        if (outcome instanceof TrackOutcome.Refused refused) {
-            return WalletServiceException.brazeRefused(refused.message());
-        }
-        if (outcome instanceof TrackOutcome.Throttled throttled) {
-            return WalletServiceException.brazeUnavailable(throttled.reason());
-        }
-        TrackOutcome.NotDelivered notDelivered = (TrackOutcome.NotDelivered) outcome;
-        return mayHaveLanded ? WalletServiceException.brazeUnavailable(notDelivered.reason()) : null;
-    }
-
-    private void record(List<Cleared> cleared) {
-        leavers.recordOutcomes(jobInstanceId, cleared);
-        wallets.forget(audienceId, cleared.stream()
-                .filter(leaver -> leaver.state() == LedgerState.WRITTEN || leaver.state() == LedgerState.REFUSED)
-                .map(Cleared::identifier).toList());
+        independentTransaction.executeWithoutResult(status -> {
+            leavers.recordOutcomes(jobInstanceId, cleared);
+            wallets.forget(audienceId, cleared.stream()
+                    .filter(leaver -> leaver.state() == LedgerState.WRITTEN || leaver.state() == LedgerState.REFUSED)
+                    .map(Cleared::identifier).toList());
+        });
+        return failure;
     }
 
     private static BrazeUser brazeUser(Leaver leaver) {

@@ -190,7 +190,8 @@ public class OfferWalletJobConfiguration {
         WalletChunk.Context context = new WalletChunk.Context(jobInstanceId, plan.audienceId(),
                 WalletPlans.writesEveryWallet(plan.why()), dryRun, request(stepExecution).culture(), settings,
                 new RefreshWalletsWriter.Services(connect, attributes, braze), ledger, runLockCheck(stepExecution, runLocks),
-                refreshWalletsPace);
+                refreshWalletsPace, RefreshWalletsWriter.recordingOnItsOwn(jobInstanceId, plan.audienceId(), ledger, wallets,
+                        transactionManager));
         return new RefreshWalletsWriter(context, ledger, wallets, transactionManager);
     }
 

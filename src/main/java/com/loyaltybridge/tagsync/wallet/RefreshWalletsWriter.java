@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.wallet;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import com.loyaltybridge.tagsync.brazeapi.BrazeTrackClient;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberWalletRepository;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberWalletRepository.Written;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncUserRepository.WalletCompletion;
 import com.loyaltybridge.tagsync.ledger.WalletMember;
 import com.loyaltybridge.tagsync.offers.OfferWalletClient;
 import com.loyaltybridge.tagsync.offers.WalletAttributes;
@@ -24,13 +26,14 @@ import com.loyaltybridge.tagsync.offers.WalletAttributes;
  * under Connect's shared rate limit; maps each to Braze attributes and compares its fingerprint with the one last
  * written; and writes the changed ones through {@code /users/track}, a request as soon as a batch is full, while the
  * reads go on (see {@link WalletChunk}). Before a request is sent, that its members are being written is committed
- * on its own ({@code SENDING}); once Braze has answered every request, the members' outcomes and the audience's new
- * fingerprints are recorded in the chunk's transaction, with the reader's position.
+ * on its own ({@code SENDING}); as soon as Braze answers it, what became of them and the audience's new fingerprints
+ * are, too ({@link #recordingOnItsOwn}). The members that needed no request (unchanged, rejected by SessionM) are
+ * recorded in the chunk's transaction, with the reader's position.
  * <p>
- * So a SIGKILL anywhere leaves, besides members fully recorded, only members {@code SENDING} (their request may have
- * landed: the next run writes them again whatever their wallet, and counts them written again) or {@code STAGED}
- * (nothing sent). When a chunk fails (credentials refused, a service down after its retries), what became of its
- * members is recorded first, in a transaction of its own, and the run stops with one line.
+ * So a SIGKILL anywhere leaves, besides members fully recorded, only members {@code SENDING} (a request carrying them
+ * was under way: the next run writes them again whatever their wallet, and counts them written again) or
+ * {@code STAGED} (nothing sent). When a chunk fails (credentials refused, a service down after its retries), what it
+ * knows is recorded first, in a transaction of its own, and the run stops with one line.
  * <p>
  * A dry run reads and compares only: a changed wallet is recorded {@code CHANGED}, and nothing is written anywhere else.
  */
@@ -48,8 +51,7 @@ class RefreshWalletsWriter implements ItemWriter<WalletMember> {
         this.context = context;
         this.users = users;
         this.wallets = wallets;
-        this.independentTransaction = new TransactionTemplate(transactionManager);
-        this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.independentTransaction = independent(transactionManager);
     }
 
     @Override
@@ -59,23 +61,38 @@ class RefreshWalletsWriter implements ItemWriter<WalletMember> {
                 : wallets.lastWritten(context.audienceId(), members.stream().map(WalletMember::identifier).toList());
         WalletChunk.Result result = new WalletChunk(context, members, lastWritten).run();
         if (result.failure() == null) {
-            record(result);
+            users.recordWalletOutcomes(context.jobInstanceId(), result.completions());
             return;
         }
-        // What Braze took before the failure stays recorded: a restart does not write it again.
-        independentTransaction.executeWithoutResult(status -> record(result));
+        // What is known stays recorded: a restart does not read those wallets again.
+        independentTransaction.executeWithoutResult(status -> users.recordWalletOutcomes(context.jobInstanceId(),
+                result.completions()));
         log.warn("A chunk of {} members stopped: {}", members.size(), result.failure().getMessage());
         throw result.failure();
     }
 
-    private void record(WalletChunk.Result result) {
-        users.recordWalletOutcomes(context.jobInstanceId(), result.completions());
-        if (context.audienceId() != null) {
-            wallets.recordWritten(context.audienceId(), context.jobInstanceId(), result.written());
-        }
+    /**
+     * Commits, in a transaction of its own, what became of the members of one request and, for a run of an audience,
+     * the fingerprints of the wallets Braze took: together, so the audience's state never says more than the ledger.
+     */
+    static BiConsumer<List<WalletCompletion>, List<Written>> recordingOnItsOwn(long jobInstanceId, Long audienceId,
+            SyncUserRepository users, SyncAudienceMemberWalletRepository wallets, PlatformTransactionManager transactionManager) {
+        TransactionTemplate transaction = independent(transactionManager);
+        return (completions, written) -> transaction.executeWithoutResult(status -> {
+            users.recordWalletOutcomes(jobInstanceId, completions);
+            if (audienceId != null) {
+                wallets.recordWritten(audienceId, jobInstanceId, written);
+            }
+        });
     }
 
-    /** The clients and mapping a chunk uses: beans shared by every run, and this run's settings. */
+    private static TransactionTemplate independent(PlatformTransactionManager transactionManager) {
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+        transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        return transaction;
+    }
+
+    /** The clients and mapping a chunk uses: beans shared by every run. */
     record Services(OfferWalletClient connect, WalletAttributes attributes, BrazeTrackClient braze) {
     }
 }

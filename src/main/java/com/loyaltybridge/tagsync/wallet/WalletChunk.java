@@ -3,10 +3,13 @@ package com.loyaltybridge.tagsync.wallet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,18 +27,21 @@ import com.loyaltybridge.tagsync.offers.OfferWalletClient;
 import com.loyaltybridge.tagsync.offers.WalletOutcome;
 
 /**
- * One chunk of {@link RefreshWalletsWriter}, from the reads to Braze's answers; what it found is returned, for the
- * writer to record. Confined to one chunk: nothing of it outlives it.
+ * One chunk of {@link RefreshWalletsWriter}, from the reads to Braze's answers. Confined to one chunk: nothing of it
+ * outlives it.
  * <p>
  * Every member's read is handed to the Connect client at once; the client's threads read up to
  * {@code sessionm.connect.max-in-flight} wallets at a time, under the shared rate limit. Each read is mapped on the
  * thread that made it, and dropped there: only a changed wallet's attributes are kept, in the batch being filled.
- * The thread that fills a batch commits its members' intent and hands the request to the Braze client, whose threads
- * send up to {@code braze.rest.max-in-flight} at once, while the reads go on. Once every read is back, the last batch
- * goes, and the chunk waits for Braze's answers.
+ * The thread that fills a batch commits its members' intent ({@code SENDING}) and hands the request to the Braze
+ * client, whose threads send up to {@code braze.rest.max-in-flight} at once while the reads go on. As soon as Braze
+ * answers a request, its members' outcomes and the audience's new fingerprints are committed, on their own, by the
+ * thread that sent it: a kill leaves in doubt only the requests under way. The outcomes that involve no request
+ * (unchanged, rejected by SessionM, a dry run's changed) are returned, for the chunk's transaction.
  * <p>
  * Whatever goes wrong (credentials refused, a service failing after its retries, an intent that cannot be committed)
- * stops what has not started, on both sides, and is returned as the chunk's failure, with what became of everyone.
+ * stops the reads that have not started, and no request is handed over after it; it is returned as the chunk's
+ * failure.
  */
 final class WalletChunk {
 
@@ -51,21 +57,23 @@ final class WalletChunk {
      * @param writesEveryWallet write a wallet even when it is the one last written ({@code --full})
      * @param culture           the run's culture for members without a language; null for Connect's setting
      * @param runLockCheck      throws once the run no longer holds its lock: no intent is committed after
+     * @param written           commits, in a transaction of its own, what became of the members of one request and
+     *                          the fingerprints of the wallets Braze took
      */
     record Context(long jobInstanceId, @Nullable Long audienceId, boolean writesEveryWallet, boolean dryRun,
             @Nullable String culture, OfferWalletSettings settings, RefreshWalletsWriter.Services services,
-            SyncUserRepository users, Runnable runLockCheck, WalletPaceRecorder pace) {
+            SyncUserRepository users, Runnable runLockCheck, WalletPaceRecorder pace,
+            BiConsumer<List<WalletCompletion>, List<Written>> written) {
     }
 
     /**
-     * What became of a chunk.
+     * What became of a chunk, besides the requests already recorded.
      *
-     * @param completions the outcome of every member that has one (the others stay as they were: {@code STAGED}, or
-     *                    {@code SENDING} when a request carrying them may have landed)
-     * @param written     the wallets Braze took, for the audience's state
+     * @param completions the outcome of every member that involved no request to Braze and has one (the others stay
+     *                    as they were: {@code STAGED}, or {@code SENDING} when a request carrying them may have landed)
      * @param failure     why the chunk must fail; null when it need not
      */
-    record Result(List<WalletCompletion> completions, List<Written> written, @Nullable RuntimeException failure) {
+    record Result(List<WalletCompletion> completions, @Nullable RuntimeException failure) {
     }
 
     private final Context context;
@@ -83,6 +91,8 @@ final class WalletChunk {
     private List<Integer> filling = new ArrayList<>();
     private List<UserAttributes> fillingAttributes = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
+    /** Requests whose outcome is recorded: by the thread that sent them, or at the end for those never sent. */
+    private final Set<List<Integer>> settled = new HashSet<>();
     private RuntimeException failure;
     private int unread;
     private String lastUnreadReason;
@@ -91,6 +101,10 @@ final class WalletChunk {
 
     /** A request handed to Braze: the indices of its members, in its order, and its outcome to come. */
     private record Sent(List<Integer> members, Future<TrackOutcome> outcome) {
+    }
+
+    /** What a request's outcome leaves for its members. */
+    private record Settled(List<WalletCompletion> completions, List<Written> written, @Nullable RuntimeException failure) {
     }
 
     WalletChunk(Context context, List<WalletMember> members, Map<String, Written> lastWritten) {
@@ -215,72 +229,94 @@ final class WalletChunk {
             fail(intentNotCommitted);
             return;
         }
-        Future<TrackOutcome> outcome = batches.submit(attributes);
+        Future<TrackOutcome> outcome = batches.submit(attributes, answer -> settle(batch, answer));
         synchronized (lock) {
             sent.add(new Sent(batch, outcome));
         }
     }
 
-    /** Braze's answer to every request, once all are handed over. */
+    /** Waits for Braze's answer to every request; a request never sent is settled here. */
     private void awaitBraze() {
         List<Sent> requests;
         synchronized (lock) {
             requests = List.copyOf(sent);
         }
         for (Sent request : requests) {
-            TrackOutcome outcome = batches.await(request.outcome());
-            if (outcome instanceof TrackOutcome.Tracked tracked) {
-                tracked(request.members(), tracked);
-            } else if (outcome instanceof TrackOutcome.CredentialsRefused refused) {
-                notWritten(request.members(), false);
-                failBraze(WalletCredentialsRefusedException.braze(refused.message()));
-            } else if (outcome instanceof TrackOutcome.Refused refused) {
-                notWritten(request.members(), false);
-                failBraze(WalletServiceException.brazeRefused(refused.message()));
-            } else if (outcome instanceof TrackOutcome.Throttled throttled) {
-                notWritten(request.members(), false);
-                failBraze(WalletServiceException.brazeUnavailable(throttled.reason()));
-            } else if (outcome instanceof TrackOutcome.NotDelivered notDelivered) {
-                // Some of it may have been written, unless it was never sent: then its members stay SENDING, and are
-                // written again by the next run.
-                boolean sent = notDelivered.mayHaveLanded();
-                notWritten(request.members(), sent);
-                if (sent) {
-                    failBraze(WalletServiceException.brazeUnavailable(notDelivered.reason()));
-                }
+            TrackOutcome outcome;
+            try {
+                outcome = batches.await(request.outcome());
+            } catch (RuntimeException recordingFailed) {
+                // Its outcome could not be committed: its members stay SENDING, to be written again.
+                fail(recordingFailed);
+                continue;
             }
-        }
-    }
-
-    private void tracked(List<Integer> batch, TrackOutcome.Tracked tracked) {
-        Map<BrazeUser, String> refused = new HashMap<>();
-        tracked.rejected().forEach(rejected -> refused.put(rejected.user(), rejected.message()));
-        for (int index : batch) {
-            WalletMember member = members.get(index);
-            boolean again = member.state() == LedgerState.SENDING;
-            String message = refused.get(brazeUser(member));
-            complete(index, message == null ? new WalletCompletion(member.userSeq(), LedgerState.WRITTEN, null, null, null, null, again)
-                    : new WalletCompletion(member.userSeq(), LedgerState.REFUSED, null, null, null, message, again));
-            if (message != null) {
-                synchronized (lock) {
-                    fingerprints[index] = null;
-                }
+            boolean settledThere;
+            synchronized (lock) {
+                settledThere = settled.contains(request.members());
+            }
+            if (!settledThere) {
+                settle(request.members(), outcome);
             }
         }
     }
 
     /**
-     * A request that wrote nothing, or may have: its members stay {@code SENDING} when it may have landed, or when an
-     * earlier run's request may have; otherwise they are {@code STAGED} again.
+     * Records what Braze's answer means for the members of one request, on its own, on the thread that has it: written
+     * (with their fingerprints), refused by Braze, or not written (left {@code SENDING} when it may have landed).
      */
-    private void notWritten(List<Integer> batch, boolean mayHaveLanded) {
+    private void settle(List<Integer> batch, TrackOutcome outcome) {
+        Settled settledBatch = settledBy(batch, outcome);
+        context.written().accept(settledBatch.completions(), settledBatch.written());
+        synchronized (lock) {
+            settled.add(batch);
+        }
+        if (settledBatch.failure() != null) {
+            failBraze(settledBatch.failure());
+        }
+    }
+
+    private Settled settledBy(List<Integer> batch, TrackOutcome outcome) {
+        List<WalletCompletion> completions = new ArrayList<>(batch.size());
+        List<Written> written = new ArrayList<>();
+        if (outcome instanceof TrackOutcome.Tracked tracked) {
+            Map<BrazeUser, String> refused = new HashMap<>();
+            tracked.rejected().forEach(rejected -> refused.put(rejected.user(), rejected.message()));
+            for (int index : batch) {
+                WalletMember member = members.get(index);
+                boolean again = member.state() == LedgerState.SENDING;
+                String message = refused.get(brazeUser(member));
+                if (message == null) {
+                    completions.add(new WalletCompletion(member.userSeq(), LedgerState.WRITTEN, null, null, null, null, again));
+                    written.add(new Written(member.identifier(), fingerprint(index), member.brazeUserField(), member.brazeUserId()));
+                } else {
+                    completions.add(new WalletCompletion(member.userSeq(), LedgerState.REFUSED, null, null, null, message, again));
+                }
+            }
+            return new Settled(completions, written, null);
+        }
+        // Nothing written, or it may have been: then its members stay SENDING, and the next run writes them again.
+        boolean mayHaveLanded = outcome instanceof TrackOutcome.NotDelivered notDelivered && notDelivered.mayHaveLanded();
         for (int index : batch) {
             WalletMember member = members.get(index);
-            complete(index, WalletCompletion.of(member.userSeq(), mayHaveLanded || member.state() == LedgerState.SENDING
+            completions.add(WalletCompletion.of(member.userSeq(), mayHaveLanded || member.state() == LedgerState.SENDING
                     ? LedgerState.SENDING : LedgerState.STAGED));
-            synchronized (lock) {
-                fingerprints[index] = null;
-            }
+        }
+        RuntimeException failure = null;
+        if (outcome instanceof TrackOutcome.CredentialsRefused refused) {
+            failure = WalletCredentialsRefusedException.braze(refused.message());
+        } else if (outcome instanceof TrackOutcome.Refused refused) {
+            failure = WalletServiceException.brazeRefused(refused.message());
+        } else if (outcome instanceof TrackOutcome.Throttled throttled) {
+            failure = WalletServiceException.brazeUnavailable(throttled.reason());
+        } else if (mayHaveLanded) {
+            failure = WalletServiceException.brazeUnavailable(((TrackOutcome.NotDelivered) outcome).reason());
+        }
+        return new Settled(completions, written, failure);
+    }
+
+    private String fingerprint(int index) {
+        synchronized (lock) {
+            return fingerprints[index];
         }
     }
 
@@ -337,19 +373,12 @@ final class WalletChunk {
     private Result result() {
         synchronized (lock) {
             List<WalletCompletion> completions = new ArrayList<>(members.size());
-            List<Written> written = new ArrayList<>();
-            for (int index = 0; index < members.size(); index++) {
-                WalletCompletion outcome = outcomes[index];
-                if (outcome == null) {
-                    continue;
-                }
-                completions.add(outcome);
-                if (outcome.state() == LedgerState.WRITTEN && fingerprints[index] != null) {
-                    WalletMember member = members.get(index);
-                    written.add(new Written(member.identifier(), fingerprints[index], member.brazeUserField(), member.brazeUserId()));
+            for (WalletCompletion outcome : outcomes) {
+                if (outcome != null) {
+                    completions.add(outcome);
                 }
             }
-            return new Result(completions, written, failure);
+            return new Result(completions, failure);
         }
     }
 
