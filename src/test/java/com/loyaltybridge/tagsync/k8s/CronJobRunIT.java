@@ -57,6 +57,8 @@ class CronJobRunIT extends SyncTestSupport {
                 "SPRING_DATASOURCE_PASSWORD", database.password(),
                 "SESSIONM_CORE_API_KEY", API_KEY,
                 "SESSIONM_CORE_API_SECRET", API_SECRET,
+                "SESSIONM_CONNECT_AUTHORIZATION", "connect-authorization-of-the-test-secret",
+                "BRAZE_API_KEY", "braze-key-of-the-test-secret",
                 "API_VIEWERTOKEN", "viewer-token-of-the-test-secret-000",
                 "API_OPERATORTOKEN", "operator-token-of-the-test-secret-00",
                 "API_BRAZETOKEN", "braze-token-of-the-test-secret-00000");
