@@ -48,8 +48,14 @@ public final class ExportGenerator {
     private static final String[] TIERS = {"bronze", "silver", "gold", "platinum"};
     private static final String[] LANGUAGES = {"en", "fr", "de", "es", "pt", "it"};
 
-    /** What to generate. */
-    public record Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId) {
+    /**
+     * What to generate.
+     *
+     * @param sessionmUserIds each user also has the custom attribute {@code sm_user_id}, {@code S-} and the digits of its
+     *                        external id: the SessionM user_id the offers job reads wallets by
+     */
+    public record Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId,
+            boolean sessionmUserIds) {
 
         public Spec {
             if (users < 1 || usersPerObject < 1 || hostileRate < 0 || hostileRate >= 1) {
@@ -57,16 +63,25 @@ public final class ExportGenerator {
             }
         }
 
+        public Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId) {
+            this(users, usersPerObject, format, hostileRate, seed, segmentId, false);
+        }
+
         public static Spec of(long users) {
             return new Spec(users, 5_000, Format.GZ, 0, 1, "bench-segment");
         }
 
         public Spec withFormat(Format format) {
-            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId);
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, sessionmUserIds);
         }
 
         public Spec withHostileRate(double rate) {
-            return new Spec(users, usersPerObject, format, rate, seed, segmentId);
+            return new Spec(users, usersPerObject, format, rate, seed, segmentId, sessionmUserIds);
+        }
+
+        /** The same users with their SessionM user_id, in another export of the segment ({@code seed}). */
+        public Spec withSessionmUserIds(long seed) {
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, true);
         }
 
         int objects() {
@@ -115,7 +130,7 @@ public final class ExportGenerator {
                 if (spec.hostileRate() > 0 && random.nextDouble() < spec.hostileRate()) {
                     out.write(hostileLine(random, first, user).getBytes(UTF_8));
                 }
-                out.write(userLine(random, user).getBytes(UTF_8));
+                out.write((spec.sessionmUserIds() ? memberLine(random, user) : userLine(random, user)).getBytes(UTF_8));
             }
             out.flush();
             if (compressed instanceof ZipOutputStream zip) {
@@ -139,6 +154,13 @@ public final class ExportGenerator {
                 + "\",\"email\":\"user" + user + "@example.com\",\"language\":\"" + LANGUAGES[random.nextInt(LANGUAGES.length)]
                 + "\",\"custom_attributes\":{\"loyalty_tier\":\"" + TIERS[random.nextInt(TIERS.length)]
                 + "\",\"sm_opt_in\":" + random.nextBoolean() + "}}\n";
+    }
+
+    /** A user line with the SessionM user_id in {@code custom_attributes.sm_user_id}, as the offers job reads it. */
+    static String memberLine(SplittableRandom random, long user) {
+        String line = userLine(random, user);
+        return line.replace("\"custom_attributes\":{", "\"custom_attributes\":{\"sm_user_id\":\"S-"
+                + externalId(user).substring(2) + "\",");
     }
 
     private static String hostileLine(SplittableRandom random, long firstOfObject, long user) {

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import com.loyaltybridge.tagsync.cli.Main;
 import com.loyaltybridge.tagsync.k8s.Manifests;
+import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -38,6 +39,7 @@ final class SyncRun {
     private final List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
     private StorageLocation export;
     private String mode = "csv";
+    private String walletIdentifier;
     private Duration timeout = Duration.ofMinutes(30);
 
     SyncRun(Path workDirectory, BenchDatabase database) {
@@ -55,6 +57,19 @@ final class SyncRun {
     SyncRun mode(String mode) {
         this.mode = mode;
         return this;
+    }
+
+    /**
+     * Runs the {@code offers} command rather than {@code sync}, the SessionM user_id read from {@code identifier}, against
+     * {@code sessionm}'s Connect side and {@code braze}.
+     */
+    SyncRun offers(String identifier, SimulatorProcess sessionm, BrazeProcess braze) {
+        this.walletIdentifier = identifier;
+        return property("sessionm.connect.endpoint", sessionm.baseUrl())
+                .property("sessionm.connect.authorization", OfferWallets.DEFAULT_AUTHORIZATION)
+                .property("sessionm.connect.retailer-id", OfferWallets.DEFAULT_RETAILER_ID)
+                .property("braze.rest.endpoint", braze.baseUrl())
+                .property("braze.rest.api-key", BrazeProcess.API_KEY);
     }
 
     SyncRun property(String name, Object value) {
@@ -104,8 +119,9 @@ final class SyncRun {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Xlog:gc:file=" + gcLog);
         options.add("-D" + CountingDriver.REPORT_PROPERTY + "=" + roundTrips);
-        List<String> args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + TAGS, "--ttl=" + TTL,
-                "--mode=" + mode));
+        List<String> args = walletIdentifier != null
+                ? new ArrayList<>(List.of("offers", "--export=" + export.uri(), "--identifier=" + walletIdentifier))
+                : new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + TAGS, "--ttl=" + TTL, "--mode=" + mode));
         properties.forEach((property, value) -> args.add("--" + property + "=" + value));
         JavaProcess process = JavaProcess.start(options, Main.class.getName(), args,
                 workDirectory.resolve("logs").resolve(name + ".log"));
