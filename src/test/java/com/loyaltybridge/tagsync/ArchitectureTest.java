@@ -35,10 +35,11 @@ class ArchitectureTest {
     static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
 
     static {
-        MAY_USE.put("cli", List.of("", "scan", "launch", "wallet", "sync", "config", "brazeexport", "bulkfile", "sessionm", "offers",
-                "brazeapi", "storage"));
+        MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "wallet", "sync", "config", "brazeexport", "bulkfile",
+                "sessionm", "offers", "brazeapi", "storage"));
         MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
+        MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));
         MAY_USE.put("monitoring", List.of("wallet", "sync", "ledger", "brazeexport", "sessionm", "storage"));
         // The offers job: a job beside the tag sync, made of its shared steps and of the Connect and Braze clients.

@@ -65,10 +65,11 @@ final class BenchDatabase {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    /** The sync's and Spring Batch's tables emptied, so each run starts as a first sync. */
+    /** The sync's and Spring Batch's tables emptied, so each run starts as a first sync of a new audience. */
     void empty() {
         jdbc.execute("""
-                TRUNCATE sync_user, sync_skipped_line, sync_bulk_file_part, sync_export_object, batch_job_instance,
+                TRUNCATE sync_user, sync_skipped_line, sync_bulk_file_part, sync_export_object, sync_audience,
+                         sync_audience_member_tag, sync_plan, sync_left_user, sync_ledger_summary, batch_job_instance,
                          batch_job_execution, batch_job_execution_params, batch_job_execution_context,
                          batch_step_execution, batch_step_execution_context""");
     }
@@ -84,6 +85,22 @@ final class BenchDatabase {
     /** The offer wallets written for every audience, and the leavers of every run: the offers job's next run is a first. */
     void emptyWallets() {
         jdbc.execute("TRUNCATE sync_audience_member_wallet, sync_wallet_leaver");
+    }
+
+    /** Runs {@code sql} (a query of one row and one number) against the benchmark database. */
+    long number(String sql, Object... arguments) {
+        Long value = jdbc.queryForObject(sql, Long.class, arguments);
+        return value == null ? 0 : value;
+    }
+
+    /** Runs {@code sql}, a statement, against the benchmark database. */
+    void execute(String sql) {
+        jdbc.execute(sql);
+    }
+
+    /** The first column of each row {@code sql} yields, as text. */
+    java.util.List<String> lines(String sql) {
+        return jdbc.query(sql, (rs, row) -> rs.getString(1));
     }
 
     /** Properties that make the sync use this database through the round-trip counting driver. */

@@ -32,6 +32,8 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  * {@code --serve-reads N} (reads per second: 50), {@code --offers-users N} (members of the offers rows at SessionM 20 ms:
  * 100,000), {@code --offers-heap-users N} (1,000,000), {@code --offers-braze-rate N} (requests/s configured in the
  * Braze pace row: 20), {@code --offers-braze-seconds N} (its length at that rate: 30),
+ * {@code --only audience} (row 7, not in the default run: about 45 minutes;
+ * {@code --audience-members N} (1,000,000), {@code --audience-days N} (30), {@code --audience-api-runs N} (1)),
  * {@code --quick} (small numbers, one run:
  * checks the harness, measures nothing worth keeping), {@code --results DIR} (bench/results).
  */
@@ -104,6 +106,9 @@ public final class Benchmark {
             new OffersRows(work, database, table, notes, runs, options.longValue("offers-users", quick ? 5_000 : 100_000),
                     options.longValue("offers-heap-users", quick ? 20_000 : 1_000_000),
                     options.intValue("offers-braze-rate", 20), options.intValue("offers-braze-seconds", quick ? 5 : 30)).run();
+        }
+        if (only.contains("audience")) {
+            new AudienceRows(work, database, table, notes, options, runs, latencyMs).run();
         }
         String loadAtEnd = MachineDescription.load();
         String report = machine.format() + "\n" + table.format() + "\nLoad at the end: " + loadAtEnd + "\n\n"
@@ -473,7 +478,7 @@ public final class Benchmark {
         System.out.println("Written to " + file);
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
@@ -482,7 +487,7 @@ public final class Benchmark {
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
@@ -490,7 +495,7 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -13,11 +13,14 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
+import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -32,11 +35,19 @@ import java.util.stream.Collectors;
  * text. The benchmark runs the sync with it (as {@code spring.datasource.driver-class-name}) and reads the
  * counts, written to the file named by the system property {@value #REPORT_PROPERTY} when the JVM ends.
  * Round trips made by fetching further rows of a cursor are not counted: the sync's cursors fetch few pages.
+ * <p>
+ * With {@value #EXPLAIN_PROPERTY} set (statement beginnings separated by {@code |}), each prepared statement that begins
+ * so is run as {@code EXPLAIN (ANALYZE, BUFFERS)} of itself instead (which runs it), its plan appended to the file named
+ * by {@value #EXPLAIN_REPORT_PROPERTY}; it then reports no rows changed, so use it where the caller does not count them.
  */
 public final class CountingDriver implements Driver {
 
     static final String PREFIX = "jdbc:counting:";
     static final String REPORT_PROPERTY = "bench.round-trips-report";
+    static final String EXPLAIN_PROPERTY = "bench.explain";
+    static final String EXPLAIN_REPORT_PROPERTY = "bench.explain-report";
+    private static final List<String> EXPLAINED = System.getProperty(EXPLAIN_PROPERTY) == null ? List.of()
+            : List.of(System.getProperty(EXPLAIN_PROPERTY).split("\\|"));
 
     private static final Map<String, Tally> TALLIES = new ConcurrentHashMap<>();
 
@@ -156,6 +167,10 @@ public final class CountingDriver implements Driver {
                         System.nanoTime() - start);
                 return result;
             }
+            if (name.equals("prepareStatement") && args != null && args[0] instanceof String sql && explained(sql)) {
+                PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql);
+                return proxy(PreparedStatement.class, explain, new ExplainHandler(explain, sql));
+            }
             Object result = CountingDriver.invoke(connection, method, args);
             if (result instanceof CallableStatement statement) {
                 return proxy(CallableStatement.class, statement, new StatementHandler(statement, (String) args[0]));
@@ -167,6 +182,55 @@ public final class CountingDriver implements Driver {
                 return proxy(Statement.class, statement, new StatementHandler(statement, null));
             }
             return result;
+        }
+    }
+
+    private static boolean explained(String sql) {
+        String normalized = sql.replaceAll("\\s+", " ").strip();
+        return EXPLAINED.stream().anyMatch(normalized::startsWith);
+    }
+
+    /** A statement run as EXPLAIN ANALYZE of itself: its plan goes to the report, its caller sees no rows changed. */
+    private static final class ExplainHandler implements InvocationHandler {
+
+        private final PreparedStatement statement;
+        private final String sql;
+
+        ExplainHandler(PreparedStatement statement, String sql) {
+            this.statement = statement;
+            this.sql = sql;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (!method.getName().startsWith("execute")) {
+                return CountingDriver.invoke(statement, method, args);
+            }
+            long start = System.nanoTime();
+            StringBuilder plan = new StringBuilder("-- ").append(sql.replaceAll("\\s+", " ").strip()).append('\n');
+            statement.execute();
+            try (ResultSet rows = statement.getResultSet()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            count(sql, System.nanoTime() - start);
+            appendExplained(plan.append('\n').toString());
+            return switch (method.getName()) {
+                case "executeUpdate" -> 0;
+                case "executeLargeUpdate" -> 0L;
+                case "execute" -> false;
+                default -> throw new SQLFeatureNotSupportedException(method.getName() + " of an explained statement");
+            };
+        }
+    }
+
+    private static synchronized void appendExplained(String plan) {
+        try {
+            Files.writeString(Path.of(System.getProperty(EXPLAIN_REPORT_PROPERTY)), plan, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -34,7 +34,8 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * Writes a synthetic Braze segment export the way Braze lays it out in a bucket,
  * {@code segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/<32 hex>.gz|.zip}: {@code users} users, about
  * {@code usersPerObject} per object, JSON lines of about 180 bytes, with distinct external ids {@code U-} and ten digits.
- * The same seed gives the same export, byte for byte.
+ * The same seed gives the same export, byte for byte. Users are numbered from {@code firstUser}, so that the exports of
+ * one segment on successive days ({@code day}, requested a day apart) can hold overlapping sets of users.
  *
  * <p>With {@code hostileRate} above 0, that fraction of lines is something the sync must skip and record instead
  * of a user: invalid JSON, a JSON array, no external_id, an id with a control character, a blank line, or a
@@ -51,20 +52,23 @@ public final class ExportGenerator {
     /**
      * What to generate.
      *
+     * @param firstUser       the number of the first user (its external id is derived from it); the others follow
+     * @param day             days after 2026-11-28 the export was requested: its folder's date and EPOCH
      * @param sessionmUserIds each user also has the custom attribute {@code sm_user_id}, {@code S-} and the digits of its
      *                        external id: the SessionM user_id the offers job reads wallets by
      */
     public record Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId,
-            boolean sessionmUserIds) {
+            long firstUser, int day, boolean sessionmUserIds) {
 
         public Spec {
-            if (users < 1 || usersPerObject < 1 || hostileRate < 0 || hostileRate >= 1) {
-                throw new IllegalArgumentException("users and users per object must be positive, hostile rate in [0, 1)");
+            if (users < 1 || usersPerObject < 1 || hostileRate < 0 || hostileRate >= 1 || firstUser < 1 || day < 0) {
+                throw new IllegalArgumentException("users and users per object must be positive, hostile rate in [0, 1),"
+                        + " first user positive, day not negative");
             }
         }
 
         public Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId) {
-            this(users, usersPerObject, format, hostileRate, seed, segmentId, false);
+            this(users, usersPerObject, format, hostileRate, seed, segmentId, 1, 0, false);
         }
 
         public static Spec of(long users) {
@@ -72,16 +76,21 @@ public final class ExportGenerator {
         }
 
         public Spec withFormat(Format format) {
-            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, sessionmUserIds);
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, firstUser, day, sessionmUserIds);
         }
 
         public Spec withHostileRate(double rate) {
-            return new Spec(users, usersPerObject, format, rate, seed, segmentId, sessionmUserIds);
+            return new Spec(users, usersPerObject, format, rate, seed, segmentId, firstUser, day, sessionmUserIds);
+        }
+
+        /** The export of {@code segment} requested {@code day} days after the first, of users from {@code firstUser}. */
+        public Spec of(String segment, int day, long firstUser) {
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segment, firstUser, day, sessionmUserIds);
         }
 
         /** The same users with their SessionM user_id, in another export of the segment ({@code seed}). */
         public Spec withSessionmUserIds(long seed) {
-            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, true);
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, firstUser, day, true);
         }
 
         int objects() {
@@ -107,7 +116,8 @@ public final class ExportGenerator {
     public StorageLocation write(StorageLocation root, Spec spec) {
         SplittableRandom random = new SplittableRandom(spec.seed());
         UUID uuid = new UUID(random.nextLong(), random.nextLong());
-        String path = "segment-export/" + spec.segmentId() + "/" + LocalDate.of(2026, 11, 28) + "/" + uuid + "-1764288000/";
+        String path = "segment-export/" + spec.segmentId() + "/" + LocalDate.of(2026, 11, 28).plusDays(spec.day()) + "/" + uuid + "-"
+                + (1_764_288_000L + spec.day() * 86_400L) + "/";
         StorageLocation folder = root.resolve(path);
         List<String> names = IntStream.range(0, spec.objects())
                 .mapToObj(index -> HexFormat.of().formatHex(randomBytes(new SplittableRandom(spec.seed() * 31 + index), 16))
@@ -118,8 +128,8 @@ public final class ExportGenerator {
     }
 
     private void writeObject(StorageLocation folder, String name, int index, Spec spec) {
-        long first = (long) index * spec.usersPerObject() + 1;
-        long last = Math.min(spec.users(), first + spec.usersPerObject() - 1);
+        long first = spec.firstUser() + (long) index * spec.usersPerObject();
+        long last = Math.min(spec.firstUser() + spec.users() - 1, first + spec.usersPerObject() - 1);
         SplittableRandom random = new SplittableRandom(spec.seed() ^ (0x9E3779B97F4A7C15L * (index + 1)));
         try (PendingObject object = store.create(folder, name)) {
             // Finished, not closed: publishing closes the object's stream.

@@ -39,9 +39,14 @@ final class SimulatorProcess implements AutoCloseable {
 
     /** @param options simulator options such as {@code --latency-ms 20}, {@code --rate-limit 1000} */
     static SimulatorProcess start(Path log, String... options) {
+        return start(log, List.of("-Xmx512m"), options);
+    }
+
+    /** @param jvmOptions the simulator's JVM options: it keeps every customer's tags, about 1 GB for a million */
+    static SimulatorProcess start(Path log, List<String> jvmOptions, String... options) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--api-key", API_KEY, "--api-secret", API_SECRET));
         args.addAll(List.of(options));
-        JavaProcess process = JavaProcess.start(List.of("-Xmx512m"), SessionmSimulator.class.getName(), args, log);
+        JavaProcess process = JavaProcess.start(jvmOptions, SessionmSimulator.class.getName(), args, log);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             Matcher matcher = LISTENING.matcher(process.output());

@@ -38,6 +38,9 @@ final class SyncRun {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
     private StorageLocation export;
+    private String tags = TAGS;
+    private String ttl = TTL;
+    private final List<String> options = new ArrayList<>();
     private String mode = "csv";
     private String walletIdentifier;
     private Duration timeout = Duration.ofMinutes(30);
@@ -51,6 +54,19 @@ final class SyncRun {
 
     SyncRun export(StorageLocation export) {
         this.export = export;
+        return this;
+    }
+
+    /** Counter tags {@code tags} instead of the expiring {@value #TAGS}. */
+    SyncRun counterTags(String tags) {
+        this.tags = tags;
+        this.ttl = null;
+        return this;
+    }
+
+    /** A command-line option of {@code sync}, such as {@code --dry-run}. */
+    SyncRun option(String option) {
+        options.add(option);
         return this;
     }
 
@@ -113,15 +129,27 @@ final class SyncRun {
         return launch(name);
     }
 
+    /** Runs this sync on the database as the runs before left it (another export of an audience synced before). */
+    Result next(String name) {
+        return launch(name).await();
+    }
+
     private Started launch(String name) {
         Path gcLog = workDirectory.resolve("logs").resolve(name + "-gc.log");
         Path roundTrips = workDirectory.resolve("logs").resolve(name + "-round-trips.tsv");
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Xlog:gc:file=" + gcLog);
         options.add("-D" + CountingDriver.REPORT_PROPERTY + "=" + roundTrips);
-        List<String> args = walletIdentifier != null
-                ? new ArrayList<>(List.of("offers", "--export=" + export.uri(), "--identifier=" + walletIdentifier))
-                : new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + TAGS, "--ttl=" + TTL, "--mode=" + mode));
+        List<String> args;
+        if (walletIdentifier != null) {
+            args = new ArrayList<>(List.of("offers", "--export=" + export.uri(), "--identifier=" + walletIdentifier));
+        } else {
+            args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + tags, "--mode=" + mode));
+            if (ttl != null) {
+                args.add("--ttl=" + ttl);
+            }
+        }
+        args.addAll(this.options);
         properties.forEach((property, value) -> args.add("--" + property + "=" + value));
         JavaProcess process = JavaProcess.start(options, Main.class.getName(), args,
                 workDirectory.resolve("logs").resolve(name + ".log"));

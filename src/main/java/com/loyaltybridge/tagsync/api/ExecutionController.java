@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
@@ -35,7 +36,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-/** Executions of syncs: list and show (viewer); restart, stop and abandon (operator); users a sync could not use. */
+/**
+ * Executions of syncs and of their dry runs: list and show (viewer); restart, stop and abandon (operator); users a sync
+ * could not use, and the members who left its audience.
+ */
 @RestController
 @ConditionalOnWebApplication
 @RequestMapping("/api/executions")
@@ -60,7 +64,7 @@ class ExecutionController {
     }
 
     @GetMapping
-    @Operation(summary = "Executions, newest first, filtered by segment, status and creation time [from, to)")
+    @Operation(summary = "Executions of syncs and dry runs, newest first, filtered by segment, status and creation time [from, to)")
     ApiPage<ExecutionQueries.ExecutionRow> list(@RequestParam(required = false) String segment,
             @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
@@ -75,7 +79,8 @@ class ExecutionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One execution: steps, counts, progress, throughput, times and exit description")
+    @Operation(summary = "One execution: steps, counts, the plan (for a dry run with the first identifiers of each group and"
+            + " the estimate), progress, throughput, times and exit description")
     ExecutionView show(@PathVariable long id) {
         return executions.view(id);
     }
@@ -84,6 +89,9 @@ class ExecutionController {
     @Operation(summary = "Run a failed or stopped execution's sync again: it resumes where it stopped (202 with Location)")
     ResponseEntity<Object> restart(@PathVariable long id) {
         JobExecution execution = executions.get(id);
+        if (Executions.isDryRun(execution)) {
+            throw ApiProblem.conflict("execution " + id + " is a dry run: it is never restarted; launch another dry run");
+        }
         if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
             throw ApiProblem.conflict("execution " + id + " is " + execution.getStatus() + "; only FAILED or STOPPED ones restart");
         }
@@ -148,6 +156,20 @@ class ExecutionController {
     @Operation(summary = "All skipped lines of the export, as a CSV download")
     ResponseEntity<StreamingResponseBody> skippedLinesCsv(@PathVariable long id) {
         return csv(id, "skipped-lines", queries::writeSkippedLinesCsv);
+    }
+
+    @GetMapping("/{id}/left-users")
+    @Operation(summary = "Members of the audience that the sync's export no longer holds, with the tags they had from us;"
+            + " by identifier, paged")
+    ApiPage<SyncLeftUserRepository.LeftUser> leftUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
+        return queries.leftUsers(instanceOf(id), page, size);
+    }
+
+    @GetMapping(value = "/{id}/left-users.csv", produces = "text/csv")
+    @Operation(summary = "All members who left the audience with the sync's export, as a CSV download")
+    ResponseEntity<StreamingResponseBody> leftUsersCsv(@PathVariable long id) {
+        return csv(id, "left-users", queries::writeLeftUsersCsv);
     }
 
     private long instanceOf(long executionId) {

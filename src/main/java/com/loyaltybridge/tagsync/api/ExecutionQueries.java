@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository.LeftUser;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository.SkippedLine;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
@@ -24,8 +26,9 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 
 /**
- * Read-only queries behind the API: executions of the sync job (Spring Batch's tables; this is their one reader
- * outside Spring Batch), and, through the ledger's repositories, the users and lines a sync could not use.
+ * Read-only queries behind the API: executions of the sync job and its dry run (Spring Batch's tables; this is their
+ * one reader outside Spring Batch), and, through the ledger's repositories, the users and lines a sync could not use
+ * and the members who left its audience.
  */
 @Repository
 @ConditionalOnWebApplication
@@ -34,16 +37,19 @@ class ExecutionQueries {
     private final JdbcTemplate jdbc;
     private final SyncUserRepository users;
     private final SyncSkippedLineRepository skippedLines;
+    private final SyncLeftUserRepository leftUsers;
 
-    ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines) {
+    ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines,
+            SyncLeftUserRepository leftUsers) {
         this.jdbc = jdbc;
         this.users = users;
         this.skippedLines = skippedLines;
+        this.leftUsers = leftUsers;
     }
 
-    /** A row of the execution list. */
+    /** A row of the execution list; {@code dryRun} for an execution of a dry run. */
     record ExecutionRow(long id, long jobInstanceId, String segmentId, String export, String status, String exitCode,
-            LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime) {
+            LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime, boolean dryRun) {
     }
 
     record ExecutionFilter(String segmentId, String status, Instant from, Instant to) {
@@ -52,10 +58,11 @@ class ExecutionQueries {
     ApiPage<ExecutionRow> executions(ExecutionFilter filter, int page, int size) {
         StringBuilder where = new StringBuilder("""
                 FROM batch_job_execution e
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name = ?
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (?, ?)
                 JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
                 WHERE TRUE""");
-        List<Object> arguments = new ArrayList<>(List.of(SegmentSyncJobConfiguration.JOB_NAME));
+        List<Object> arguments = new ArrayList<>(List.of(SegmentSyncJobConfiguration.JOB_NAME,
+                SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
         if (filter.segmentId() != null) {
             where.append(" AND position(? IN p.parameter_value) > 0");
             arguments.add("/segment-export/" + filter.segmentId() + "/");
@@ -73,15 +80,16 @@ class ExecutionQueries {
             arguments.add(Timestamp.from(filter.to()));
         }
         long total = jdbc.queryForObject("SELECT count(*) " + where, Long.class, arguments.toArray());
-        List<Object> paged = new ArrayList<>(arguments);
+        List<Object> paged = new ArrayList<>(List.of(SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
+        paged.addAll(arguments);
         paged.add(size);
         paged.add((long) page * size);
         List<ExecutionRow> rows = jdbc.query("""
                 SELECT e.job_execution_id, e.job_instance_id, p.parameter_value, e.status, e.exit_code,
-                       e.create_time, e.start_time, e.end_time
+                       e.create_time, e.start_time, e.end_time, i.job_name = ?
                 """ + where + " ORDER BY e.job_execution_id DESC LIMIT ? OFFSET ?",
                 (rs, row) -> new ExecutionRow(rs.getLong(1), rs.getLong(2), SyncRequest.segmentIdOf(StorageLocation.parse(rs.getString(3))), rs.getString(3),
-                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8)),
+                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9)),
                 paged.toArray());
         return new ApiPage<>(rows, page, size, total);
     }
@@ -94,6 +102,16 @@ class ExecutionQueries {
     ApiPage<SkippedLine> skippedLines(long jobInstanceId, int page, int size) {
         return new ApiPage<>(skippedLines.skippedLines(jobInstanceId, size, (long) page * size), page, size,
                 skippedLines.count(jobInstanceId));
+    }
+
+    ApiPage<LeftUser> leftUsers(long jobInstanceId, int page, int size) {
+        return new ApiPage<>(leftUsers.leftUsers(jobInstanceId, size, (long) page * size), page, size, leftUsers.count(jobInstanceId));
+    }
+
+    /** Writes every member who left as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
+    void writeLeftUsersCsv(long jobInstanceId, Writer out) {
+        writeCsv(out, new String[] {"identifier", "tags"}, printer -> leftUsers.forEachLeftUser(jobInstanceId,
+                user -> printer.accept(new Object[] {user.identifier(), String.join(",", user.tags())})));
     }
 
     /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */

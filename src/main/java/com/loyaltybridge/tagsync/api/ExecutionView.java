@@ -12,6 +12,8 @@ import org.springframework.batch.core.step.StepExecution;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sessionm.SessionmPace;
+import com.loyaltybridge.tagsync.sync.PlanSummary;
+import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
@@ -22,12 +24,16 @@ import com.loyaltybridge.tagsync.sync.SyncSummary;
  * @param progressPercent users done out of the users of the export; 0 while the export is still being staged
  * @param sessionm        SessionM's traffic while this execution tagged users, as of its last chunk; null if it
  *                        tagged nobody
+ * @param audience        the audience of the sync: the one named, else the export's Braze segment; null without one
+ * @param dryRun          an execution of a dry run: it sent nothing and changed nothing; its plan says what the real
+ *                        run would do
+ * @param plan            whom the sync sends and why; null before its first step ran
  */
 record ExecutionView(long id, long jobInstanceId, String segmentId, String export, List<String> tags, Long ttl, String mode,
         String resolvedMode, String identifier, String status, String exitCode, String exitDescription,
         LocalDateTime startTime, LocalDateTime endTime, double durationSeconds, Counts counts,
         Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, double progressPercent, double usersPerSecond,
-        List<StepView> steps, SessionmView sessionm) {
+        List<StepView> steps, SessionmView sessionm, String audience, boolean full, boolean dryRun, PlanView plan) {
 
     record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
             long skippedLines, long bulkFileParts, long bulkFileRows) {
@@ -56,6 +62,58 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
         }
     }
 
+    /**
+     * The plan of a sync: why it sends whom, and how many users of each kind (null until step planAudience made it).
+     *
+     * @param why              {@code NO_AUDIENCE}, {@code FIRST_SYNC}, {@code FULL}, {@code BEFORE_AUDIENCES},
+     *                         {@code SEEDED} or {@code STATE}
+     * @param description      the same in words, as the summary says it
+     * @param entering         members entering the audience: they get the tags
+     * @param refresh          members whose expiring tags are due for a refresh
+     * @param retry            members SessionM refused or left in doubt last time: tried again
+     * @param full             users sent whatever the audience's state ({@code full}, or no audience)
+     * @param unchanged        members staying who need nothing
+     * @param leaving          members of the audience the export no longer holds
+     * @param firstIdentifiers for a dry run, the first identifiers of each group ({@code entering}, {@code refresh},
+     *                         {@code retry}, {@code full}, {@code unchanged}, {@code leaving}), in export order; null
+     *                         otherwise
+     * @param estimate         for a dry run, what the real run would cost; null otherwise
+     */
+    record PlanView(String why, String description, Long entering, Long refresh, Long retry, Long full, Long unchanged,
+            Long leaving, Map<String, List<String>> firstIdentifiers, EstimateView estimate) {
+
+        static PlanView of(PlanSummary plan) {
+            var counts = plan.counts();
+            return new PlanView(plan.why().name(), plan.why().description(),
+                    counts == null ? null : counts.entering(), counts == null ? null : counts.refresh(),
+                    counts == null ? null : counts.retry(), counts == null ? null : counts.full(),
+                    counts == null ? null : counts.unchanged(), counts == null ? null : counts.leaving(),
+                    plan.dryRun() ? plan.firstIdentifiers() : null,
+                    plan.estimate() == null ? null : EstimateView.of(plan.estimate()));
+        }
+    }
+
+    /**
+     * What the real run of a dry run would cost.
+     *
+     * @param mode              {@code api} or {@code csv}, as the real run would choose
+     * @param calls             calls to SessionM (api); null for csv
+     * @param rows              rows of the bulk file (csv); null for api
+     * @param requestsPerSecond the rate the calls could reach (the configured limit, or what SessionM's latency in the
+     *                          audience's last run allows within the in-flight bound); null for csv or when unknown
+     * @param durationSeconds   how long the calls would take at that rate; null when it cannot be told
+     * @param lastLatencyMillis SessionM's median latency in the audience's last run; null when there was none
+     */
+    record EstimateView(String mode, Long calls, Long rows, Double requestsPerSecond, Long durationSeconds, Long lastLatencyMillis) {
+
+        static EstimateView of(PlanSummary.Estimate estimate) {
+            boolean csv = SyncMode.CSV.text().equals(estimate.mode());
+            return new EstimateView(estimate.mode(), csv ? null : estimate.calls(), csv ? estimate.calls() : null,
+                    csv || estimate.rate() == 0 ? null : estimate.rate(),
+                    estimate.duration() == null ? null : estimate.duration().toSeconds(), estimate.lastLatencyMillis());
+        }
+    }
+
     static ExecutionView of(JobExecution execution, SyncSummary summary) {
         long notYetTagged = summary.count(LedgerState.STAGED) + summary.count(LedgerState.SENDING);
         Counts counts = new Counts(summary.linesRead(), summary.users(), summary.count(LedgerState.TAGGED),
@@ -74,7 +132,9 @@ record ExecutionView(long id, long jobInstanceId, String segmentId, String expor
                 execution.getStatus().name(), execution.getExitStatus().getExitCode(), exitDescription,
                 execution.getStartTime(), execution.getEndTime(), summary.duration().toMillis() / 1000.0, counts,
                 summary.rejectedByCode(), summary.skippedByReason(), progressPercent(execution, summary, notYetTagged),
-                summary.usersPerSecond(), steps, summary.sessionm() == null ? null : SessionmView.of(summary.sessionm()));
+                summary.usersPerSecond(), steps, summary.sessionm() == null ? null : SessionmView.of(summary.sessionm()),
+                summary.request().audienceName(), summary.request().full(), Executions.isDryRun(execution),
+                summary.plan() == null ? null : PlanView.of(summary.plan()));
     }
 
     private static double progressPercent(JobExecution execution, SyncSummary summary, long notYetTagged) {

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
-/** Executions of the sync job by id, as the API shows them; any other id is a 404. */
+/** Executions of the sync job and of its dry run by id, as the API shows them; any other id is a 404. */
 @Component
 @ConditionalOnWebApplication
 class Executions {
@@ -33,10 +33,19 @@ class Executions {
         } catch (EmptyResultDataAccessException e) {
             execution = null;
         }
-        if (execution == null || !SegmentSyncJobConfiguration.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+        if (execution == null || !isSync(execution.getJobInstance().getJobName())) {
             throw ApiProblem.notFound("no sync execution " + id);
         }
         return execution;
+    }
+
+    /** Whether {@code jobName} is the sync job's or its dry run's. */
+    static boolean isSync(String jobName) {
+        return SegmentSyncJobConfiguration.JOB_NAME.equals(jobName) || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(jobName);
+    }
+
+    static boolean isDryRun(JobExecution execution) {
+        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
     }
 
     ExecutionView view(long id) {

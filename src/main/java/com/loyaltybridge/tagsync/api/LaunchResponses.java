@@ -12,16 +12,17 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
- * Launches a sync and answers as the API promises: 202 with {@code Location: /api/executions/{id}} once it started;
- * 200 with the earlier execution when it already completed; 409 when it is running elsewhere or cannot run again;
- * 503 when this process already runs {@code api.max-concurrent-syncs} syncs.
+ * Launches a sync (or its dry run) and answers as the API promises: 202 with {@code Location: /api/executions/{id}}
+ * once it started; 200 with the earlier execution when it already completed; 409 when it (or another export of its
+ * audience) is running elsewhere, or it cannot run again; 503 when this process already runs
+ * {@code api.max-concurrent-syncs} syncs.
  */
 @Component
 @ConditionalOnWebApplication
 class LaunchResponses {
 
-    /** The body of a 202: the execution that started. */
-    record Started(long executionId, String status, String export) {
+    /** The body of a 202: the execution that started, and whether it is a dry run. */
+    record Started(long executionId, String status, String export, boolean dryRun) {
     }
 
     private final SyncLaunches launches;
@@ -33,10 +34,18 @@ class LaunchResponses {
     }
 
     ResponseEntity<Object> launch(SyncRequest request) {
-        SyncLaunches.Launch launch = launches.launch(request);
+        return answer(request, launches.launch(request), false);
+    }
+
+    /** A dry run starts an execution of its own whatever runs: 202, or 503 when this process is at its limit. */
+    ResponseEntity<Object> dryRun(SyncRequest request) {
+        return answer(request, launches.dryRun(request), true);
+    }
+
+    private ResponseEntity<Object> answer(SyncRequest request, SyncLaunches.Launch launch, boolean dryRun) {
         return switch (launch.kind()) {
             case STARTED -> ResponseEntity.accepted().location(URI.create("/api/executions/" + launch.executionId()))
-                    .body(new Started(launch.executionId(), "STARTED", request.export().uri()));
+                    .body(new Started(launch.executionId(), "STARTED", request.export().uri(), dryRun));
             case ALREADY_COMPLETED -> ResponseEntity.ok()
                     .location(URI.create("/api/executions/" + launch.executionId()))
                     .body(executions.view(launch.executionId()));

@@ -62,13 +62,26 @@ class LaunchTargets {
             request = launch.tags() != null ? explicit(launch, export, mapping)
                     : mapping.map(m -> m.requestFor(export.folder())).orElseThrow(() -> ApiProblem.invalid("tags",
                             "segment " + export.segmentId() + " has no mapping: give tags (and ttl, mode, identifier)"));
+            if (launch.audience() != null) {
+                request = request.withAudience(launch.audience());
+            }
+            if (launch.full() != null) {
+                request = request.withFull(launch.full());
+            }
         } catch (InvalidSyncRequestException e) {
             throw ApiProblem.invalid(e.field(), e.reason());
         }
-        preconditions.problemWith(request).ifPresent(problem -> {
-            throw ApiProblem.invalid("mode", problem);
-        });
+        if (!isDryRun(launch)) {
+            // A dry run calls no one and writes no bulk file: it needs neither credentials nor an output.
+            preconditions.problemWith(request).ifPresent(problem -> {
+                throw ApiProblem.invalid("mode", problem);
+            });
+        }
         return request;
+    }
+
+    static boolean isDryRun(LaunchRequest launch) {
+        return Boolean.TRUE.equals(launch.dryRun());
     }
 
     /** The export at {@code location}, when it is one under an export root that can be read there. */

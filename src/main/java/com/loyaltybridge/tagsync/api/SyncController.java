@@ -7,6 +7,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.loyaltybridge.tagsync.sync.SyncRequest;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -26,11 +28,14 @@ class SyncController {
     }
 
     @PostMapping
-    @Operation(summary = "Launch the sync of an export, or of a configured segment's newest complete export",
+    @Operation(summary = "Launch the sync of an export, or of a configured segment's newest complete export, or its dry run",
             description = "202 with Location once the execution exists; 200 with the earlier execution if it already "
-                    + "completed; 409 if it is running elsewhere; 400 naming the field at fault; 404 if the segment has no "
-                    + "complete export")
+                    + "completed; 409 if it (or another export of its audience) is running elsewhere, or if the audience "
+                    + "already follows a newer export; 400 naming the field at fault; 404 if the segment has no complete "
+                    + "export. A dry run (\"dryRun\": true) always starts an execution of its own (202 with Location), "
+                    + "whose view holds the plan")
     ResponseEntity<Object> launch(@RequestBody LaunchRequest launch) {
-        return responses.launch(targets.resolve(launch));
+        SyncRequest request = targets.resolve(launch);
+        return LaunchTargets.isDryRun(launch) ? responses.dryRun(request) : responses.launch(request);
     }
 }

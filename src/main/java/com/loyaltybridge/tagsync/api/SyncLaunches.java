@@ -7,9 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.task.TaskRejectedException;
@@ -58,9 +60,18 @@ class SyncLaunches implements DisposableBean {
     }
 
     Launch launch(SyncRequest request) {
+        return launch(request, false);
+    }
+
+    /** Like {@link #launch(SyncRequest)}, for its dry run (see {@link SyncLauncher#dryRun}): it always starts. */
+    Launch dryRun(SyncRequest request) {
+        return launch(request, true);
+    }
+
+    private Launch launch(SyncRequest request, boolean dryRun) {
         CompletableFuture<Launch> decided = new CompletableFuture<>();
         try {
-            executor.execute(() -> run(request, decided));
+            executor.execute(() -> run(request, dryRun, decided));
         } catch (TaskRejectedException e) {
             return new Launch(Launch.Kind.BUSY, null, null);
         }
@@ -76,22 +87,24 @@ class SyncLaunches implements DisposableBean {
         }
     }
 
-    private void run(SyncRequest request, CompletableFuture<Launch> decided) {
+    private void run(SyncRequest request, boolean dryRun, CompletableFuture<Launch> decided) {
         AtomicReference<Long> executionId = new AtomicReference<>();
         try {
-            SyncOutcome outcome = launcher.run(request, execution -> {
+            Consumer<JobExecution> onStart = execution -> {
                 executionId.set(execution.getId());
                 running.add(execution.getId());
                 decided.complete(new Launch(Launch.Kind.STARTED, execution.getId(), null));
-            });
+            };
+            SyncOutcome outcome = dryRun ? launcher.dryRun(request, onStart) : launcher.run(request, onStart);
             decided.complete(switch (outcome.kind()) {
                 case RAN -> new Launch(Launch.Kind.STARTED, outcome.summary().jobExecutionId(), outcome);
                 case ALREADY_COMPLETED -> new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
                 case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome);
-                case REFUSED -> new Launch(Launch.Kind.REFUSED, null, outcome);
+                case REFUSED, SUPERSEDED -> new Launch(Launch.Kind.REFUSED, null, outcome);
             });
             if (outcome.summary() != null && outcome.kind() == SyncOutcome.Kind.RAN) {
-                log.info("API-launched sync ended {}: {}", outcome.summary().status(), request.describe());
+                log.info("API-launched {} ended {}: {}", dryRun ? "dry run" : "sync", outcome.summary().status(),
+                        request.describe());
             }
         } catch (RuntimeException e) {
             log.error("API-launched sync of {} failed: {}", request.export(), e.getMessage());

@@ -118,7 +118,7 @@ final class OffersCommand implements Command {
         }
         return switch (launched.kind()) {
             case ALREADY_RUNNING -> ExitCode.ALREADY_RUNNING;
-            case REFUSED -> ExitCode.FAILED;
+            case REFUSED, SUPERSEDED -> ExitCode.FAILED;
             case RAN, ALREADY_COMPLETED -> summary.status() != BatchStatus.COMPLETED ? ExitCode.FAILED
                     : summary.needsAttention() ? ExitCode.COMPLETED_NEEDS_ATTENTION : ExitCode.COMPLETED;
         };

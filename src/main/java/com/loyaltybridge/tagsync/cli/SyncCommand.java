@@ -134,7 +134,7 @@ final class SyncCommand implements Command {
     static ExitCode exitCode(SyncOutcome outcome) {
         return switch (outcome.kind()) {
             case ALREADY_RUNNING -> ExitCode.ALREADY_RUNNING;
-            case REFUSED -> ExitCode.FAILED;
+            case REFUSED, SUPERSEDED -> ExitCode.FAILED;
             case RAN, ALREADY_COMPLETED -> exitCode(outcome.summary());
         };
     }

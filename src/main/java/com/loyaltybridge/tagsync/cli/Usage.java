@@ -25,7 +25,8 @@ final class Usage {
             Exit codes: 0 completed; 1 failed (run again to resume); 2 bad usage or configuration;
                         3 completed, but some users were rejected, skipped or are in doubt;
                         4 another process is running this sync.
-                        scan: 1 if any export failed or was left for a person, else 3 if any needs a look, else 0.
+                        scan: 1 if any export failed or was left for a person (or pruning failed), else 3 if any
+                        needs a look, else 0. prune: 0 once done, 1 if it failed (the next one finishes).
             """;
 
     private Usage() {
@@ -44,7 +45,8 @@ final class Usage {
         text.append('\n').append(SETTINGS);
         List<String> withoutOptions = commands.stream().filter(command -> command.options().isEmpty()).map(Command::name).toList();
         if (!withoutOptions.isEmpty()) {
-            text.append(String.join(" and ", withoutOptions))
+            text.append(withoutOptions.size() == 1 ? withoutOptions.get(0)
+                    : String.join(", ", withoutOptions.subList(0, withoutOptions.size() - 1)) + " and " + withoutOptions.get(withoutOptions.size() - 1))
                     .append(" take no options, only settings (the segments file: SEGMENTS_FILE).\n\n");
         }
         return text.append(EXIT_CODES).toString();

@@ -28,6 +28,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
@@ -57,10 +58,12 @@ public class SyncLauncher {
     private final SyncSummaries summaries;
     private final ExecutionStartHook startHook;
     private final SyncAudienceRepository audiences;
+    private final SyncLedgerSummaryRepository ledgerSummaries;
 
     /** @param jobs every job of the application; a request names the one it runs */
     public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, ExportRunLocks locks,
-            SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences) {
+            SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences,
+            SyncLedgerSummaryRepository ledgerSummaries) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobs = jobs.stream().collect(Collectors.toUnmodifiableMap(Job::getName, job -> job));
@@ -68,6 +71,7 @@ public class SyncLauncher {
         this.summaries = summaries;
         this.startHook = startHook;
         this.audiences = audiences;
+        this.ledgerSummaries = ledgerSummaries;
     }
 
     /**
@@ -120,7 +124,14 @@ public class SyncLauncher {
             }
             Optional<String> superseded = superseded(request);
             if (superseded.isPresent()) {
-                return new Launched(SyncOutcome.Kind.REFUSED, null, superseded.get());
+                return new Launched(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
+            }
+            if (instance != null && ledgerSummaries.find(instance.getInstanceId()).isPresent()) {
+                // Pruning only takes a sync that can never run again; should that change (its audience gone), its users
+                // are no longer there to resume from.
+                return new Launched(SyncOutcome.Kind.REFUSED, null, "this sync's users were pruned after"
+                        + " sync.ledger-retention (job instance " + instance.getInstanceId() + "); nothing was done."
+                        + " To sync this export anew, run it with --full");
             }
             if (instance != null) {
                 if (last != null && endedUnknown(last)) {
@@ -214,6 +225,14 @@ public class SyncLauncher {
             startHook.clear();
         }
         return new Launched(SyncOutcome.Kind.RAN, execution, null);
+    }
+
+    /**
+     * Whether the export of {@code request} can no longer be synced as asked, because its audience follows a newer one:
+     * a sync of it that failed will never resume.
+     */
+    public boolean isSuperseded(SyncRequest request) {
+        return superseded(request).isPresent();
     }
 
     /**

@@ -18,6 +18,11 @@ public record SyncOutcome(Kind kind, SyncSummary summary, String message) {
         /** Another process is running this sync right now; nothing was done. */
         ALREADY_RUNNING,
         /** The sync cannot be run again (abandoned by an operator, or refused by Spring Batch). */
-        REFUSED
+        REFUSED,
+        /**
+         * Its audience already follows a newer export, which syncing this one would undo; nothing was done
+         * ({@code full} syncs it anyway).
+         */
+        SUPERSEDED
     }
 }

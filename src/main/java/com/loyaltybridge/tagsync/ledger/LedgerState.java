@@ -44,6 +44,20 @@ public enum LedgerState {
         return "'" + name() + "'";
     }
 
+    /**
+     * Kept as long as the execution is, when a sync's other users' rows are pruned (see {@code sync.ledger-retention}):
+     * the users a person may have to look at.
+     */
+    public boolean isKeptAfterPruning() {
+        return this == REJECTED || this == IN_DOUBT;
+    }
+
+    /** The states kept after pruning as an SQL list, for {@code state NOT IN (...)}. */
+    static String keptAfterPruningLiterals() {
+        return Arrays.stream(values()).filter(LedgerState::isKeptAfterPruning).map(LedgerState::literal)
+                .collect(Collectors.joining(", "));
+    }
+
     /** The pending states as an SQL list, for {@code state IN (...)}. */
     static String pendingLiterals() {
         return Arrays.stream(values()).filter(LedgerState::isPending).map(LedgerState::literal).collect(Collectors.joining(", "));

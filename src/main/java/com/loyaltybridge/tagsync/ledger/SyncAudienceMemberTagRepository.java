@@ -181,6 +181,20 @@ public class SyncAudienceMemberTagRepository {
                 .formatted(MemberTagStatus.LEFT.literal(), HOLDING), jobInstanceId, jobInstanceId, audienceId);
     }
 
+    /**
+     * Forgets the members {@code jobInstanceId} found gone (its {@code sync_left_user} rows after {@code afterIdentifier}
+     * up to {@code lastIdentifier}) whose tags are still LEFT since then, in the caller's transaction, before those rows
+     * go: a member who returns is entering whether its row says LEFT or is not there. Returns the rows deleted.
+     */
+    public int deleteLeft(long audienceId, long jobInstanceId, String afterIdentifier, String lastIdentifier) {
+        return jdbc.update("""
+                DELETE FROM sync_audience_member_tag AS m USING sync_left_user AS l
+                WHERE l.job_instance_id = ? AND l.identifier > ? AND l.identifier <= ?
+                  AND m.audience_id = ? AND m.identifier = l.identifier AND m.status = %s AND m.job_instance_id = ?"""
+                .formatted(MemberTagStatus.LEFT.literal()), jobInstanceId, afterIdentifier, lastIdentifier, audienceId,
+                jobInstanceId);
+    }
+
     /** Members now (those whose tags are not all LEFT), by the status of their tags. */
     public Map<MemberTagStatus, Long> countByStatus(long audienceId) {
         Map<MemberTagStatus, Long> counts = new java.util.EnumMap<>(MemberTagStatus.class);
@@ -204,6 +218,56 @@ public class SyncAudienceMemberTagRepository {
                 SELECT min(expires_at) FROM sync_audience_member_tag WHERE audience_id = ? AND status IN (%s)"""
                 .formatted(HOLDING), Timestamp.class, audienceId);
         return Optional.ofNullable(first).map(Timestamp::toInstant);
+    }
+
+    /** One member of an audience: each of its tags as we hold it. */
+    public record Member(String identifier, List<MemberTag> tags) {
+    }
+
+    /**
+     * One tag of a member.
+     *
+     * @param taggedAt  when SessionM last took it; null when it never did
+     * @param expiresAt when an expiring tag ends; null for a counter tag
+     */
+    public record MemberTag(String tag, MemberTagStatus status, Instant taggedAt, Instant expiresAt) {
+    }
+
+    /**
+     * One page of the audience's members by identifier, each with all its tags: those with a tag in {@code status}, or
+     * when it is null those that are members now (a tag not LEFT).
+     */
+    public List<Member> members(long audienceId, MemberTagStatus status, int limit, long offset) {
+        List<Member> members = new ArrayList<>();
+        jdbc.query("""
+                SELECT identifier, tag, status, tagged_at, expires_at FROM sync_audience_member_tag
+                WHERE audience_id = ? AND identifier IN (
+                    SELECT DISTINCT identifier FROM sync_audience_member_tag WHERE audience_id = ? AND %s
+                    ORDER BY identifier LIMIT ? OFFSET ?)
+                ORDER BY identifier, tag""".formatted(statusFilter(status)), rs -> {
+                    String identifier = rs.getString(1);
+                    if (members.isEmpty() || !members.get(members.size() - 1).identifier().equals(identifier)) {
+                        members.add(new Member(identifier, new ArrayList<>()));
+                    }
+                    members.get(members.size() - 1).tags().add(new MemberTag(rs.getString(2),
+                            MemberTagStatus.valueOf(rs.getString(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))));
+                }, audienceId, audienceId, limit, offset);
+        return members.stream().map(member -> new Member(member.identifier(), List.copyOf(member.tags()))).toList();
+    }
+
+    /** How many members {@link #members} pages through. */
+    public long memberCount(long audienceId, MemberTagStatus status) {
+        return jdbc.queryForObject("SELECT count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? AND "
+                + statusFilter(status), Long.class, audienceId);
+    }
+
+    /** Members with a tag in {@code status}; with none given, members now: a tag that is not LEFT. */
+    private static String statusFilter(MemberTagStatus status) {
+        return status == null ? "status <> " + MemberTagStatus.LEFT.literal() : "status = " + status.literal();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static java.sql.Array textArray(Connection connection, List<String> values) throws SQLException {

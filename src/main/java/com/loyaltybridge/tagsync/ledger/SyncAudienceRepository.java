@@ -52,6 +52,16 @@ public class SyncAudienceRepository {
                 SyncAudienceRepository::audience);
     }
 
+    /** One page of the audiences, by name. */
+    public List<Audience> page(int limit, long offset) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM sync_audience ORDER BY name, identifier_source LIMIT ? OFFSET ?",
+                SyncAudienceRepository::audience, limit, offset);
+    }
+
+    public long count() {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_audience", Long.class);
+    }
+
     /** The audience, recorded now if it was not: two syncs creating it at once find the same row. */
     public Audience findOrCreate(String name, String identifierSource, String segmentId) {
         jdbc.update("""

@@ -163,6 +163,23 @@ public class SyncUserRepository {
             SELECT identifier, sessionm_status, sessionm_code, sessionm_message, updated_at
             FROM sync_user WHERE job_instance_id = ? AND state = %s ORDER BY user_seq""".formatted(LedgerState.REJECTED.literal());
 
+    /**
+     * One batch of {@link #pruneBatch}: the next {@code limit} rows of the sync by position (the primary key's order,
+     * so each batch reads a range of its index, not the whole sync again), of which those a person may still have to
+     * look at stay.
+     */
+    private static final String PRUNE_BATCH = """
+            WITH batch AS (
+                SELECT max(user_seq) AS last_user_seq FROM (
+                    SELECT user_seq FROM sync_user WHERE job_instance_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?) AS b),
+            pruned AS (
+                DELETE FROM sync_user AS u USING batch
+                WHERE u.job_instance_id = ? AND u.user_seq > ? AND u.user_seq <= batch.last_user_seq
+                  AND u.state NOT IN (%s)
+                RETURNING 1)
+            SELECT (SELECT last_user_seq FROM batch), (SELECT count(*) FROM pruned)""".formatted(
+            LedgerState.keptAfterPruningLiterals());
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate independentTransaction;
     private final TransactionTemplate savepoint;
@@ -412,6 +429,20 @@ public class SyncUserRepository {
     public int sendEveryone(long jobInstanceId, SendReason reason) {
         return jdbc.update("UPDATE sync_user SET send_reason = ? WHERE job_instance_id = ? AND send_reason IS NULL",
                 reason.name(), jobInstanceId);
+    }
+
+    /** What one batch of pruning did: the position it reached (null once past the last row), and the rows it deleted. */
+    public record PrunedBatch(Long lastUserSeq, long deleted) {
+    }
+
+    /**
+     * Deletes, in the caller's transaction, the rows among the next {@code limit} of the sync after position
+     * {@code afterUserSeq} (-1 for the first batch), except those of users refused or left in doubt, which are kept as
+     * long as the execution is. For a sync that can never run again: see {@code sync.ledger-retention}.
+     */
+    public PrunedBatch pruneBatch(long jobInstanceId, long afterUserSeq, int limit) {
+        return jdbc.queryForObject(PRUNE_BATCH, (rs, row) -> new PrunedBatch((Long) rs.getObject(1), rs.getLong(2)),
+                jobInstanceId, afterUserSeq, limit, jobInstanceId, afterUserSeq);
     }
 
     /** Rejected users by SessionM error code (or HTTP status where SessionM gave no code), most frequent first. */

@@ -3,12 +3,15 @@ package com.loyaltybridge.tagsync.monitoring;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Counts;
+import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.sync.SyncStep;
@@ -23,15 +26,19 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  * <li>{@code tagsync.lines.read} (counter): export lines read</li>
  * <li>{@code tagsync.users} (counter), tag {@code outcome}: {@code read} (distinct users staged), {@code tagged},
- * {@code already_tagged}, {@code in_doubt}, {@code rejected}</li>
+ * {@code already_tagged}, {@code in_doubt}, {@code rejected}; and from the plan, {@code entering}, {@code refreshed},
+ * {@code retried}, {@code full} (sent whatever the audience's state), {@code unchanged} and {@code left}</li>
  * <li>{@code tagsync.users.rejected} (counter), tag {@code code}: SessionM's error code</li>
  * <li>{@code tagsync.lines.skipped} (counter), tag {@code reason}</li>
  * <li>{@code tagsync.bulkfile.rows} (counter): rows published in bulk files</li>
  * <li>{@code tagsync.sync.duration} (timer), tag {@code status}: how long executions ran and how they ended</li>
  * </ul>
  * Counts are the difference the execution made to its sync's ledger, taken when it ends, so restarts never count
- * a user twice. SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}. The offers job's
- * runs have meters of their own ({@link OfferWalletMetrics}).
+ * a user twice. Users read and the plan's counts are added by the execution in which the step that settles them
+ * completed ({@code removeDuplicateUsers}, {@code planAudience}), once per sync: an execution that fails while staging
+ * has counted no user yet, duplicates included. A dry run adds nothing: it reads an export a real run reads again.
+ * SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}. The offers job's runs have
+ * meters of their own ({@link OfferWalletMetrics}).
  */
 @Component
 class SyncMetrics implements JobExecutionListener {
@@ -49,7 +56,7 @@ class SyncMetrics implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution execution) {
-        if (SyncSummaries.isTagSync(execution)) {
+        if (SyncSummaries.isTagSync(execution) && !isDryRun(execution)) {
             before.put(execution.getId(), summaries.of(execution));
         }
     }
@@ -63,7 +70,18 @@ class SyncMetrics implements JobExecutionListener {
         SyncSummary end = summaries.of(execution);
         String segment = segmentOf(end.request());
         counter("tagsync.lines.read", "Export lines read", segment).increment(linesRead(execution));
-        users(segment, "read", end.users() - start.users());
+        if (completed(execution, SyncStep.REMOVE_DUPLICATE_USERS)) {
+            users(segment, "read", end.users());
+        }
+        if (completed(execution, SyncStep.PLAN_AUDIENCE) && end.plan() != null && end.plan().counts() != null) {
+            Counts plan = end.plan().counts();
+            users(segment, "entering", plan.entering());
+            users(segment, "refreshed", plan.refresh());
+            users(segment, "retried", plan.retry());
+            users(segment, "full", plan.full());
+            users(segment, "unchanged", plan.unchanged());
+            users(segment, "left", plan.leaving());
+        }
         users(segment, "tagged", end.count(LedgerState.TAGGED) - start.count(LedgerState.TAGGED));
         users(segment, "already_tagged", end.count(LedgerState.ALREADY_TAGGED) - start.count(LedgerState.ALREADY_TAGGED));
         users(segment, "in_doubt", end.inDoubt() - start.inDoubt());
@@ -89,6 +107,16 @@ class SyncMetrics implements JobExecutionListener {
 
     private Counter counter(String name, String description, String segment) {
         return Counter.builder(name).description(description).tag("segment", segment).register(registry);
+    }
+
+    /** Whether {@code step} completed in this very execution (a step completed before is not run again). */
+    private static boolean completed(JobExecution execution, SyncStep step) {
+        return execution.getStepExecutions().stream()
+                .anyMatch(stepExecution -> step.is(stepExecution) && stepExecution.getStatus() == BatchStatus.COMPLETED);
+    }
+
+    private static boolean isDryRun(JobExecution execution) {
+        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
     }
 
     private static long linesRead(JobExecution execution) {

@@ -13,18 +13,20 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Service;
 
-import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.launch.SyncLauncher;
 import com.loyaltybridge.tagsync.launch.SyncOutcome;
+import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
- * One scan, what the CronJob runs: for each segment mapping, every export that is complete and not yet
- * synced is synced, oldest first, one after the other; a sync that failed before is run again (it resumes)
- * until it has had {@code scan.max-attempts} executions, then left for a person.
+ * One scan, what the CronJob runs: for each segment mapping, the newest complete export is synced, if it was not
+ * yet; a sync of it that failed before is run again (it resumes) until it has had {@code scan.max-attempts}
+ * executions, then left for a person. Every older export that was never synced is superseded: reported, never sent.
+ * Its audience follows the newest export, which an older one would undo; and a new deployment over a year of daily
+ * exports syncs one, not 365. An older export whose sync failed is not resumed either.
  * <p>
- * Every launch goes through {@link SyncLauncher}, whose lock per sync makes two scans at once (or a scan and
- * the REST API) skip what the other is running.
+ * Every launch goes through {@link SyncLauncher}, whose lock per audience makes two scans at once (or a scan and
+ * the REST API, or a {@code sync} by hand) skip what the other is running.
  */
 @Service
 public class ExportScanner {
@@ -43,50 +45,98 @@ public class ExportScanner {
         this.launcher = launcher;
     }
 
-    /** What was found, in the order it was handled; exports synced by earlier runs are only counted. */
+    /** What was found, segment by segment and oldest export first; exports synced by earlier runs are only counted. */
     public ScanReport scan() {
-        List<Candidate> candidates = new ArrayList<>();
-        for (SegmentMapping segment : settings.segments()) {
-            for (SegmentExport export : discovery.exportsOf(segment.segmentId())) {
-                candidates.add(new Candidate(export, segment.requestFor(export.folder())));
-            }
-        }
-        candidates.sort(Comparator.comparing(Candidate::export, SegmentExport.OLDEST_FIRST));
-        log.info("Scan found {} exports of {} segments", candidates.size(), settings.segments().size());
+        return scan(false);
+    }
 
+    /**
+     * Like {@link #scan()}; with {@code dryRun}, the newest complete export of each segment that the scan would sync is
+     * planned instead (see {@link SyncLauncher#dryRun}): nothing is sent, nothing of an audience changes.
+     */
+    public ScanReport scan(boolean dryRun) {
         List<ScanResult> results = new ArrayList<>();
         int syncedBefore = 0;
-        for (Candidate candidate : candidates) {
-            JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME,
-                    candidate.request().toJobParameters());
-            List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance);
-            JobExecution last = executions.stream().max(Comparator.comparing(JobExecution::getId)).orElse(null);
-            if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-                syncedBefore++;
-            } else {
-                results.add(handle(candidate, executions, last));
+        for (SegmentMapping segment : settings.segments()) {
+            List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
+                    .map(export -> candidate(export, segment.requestFor(export.folder()))).toList();
+            log.info("Scan found {} exports of segment {}", candidates.size(), segment.segmentId());
+            // From the newest back to the newest complete one: those after it are not complete yet.
+            List<ScanResult> notComplete = new ArrayList<>();
+            int newest = candidates.size() - 1;
+            for (; newest >= 0; newest--) {
+                Candidate candidate = candidates.get(newest);
+                // An export a sync has run for was complete then.
+                if (candidate.last() != null) {
+                    break;
+                }
+                ExportDiscovery.Completeness completeness = discovery.completenessOf(candidate.export());
+                if (completeness.complete()) {
+                    break;
+                }
+                notComplete.add(0, notComplete(candidate.export(), completeness));
             }
+            for (int i = 0; i <= newest; i++) {
+                Candidate candidate = candidates.get(i);
+                if (candidate.completed()) {
+                    syncedBefore++;
+                } else {
+                    results.add(i < newest ? superseded(candidate, candidates.get(newest)) : handle(candidate, dryRun));
+                }
+            }
+            results.addAll(notComplete);
         }
         return new ScanReport(results, syncedBefore);
     }
 
-    private ScanResult handle(Candidate candidate, List<JobExecution> executions, JobExecution last) {
-        SegmentExport export = candidate.export();
+    private Candidate candidate(SegmentExport export, SyncRequest request) {
+        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
+        List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance);
+        JobExecution last = executions.stream().max(Comparator.comparing(JobExecution::getId)).orElse(null);
+        return new Candidate(export, request, executions, last);
+    }
+
+    private ScanResult notComplete(SegmentExport export, ExportDiscovery.Completeness completeness) {
+        return new ScanResult(export, ScanResult.Action.NOT_COMPLETE, null, completeness.newestObject() == null
+                ? "not complete: the folder holds no object yet"
+                : "not complete yet: newest object written at " + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS)
+                        + ", settles after " + settings.settleTime().toMinutes() + " min");
+    }
+
+    /** An export older than the newest complete one, and not synced: never sent, nor resumed. */
+    private static ScanResult superseded(Candidate older, Candidate newest) {
+        JobExecution last = older.last();
+        String head = "superseded by the newer export " + newest.export().date() + "/" + newest.export().name() + ": ";
+        String detail;
         if (last == null) {
-            ExportDiscovery.Completeness completeness = discovery.completenessOf(export);
-            if (!completeness.complete()) {
-                return new ScanResult(export, ScanResult.Action.NOT_COMPLETE, null, completeness.newestObject() == null
-                        ? "not complete: the folder holds no object yet"
-                        : "not complete yet: newest object written at " + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS)
-                                + ", settles after " + settings.settleTime().toMinutes() + " min");
-            }
+            detail = "never synced, never sent";
         } else if (last.getStatus() == BatchStatus.ABANDONED) {
+            detail = "abandoned by an operator (execution " + last.getId() + ")";
+        } else if (last.getStatus().isRunning()) {
+            detail = "execution " + last.getId() + " is marked " + last.getStatus()
+                    + " (running in another process, or left by one that is gone); not resumed";
+        } else {
+            detail = "its sync ended " + last.getStatus() + " (execution " + last.getId() + ") and is not resumed";
+        }
+        return new ScanResult(older.export(), ScanResult.Action.SUPERSEDED, null, head + detail);
+    }
+
+    /** The newest complete export, not yet synced: the rules of attempts, then its sync or its dry run. */
+    private ScanResult handle(Candidate candidate, boolean dryRun) {
+        SegmentExport export = candidate.export();
+        JobExecution last = candidate.last();
+        if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
             return new ScanResult(export, ScanResult.Action.ABANDONED, null,
                     "abandoned by an operator (execution " + last.getId() + "); not run again");
-        } else if (!last.getStatus().isRunning() && executions.size() >= settings.maxAttempts()) {
+        }
+        if (last != null && !last.getStatus().isRunning() && candidate.executions().size() >= settings.maxAttempts()) {
             return new ScanResult(export, ScanResult.Action.GAVE_UP, null, "ended " + last.getStatus() + " after "
-                    + executions.size() + " executions (scan.max-attempts=" + settings.maxAttempts() + ", last execution "
-                    + last.getId() + "): left for a person to restart or abandon");
+                    + candidate.executions().size() + " executions (scan.max-attempts=" + settings.maxAttempts()
+                    + ", last execution " + last.getId() + "): left for a person to restart or abandon");
+        }
+        if (dryRun) {
+            return new ScanResult(export, ScanResult.Action.PLANNED, launcher.dryRun(candidate.request(), execution -> {
+            }).summary(), null);
         }
         return run(export, candidate.request());
     }
@@ -98,11 +148,23 @@ public class ExportScanner {
             case ALREADY_COMPLETED -> new ScanResult(export, ScanResult.Action.COMPLETED_ELSEWHERE, null,
                     "completed by another process (execution " + outcome.summary().jobExecutionId() + ")");
             case ALREADY_RUNNING -> new ScanResult(export, ScanResult.Action.RUNNING_ELSEWHERE, null,
-                    "running in another process; skipped");
+                    request.audienceName() == null ? "running in another process; skipped"
+                            : "running elsewhere: another process runs a sync of audience " + request.audienceName()
+                                    + " (two exports of one audience never run at once); skipped");
             case REFUSED -> new ScanResult(export, ScanResult.Action.NOT_RUNNABLE, null, outcome.message());
+            case SUPERSEDED -> new ScanResult(export, ScanResult.Action.SUPERSEDED, null, outcome.message());
         };
     }
 
-    private record Candidate(SegmentExport export, SyncRequest request) {
+    /**
+     * An export of a segment with the sync the mapping makes of it, and that sync's executions so far.
+     *
+     * @param last the latest of them; null when there is none
+     */
+    private record Candidate(SegmentExport export, SyncRequest request, List<JobExecution> executions, JobExecution last) {
+
+        boolean completed() {
+            return last != null && last.getStatus() == BatchStatus.COMPLETED;
+        }
     }
 }

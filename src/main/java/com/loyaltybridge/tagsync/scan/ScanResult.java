@@ -8,9 +8,9 @@ import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
- * What a scan did with one export, said in one line.
+ * What a scan did with one export, said in one line (a dry run's plan: its summary as {@code sync --dry-run} prints it).
  *
- * @param summary the sync's summary when it ran or had run; null otherwise
+ * @param summary the sync's summary when it ran or had run, the dry run's when it was planned; null otherwise
  * @param detail  what the line says beyond the summary
  */
 public record ScanResult(SegmentExport export, Action action, SyncSummary summary, String detail) {
@@ -29,21 +29,40 @@ public record ScanResult(SegmentExport export, Action action, SyncSummary summar
         /** An operator abandoned it: not run again, and not a failure of this scan. */
         ABANDONED,
         /** Spring Batch refuses to run it again. */
-        NOT_RUNNABLE
+        NOT_RUNNABLE,
+        /**
+         * A newer complete export of the segment is there (or its audience already follows one): this one is never
+         * sent, and a failed sync of it is not resumed. Not a failure.
+         */
+        SUPERSEDED,
+        /** {@code scan --dry-run}: the plan of the export the scan would sync; the summary is the dry run's. */
+        PLANNED
     }
 
-    /** Failed, or left for a person: the scan did not get this export synced. */
+    /** Failed, or left for a person: the scan did not get this export synced (or its dry run did not end). */
     public boolean failed() {
         return action == Action.GAVE_UP || action == Action.NOT_RUNNABLE
-                || action == Action.RAN && summary.status() != BatchStatus.COMPLETED;
+                || hasSummary() && summary.status() != BatchStatus.COMPLETED;
     }
 
     public boolean needsAttention() {
-        return action == Action.RAN && summary.status() == BatchStatus.COMPLETED && summary.needsAttention();
+        return hasSummary() && summary.status() == BatchStatus.COMPLETED && summary.needsAttention();
+    }
+
+    private boolean hasSummary() {
+        return action == Action.RAN || action == Action.PLANNED;
+    }
+
+    /** What the scan prints for this export: its line, and for a dry run the plan as {@code sync --dry-run} prints it. */
+    public String text() {
+        return action == Action.PLANNED ? line() + System.lineSeparator() + summary.format().stripTrailing() : line();
     }
 
     public String line() {
         String head = "scan: " + export.segmentId() + " " + export.folder().uri() + ": ";
+        if (action == Action.PLANNED) {
+            return head + "planned (dry run, execution " + summary.jobExecutionId() + ")";
+        }
         if (action != Action.RAN) {
             return head + detail;
         }

@@ -13,7 +13,8 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
  * What to do with the exports of one Braze segment: the tag settings of {@code sync}, from the segment
- * mappings file. Checked when bound, so a typo stops the application before any work.
+ * mappings file. Checked when bound, so a typo stops the application before any work. The segment is the audience
+ * of its exports: each sync of one sends what changed since the last one synced.
  *
  * @param segmentId  Braze segment id: the folder under {@code segment-export/}
  * @param tags       tag names to put on every user of the segment
@@ -21,9 +22,12 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
  * @param mode       {@code api}, {@code csv} or {@code auto}
  * @param identifier {@code external_id}, {@code custom_attribute:NAME} or {@code alias:LABEL}
  * @param output     where csv mode writes; absent for {@code bulk-file.output}
+ * @param full       send every member of the next sync whatever the audience's state ({@code --full}: counter tags go
+ *                   up for everyone). For one-off use: set it, let one scan sync, remove it; left in place, every new
+ *                   export is sent in full, and an export already synced is synced again in full
  */
 public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @DefaultValue("auto") String mode,
-        @DefaultValue("external_id") String identifier, String output) {
+        @DefaultValue("external_id") String identifier, String output, @DefaultValue("false") boolean full) {
 
     /** Braze's segment ids are UUIDs; this bounds what a request or a mapping can make us look for. */
     public static final int MAX_SEGMENT_ID_LENGTH = 255;
@@ -78,9 +82,12 @@ public record SegmentMapping(String segmentId, List<String> tags, Long ttl, @Def
         return SyncMode.parse(mode);
     }
 
-    /** The sync of {@code export}, an export folder of this segment, with this mapping's settings. */
+    /**
+     * The sync of {@code export}, an export folder of this segment, with this mapping's settings, in the segment's
+     * audience.
+     */
     public SyncRequest requestFor(StorageLocation export) {
         return new SyncRequest(export, tags, ttl, syncMode(), IdentifierSource.parse(identifier),
-                output == null ? null : StorageLocation.parse(output));
+                output == null ? null : StorageLocation.parse(output), null, full);
     }
 }

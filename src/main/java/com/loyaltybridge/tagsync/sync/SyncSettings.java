@@ -36,7 +36,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ledgerRetention   how long a completed sync keeps its users' rows ({@code sync_user}, {@code sync_left_user});
  *                          the audience's state is the lasting record, and refused and in-doubt users, skipped lines
  *                          and the counts are kept as long as the execution is. Daily exports of a million members
- *                          would otherwise add that many rows every day
+ *                          would otherwise add that many rows every day. Counted from the end of the sync's last
+ *                          execution; a sync that could still run again (failed or stopped, unless a newer export of its
+ *                          audience has been synced since) keeps its rows. Pruned by {@code prune} and after every scan
+ * @param pruneBatchSize    rows deleted per transaction when pruning: each transaction stays short, so pruning never
+ *                          holds locks or a snapshot for long beside running syncs, and an interrupted prune loses at
+ *                          most one batch of work (the next one goes on from there)
  */
 @ConfigurationProperties("sync")
 public record SyncSettings(
@@ -46,7 +51,8 @@ public record SyncSettings(
         @DefaultValue("1000") long maxSkippedLines,
         @DefaultValue("500") long autoApiMaxUsers,
         @Nullable Duration ttlRefreshBefore,
-        @DefaultValue("14d") Duration ledgerRetention) {
+        @DefaultValue("14d") Duration ledgerRetention,
+        @DefaultValue("50000") int pruneBatchSize) {
 
     @ConstructorBinding
     public SyncSettings {
@@ -56,12 +62,15 @@ public record SyncSettings(
         if (ledgerRetention.isNegative()) {
             throw new IllegalArgumentException("sync.ledger-retention must not be negative");
         }
+        if (pruneBatchSize < 1) {
+            throw new IllegalArgumentException("sync.prune-batch-size must be at least 1");
+        }
     }
 
     /** Settings as before audiences, with their defaults for the rest: for tests of the job's other parts. */
     public SyncSettings(int stagingChunkSize, Integer taggingChunkSize, int intentBatchSize, long maxSkippedLines,
             long autoApiMaxUsers) {
-        this(stagingChunkSize, taggingChunkSize, intentBatchSize, maxSkippedLines, autoApiMaxUsers, null, Duration.ofDays(14));
+        this(stagingChunkSize, taggingChunkSize, intentBatchSize, maxSkippedLines, autoApiMaxUsers, null, Duration.ofDays(14), 50_000);
     }
 
     static final int CHUNK_SECONDS = 20;

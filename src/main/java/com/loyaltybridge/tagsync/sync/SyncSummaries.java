@@ -23,6 +23,8 @@ import com.loyaltybridge.tagsync.ledger.PlanKind;
 import com.loyaltybridge.tagsync.ledger.PlanReason;
 import com.loyaltybridge.tagsync.ledger.SendReason;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
 import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
 import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Plan;
@@ -32,7 +34,10 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 
-/** Builds the {@link SyncSummary} of an execution from the ledger and the job repository. */
+/**
+ * Builds the {@link SyncSummary} of an execution from the ledger and the job repository; for a sync whose users' rows
+ * were pruned (see {@code sync.ledger-retention}), from the counts stored before they went.
+ */
 @Component
 public class SyncSummaries {
 
@@ -42,19 +47,21 @@ public class SyncSummaries {
     private final SyncPlanRepository plans;
     private final SyncLeftUserRepository leftUsers;
     private final SyncAudienceRepository audiences;
+    private final SyncLedgerSummaryRepository ledgerSummaries;
     private final JobRepository jobRepository;
     private final SyncSettings settings;
     private final SessionmSettings sessionm;
 
     public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncBulkFilePartRepository bulkFileParts,
-            SyncPlanRepository plans, SyncLeftUserRepository leftUsers, SyncAudienceRepository audiences, JobRepository jobRepository,
-            SyncSettings settings, SessionmSettings sessionm) {
+            SyncPlanRepository plans, SyncLeftUserRepository leftUsers, SyncAudienceRepository audiences,
+            SyncLedgerSummaryRepository ledgerSummaries, JobRepository jobRepository, SyncSettings settings, SessionmSettings sessionm) {
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.bulkFileParts = bulkFileParts;
         this.plans = plans;
         this.leftUsers = leftUsers;
         this.audiences = audiences;
+        this.ledgerSummaries = ledgerSummaries;
         this.jobRepository = jobRepository;
         this.settings = settings;
         this.sessionm = sessionm;
@@ -70,9 +77,8 @@ public class SyncSummaries {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
         SyncRequest request = SyncRequest.fromJobParameters(execution.getJobParameters());
         Optional<Plan> plan = plans.find(jobInstanceId);
-        // Under a plan of the difference, the members who need nothing stay STAGED: they are not users to tag.
-        boolean difference = plan.map(found -> found.kind() == PlanKind.DIFFERENCE).orElse(false);
-        var usersByState = ledger.countByState(jobInstanceId, difference);
+        Optional<LedgerCounts> stored = ledgerSummaries.find(jobInstanceId);
+        LedgerCounts counts = stored.orElseGet(() -> countLedger(jobInstanceId, plan));
         List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
         String bulkFolder = parts.isEmpty() ? null
                 : parts.get(0).location().substring(0, parts.get(0).location().lastIndexOf('/') + 1);
@@ -83,8 +89,8 @@ public class SyncSummaries {
                 execution.getStatus(),
                 failureMessages(execution),
                 execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null),
-                ledger.userCount(jobInstanceId),
-                usersByState,
+                counts.users(),
+                counts.usersByState(),
                 ledger.rejectionsByCode(jobInstanceId),
                 skippedLines.countByReason(jobInstanceId),
                 parts.size(),
@@ -94,7 +100,21 @@ public class SyncSummaries {
                 execution.getEndTime(),
                 usersHandled(execution),
                 lastPace(execution),
-                plan.map(found -> planSummary(execution, request, found)).orElse(null));
+                plan.map(found -> planSummary(execution, request, found, stored.isPresent())).orElse(null));
+    }
+
+    /**
+     * What the summary of a sync counts of its users: the counts stored when its rows were pruned, or else counted from
+     * its rows now. Pruning stores these very counts before the first row goes.
+     */
+    public LedgerCounts ledgerCounts(long jobInstanceId) {
+        return ledgerSummaries.find(jobInstanceId).orElseGet(() -> countLedger(jobInstanceId, plans.find(jobInstanceId)));
+    }
+
+    private LedgerCounts countLedger(long jobInstanceId, Optional<Plan> plan) {
+        // Under a plan of the difference, the members who need nothing stay STAGED: they are not users to tag.
+        boolean difference = plan.map(found -> found.kind() == PlanKind.DIFFERENCE).orElse(false);
+        return new LedgerCounts(ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId, difference));
     }
 
     private static SessionmPace lastPace(JobExecution execution) {
@@ -102,11 +122,12 @@ public class SyncSummaries {
                 .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
-    private PlanSummary planSummary(JobExecution execution, SyncRequest request, Plan plan) {
+    /** @param pruned whether the sync's users' rows are pruned: the plan's counts remain, its identifiers are gone */
+    private PlanSummary planSummary(JobExecution execution, SyncRequest request, Plan plan, boolean pruned) {
         boolean dryRun = SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
         boolean hasAudience = plan.why() != PlanReason.NO_AUDIENCE && plan.why() != PlanReason.BEFORE_AUDIENCES;
         String audience = hasAudience ? request.audienceName() : null;
-        if (!dryRun || plan.counts() == null) {
+        if (!dryRun || plan.counts() == null || pruned) {
             return new PlanSummary(audience, plan.why(), plan.counts(), dryRun, Map.of(), null);
         }
         long jobInstanceId = plan.jobInstanceId();

@@ -365,6 +365,17 @@ class ApiHardeningIT extends SyncTestSupport {
                 "tags[0]", "must be a string");
         assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":true}"),
                 "mode", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"audience\":5}"), "audience", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"audience\":[\"a\"]}"), "audience", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"full\":\"true\"}"), "full", "must be true or false");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"full\":1}"), "full", "must be true or false");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"dryRun\":\"yes\"}"), "dryRun", "must be true or false");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"dryRun\":0}"), "dryRun", "must be true or false");
+        assertField(launch("{\"export\":\"" + valid + "\",\"audience\":\" \"}"), "audience");
+        assertField(launch("{\"export\":\"" + valid + "\",\"audience\":\"a\\u202Eb\",\"dryRun\":true}"), "audience");
+        assertField(server.get(Caller.VIEWER, "/api/audiences/0x10"), "id");
+        assertField(server.get(Caller.VIEWER, "/api/audiences/1/members?state=tagged"), "state");
+        assertField(server.get(Caller.VIEWER, "/api/executions/1/left-users?size=01"), "size");
         assertTyped(callback("harden-done", "{\"success\":\"true\"}"),
                 "success", "must be true or false");
         assertTyped(callback("harden-done", "{\"success\":true,\"object_prefix\":5}"),

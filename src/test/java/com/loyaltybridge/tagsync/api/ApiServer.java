@@ -89,6 +89,20 @@ final class ApiServer implements AutoCloseable {
         return postBody(caller, path, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }
 
+    /**
+     * {@link #post}, again as long as it answers 409 because a run holds the lock of the sync's audience: a sync that
+     * just ended (as {@link #awaitStatus} sees it) holds it until its thread has written its summary.
+     */
+    Answer postOnceReleased(Caller caller, String path, String json) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Answer answer = post(caller, path, json);
+        while (answer.status() == 409 && answer.body().contains("another process is running") && System.nanoTime() < deadline) {
+            sleep(20);
+            answer = post(caller, path, json);
+        }
+        return answer;
+    }
+
     /** A JSON POST whose body comes from {@code body}: of unknown length (chunked) when it is an input stream. */
     Answer postBody(Caller caller, String path, HttpRequest.BodyPublisher body) {
         return send(caller, HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").POST(body));

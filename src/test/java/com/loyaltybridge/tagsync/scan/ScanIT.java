@@ -24,16 +24,16 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * {@code scan}, the CronJob's command, against PostgreSQL, s3proxy and the SessionM simulator: it syncs only
- * complete exports not synced before, oldest first; restarts failed ones up to the attempt limit; and two
- * scans at once never run one export twice.
+ * {@code scan}, the CronJob's command, against PostgreSQL, s3proxy and the SessionM simulator: it syncs the newest
+ * complete export of a segment when it was not synced before, and never an older one; restarts a failed one up to
+ * the attempt limit; and two scans at once never run one export twice.
  */
 class ScanIT extends SyncTestSupport {
 
     private static final long DAY = 86_400;
 
     @Test
-    void syncsOnlyCompleteExportsNotSyncedBeforeOldestFirst() {
+    void syncsTheNewestCompleteExportOnlyAndReportsTheOlderOnesNeverSyncedAsSuperseded() {
         String bucket = "scan-complete";
         String segment = "seg-complete";
         StorageLocation syncedBefore = export(bucket, segment, 1, 1_764_000_000L, 1, 5);
@@ -48,22 +48,23 @@ class ScanIT extends SyncTestSupport {
         Run scan = run(scanSettings(bucket, segment, "1h", 3), "scan");
 
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(scan.stdout()).containsSubsequence(older.uri() + ": completed", newer.uri() + ": completed",
-                unsettled.uri() + ": not complete yet", "scan: 2 synced now, 1 synced before, 1 not synced now");
-        assertThat(sessionm.postCount() - postsBefore).as("users of the two complete exports only").isEqualTo(10);
-        assertTaggedOnce(11, 15);
+        assertThat(scan.stdout()).containsSubsequence(older.uri() + ": superseded by the newer export", newer.uri() + ": completed",
+                unsettled.uri() + ": not complete yet", "scan: 1 synced now, 1 synced before, 2 not synced now (1 superseded)");
+        assertThat(sessionm.postCount() - postsBefore).as("the members entering with the newest complete export only").isEqualTo(5);
         assertTaggedOnce(21, 25);
-        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-31")).isEmpty();
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-11")).as("superseded: never sent").isEmpty();
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-31")).as("not complete: not sent yet").isEmpty();
 
         Run settled = run(scanSettings(bucket, segment, "0s", 3), "scan");
 
         assertThat(settled.exitCode()).as(settled.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(settled.stdout()).contains(unsettled.uri() + ": completed").contains("1 synced now, 3 synced before");
-        assertThat(sessionm.postCount() - postsBefore).as("nothing synced before is sent again").isEqualTo(15);
+        assertThat(settled.stdout()).contains(older.uri() + ": superseded").doesNotContain(newer.uri())
+                .contains(unsettled.uri() + ": completed").contains("1 synced now, 2 synced before, 1 not synced now (1 superseded)");
+        assertThat(sessionm.postCount() - postsBefore).as("nothing synced before is sent again").isEqualTo(10);
         assertTaggedOnce(1, 5);
-        assertTaggedOnce(11, 15);
         assertTaggedOnce(21, 25);
         assertTaggedOnce(31, 35);
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-11")).isEmpty();
     }
 
     @Test
@@ -109,8 +110,8 @@ class ScanIT extends SyncTestSupport {
     void twoScansAtOnceNeverRunTheSameExportTwice() {
         String bucket = "scan-twice";
         String segment = "seg-twice";
-        StorageLocation first = export(bucket, segment, 1, 1_764_000_000L, 201, 230);
-        StorageLocation second = export(bucket, segment, 2, 1_764_000_000L + DAY, 231, 260);
+        StorageLocation older = export(bucket, segment, 1, 1_764_000_000L, 201, 230);
+        StorageLocation newest = export(bucket, segment, 2, 1_764_000_000L + DAY, 231, 260);
         sessionm.latency(Duration.ofMillis(100));
         Map<String, String> settings = new LinkedHashMap<>(scanSettings(bucket, segment, "0s", 3));
         settings.put("sessionm.max-in-flight", "2");
@@ -118,18 +119,19 @@ class ScanIT extends SyncTestSupport {
         CompletableFuture<Run> one = CompletableFuture.supplyAsync(() -> run(settings, "scan"));
         // The second starts once the first runs a sync: two applications starting at once in one JVM race on the
         // logging system, which separate CronJob pods do not share.
-        awaitFirstSync(first, one);
+        awaitFirstSync(newest, one);
         CompletableFuture<Run> two = CompletableFuture.supplyAsync(() -> run(settings, "scan"));
         Run a = one.join();
         Run b = two.join();
 
         assertThat(a.exitCode()).as(a.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(b.exitCode()).as(b.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertTaggedOnce(201, 260);
-        assertThat(executionsOf(first)).as("one execution, by one of the scans").isEqualTo(1);
-        assertThat(executionsOf(second)).isEqualTo(1);
-        assertThat(a.stdout() + b.stdout()).containsOnlyOnce(first.uri() + ": completed (execution")
-                .containsOnlyOnce(second.uri() + ": completed (execution");
+        assertTaggedOnce(231, 260);
+        assertThat(executionsOf(newest)).as("one execution, by one of the scans").isEqualTo(1);
+        assertThat(a.stdout() + b.stdout()).containsOnlyOnce(newest.uri() + ": completed (execution");
+        assertThat(a.stdout()).contains(older.uri() + ": superseded");
+        assertThat(b.stdout()).contains(older.uri() + ": superseded");
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-201")).isEmpty();
     }
 
     @Test

@@ -130,6 +130,21 @@ public abstract class SyncTestSupport {
         assertThat(applied).as("applied POSTs per customer and tag").isEqualTo(expected);
     }
 
+    /** POSTs SessionM received (and recorded) since its last reset, per customer. */
+    protected static Map<String, Integer> postsPerCustomer() {
+        Map<String, Integer> posts = new TreeMap<>();
+        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
+                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
+        return posts;
+    }
+
+    /** What {@link #postsPerCustomer()} is when each of {@code identifiers}, and nobody else, got one POST. */
+    protected static Map<String, Integer> onePostEach(Collection<String> identifiers) {
+        Map<String, Integer> posts = new TreeMap<>();
+        identifiers.forEach(identifier -> posts.put(identifier, 1));
+        return posts;
+    }
+
     /** The job instance of the sync of {@code export}, as recorded by Spring Batch. */
     protected static long jobInstanceOf(StorageLocation export) {
         return jobInstanceOf(jdbc, export);

@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -141,14 +140,6 @@ class AudienceSyncIT extends SyncTestSupport {
         assertThat(forced.stdout()).contains("--full: every member is sent whatever the audience's state, and counter tags went up"
                 + " for everyone");
         assertThat(postsPerCustomer()).as("--full sends everyone, once").hasSize(10).containsValue(1);
-    }
-
-    /** POSTs SessionM received, per customer. */
-    private static Map<String, Integer> postsPerCustomer() {
-        Map<String, Integer> posts = new TreeMap<>();
-        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
-                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
-        return posts;
     }
 
     private static List<String> bulkFileRows(Path output, long jobInstanceId) throws Exception {

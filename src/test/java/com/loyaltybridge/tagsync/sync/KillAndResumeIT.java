@@ -5,6 +5,7 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.lines;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.user;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.users;
 import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
+import static com.loyaltybridge.tagsync.support.DailyExports.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -20,7 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -35,6 +38,7 @@ import com.loyaltybridge.tagsync.sessionm.simulator.FaultRate;
 import com.loyaltybridge.tagsync.sessionm.simulator.SimulatorStats.TagPosts;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.support.ChaosSeed;
+import com.loyaltybridge.tagsync.support.DailyExports;
 import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.PackagedSync;
 import com.loyaltybridge.tagsync.support.PackagedSync.Execution;
@@ -47,15 +51,20 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
  * answer SessionM has not sent yet. Afterwards every valid user has exactly one applied POST per tag, the users
  * SessionM refused and the unusable lines are recorded once each, and the final summary counts what SessionM saw.
  * <p>
+ * An audience's second day is killed the same way: its entering members each get exactly one POST, nobody else any, and
+ * the third day (the same members) sends nothing.
+ * <p>
  * Seeded: the seed is printed, and {@code -Dchaos.seed=N} replays a run's choices (the kinds and moments of the kills,
- * SessionM's random faults). In CI the loop kills 10 times; {@code -Dchaos.soak=true} kills 40 times over 20,000
- * users ({@code -Dchaos.kills}, {@code -Dchaos.users} set either directly).
+ * SessionM's random faults). In CI the loop kills 10 times (the second day 6 times); {@code -Dchaos.soak=true} kills 40
+ * times over 20,000 users (the second day 20 times) ({@code -Dchaos.kills}, {@code -Dchaos.users},
+ * {@code -Dchaos.day2.kills} set either directly).
  */
 class KillAndResumeIT extends SyncTestSupport {
 
     private static final boolean SOAK = Boolean.getBoolean("chaos.soak");
     private static final int KILLS = Integer.getInteger("chaos.kills", SOAK ? 40 : 10);
     private static final int USERS = Integer.getInteger("chaos.users", SOAK ? 20_000 : 3_000);
+    private static final int DAY_TWO_KILLS = Integer.getInteger("chaos.day2.kills", SOAK ? 20 : 6);
     private static final String STARTED_WORK = "(?m)(Starting|Resuming) sync ";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(SOAK ? 15 : 3);
     private static final int STAGING_CHUNK = 250;
@@ -64,6 +73,13 @@ class KillAndResumeIT extends SyncTestSupport {
 
     /** How long the last run took to start working: kills during the start land anywhere within it. */
     private Duration startup = Duration.ofSeconds(2);
+
+    /**
+     * What a loop kills: the sync of {@code export}, {@code lines} lines long; a working kill lands up to
+     * {@code workMillis} into the work, a mid-call one up to {@code posts} POSTs after the last kill.
+     */
+    private record Target(StorageLocation export, int lines, long workMillis, int posts) {
+    }
 
     /** When a kill lands: the first two rounds while the export is staged, the others in a seeded shuffle of the rest. */
     private enum Moment {
@@ -89,11 +105,7 @@ class KillAndResumeIT extends SyncTestSupport {
         Set<String> unknown = IntStream.rangeClosed(1, USERS / 100).mapToObj(i -> "C-" + i * 100)
                 .collect(Collectors.toCollection(TreeSet::new));
         sessionm.unknownCustomers(unknown.toArray(String[]::new));
-        sessionm.latency(Duration.ofMillis(20));
-        sessionm.faultRates(seed,
-                FaultRate.of(Fault.status(500), 0.01),
-                FaultRate.of(Fault.status(500).afterApplying(), 0.005),
-                FaultRate.of(Fault.resetAfterApply(), 0.005));
+        slowAndFaulty(seed);
         PackagedSync sync = packaged("kill-loop", List.of(), export, List.of("--tags=vip,braze_sync"), Map.of(
                 "sessionm.max-in-flight", "8",
                 "sessionm.requests-per-second", "150",
@@ -102,25 +114,8 @@ class KillAndResumeIT extends SyncTestSupport {
                 "sync.tagging-chunk-size", "100",
                 "sync.intent-batch-size", "8"));
 
-        List<Moment> moments = schedule(random);
-        List<Long> inDoubtAfterKills = new ArrayList<>();
-        for (int kill = 0; kill < KILLS; kill++) {
-            Moment moment = moments.get(kill);
-            if (moment == Moment.STAGING && stagingDone(export)) {
-                // A loaded machine can finish staging within the first round's kill: its moment is gone, not the kill.
-                moment = Moment.WORKING;
-            }
-            Execution run = sync.start("round-" + (kill + 1));
-            assertThat(strike(run, moment, random, export))
-                    .as("round %d ended by itself before its %s kill (seed %d): give the sync more work%n%s",
-                            kill + 1, moment, seed, run.output())
-                    .isTrue();
-            assertNoPostAppliedTwice();
-            long inDoubt = ledgerCount(export, "state = 'SENDING'");
-            inDoubtAfterKills.add(inDoubt);
-            System.out.printf("round %d: killed %s after %d ms; %d users staged, %d POSTs received, %d users in doubt%n",
-                    kill + 1, moment, run.age().toMillis(), ledgerCount(export, "true"), sessionm.postCount(), inDoubt);
-        }
+        List<Long> inDoubtAfterKills = killAgainAndAgain(sync, "round", schedule(random, KILLS, 2), random, seed,
+                new Target(export, USERS, 2_500, 300), () -> ledgerCount(export, "state = 'SENDING'"));
         sessionm.latency(Duration.ZERO);
         Execution last = sync.start("final");
         int exitCode = last.awaitExit(RUN_TIMEOUT);
@@ -153,6 +148,59 @@ class KillAndResumeIT extends SyncTestSupport {
         assertThat(summaryCount(summary, "rejected by SessionM")).isEqualTo(unknown.size());
         assertThat(summaryCount(summary, "skipped lines")).isEqualTo(3);
         assertNoSecretIn(sync.allOutput());
+    }
+
+    @Test
+    void killedAgainAndAgainOnItsSecondDayAnAudienceSendsEachEnteringMemberOnceAndNothingOnTheThird() throws Exception {
+        long seed = ChaosSeed.forTest("KillAndResumeIT.killedAgainAndAgainOnItsSecondDayAnAudienceSendsEachEnteringMemberOnce"
+                + "AndNothingOnTheThird");
+        Random random = new Random(seed);
+        String segment = "chaos-audience-" + UUID.randomUUID();
+        int churn = USERS / 50;
+        StorageLocation day1 = DailyExports.write(s3, "braze-exports", segment, 1, ids(1, USERS));
+        StorageLocation day2 = DailyExports.write(s3, "braze-exports", segment, 2, ids(churn + 1, USERS + churn));
+        List<String> entering = ids(USERS + 1, USERS + churn);
+        Run first = sync("sync", "--export=" + day1.uri(), "--tags=vip,braze_sync", "--mode=api");
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCode.COMPLETED);
+        // SessionM's side of day 2 alone from here: a member's tags then show only what day 2 sent it.
+        sessionm.reset();
+        slowAndFaulty(seed);
+        // Slow enough that the entering members' calls outlast the kills meant to land among them.
+        PackagedSync sync = packaged("kill-loop-day-2", List.of(), day2, List.of("--tags=vip,braze_sync"), Map.of(
+                "sessionm.max-in-flight", "4",
+                "sessionm.requests-per-second", "10",
+                "sessionm.request-timeout", "2s",
+                "sync.staging-chunk-size", Integer.toString(STAGING_CHUNK),
+                "sync.tagging-chunk-size", "20",
+                "sync.intent-batch-size", "8"));
+
+        List<Long> inDoubtAfterKills = killAgainAndAgain(sync, "day 2, round", schedule(random, DAY_TWO_KILLS, 1), random, seed,
+                new Target(day2, USERS, 1_500, 8), () -> memberTagCount(segment, "status = 'SENDING'"));
+        sessionm.latency(Duration.ZERO);
+        Execution last = sync.start("day-2-final");
+        int exitCode = last.awaitExit(RUN_TIMEOUT);
+
+        String summary = last.output();
+        long inDoubt = summaryCount(summary, "in doubt");
+        assertThat(exitCode).as(summary).isEqualTo((inDoubt > 0 ? ExitCode.COMPLETED_NEEDS_ATTENTION : ExitCode.COMPLETED).code());
+        assertThat(inDoubtAfterKills).as("(member, tag) pairs a kill left between the call and the state's update")
+                .anyMatch(count -> count > 0);
+        assertAppliedExactlyOnce(entering, "vip", "braze_sync");
+        assertThat(summaryCount(summary, "entering")).isEqualTo(churn);
+        assertThat(summaryCount(summary, "unchanged")).isEqualTo(USERS - churn);
+        assertThat(summaryCount(summary, "left")).isEqualTo(churn);
+        assertThat(memberTagCount(segment, "status NOT IN ('TAGGED', 'IN_DOUBT', 'LEFT')")).as("nothing left unsettled").isZero();
+        assertThat(memberTagCount(segment, "status = 'LEFT'")).isEqualTo(2L * churn);
+        assertNoSecretIn(sync.allOutput());
+
+        int requestsBefore = sessionm.requests().size();
+        Run third = sync("sync", "--export=" + DailyExports.write(s3, "braze-exports", segment, 3, ids(churn + 1, USERS + churn))
+                .uri(), "--tags=vip,braze_sync", "--mode=api");
+
+        assertThat(third.exitCode()).as(third.toString()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(sessionm.requests().stream().skip(requestsBefore)).as("day 3, the same members: nothing sent, nothing read")
+                .isEmpty();
+        assertAppliedExactlyOnce(entering, "vip", "braze_sync");
     }
 
     @Test
@@ -207,6 +255,40 @@ class KillAndResumeIT extends SyncTestSupport {
         assertNoSecretIn(sync.allOutput());
     }
 
+    /** SessionM answers in 20 ms, and now and then fails a call, before or after applying it. */
+    private static void slowAndFaulty(long seed) {
+        sessionm.latency(Duration.ofMillis(20));
+        sessionm.faultRates(seed,
+                FaultRate.of(Fault.status(500), 0.01),
+                FaultRate.of(Fault.status(500).afterApplying(), 0.005),
+                FaultRate.of(Fault.resetAfterApply(), 0.005));
+    }
+
+    /**
+     * Starts {@code sync} once per moment and kills it then; after each kill, no POST was applied twice. Returns what
+     * {@code inDoubt} counted after each kill: what a kill left between a call and the record of its outcome.
+     */
+    private List<Long> killAgainAndAgain(PackagedSync sync, String rounds, List<Moment> moments, Random random, long seed,
+            Target target, LongSupplier inDoubt) throws InterruptedException {
+        List<Long> inDoubtAfterKills = new ArrayList<>();
+        for (Moment planned : moments) {
+            int round = inDoubtAfterKills.size() + 1;
+            // A loaded machine can finish staging within the first round's kill: its moment is gone, not the kill.
+            Moment moment = planned == Moment.STAGING && stagingDone(target.export()) ? Moment.WORKING : planned;
+            Execution run = sync.start(rounds.replace(", ", "-").replace(' ', '-') + "-" + round);
+            assertThat(strike(run, moment, random, target))
+                    .as("%s %d ended by itself before its %s kill (seed %d): give the sync more work%n%s", rounds, round, moment,
+                            seed, run.output())
+                    .isTrue();
+            assertNoPostAppliedTwice();
+            long left = inDoubt.getAsLong();
+            inDoubtAfterKills.add(left);
+            System.out.printf("%s %d: killed %s after %d ms; %d users staged, %d POSTs received, %d in doubt%n", rounds, round,
+                    moment, run.age().toMillis(), ledgerCount(target.export(), "true"), sessionm.postCount(), left);
+        }
+        return inDoubtAfterKills;
+    }
+
     private static PackagedSync packaged(String name, List<String> jvmOptions, StorageLocation export, List<String> tagging,
             Map<String, String> settings) {
         List<String> arguments = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--mode=api"));
@@ -217,28 +299,30 @@ class KillAndResumeIT extends SyncTestSupport {
     }
 
     /**
-     * The kind of kill of every round: staging is only done in the first rounds, so they kill it; of the others, a
-     * fifth kill the start and the rest are shared between working and mid-call, in an order the seed shuffles.
+     * The kind of kill of every round: staging is only done in the first rounds, so the first {@code staging} kill it; of
+     * the others, a fifth kill the start and the rest are shared between working and mid-call, in an order the seed
+     * shuffles.
      */
-    private static List<Moment> schedule(Random random) {
+    private static List<Moment> schedule(Random random, int kills, int staging) {
         List<Moment> later = new ArrayList<>();
-        for (int kill = 2; kill < KILLS; kill++) {
+        for (int kill = staging; kill < kills; kill++) {
             later.add(kill % 5 == 0 ? Moment.STARTING : kill % 2 == 0 ? Moment.WORKING : Moment.MID_CALL);
         }
         Collections.shuffle(later, random);
-        List<Moment> moments = new ArrayList<>(List.of(Moment.STAGING, Moment.STAGING));
+        List<Moment> moments = new ArrayList<>(Collections.nCopies(staging, Moment.STAGING));
         moments.addAll(later);
-        return moments.subList(0, KILLS);
+        return moments.subList(0, kills);
     }
 
     /** Kills the run at the moment; false when the run ended by itself first. */
-    private boolean strike(Execution run, Moment moment, Random random, StorageLocation export) throws InterruptedException {
+    private boolean strike(Execution run, Moment moment, Random random, Target target) throws InterruptedException {
+        StorageLocation export = target.export();
         switch (moment) {
             case STAGING -> {
                 // A chunk before the end at the latest, so that the kill lands while users are still being read.
                 long staged = ledgerCount(export, "true");
-                long target = staged + 1 + random.nextLong(Math.max(1, USERS - STAGING_CHUNK - staged));
-                if (!waitUntil(run, () -> ledgerCount(export, "true") >= target, DATABASE_POLL)) {
+                long reach = staged + 1 + random.nextLong(Math.max(1, target.lines() - STAGING_CHUNK - staged));
+                if (!waitUntil(run, () -> ledgerCount(export, "true") >= reach, DATABASE_POLL)) {
                     return false;
                 }
             }
@@ -252,7 +336,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 if (!awaitWork(run)) {
                     return false;
                 }
-                long at = run.age().toMillis() + random.nextLong(2_500);
+                long at = run.age().toMillis() + random.nextLong(target.workMillis());
                 if (!waitUntil(run, () -> run.age().toMillis() >= at)) {
                     return false;
                 }
@@ -261,7 +345,7 @@ class KillAndResumeIT extends SyncTestSupport {
                 if (!awaitWork(run)) {
                     return false;
                 }
-                int posts = sessionm.postCount() + 1 + random.nextInt(300);
+                int posts = sessionm.postCount() + 1 + random.nextInt(target.posts());
                 if (!waitUntil(run, () -> sessionm.postCount() >= posts)) {
                     return false;
                 }
@@ -311,6 +395,13 @@ class KillAndResumeIT extends SyncTestSupport {
                     JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
                     WHERE p.parameter_name = 'export' AND p.parameter_value = ?)""".formatted(condition),
                 Long.class, export.uri());
+    }
+
+    /** The audience's (member, tag) pairs whose row matches {@code condition}. */
+    private static long memberTagCount(String audience, String condition) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM sync_audience_member_tag m JOIN sync_audience a ON a.audience_id = m.audience_id
+                WHERE a.name = ? AND %s""".formatted(condition), Long.class, audience);
     }
 
     /** Whether a run has staged the whole export already: its staging step completed. */

@@ -1,0 +1,75 @@
+package com.loyaltybridge.tagsync.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.stereotype.Component;
+
+import com.loyaltybridge.tagsync.ledger.MemberTagStatus;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository.Member;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository.Audience;
+import com.loyaltybridge.tagsync.sync.SyncSettings;
+
+/** The audiences and their members as the API shows them, read through the ledger's repositories; an unknown id is a 404. */
+@Component
+@ConditionalOnWebApplication
+class Audiences {
+
+    private final SyncAudienceRepository audiences;
+    private final SyncAudienceMemberTagRepository memberTags;
+    private final JobRepository jobRepository;
+    private final SyncSettings settings;
+
+    Audiences(SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags, JobRepository jobRepository,
+            SyncSettings settings) {
+        this.audiences = audiences;
+        this.memberTags = memberTags;
+        this.jobRepository = jobRepository;
+        this.settings = settings;
+    }
+
+    ApiPage<AudienceView> list(int page, int size) {
+        return new ApiPage<>(audiences.page(size, (long) page * size).stream().map(this::view).toList(), page, size,
+                audiences.count());
+    }
+
+    AudienceView view(long id) {
+        return view(get(id));
+    }
+
+    ApiPage<Member> members(long id, MemberTagStatus state, int page, int size) {
+        long audienceId = get(id).id();
+        return new ApiPage<>(memberTags.members(audienceId, state, size, (long) page * size), page, size,
+                memberTags.memberCount(audienceId, state));
+    }
+
+    private Audience get(long id) {
+        return audiences.byId(id).orElseThrow(() -> ApiProblem.notFound("no audience " + id));
+    }
+
+    private AudienceView view(Audience audience) {
+        Long refreshBefore = settings.refreshBeforeSeconds(audience.lastTtlSeconds());
+        Instant nextRefresh = refreshBefore == null ? null
+                : memberTags.firstExpiry(audience.id()).map(expiry -> expiry.minusSeconds(refreshBefore)).orElse(null);
+        return new AudienceView(audience.id(), audience.name(), audience.segmentId(), audience.identifierSource(),
+                audience.lastTags() == null ? List.of() : List.of(audience.lastTags().split(",")), audience.lastTtlSeconds(),
+                memberTags.memberCount(audience.id()), audience.lastExport(), audience.lastExportRequestedAt(),
+                audience.lastJobInstanceId(), lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
+                audience.lastSyncedAt(), nextRefresh, audience.seededFromJobInstanceId());
+    }
+
+    private Optional<JobExecution> lastExecutionOf(Long jobInstanceId) {
+        if (jobInstanceId == null) {
+            return Optional.empty();
+        }
+        JobInstance instance = jobRepository.getJobInstance(jobInstanceId);
+        return instance == null ? Optional.empty() : Optional.ofNullable(jobRepository.getLastJobExecution(instance));
+    }
+}
