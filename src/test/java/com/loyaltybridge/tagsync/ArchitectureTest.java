@@ -38,7 +38,7 @@ class ArchitectureTest {
         MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "wallet", "sync", "config", "brazeexport", "bulkfile",
                 "sessionm", "offers", "brazeapi", "storage"));
         MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "sessionm", "storage"));
-        MAY_USE.put("scan", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
+        MAY_USE.put("scan", List.of("launch", "wallet", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));
         MAY_USE.put("monitoring", List.of("wallet", "sync", "ledger", "brazeexport", "sessionm", "storage"));

@@ -39,7 +39,7 @@ import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
  * were pruned (see {@code sync.ledger-retention}), from the counts stored before they went.
  */
 @Component
-public class SyncSummaries {
+public class SyncSummaries implements ExportJobSummaries {
 
     private final SyncUserRepository ledger;
     private final SyncSkippedLineRepository skippedLines;
@@ -73,6 +73,12 @@ public class SyncSummaries {
         return SegmentSyncJobConfiguration.JOB_NAME.equals(job) || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
     }
 
+    @Override
+    public boolean summarises(JobExecution execution) {
+        return isTagSync(execution);
+    }
+
+    @Override
     public SyncSummary of(JobExecution execution) {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
         SyncRequest request = SyncRequest.fromJobParameters(execution.getJobParameters());

@@ -63,9 +63,9 @@ public record OfferWalletRequest(StorageLocation export, IdentifierSource identi
             throw new InvalidSyncRequestException(IDENTIFIER, "get_user_offers takes the SessionM user_id, not an external"
                     + " id: give custom_attribute:NAME or alias:LABEL, where the export holds it");
         }
-        if (culture != null && (culture.length() > 35 || !CULTURE_PATTERN.matcher(culture).matches())) {
-            throw new InvalidSyncRequestException(CULTURE, "not a culture such as en-US or fr-CA");
-        }
+        problemWithCulture(culture).ifPresent(problem -> {
+            throw new InvalidSyncRequestException(CULTURE, problem);
+        });
         if (audience != null) {
             String problem = SyncRequest.problemWithAudience(audience).orElse(null);
             if (problem == null && AUDIENCE_PREFIX.length() + audience.length() > SyncRequest.MAX_AUDIENCE_NAME_LENGTH) {
@@ -83,6 +83,12 @@ public record OfferWalletRequest(StorageLocation export, IdentifierSource identi
             throw new InvalidSyncRequestException(EXPORT_PARAMETER, "takes " + export.uri().length()
                     + " characters; a job parameter holds at most " + SyncRequest.MAX_PARAMETER_LENGTH);
         }
+    }
+
+    /** Why {@code culture} cannot be sent as a wallet read's {@code culture}; empty when it can (or is null). */
+    public static Optional<String> problemWithCulture(@Nullable String culture) {
+        return culture != null && (culture.length() > 35 || !CULTURE_PATTERN.matcher(culture).matches())
+                ? Optional.of("not a culture such as en-US or fr-CA") : Optional.empty();
     }
 
     @Override

@@ -17,11 +17,12 @@ import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Plan;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncWalletLeaverRepository;
+import com.loyaltybridge.tagsync.sync.ExportJobSummaries;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /** Builds the {@link OfferWalletSummary} of an execution of the offers job from the ledger and the job repository. */
 @Component
-public class OfferWalletSummaries {
+public class OfferWalletSummaries implements ExportJobSummaries {
 
     /** How many identifiers of each group a dry run lists. */
     public static final int FIRST_IDENTIFIERS = 20;
@@ -49,6 +50,12 @@ public class OfferWalletSummaries {
         return OfferWalletJobConfiguration.JOB_NAME.equals(job) || OfferWalletJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
     }
 
+    @Override
+    public boolean summarises(JobExecution execution) {
+        return isOffersJob(execution);
+    }
+
+    @Override
     public OfferWalletSummary of(JobExecution execution) {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
         OfferWalletRequest request = OfferWalletRequest.fromJobParameters(execution.getJobParameters());

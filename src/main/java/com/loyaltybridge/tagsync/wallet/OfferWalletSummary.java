@@ -13,6 +13,7 @@ import org.springframework.batch.core.BatchStatus;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.PlanReason;
+import com.loyaltybridge.tagsync.sync.ExportJobSummary;
 
 /**
  * What a run of the offers job did, counted from PostgreSQL: the counts cover the whole job instance (every execution
@@ -61,7 +62,7 @@ public record OfferWalletSummary(
         @Nullable WalletPace pace,
         @Nullable WalletPace clearingPace,
         List<String> firstChanged,
-        List<String> firstLeavers) {
+        List<String> firstLeavers) implements ExportJobSummary {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -105,6 +106,7 @@ public record OfferWalletSummary(
     }
 
     /** Members SessionM or Braze refused, or lines skipped: a person should look. */
+    @Override
     public boolean needsAttention() {
         return rejected() > 0 || refused() > 0 || skipped() > 0;
     }
@@ -121,6 +123,33 @@ public record OfferWalletSummary(
         return (objects + batchSize - 1) / batchSize;
     }
 
+    /**
+     * {@code offer wallets: members N}, what was written (or, for a dry run, would be), rejected and refused, the
+     * leavers, the skipped lines and the failures.
+     */
+    @Override
+    public String scanCounts() {
+        StringBuilder line = new StringBuilder("offer wallets: members ").append(members);
+        if (dryRun) {
+            line.append(", changed ").append(changed());
+        } else {
+            line.append(", written ").append(count(LedgerState.WRITTEN)).append(" in ").append(brazeRequests)
+                    .append(" Braze requests");
+        }
+        line.append(", unchanged ").append(count(LedgerState.UNCHANGED))
+                .append(", rejected ").append(rejected())
+                .append(", refused ").append(count(LedgerState.REFUSED));
+        if (audience != null) {
+            line.append(", left the segment ").append(leaversTotal());
+        }
+        line.append(", skipped lines ").append(skipped());
+        if (!failures.isEmpty()) {
+            line.append(": ").append(String.join("; ", failures));
+        }
+        return line.toString();
+    }
+
+    @Override
     public String format() {
         StringBuilder text = new StringBuilder();
         text.append(dryRun ? "Dry run of offer wallets " : "Offer wallets ").append(status).append(": ")
