@@ -74,6 +74,19 @@ final class BenchDatabase {
                          batch_step_execution, batch_step_execution_context""");
     }
 
+    /** Members of the latest run of the offers job whose wallet was read and written or found unchanged. */
+    long walletsDone() {
+        Long done = jdbc.queryForObject("""
+                SELECT count(*) FROM sync_user WHERE state IN ('WRITTEN', 'UNCHANGED')
+                  AND job_instance_id = (SELECT max(job_instance_id) FROM batch_job_instance)""", Long.class);
+        return done == null ? 0 : done;
+    }
+
+    /** The offer wallets written for every audience, and the leavers of every run: the offers job's next run is a first. */
+    void emptyWallets() {
+        jdbc.execute("TRUNCATE sync_audience_member_wallet, sync_wallet_leaver");
+    }
+
     /** Runs {@code sql} (a query of one row and one number) against the benchmark database. */
     long number(String sql, Object... arguments) {
         Long value = jdbc.queryForObject(sql, Long.class, arguments);

@@ -26,10 +26,13 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  *
  * <p>Options: {@code --runs N} (3), {@code --csv-users N} (1,000,000), {@code --api-users N} (100,000),
  * {@code --latency-ms N} (20), {@code --in-flight 1,16,64,256} (the api rows; the rate-limited row only with all of them),
- * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,pace,serve},
+ * {@code --serial-users N} (users at in-flight 1: 1,000), {@code --only simulator,csv,api,naive,ledger,restart,pace,serve,offers},
  * {@code --pace-seconds N} (the pace rows send N seconds' worth of users at their rate: 30),
  * {@code --serve-users N} (users of each of the two syncs under load: 20,000), {@code --serve-seconds N} (300),
- * {@code --serve-reads N} (reads per second: 50), {@code --only audience} (row 7, not in the default run: about 45 minutes;
+ * {@code --serve-reads N} (reads per second: 50), {@code --offers-users N} (members of the offers rows at SessionM 20 ms:
+ * 100,000), {@code --offers-heap-users N} (1,000,000), {@code --offers-braze-rate N} (requests/s configured in the
+ * Braze pace row: 20), {@code --offers-braze-seconds N} (its length at that rate: 30),
+ * {@code --only audience} (row 7, not in the default run: about 45 minutes;
  * {@code --audience-members N} (1,000,000), {@code --audience-days N} (30), {@code --audience-api-runs N} (1)),
  * {@code --quick} (small numbers, one run:
  * checks the harness, measures nothing worth keeping), {@code --results DIR} (bench/results).
@@ -66,7 +69,7 @@ public final class Benchmark {
         this.inFlights = Arrays.stream(inFlight.split(",")).mapToInt(Integer::parseInt).toArray();
         this.everyInFlight = inFlight.equals(IN_FLIGHT);
         this.latencyMs = options.intValue("latency-ms", 20);
-        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart,pace,serve").split(","));
+        this.only = Set.of(options.text("only", "simulator,csv,api,naive,ledger,restart,pace,serve,offers").split(","));
     }
 
     public static void main(String[] args) {
@@ -97,6 +100,12 @@ public final class Benchmark {
         }
         if (only.contains("serve")) {
             serveUnderLoad();
+        }
+        if (only.contains("offers")) {
+            boolean quick = options.flag("quick");
+            new OffersRows(work, database, table, notes, runs, options.longValue("offers-users", quick ? 5_000 : 100_000),
+                    options.longValue("offers-heap-users", quick ? 20_000 : 1_000_000),
+                    options.intValue("offers-braze-rate", 20), options.intValue("offers-braze-seconds", quick ? 5 : 30)).run();
         }
         if (only.contains("audience")) {
             new AudienceRows(work, database, table, notes, options, runs, latencyMs).run();

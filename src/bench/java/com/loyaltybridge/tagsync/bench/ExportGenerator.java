@@ -52,11 +52,13 @@ public final class ExportGenerator {
     /**
      * What to generate.
      *
-     * @param firstUser the number of the first user (its external id is derived from it); the others follow
-     * @param day       days after 2026-11-28 the export was requested: its folder's date and EPOCH
+     * @param firstUser       the number of the first user (its external id is derived from it); the others follow
+     * @param day             days after 2026-11-28 the export was requested: its folder's date and EPOCH
+     * @param sessionmUserIds each user also has the custom attribute {@code sm_user_id}, {@code S-} and the digits of its
+     *                        external id: the SessionM user_id the offers job reads wallets by
      */
     public record Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId,
-            long firstUser, int day) {
+            long firstUser, int day, boolean sessionmUserIds) {
 
         public Spec {
             if (users < 1 || usersPerObject < 1 || hostileRate < 0 || hostileRate >= 1 || firstUser < 1 || day < 0) {
@@ -66,7 +68,7 @@ public final class ExportGenerator {
         }
 
         public Spec(long users, int usersPerObject, Format format, double hostileRate, long seed, String segmentId) {
-            this(users, usersPerObject, format, hostileRate, seed, segmentId, 1, 0);
+            this(users, usersPerObject, format, hostileRate, seed, segmentId, 1, 0, false);
         }
 
         public static Spec of(long users) {
@@ -74,16 +76,21 @@ public final class ExportGenerator {
         }
 
         public Spec withFormat(Format format) {
-            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, firstUser, day);
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, firstUser, day, sessionmUserIds);
         }
 
         public Spec withHostileRate(double rate) {
-            return new Spec(users, usersPerObject, format, rate, seed, segmentId, firstUser, day);
+            return new Spec(users, usersPerObject, format, rate, seed, segmentId, firstUser, day, sessionmUserIds);
         }
 
         /** The export of {@code segment} requested {@code day} days after the first, of users from {@code firstUser}. */
         public Spec of(String segment, int day, long firstUser) {
-            return new Spec(users, usersPerObject, format, hostileRate, seed, segment, firstUser, day);
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segment, firstUser, day, sessionmUserIds);
+        }
+
+        /** The same users with their SessionM user_id, in another export of the segment ({@code seed}). */
+        public Spec withSessionmUserIds(long seed) {
+            return new Spec(users, usersPerObject, format, hostileRate, seed, segmentId, firstUser, day, true);
         }
 
         int objects() {
@@ -133,7 +140,7 @@ public final class ExportGenerator {
                 if (spec.hostileRate() > 0 && random.nextDouble() < spec.hostileRate()) {
                     out.write(hostileLine(random, first, user).getBytes(UTF_8));
                 }
-                out.write(userLine(random, user).getBytes(UTF_8));
+                out.write((spec.sessionmUserIds() ? memberLine(random, user) : userLine(random, user)).getBytes(UTF_8));
             }
             out.flush();
             if (compressed instanceof ZipOutputStream zip) {
@@ -157,6 +164,13 @@ public final class ExportGenerator {
                 + "\",\"email\":\"user" + user + "@example.com\",\"language\":\"" + LANGUAGES[random.nextInt(LANGUAGES.length)]
                 + "\",\"custom_attributes\":{\"loyalty_tier\":\"" + TIERS[random.nextInt(TIERS.length)]
                 + "\",\"sm_opt_in\":" + random.nextBoolean() + "}}\n";
+    }
+
+    /** A user line with the SessionM user_id in {@code custom_attributes.sm_user_id}, as the offers job reads it. */
+    static String memberLine(SplittableRandom random, long user) {
+        String line = userLine(random, user);
+        return line.replace("\"custom_attributes\":{", "\"custom_attributes\":{\"sm_user_id\":\"S-"
+                + externalId(user).substring(2) + "\",");
     }
 
     private static String hostileLine(SplittableRandom random, long firstOfObject, long user) {

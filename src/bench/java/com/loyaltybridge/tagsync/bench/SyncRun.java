@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import com.loyaltybridge.tagsync.cli.Main;
 import com.loyaltybridge.tagsync.k8s.Manifests;
+import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
@@ -41,6 +42,7 @@ final class SyncRun {
     private String ttl = TTL;
     private final List<String> options = new ArrayList<>();
     private String mode = "csv";
+    private String walletIdentifier;
     private Duration timeout = Duration.ofMinutes(30);
 
     SyncRun(Path workDirectory, BenchDatabase database) {
@@ -71,6 +73,19 @@ final class SyncRun {
     SyncRun mode(String mode) {
         this.mode = mode;
         return this;
+    }
+
+    /**
+     * Runs the {@code offers} command rather than {@code sync}, the SessionM user_id read from {@code identifier}, against
+     * {@code sessionm}'s Connect side and {@code braze}.
+     */
+    SyncRun offers(String identifier, SimulatorProcess sessionm, BrazeProcess braze) {
+        this.walletIdentifier = identifier;
+        return property("sessionm.connect.endpoint", sessionm.baseUrl())
+                .property("sessionm.connect.authorization", OfferWallets.DEFAULT_AUTHORIZATION)
+                .property("sessionm.connect.retailer-id", OfferWallets.DEFAULT_RETAILER_ID)
+                .property("braze.rest.endpoint", braze.baseUrl())
+                .property("braze.rest.api-key", BrazeProcess.API_KEY);
     }
 
     SyncRun property(String name, Object value) {
@@ -125,9 +140,14 @@ final class SyncRun {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Xlog:gc:file=" + gcLog);
         options.add("-D" + CountingDriver.REPORT_PROPERTY + "=" + roundTrips);
-        List<String> args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + tags, "--mode=" + mode));
-        if (ttl != null) {
-            args.add("--ttl=" + ttl);
+        List<String> args;
+        if (walletIdentifier != null) {
+            args = new ArrayList<>(List.of("offers", "--export=" + export.uri(), "--identifier=" + walletIdentifier));
+        } else {
+            args = new ArrayList<>(List.of("sync", "--export=" + export.uri(), "--tags=" + tags, "--mode=" + mode));
+            if (ttl != null) {
+                args.add("--ttl=" + ttl);
+            }
         }
         args.addAll(this.options);
         properties.forEach((property, value) -> args.add("--" + property + "=" + value));

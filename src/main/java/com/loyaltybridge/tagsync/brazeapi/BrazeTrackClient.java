@@ -21,8 +21,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -73,9 +76,9 @@ public class BrazeTrackClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BrazeTrackClient.class);
 
-    static final String NOT_SENT_AUTH = "not sent: Braze refused the API key";
-    static final String NOT_SENT_INTERRUPTED = "not sent: interrupted";
-    static final String NOT_SENT_SHUT_DOWN = "not sent: the client is shut down";
+    static final String NOT_SENT_AUTH = NotDelivered.NOT_SENT + "Braze refused the API key";
+    static final String NOT_SENT_INTERRUPTED = NotDelivered.NOT_SENT + "interrupted";
+    static final String NOT_SENT_SHUT_DOWN = NotDelivered.NOT_SENT + "the client is shut down";
 
     private static final int MAX_MESSAGE_LENGTH = 300;
     private static final String REMAINING = "X-RateLimit-Remaining";
@@ -83,6 +86,7 @@ public class BrazeTrackClient implements AutoCloseable {
     /** Below it, an {@code X-RateLimit-Reset} is read as seconds from now rather than epoch seconds. */
     private static final long EPOCH_SECONDS_FLOOR = 1_000_000_000L;
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
+    private static final long HIGHEST_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final BrazeRestSettings settings;
     private final RequestThrottle throttle;
@@ -147,62 +151,119 @@ public class BrazeTrackClient implements AutoCloseable {
      * Braze refuses the key, the batches not yet started are not sent: they come back {@link NotDelivered}.
      */
     public List<BatchOutcome> trackAll(List<UserAttributes> users) {
-        AtomicReference<String> stopReason = new AtomicReference<>();
+        Batches requests = batches();
         List<List<UserAttributes>> batches = new ArrayList<>();
         for (int from = 0; from < users.size(); from += batchSize()) {
             batches.add(List.copyOf(users.subList(from, Math.min(users.size(), from + batchSize()))));
         }
         List<Future<TrackOutcome>> futures = new ArrayList<>(batches.size());
         for (List<UserAttributes> batch : batches) {
-            futures.add(submit(batch, stopReason));
+            futures.add(requests.submit(batch));
         }
         List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
-        boolean interrupted = false;
         for (int i = 0; i < futures.size(); i++) {
-            while (true) {
-                try {
-                    outcomes.add(new BatchOutcome(batches.get(i), futures.get(i).get()));
-                    break;
-                }
-                catch (InterruptedException e) {
-                    // Requests under way finish so their outcomes are known; the rest are not started.
-                    interrupted = true;
-                    stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
-                }
-                catch (CancellationException e) {
-                    outcomes.add(new BatchOutcome(batches.get(i), new NotDelivered(NOT_SENT_SHUT_DOWN)));
-                    break;
-                }
-                catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException bug) {
-                        throw bug;
-                    }
-                    throw new IllegalStateException("Braze request failed unexpectedly", e.getCause());
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            outcomes.add(new BatchOutcome(batches.get(i), requests.await(futures.get(i))));
         }
         return outcomes;
     }
 
-    private Future<TrackOutcome> submit(List<UserAttributes> batch, AtomicReference<String> stopReason) {
-        try {
-            return pool.submit(() -> {
-                String reason = stopReason.get();
-                if (reason != null) {
-                    return new NotDelivered(reason);
-                }
-                TrackOutcome outcome = track(batch);
-                if (outcome instanceof CredentialsRefused) {
-                    stopReason.compareAndSet(null, NOT_SENT_AUTH);
-                }
-                return outcome;
+    /** The requests of one run, sent as they come: see {@link Batches}. */
+    public Batches batches() {
+        return new Batches();
+    }
+
+    /**
+     * The {@code /users/track} requests of one run, each sent on the client's threads as soon as one is free (up to
+     * {@code braze.rest.max-in-flight} under way at once, requests submitted earlier first), so that a caller can
+     * submit batches as it fills them and collect their outcomes later. Once Braze refuses the key, the batches not
+     * yet started are not sent: they come back {@link NotDelivered}.
+     */
+    public final class Batches {
+
+        private final AtomicReference<String> stopReason = new AtomicReference<>();
+        /** How long each batch took, retries included, in microseconds. */
+        private final ConcurrentHistogram latencies = new ConcurrentHistogram(HIGHEST_LATENCY_MICROS, 2);
+
+        private Batches() {
+        }
+
+        /** Sends {@code batch} (1 to {@link #batchSize()} attribute objects) once a thread is free. */
+        public Future<TrackOutcome> submit(List<UserAttributes> batch) {
+            return submit(batch, outcome -> {
             });
         }
-        catch (RejectedExecutionException shutDown) {
-            return CompletableFuture.completedFuture(new NotDelivered(NOT_SENT_SHUT_DOWN));
+
+        /**
+         * Like {@link #submit(List)}; {@code whenAnswered} gets the request's outcome on the thread that sent it, as soon
+         * as it is known (a caller records it there), before the future completes. What it throws, the future does.
+         */
+        public Future<TrackOutcome> submit(List<UserAttributes> batch, Consumer<TrackOutcome> whenAnswered) {
+            try {
+                return pool.submit(() -> {
+                    String reason = stopReason.get();
+                    if (reason != null) {
+                        NotDelivered notSent = new NotDelivered(reason);
+                        whenAnswered.accept(notSent);
+                        return notSent;
+                    }
+                    long start = System.nanoTime();
+                    TrackOutcome outcome = track(batch);
+                    latencies.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
+                    if (outcome instanceof CredentialsRefused) {
+                        stopReason.compareAndSet(null, NOT_SENT_AUTH);
+                    }
+                    whenAnswered.accept(outcome);
+                    return outcome;
+                });
+            }
+            catch (RejectedExecutionException shutDown) {
+                return CompletableFuture.completedFuture(new NotDelivered(NOT_SENT_SHUT_DOWN));
+            }
+        }
+
+        /**
+         * The outcome of a batch {@link #submit submitted} here, once known. If the calling thread is interrupted,
+         * batches not yet started are not sent, and this one is still waited for (its outcome must be known); the
+         * thread's interrupt is kept.
+         */
+        public TrackOutcome await(Future<TrackOutcome> future) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return future.get();
+                    }
+                    catch (InterruptedException e) {
+                        // Requests under way finish so their outcomes are known; the rest are not started.
+                        interrupted = true;
+                        stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
+                    }
+                    catch (CancellationException e) {
+                        return new NotDelivered(NOT_SENT_SHUT_DOWN);
+                    }
+                    catch (ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException bug) {
+                            throw bug;
+                        }
+                        throw new IllegalStateException("Braze request failed unexpectedly", e.getCause());
+                    }
+                }
+            }
+            finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** No batch of these starts from now on: they come back {@link NotDelivered}, never sent, saying {@code why}. */
+        public void stop(String why) {
+            stopReason.compareAndSet(null, NotDelivered.NOT_SENT + why);
+        }
+
+        /** How long the batches sent so far took each, retries included, in microseconds. */
+        public Histogram latencies() {
+            return latencies.copy();
         }
     }
 

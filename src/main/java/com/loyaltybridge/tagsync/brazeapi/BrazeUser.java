@@ -42,6 +42,20 @@ public record BrazeUser(Kind kind, String id) {
     }
 
     /**
+     * The user an attribute object names by {@code field} ({@code external_id} or {@code braze_id}) = {@code id}.
+     *
+     * @throws IllegalArgumentException for another field, or an empty id
+     */
+    public static BrazeUser byField(String field, String id) {
+        for (Kind kind : Kind.values()) {
+            if (kind.field().equals(field)) {
+                return new BrazeUser(kind, id);
+            }
+        }
+        throw new IllegalArgumentException("'" + field + "' does not name a Braze user: external_id or braze_id");
+    }
+
+    /**
      * A segment export's user: by its {@code external_id} when it has one, else by its {@code braze_id}.
      *
      * @throws IllegalArgumentException when it has neither

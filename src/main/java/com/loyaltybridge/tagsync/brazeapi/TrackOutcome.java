@@ -40,9 +40,18 @@ public sealed interface TrackOutcome {
 
     /**
      * Braze could not be reached or kept failing (5xx, timeouts, resets) after every retry. Some of it may have
-     * been written: sending it again later is safe.
+     * been written: sending it again later is safe. Or it was never sent (the run stopped its requests, the client
+     * shut down): then {@link #mayHaveLanded()} says so.
      */
     record NotDelivered(String reason) implements TrackOutcome {
+
+        /** How the reason of a request that was never sent begins. */
+        public static final String NOT_SENT = "not sent: ";
+
+        /** False when the request was never sent, so nothing of it was written. */
+        public boolean mayHaveLanded() {
+            return !reason.startsWith(NOT_SENT);
+        }
     }
 
     /** Braze kept answering 429 for longer than {@code braze.rest.max-throttled-wait}. Nothing was written. */

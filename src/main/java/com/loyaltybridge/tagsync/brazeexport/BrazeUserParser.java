@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.brazeexport;
 
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,12 +20,20 @@ import tools.jackson.core.json.JsonFactory;
  * validating that the whole line is one well-formed JSON object. The identifier is data: it is kept
  * exactly as Braze wrote it, never trimmed or normalized. Thread-safe: the reader's read-ahead thread applies it
  * to each line ({@link BrazeExportItemReader}'s line mapper).
+ * <p>
+ * A job that writes to the users' Braze profiles reads, with {@link #withBrazeProfile}, who each user is in Braze as
+ * well ({@link BrazeProfile}: {@code external_id}, else {@code braze_id}, and {@code language}); a line with neither
+ * identifier is skipped, as nothing could be written for it. The tag sync's parser looks at none of these fields.
  */
 public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
 
     private static final int MAX_NESTING_DEPTH = 64;
     private static final int MAX_DETAIL_LENGTH = 200;
     private static final String NESTING_DEPTH_MESSAGE_START = "Document nesting depth";
+    /** A language tag such as {@code fr} or {@code pt-BR}; anything else is taken as no language. */
+    private static final Pattern UNTRUSTED_LANGUAGE = Pattern.compile(
+            "[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+    private static final int MAX_LANGUAGE_LENGTH = 35;
     // Thread-safe and costly to build: one for all lines and threads.
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
@@ -36,8 +45,19 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
     private final String topLevelField;
     private final String subject;
     private final String absent;
+    private final boolean readsProfile;
 
     public BrazeUserParser(IdentifierSource source, BrazeExportSettings settings) {
+        this(source, settings, false);
+    }
+
+    /** A parser that also reads who each user is in Braze ({@link ExportRecord.ExportUser#profile()}). */
+    public static BrazeUserParser withBrazeProfile(IdentifierSource source, BrazeExportSettings settings) {
+        return new BrazeUserParser(source, settings, true);
+    }
+
+    private BrazeUserParser(IdentifierSource source, BrazeExportSettings settings, boolean readsProfile) {
+        this.readsProfile = readsProfile;
         this.source = source;
         this.maxIdentifierLength = settings.maxIdentifierLength();
         this.maxLineSize = BrazeExportSettings.describe(settings.maxLineSize());
@@ -92,6 +112,9 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
+            if (readsProfile) {
+                lookup.profileField(name, value, parser);
+            }
             if (!name.equals(topLevelField)) {
                 parser.skipChildren();
                 continue;
@@ -173,6 +196,10 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
     }
 
     private @Nullable String invalidity(String identifier) {
+        return invalidity(subject, identifier);
+    }
+
+    private @Nullable String invalidity(String subject, String identifier) {
         int length = identifier.codePointCount(0, identifier.length());
         if (length > maxIdentifierLength) {
             return subject + " is " + length + " characters long, more than the " + maxIdentifierLength + " allowed";
@@ -230,6 +257,44 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         private @Nullable String value;
         private @Nullable SkipReason problem;
         private @Nullable String problemDetail;
+        private @Nullable String externalId;
+        private @Nullable String brazeId;
+        private @Nullable String language;
+
+        /**
+         * A top-level field, with the parser on its value, left there: who the user is in Braze. An identifier of the
+         * wrong type or unusable refuses the line; a language that is not a short string is taken as none.
+         */
+        void profileField(String name, JsonToken token, JsonParser parser) {
+            switch (name) {
+                case "external_id", "braze_id" -> {
+                    if (token == JsonToken.VALUE_NULL) {
+                        return;
+                    }
+                    if (token != JsonToken.VALUE_STRING) {
+                        fail(SkipReason.WRONG_TYPE, name + " is " + describe(token) + ", not a string");
+                        return;
+                    }
+                    String id = parser.getString();
+                    String invalidity = id.isEmpty() ? null : invalidity(name, id);
+                    if (invalidity != null) {
+                        fail(SkipReason.INVALID_IDENTIFIER, invalidity);
+                    } else if (!id.isEmpty() && name.equals("external_id")) {
+                        externalId = id;
+                    } else if (!id.isEmpty()) {
+                        brazeId = id;
+                    }
+                }
+                case "language" -> {
+                    if (token == JsonToken.VALUE_STRING && parser.getString().length() <= MAX_LANGUAGE_LENGTH
+                            && UNTRUSTED_LANGUAGE.matcher(parser.getString()).matches()) {
+                        language = parser.getString();
+                    }
+                }
+                default -> {
+                }
+            }
+        }
 
         /** The identifier field itself, with the parser on its value. */
         void offer(JsonParser parser, JsonToken token) {
@@ -273,7 +338,15 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
             if (invalidity != null) {
                 return skipped(line, SkipReason.INVALID_IDENTIFIER, invalidity);
             }
-            return new ExportRecord.ExportUser(line.objectIndex(), line.objectKey(), line.lineNumber(), value);
+            if (!readsProfile) {
+                return new ExportRecord.ExportUser(line.objectIndex(), line.objectKey(), line.lineNumber(), value);
+            }
+            if (externalId == null && brazeId == null) {
+                return skipped(line, SkipReason.MISSING_IDENTIFIER, "no external_id or braze_id: nothing names the user's"
+                        + " Braze profile");
+            }
+            return new ExportRecord.ExportUser(line.objectIndex(), line.objectKey(), line.lineNumber(), value,
+                    new BrazeProfile(externalId, brazeId, language));
         }
     }
 }

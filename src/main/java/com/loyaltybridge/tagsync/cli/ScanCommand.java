@@ -34,8 +34,9 @@ final class ScanCommand implements Command {
     public String summary() {
         return """
                 Sync the newest complete export of each mapped segment (scan.segments) if not yet synced,
-                sending what changed for its audience; older exports never synced are superseded (never
-                sent); restart a failed sync up to scan.max-attempts executions; one line per export.
+                sending what changed for its audience (a mapping of kind offers: writing the changed offer
+                wallets to Braze, as offers does); older exports never synced are superseded (never sent);
+                restart a failed run up to scan.max-attempts executions; one line per export and mapping.
                 Then prune as the prune command does (not with --dry-run).""";
     }
 
@@ -43,7 +44,7 @@ final class ScanCommand implements Command {
     public String options() {
         return """
                 --dry-run             plan the exports the scan would sync and print each plan as sync --dry-run
-                                      does; send nothing, change nothing""";
+                                      (or offers --dry-run) does; send nothing, change nothing""";
     }
 
     @Override
@@ -70,8 +71,9 @@ final class ScanCommand implements Command {
     }
 
     /**
-     * Checks the settings a scan needs, before the application starts (see {@link SettingsCheck}). A dry run calls no
-     * one and writes no bulk file: it needs neither SessionM's credentials nor an output.
+     * Checks the settings a scan needs, before the application starts (see {@link SettingsCheck}). A dry run of a tag
+     * sync calls no one and writes no bulk file: it needs neither SessionM's credentials nor an output; one of offer
+     * wallets reads them from SessionM Connect, and needs its credentials (see {@link OffersCommand#checkSettings}).
      */
     static void checkSettings(SettingsCheck.BoundSettings settings, boolean dryRun) {
         ScanSettings scan = settings.get(ScanSettings.class);
@@ -81,14 +83,20 @@ final class ScanCommand implements Command {
         if (scan.segments().isEmpty()) {
             throw new UsageException("scan has no segment mappings: set scan.segments (the segments file, see README)");
         }
-        if (dryRun) {
-            return;
-        }
         for (SegmentMapping segment : scan.segments()) {
-            SyncPreconditions.problemWith(segment.syncMode(), segment.output() != null, settings.get(SessionmSettings.class),
-                    settings.get(BulkFileSettings.class)).ifPresent(problem -> {
-                        throw new UsageException("segment " + segment.segmentId() + ": " + problem);
-                    });
+            if (segment.mappingKind() == SegmentMapping.Kind.OFFERS) {
+                // Even a dry run reads every wallet from SessionM Connect.
+                try {
+                    OffersCommand.checkSettings(settings, dryRun);
+                } catch (UsageException e) {
+                    throw new UsageException("segment " + segment.segmentId() + ": " + e.getMessage());
+                }
+            } else if (!dryRun) {
+                SyncPreconditions.problemWith(segment.syncMode(), segment.output() != null, settings.get(SessionmSettings.class),
+                        settings.get(BulkFileSettings.class)).ifPresent(problem -> {
+                            throw new UsageException("segment " + segment.segmentId() + ": " + problem);
+                        });
+            }
         }
     }
 

@@ -15,7 +15,9 @@ final class Usage {
     private static final String SETTINGS = """
             Settings come from the environment (see .env.example): SESSIONM_CORE_ENDPOINT,
             SESSIONM_CORE_API_KEY, SESSIONM_CORE_API_SECRET, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME,
-            SPRING_DATASOURCE_PASSWORD. Add --spring.profiles.active=local to use an embedded PostgreSQL.
+            SPRING_DATASOURCE_PASSWORD; offers also SESSIONM_CONNECT_ENDPOINT, SESSIONM_CONNECT_AUTHORIZATION,
+            SESSIONM_RETAILER_ID, BRAZE_REST_ENDPOINT, BRAZE_API_KEY. Add --spring.profiles.active=local to use an
+            embedded PostgreSQL.
 
             """;
 

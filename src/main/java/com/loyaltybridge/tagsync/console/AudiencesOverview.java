@@ -58,7 +58,11 @@ class AudiencesOverview {
         Map<String, AudienceView> known = audiences.all().stream()
                 .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
         List<AudiencesView.Audience> rows = new ArrayList<>();
+        // Mappings of kind offers feed the offers job, which the console does not show yet.
         for (SegmentMapping mapping : settings.segments()) {
+            if (mapping.mappingKind() != SegmentMapping.Kind.TAGS) {
+                continue;
+            }
             rows.add(audience(mapping, known.remove(key(mapping))));
         }
         for (AudienceView audience : known.values()) {

@@ -88,7 +88,8 @@ class ExecutionPages {
         model.addAttribute("status", statusFilter);
         model.addAttribute("segment", segmentFilter);
         model.addAttribute("statuses", STATUSES);
-        model.addAttribute("segments", scanSettings.segments().stream().map(SegmentMapping::segmentId).toList());
+        model.addAttribute("segments", scanSettings.segments().stream().filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
+                .map(SegmentMapping::segmentId).toList());
         return "console/executions";
     }
 

@@ -57,7 +57,8 @@ class LaunchPages {
 
     @GetMapping("/launch")
     String choose(@RequestParam(required = false) String segment, Model model) {
-        model.addAttribute("segments", scanSettings.segments().stream().map(SegmentMapping::segmentId).toList());
+        model.addAttribute("segments", scanSettings.segments().stream().filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
+                .map(SegmentMapping::segmentId).toList());
         model.addAttribute("exportRoots", String.join(", ", scanSettings.exportRoots()));
         Optional<AudiencesView.Audience> chosen = segment == null || segment.isBlank() ? Optional.empty() : overview.mapped(segment);
         if (segment != null && !segment.isBlank() && chosen.isEmpty()) {

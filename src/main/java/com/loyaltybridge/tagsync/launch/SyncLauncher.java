@@ -2,10 +2,13 @@ package com.loyaltybridge.tagsync.launch;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -26,15 +29,19 @@ import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
-import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
  * Runs one sync to its end in the calling thread: starts it, or resumes it where an earlier
  * execution stopped (failed, stopped, or killed), or reports that it already completed.
  * A PostgreSQL lock makes sure only one process runs a given sync at a time.
+ * <p>
+ * Any job that reads one export runs through it ({@link #launch(ExportJobRequest, Consumer)}): the tag sync
+ * ({@link #run(SyncRequest)}, which gives its summary) and the offers job, whose callers build their summary from the
+ * execution. The request names its job, its audience and so its lock.
  */
 @Service
 public class SyncLauncher {
@@ -46,26 +53,32 @@ public class SyncLauncher {
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
-    private final Job segmentTagSyncJob;
-    private final Job segmentTagSyncDryRunJob;
+    private final Map<String, Job> jobs;
     private final ExportRunLocks locks;
     private final SyncSummaries summaries;
     private final ExecutionStartHook startHook;
     private final SyncAudienceRepository audiences;
     private final SyncLedgerSummaryRepository ledgerSummaries;
 
-    public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, Job segmentTagSyncJob, Job segmentTagSyncDryRunJob,
-            ExportRunLocks locks, SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences,
+    /** @param jobs every job of the application; a request names the one it runs */
+    public SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, ExportRunLocks locks,
+            SyncSummaries summaries, ExecutionStartHook startHook, SyncAudienceRepository audiences,
             SyncLedgerSummaryRepository ledgerSummaries) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
-        this.segmentTagSyncJob = segmentTagSyncJob;
-        this.segmentTagSyncDryRunJob = segmentTagSyncDryRunJob;
+        this.jobs = jobs.stream().collect(Collectors.toUnmodifiableMap(Job::getName, job -> job));
         this.locks = locks;
         this.summaries = summaries;
         this.startHook = startHook;
         this.audiences = audiences;
         this.ledgerSummaries = ledgerSummaries;
+    }
+
+    /**
+     * What came of asking for a run of any job: what the launcher did, and the execution that tells the rest (the one
+     * it ran, or the one that completed before); null when none did.
+     */
+    public record Launched(SyncOutcome.Kind kind, @Nullable JobExecution execution, @Nullable String message) {
     }
 
     public SyncOutcome run(SyncRequest request) {
@@ -75,34 +88,48 @@ public class SyncLauncher {
 
     /** Like {@link #run(SyncRequest)}; {@code onStart} gets the execution as soon as it exists, before the job runs. */
     public SyncOutcome run(SyncRequest request, Consumer<JobExecution> onStart) {
+        return outcomeOf(launch(request, onStart));
+    }
+
+    private SyncOutcome outcomeOf(Launched launched) {
+        return new SyncOutcome(launched.kind(), launched.execution() == null ? null : summaries.of(launched.execution()),
+                launched.message());
+    }
+
+    /**
+     * Runs {@code request}'s job to its end, as {@link #run(SyncRequest, Consumer)} does the tag sync; {@code onStart}
+     * gets the execution as soon as it exists, before the job runs.
+     */
+    public Launched launch(ExportJobRequest request, Consumer<JobExecution> onStart) {
         JobParameters parameters = request.toJobParameters();
         // The audience's lock keeps its exports one at a time; the sync's own, as versions before audiences take it,
         // keeps it from a process of such a version during an upgrade.
-        Optional<ExportRunLocks.RunLock> lock = request.audienceName() == null ? locks.tryAcquire(lockName(parameters))
-                : locks.tryAcquire(lockName(request, parameters), lockName(parameters));
+        Optional<ExportRunLocks.RunLock> lock = request.audienceName() == null
+                ? locks.tryAcquire(lockName(request.jobName(), parameters))
+                : locks.tryAcquire(lockName(request, parameters), lockName(request.jobName(), parameters));
         if (lock.isEmpty()) {
-            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null, request.audienceName() == null
+            return new Launched(SyncOutcome.Kind.ALREADY_RUNNING, null, request.audienceName() == null
                     ? "another process is running this sync right now (" + request.describe() + "); nothing was done"
                     : "another process is running a sync of audience " + request.audienceName() + " right now (two exports of"
                             + " one audience never run at once); nothing was done for " + request.describe());
         }
         try (ExportRunLocks.RunLock held = lock.get()) {
-            JobInstance instance = withoutOrphan(jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters));
+            JobInstance instance = withoutOrphan(jobRepository.getJobInstance(request.jobName(), parameters));
             JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
             if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
                 return alreadyCompleted(last);
             }
             if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
-                return abandoned(last);
+                return abandoned(request, last);
             }
             Optional<String> superseded = superseded(request);
             if (superseded.isPresent()) {
-                return new SyncOutcome(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
+                return new Launched(SyncOutcome.Kind.SUPERSEDED, null, superseded.get());
             }
             if (instance != null && ledgerSummaries.find(instance.getInstanceId()).isPresent()) {
                 // Pruning only takes a sync that can never run again; should that change (its audience gone), its users
                 // are no longer there to resume from.
-                return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync's users were pruned after"
+                return new Launched(SyncOutcome.Kind.REFUSED, null, "this sync's users were pruned after"
                         + " sync.ledger-retention (job instance " + instance.getInstanceId() + "); nothing was done."
                         + " To sync this export anew, run it with --full");
             }
@@ -131,21 +158,29 @@ public class SyncLauncher {
             JobExecution execution;
             startHook.notify(onStart);
             try {
-                execution = jobOperator.start(segmentTagSyncJob, held.holder().addTo(parameters));
+                execution = jobOperator.start(job(request.jobName()), held.holder().addTo(parameters));
             } finally {
                 startHook.clear();
             }
-            return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
+            return new Launched(SyncOutcome.Kind.RAN, execution, null);
         } catch (JobInstanceAlreadyCompleteException e) {
             // Spring Batch says so of an abandoned instance too.
-            JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, parameters);
+            JobInstance instance = jobRepository.getJobInstance(request.jobName(), parameters);
             JobExecution last = jobRepository.getLastJobExecution(instance);
-            return last.getStatus() == BatchStatus.ABANDONED ? abandoned(last) : alreadyCompleted(last);
+            return last.getStatus() == BatchStatus.ABANDONED ? abandoned(request, last) : alreadyCompleted(last);
         } catch (JobExecutionAlreadyRunningException e) {
-            return new SyncOutcome(SyncOutcome.Kind.ALREADY_RUNNING, null, "this sync is already running: " + e.getMessage());
+            return new Launched(SyncOutcome.Kind.ALREADY_RUNNING, null, "this sync is already running: " + e.getMessage());
         } catch (JobRestartException | InvalidJobParametersException e) {
-            return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync cannot be run again: " + e.getMessage());
+            return new Launched(SyncOutcome.Kind.REFUSED, null, "this sync cannot be run again: " + e.getMessage());
         }
+    }
+
+    private Job job(String name) {
+        Job job = jobs.get(name);
+        if (job == null) {
+            throw new IllegalStateException("no job named " + name);
+        }
+        return job;
     }
 
     /**
@@ -171,20 +206,25 @@ public class SyncLauncher {
      * nothing of the audience changes. It takes no lock: it changes nothing another run could meet.
      */
     public SyncOutcome dryRun(SyncRequest request, Consumer<JobExecution> onStart) {
+        return outcomeOf(dryRun((ExportJobRequest) request, onStart));
+    }
+
+    /** The dry run of any job's request (see {@link #dryRun(SyncRequest, Consumer)}): it always runs. */
+    public Launched dryRun(ExportJobRequest request, Consumer<JobExecution> onStart) {
         JobParameters parameters = new JobParametersBuilder(request.toJobParameters())
                 .addLong(DRY_RUN_AT, System.currentTimeMillis()).toJobParameters();
         log.info("Dry run of {}", request.describe());
         JobExecution execution;
         startHook.notify(onStart);
         try {
-            execution = jobOperator.start(segmentTagSyncDryRunJob, parameters);
+            execution = jobOperator.start(job(request.dryRunJobName()), parameters);
         } catch (JobExecutionAlreadyRunningException | JobRestartException | JobInstanceAlreadyCompleteException
                 | InvalidJobParametersException e) {
             throw new IllegalStateException("a dry run always has a job instance of its own: " + e.getMessage(), e);
         } finally {
             startHook.clear();
         }
-        return new SyncOutcome(SyncOutcome.Kind.RAN, summaries.of(execution), null);
+        return new Launched(SyncOutcome.Kind.RAN, execution, null);
     }
 
     /**
@@ -199,7 +239,7 @@ public class SyncLauncher {
      * Why the export of {@code request} must not be synced: its audience already follows a newer export, which this one
      * would undo (members who left since would enter again, and so on); {@code --full} syncs it all the same.
      */
-    private Optional<String> superseded(SyncRequest request) {
+    private Optional<String> superseded(ExportJobRequest request) {
         if (request.full() || request.audienceName() == null || request.exportRequestedAt().isEmpty()) {
             return Optional.empty();
         }
@@ -241,33 +281,37 @@ public class SyncLauncher {
         jobRepository.update(execution);
     }
 
-    private SyncOutcome alreadyCompleted(JobExecution last) {
-        SyncSummary summary = summaries.of(last);
-        return new SyncOutcome(SyncOutcome.Kind.ALREADY_COMPLETED, summary,
+    private Launched alreadyCompleted(JobExecution last) {
+        return new Launched(SyncOutcome.Kind.ALREADY_COMPLETED, last,
                 "this sync already completed at " + (last.getEndTime() == null ? "an unknown time" : TIME.format(last.getEndTime()))
-                        + " (job instance " + summary.jobInstanceId() + ", execution " + last.getId() + "); nothing was done");
+                        + " (job instance " + last.getJobInstance().getInstanceId() + ", execution " + last.getId()
+                        + "); nothing was done");
     }
 
     /** Nothing is run: an operator gave this sync up, and Spring Batch never runs an abandoned instance again. */
-    private SyncOutcome abandoned(JobExecution last) {
-        return new SyncOutcome(SyncOutcome.Kind.REFUSED, null, "this sync was abandoned by an operator (job instance "
+    private Launched abandoned(ExportJobRequest request, JobExecution last) {
+        return new Launched(SyncOutcome.Kind.REFUSED, null, "this sync was abandoned by an operator (job instance "
                 + last.getJobInstance().getInstanceId() + ", execution " + last.getId() + ") and is never run again;"
-                + " nothing was done. To sync this export anew, give it other tag settings (tags, ttl, mode or identifier)");
+                + " nothing was done. To sync this export anew, give it other " + request.identifyingSettings());
     }
 
     /**
      * One lock per audience, so that two exports of one audience never run at once; for an export without one, one
      * lock per job instance.
      */
-    static String lockName(SyncRequest request, JobParameters parameters) {
-        return request.audienceName() == null ? lockName(parameters)
-                : SegmentSyncJobConfiguration.JOB_NAME + "|audience=" + request.audienceName() + "|identifier="
-                        + request.identifierSource().text();
+    static String lockName(ExportJobRequest request, JobParameters parameters) {
+        return request.audienceName() == null ? lockName(request.jobName(), parameters)
+                : request.jobName() + "|audience=" + request.audienceName() + "|identifier=" + request.identifierSource().text();
+    }
+
+    /** One lock per job instance of the tag sync: the job name and the identifying parameters. */
+    static String lockName(JobParameters parameters) {
+        return lockName(SegmentSyncJobConfiguration.JOB_NAME, parameters);
     }
 
     /** One lock per job instance: the job name and the identifying parameters. */
-    static String lockName(JobParameters parameters) {
-        StringBuilder name = new StringBuilder(SegmentSyncJobConfiguration.JOB_NAME);
+    static String lockName(String jobName, JobParameters parameters) {
+        StringBuilder name = new StringBuilder(jobName);
         parameters.getIdentifyingParameters().stream()
                 .sorted(Comparator.comparing(JobParameter::name))
                 .forEach(p -> name.append('|').append(p.name()).append('=').append(p.value()));

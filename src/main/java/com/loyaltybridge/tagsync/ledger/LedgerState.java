@@ -3,11 +3,19 @@ package com.loyaltybridge.tagsync.ledger;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Where one user of an export stands; stored in {@code sync_user.state}. */
+/**
+ * Where one user of an export stands; stored in {@code sync_user.state}. The tag sync's users go from {@link #STAGED}
+ * through {@link #SENDING} to {@link #TAGGED}, {@link #ALREADY_TAGGED}, {@link #IN_DOUBT} or {@link #REJECTED}; the
+ * offers job's members (and its leavers, {@code sync_wallet_leaver.state}) to {@link #WRITTEN}, {@link #UNCHANGED},
+ * {@link #CHANGED} (dry run), {@link #REJECTED} or {@link #REFUSED}.
+ */
 public enum LedgerState {
     /** Read from the export, nothing sent yet. */
     STAGED,
-    /** The intent to call SessionM is committed; until completed, the call may or may not have landed. */
+    /**
+     * The intent to call SessionM (the offers job: to write the member's attributes to Braze) is committed; until
+     * completed, the call may or may not have landed.
+     */
     SENDING,
     /** SessionM confirmed the tags. */
     TAGGED,
@@ -15,8 +23,16 @@ public enum LedgerState {
     ALREADY_TAGGED,
     /** Counter tags after a call whose outcome was unknown: present but not provably ours, handled by policy. */
     IN_DOUBT,
-    /** SessionM refused this user for good; its status and code are recorded. */
-    REJECTED;
+    /** SessionM refused this user for good (the offers job: refused to read its wallet); its status and code are recorded. */
+    REJECTED,
+    /** Offers job: Braze took the member's wallet attributes (for a leaver: cleared them). */
+    WRITTEN,
+    /** Offers job: the wallet is the one last written to Braze; nothing was sent. */
+    UNCHANGED,
+    /** Offers job, dry run: the wallet differs from the one last written; the real run would write it. */
+    CHANGED,
+    /** Offers job: Braze did not take the member's attributes; its message is recorded. */
+    REFUSED;
 
     /** Still to be tagged: nothing sent yet, or a call whose outcome is not known yet. */
     public boolean isPending() {

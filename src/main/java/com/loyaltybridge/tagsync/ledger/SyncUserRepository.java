@@ -55,6 +55,27 @@ public class SyncUserRepository {
 
             ON CONFLICT (job_instance_id, user_seq) DO NOTHING""";
 
+    /** Like {@link #STAGE}, with who each member is in Braze: the offers job's staging (the tag sync's stays as it is). */
+    private static final String STAGE_MEMBERS = """
+            INSERT INTO sync_user (job_instance_id, identifier, user_seq, state, send_reason, braze_user_field, braze_user_id,
+                                   language)
+            SELECT ?, u.identifier, u.user_seq, %s, ?, u.braze_user_field, u.braze_user_id, u.language
+            FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+                AS u(identifier, user_seq, braze_user_field, braze_user_id, language)""".formatted(LedgerState.STAGED.literal());
+
+    private static final String STAGE_MEMBERS_UNSTAGED_ONLY = STAGE_MEMBERS + """
+
+            ON CONFLICT (job_instance_id, user_seq) DO NOTHING""";
+
+    /** The outcomes of the offers job's members: SessionM's refusal of the read, or Braze's answer to the write. */
+    private static final String COMPLETE_WALLETS = """
+            UPDATE sync_user AS u
+            SET state = c.state, sessionm_status = c.status, sessionm_code = c.code, sessionm_message = c.message,
+                braze_message = c.braze_message, written_again = c.written_again, updated_at = now()
+            FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+                AS c(user_seq, state, status, code, message, braze_message, written_again)
+            WHERE u.job_instance_id = ? AND u.user_seq = c.user_seq""";
+
     /**
      * Keeps the first line of each identifier: the later ones leave the ledger and become skipped lines naming it.
      * Identifiers are grouped by hashing (byte equality, as their collation is "C"): a third faster than sorting them.
@@ -200,23 +221,33 @@ public class SyncUserRepository {
         jdbc.execute("SET LOCAL synchronous_commit = off");
         String[] identifiers = users.stream().map(ExportUser::identifier).toArray(String[]::new);
         Long[] positions = users.stream().map(ExportUser::position).toArray(Long[]::new);
+        // Members of the offers job come with who they are in Braze (their parser reads it for every user, or none).
+        String[][] profiles = users.get(0).profile() == null ? null : new String[][] {
+                users.stream().map(user -> user.profile().field()).toArray(String[]::new),
+                users.stream().map(user -> user.profile().id()).toArray(String[]::new),
+                users.stream().map(user -> user.profile().language()).toArray(String[]::new)};
         try {
             // Lines read twice are rare: a plain insert costs PostgreSQL half of ON CONFLICT's work per row.
-            savepoint.executeWithoutResult(status -> jdbc.update(connection -> stageStatement(connection, STAGE,
-                    jobInstanceId, reason, identifiers, positions)));
+            savepoint.executeWithoutResult(status -> jdbc.update(connection -> stageStatement(connection,
+                    profiles == null ? STAGE : STAGE_MEMBERS, jobInstanceId, reason, identifiers, positions, profiles)));
         } catch (DuplicateKeyException stagedBefore) {
-            jdbc.update(connection -> stageStatement(connection, STAGE_UNSTAGED_ONLY, jobInstanceId, reason, identifiers,
-                    positions));
+            jdbc.update(connection -> stageStatement(connection, profiles == null ? STAGE_UNSTAGED_ONLY
+                    : STAGE_MEMBERS_UNSTAGED_ONLY, jobInstanceId, reason, identifiers, positions, profiles));
         }
     }
 
     private static PreparedStatement stageStatement(Connection connection, String sql, long jobInstanceId, SendReason reason,
-            String[] identifiers, Long[] positions) throws SQLException {
+            String[] identifiers, Long[] positions, String[][] profiles) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.setLong(1, jobInstanceId);
         statement.setString(2, reason == null ? null : reason.name());
         statement.setArray(3, connection.createArrayOf("text", identifiers));
         statement.setArray(4, connection.createArrayOf("bigint", positions));
+        if (profiles != null) {
+            for (int i = 0; i < profiles.length; i++) {
+                statement.setArray(5 + i, connection.createArrayOf("text", profiles[i]));
+            }
+        }
         return statement;
     }
 
@@ -492,6 +523,89 @@ public class SyncUserRepository {
                 .rowMapper((rs, row) -> new LedgerEntry(rs.getLong("user_seq"), rs.getString("identifier"),
                         LedgerState.valueOf(rs.getString("state")), tags(rs.getArray("tags_due"))))
                 .build();
+    }
+
+    // ---- the offers job's members
+
+    /**
+     * The outcome of one member's wallet, as it is to be recorded: SessionM's refusal of the read (status, code,
+     * message), or what became of its write to Braze ({@code brazeMessage} when Braze did not take it).
+     *
+     * @param writtenAgain the member's attributes were written while an earlier request carrying them may have landed
+     */
+    public record WalletCompletion(long userSeq, LedgerState state, Integer sessionmStatus, String sessionmCode,
+            String sessionmMessage, String brazeMessage, boolean writtenAgain) {
+
+        public static WalletCompletion of(long userSeq, LedgerState state) {
+            return new WalletCompletion(userSeq, state, null, null, null, null, false);
+        }
+    }
+
+    /**
+     * Records the outcomes of members' wallets in the caller's transaction (the chunk's, with the audience's state
+     * that follows them): one round trip whatever their number.
+     */
+    public void recordWalletOutcomes(long jobInstanceId, List<WalletCompletion> completions) {
+        if (completions.isEmpty()) {
+            return;
+        }
+        jdbc.update(connection -> {
+            PreparedStatement statement = connection.prepareStatement(COMPLETE_WALLETS);
+            statement.setArray(1, array(connection, "bigint", completions.stream().map(WalletCompletion::userSeq).toArray(Long[]::new)));
+            statement.setArray(2, array(connection, "text", completions.stream().map(c -> c.state().name()).toArray(String[]::new)));
+            statement.setArray(3, array(connection, "int4", completions.stream().map(WalletCompletion::sessionmStatus).toArray(Integer[]::new)));
+            statement.setArray(4, array(connection, "text", completions.stream().map(c -> clip(c.sessionmCode(), 100)).toArray(String[]::new)));
+            statement.setArray(5, array(connection, "text", completions.stream().map(c -> clip(c.sessionmMessage(), 500)).toArray(String[]::new)));
+            statement.setArray(6, array(connection, "text", completions.stream().map(c -> clip(c.brazeMessage(), 500)).toArray(String[]::new)));
+            statement.setArray(7, array(connection, "boolean", completions.stream().map(c -> c.writtenAgain() ? Boolean.TRUE : null)
+                    .toArray(Boolean[]::new)));
+            statement.setLong(8, jobInstanceId);
+            return statement;
+        });
+    }
+
+    /**
+     * Reads the members of an offers run whose wallet is still to be read, in export order, a page at a time;
+     * restartable like {@link #pendingUsersReader}.
+     */
+    public JdbcPagingItemReader<WalletMember> pendingMembersReader(String name, long jobInstanceId, int pageSize) throws Exception {
+        return new JdbcPagingItemReaderBuilder<WalletMember>()
+                .name(name)
+                .dataSource(jdbc.getDataSource())
+                .selectClause("SELECT user_seq, identifier, state, braze_user_field, braze_user_id, language")
+                .fromClause("FROM sync_user")
+                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ")")
+                .parameterValues(Map.of("jobInstanceId", jobInstanceId))
+                .sortKeys(Map.of("user_seq", Order.ASCENDING))
+                .pageSize(pageSize)
+                .rowMapper((rs, row) -> new WalletMember(rs.getLong("user_seq"), rs.getString("identifier"),
+                        LedgerState.valueOf(rs.getString("state")), rs.getString("braze_user_field"), rs.getString("braze_user_id"),
+                        rs.getString("language")))
+                .build();
+    }
+
+    /** Members whose attributes were written while an earlier request carrying them may have landed. */
+    public long writtenAgainCount(long jobInstanceId) {
+        return jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ? AND written_again",
+                Long.class, jobInstanceId);
+    }
+
+    /** Members Braze did not take, by its message: the five most frequent. */
+    public Map<String, Long> refusalsByMessage(long jobInstanceId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT coalesce(braze_message, 'unknown'), count(*) FROM sync_user WHERE job_instance_id = ? AND state = %s
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5""".formatted(LedgerState.REFUSED.literal()),
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }, jobInstanceId);
+        return counts;
+    }
+
+    /** Up to {@code limit} identifiers of users in {@code state}, in export order. */
+    public List<String> firstIdentifiersIn(long jobInstanceId, LedgerState state, int limit) {
+        return jdbc.queryForList("SELECT identifier FROM sync_user WHERE job_instance_id = ? AND state = " + state.literal()
+                + " ORDER BY user_seq LIMIT ?", String.class, jobInstanceId, limit);
     }
 
     static String clip(String text, int max) {

@@ -37,7 +37,8 @@ import io.micrometer.core.instrument.Timer;
  * a user twice. Users read and the plan's counts are added by the execution in which the step that settles them
  * completed ({@code removeDuplicateUsers}, {@code planAudience}), once per sync: an execution that fails while staging
  * has counted no user yet, duplicates included. A dry run adds nothing: it reads an export a real run reads again.
- * SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}.
+ * SessionM's own traffic (requests, retries, 429s, latency) is in {@code sessionm.*}. The offers job's runs have
+ * meters of their own ({@link OfferWalletMetrics}).
  */
 @Component
 class SyncMetrics implements JobExecutionListener {
@@ -55,7 +56,7 @@ class SyncMetrics implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution execution) {
-        if (!isDryRun(execution)) {
+        if (SyncSummaries.isTagSync(execution) && !isDryRun(execution)) {
             before.put(execution.getId(), summaries.of(execution));
         }
     }

@@ -29,6 +29,7 @@ import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncStep;
+import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
@@ -36,7 +37,7 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  * the bulk file count users, from the ledger. While tagging, the line also gives SessionM's traffic since the last
  * line (all syncs of the process: they share the rate and the in-flight limit): requests per second against the
  * configured rate, latency p50 and p99, the in-flight limit and what held calls back. A separate thread reads, so
- * the run itself never waits for it.
+ * the run itself never waits for it. The offers job's runs log their own progress ({@link WalletProgressLog}).
  */
 @Component
 class SyncProgressLog implements JobExecutionListener, DisposableBean {
@@ -67,7 +68,7 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     @Override
     public void beforeJob(JobExecution execution) {
         long interval = settings.progressInterval().toMillis();
-        if (interval > 0) {
+        if (interval > 0 && SyncSummaries.isTagSync(execution)) {
             Reporter reporter = new Reporter(execution);
             reporters.put(execution.getId(), timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
         }

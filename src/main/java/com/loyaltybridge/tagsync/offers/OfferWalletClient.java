@@ -7,12 +7,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,12 +70,21 @@ import com.loyaltybridge.tagsync.sessionm.SessionmMetrics;
  *
  * <p>Thread-safe: one client serves every thread of every run. Credentials are checked when a wallet is read, so
  * the bean exists in runs that never read one. The Connect authorization string never reaches logs or messages.
+ *
+ * <p>Many wallets are read at once through {@link #reads()}: on the client's own threads, as many at once as
+ * {@code max-in-flight} (the connections it keeps), every thread under the one rate limit. Threads are made as reads
+ * need them and end after {@value #IDLE_THREAD_SECONDS} s without work; the pool stops with the application context.
  */
-public class OfferWalletClient {
+public class OfferWalletClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OfferWalletClient.class);
 
     private static final String BASIC_PREFIX = "basic ";
+    static final String NOT_READ_AUTH = "not read: SessionM Connect refused the credentials";
+    static final String NOT_READ_SHUT_DOWN = "not read: the client is shut down";
+    private static final long IDLE_THREAD_SECONDS = 30;
+    private static final long SHUTDOWN_GRACE_SECONDS = 30;
+    private static final long HIGHEST_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final ConnectSettings settings;
     private final RequestThrottle throttle;
@@ -74,6 +92,7 @@ public class OfferWalletClient {
     private final AnswerClassifier classifier;
     private final SessionmMetrics metrics;
     private final RetryingCalls calls;
+    private final ThreadPoolExecutor pool;
 
     public OfferWalletClient(ConnectSettings settings, RequestThrottle throttle, MeterRegistry meterRegistry) {
         this.settings = settings;
@@ -84,6 +103,114 @@ public class OfferWalletClient {
                 settings.maxRetryAfter(), Clock.systemUTC());
         this.metrics = new SessionmMetrics(meterRegistry, "sessionm.connect", "SessionM Connect");
         this.calls = new RetryingCalls("SessionM Connect", settings.retryLimits(), throttle::pauseFor, metrics::retry);
+        this.pool = new ThreadPoolExecutor(settings.maxInFlight(), settings.maxInFlight(), IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new CustomizableThreadFactory("connect-read-"));
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** The most wallets read at once: {@code sessionm.connect.max-in-flight}. */
+    public int maxInFlight() {
+        return settings.maxInFlight();
+    }
+
+    /** Reads of many wallets at once, for one run: see {@link Reads}. */
+    public Reads reads() {
+        return new Reads();
+    }
+
+    /**
+     * The wallet reads of one run, on the client's threads. Once SessionM refuses the credentials, or the run
+     * {@linkplain #stop stops} them, the reads not yet started are not made: they come back {@link NotDelivered}.
+     * Reads under way finish, so that every outcome is known.
+     */
+    public final class Reads {
+
+        private final AtomicReference<String> stopReason = new AtomicReference<>();
+        /** How long each read took on its thread, pages and retries included, in microseconds. */
+        private final ConcurrentHistogram latencies = new ConcurrentHistogram(HIGHEST_LATENCY_MICROS, 2);
+
+        private Reads() {
+        }
+
+        /** How long the reads made so far took each (not counting their wait for a thread), in microseconds. */
+        public Histogram latencies() {
+            return latencies.copy();
+        }
+
+        /**
+         * Reads the wallet of {@code userId} (see {@link #read}) once a thread is free, reads submitted earlier first.
+         * The future completes with the outcome on the thread that read it, or with the exception of a programming or
+         * configuration error (missing credentials).
+         */
+        public CompletableFuture<WalletOutcome> submit(String userId, @Nullable String culture) {
+            ReadTask task = new ReadTask(userId, culture, this);
+            try {
+                pool.execute(task);
+            }
+            catch (RejectedExecutionException shutDown) {
+                task.notRun();
+            }
+            return task.outcome;
+        }
+
+        /** No read of these starts from now on: they come back {@link NotDelivered} with {@code reason}. */
+        public void stop(String reason) {
+            stopReason.compareAndSet(null, reason);
+        }
+    }
+
+    /** One wallet read waiting for a thread. */
+    private final class ReadTask implements Runnable {
+
+        private final String userId;
+        private final String culture;
+        private final Reads reads;
+        private final CompletableFuture<WalletOutcome> outcome = new CompletableFuture<>();
+
+        ReadTask(String userId, String culture, Reads reads) {
+            this.userId = userId;
+            this.culture = culture;
+            this.reads = reads;
+        }
+
+        @Override
+        public void run() {
+            String reason = reads.stopReason.get();
+            if (reason != null) {
+                outcome.complete(new NotDelivered(reason));
+                return;
+            }
+            WalletOutcome read;
+            long start = System.nanoTime();
+            try {
+                read = read(userId, culture);
+            }
+            catch (RuntimeException | Error failure) {
+                outcome.completeExceptionally(failure);
+                return;
+            }
+            reads.latencies.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
+            if (read instanceof CredentialsRefused) {
+                reads.stopReason.compareAndSet(null, NOT_READ_AUTH);
+            }
+            outcome.complete(read);
+        }
+
+        void notRun() {
+            outcome.complete(new NotDelivered(NOT_READ_SHUT_DOWN));
+        }
+    }
+
+    /**
+     * Stops the pool: reads not started come back {@link NotDelivered}, reads under way are interrupted and given a
+     * grace period to report what became of them.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        for (Runnable notStarted : pool.shutdownNow()) {
+            ((ReadTask) notStarted).notRun();
+        }
+        pool.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /**

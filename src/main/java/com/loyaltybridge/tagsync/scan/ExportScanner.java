@@ -14,13 +14,13 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.launch.SyncLauncher;
-import com.loyaltybridge.tagsync.launch.SyncOutcome;
-import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
-import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
+import com.loyaltybridge.tagsync.sync.ExportJobSummaries;
+import com.loyaltybridge.tagsync.sync.ExportJobSummary;
 
 /**
- * One scan, what the CronJob runs: for each segment mapping, the newest complete export is synced, if it was not
- * yet; a sync of it that failed before is run again (it resumes) until it has had {@code scan.max-attempts}
+ * One scan, what the CronJob runs: for each segment mapping, the newest complete export is synced (a mapping of kind
+ * {@code offers}: its wallets written to Braze), if it was not yet; a sync of it that failed before is run again (it resumes) until it has had {@code scan.max-attempts}
  * executions, then left for a person. Every older export that was never synced is superseded: reported, never sent.
  * Its audience follows the newest export, which an older one would undo; and a new deployment over a year of daily
  * exports syncs one, not 365. An older export whose sync failed is not resumed either.
@@ -37,12 +37,16 @@ public class ExportScanner {
     private final ExportDiscovery discovery;
     private final JobRepository jobRepository;
     private final SyncLauncher launcher;
+    private final List<ExportJobSummaries> summaries;
 
-    public ExportScanner(ScanSettings settings, ExportDiscovery discovery, JobRepository jobRepository, SyncLauncher launcher) {
+    /** @param summaries those of every job a mapping can run */
+    public ExportScanner(ScanSettings settings, ExportDiscovery discovery, JobRepository jobRepository, SyncLauncher launcher,
+            List<ExportJobSummaries> summaries) {
         this.settings = settings;
         this.discovery = discovery;
         this.jobRepository = jobRepository;
         this.launcher = launcher;
+        this.summaries = summaries;
     }
 
     /** What was found, segment by segment and oldest export first; exports synced by earlier runs are only counted. */
@@ -59,7 +63,7 @@ public class ExportScanner {
         int syncedBefore = 0;
         for (SegmentMapping segment : settings.segments()) {
             List<SurveyedExport> exports = survey(segment);
-            log.info("Scan found {} exports of segment {}", exports.size(), segment.segmentId());
+            log.info("Scan found {} exports of segment {} ({})", exports.size(), segment.segmentId(), segment.kind());
             for (SurveyedExport export : exports) {
                 switch (export.standing()) {
                     case SYNCED -> syncedBefore++;
@@ -91,7 +95,7 @@ public class ExportScanner {
      * @param executions the executions of that sync so far, oldest first
      * @param detail     why, in words, for {@code SUPERSEDED} and {@code NOT_COMPLETE}; null otherwise
      */
-    public record SurveyedExport(SegmentExport export, SyncRequest request, Standing standing, List<JobExecution> executions,
+    public record SurveyedExport(SegmentExport export, ExportJobRequest request, Standing standing, List<JobExecution> executions,
             String detail) {
 
         /** The latest execution of its sync; null when it never ran. */
@@ -106,7 +110,7 @@ public class ExportScanner {
      */
     public List<SurveyedExport> survey(SegmentMapping segment) {
         List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
-                .map(export -> candidate(export, segment.requestFor(export.folder()))).toList();
+                .map(export -> candidate(export, segment.jobRequestFor(export.folder()))).toList();
         // From the newest back to the newest complete one: those after it are not complete yet.
         List<SurveyedExport> notComplete = new ArrayList<>();
         int newest = candidates.size() - 1;
@@ -137,8 +141,8 @@ public class ExportScanner {
         return surveyed;
     }
 
-    private Candidate candidate(SegmentExport export, SyncRequest request) {
-        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
+    private Candidate candidate(SegmentExport export, ExportJobRequest request) {
+        JobInstance instance = jobRepository.getJobInstance(request.jobName(), request.toJobParameters());
         List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance).stream()
                 .sorted(Comparator.comparing(JobExecution::getId)).toList();
         JobExecution last = executions.isEmpty() ? null : executions.get(executions.size() - 1);
@@ -184,25 +188,32 @@ public class ExportScanner {
                     + ", last execution " + last.getId() + "): left for a person to restart or abandon");
         }
         if (dryRun) {
-            return new ScanResult(export, ScanResult.Action.PLANNED, launcher.dryRun(candidate.request(), execution -> {
-            }).summary(), null);
+            return new ScanResult(export, ScanResult.Action.PLANNED, summaryOf(launcher.dryRun(candidate.request(), execution -> {
+            }).execution()), null);
         }
         return run(export, candidate.request());
     }
 
-    private ScanResult run(SegmentExport export, SyncRequest request) {
-        SyncOutcome outcome = launcher.run(request);
-        return switch (outcome.kind()) {
-            case RAN -> new ScanResult(export, ScanResult.Action.RAN, outcome.summary(), null);
+    private ScanResult run(SegmentExport export, ExportJobRequest request) {
+        SyncLauncher.Launched launched = launcher.launch(request, execution -> {
+        });
+        return switch (launched.kind()) {
+            case RAN -> new ScanResult(export, ScanResult.Action.RAN, summaryOf(launched.execution()), null);
             case ALREADY_COMPLETED -> new ScanResult(export, ScanResult.Action.COMPLETED_ELSEWHERE, null,
-                    "completed by another process (execution " + outcome.summary().jobExecutionId() + ")");
+                    "completed by another process (execution " + launched.execution().getId() + ")");
             case ALREADY_RUNNING -> new ScanResult(export, ScanResult.Action.RUNNING_ELSEWHERE, null,
                     request.audienceName() == null ? "running in another process; skipped"
                             : "running elsewhere: another process runs a sync of audience " + request.audienceName()
                                     + " (two exports of one audience never run at once); skipped");
-            case REFUSED -> new ScanResult(export, ScanResult.Action.NOT_RUNNABLE, null, outcome.message());
-            case SUPERSEDED -> new ScanResult(export, ScanResult.Action.SUPERSEDED, null, outcome.message());
+            case REFUSED -> new ScanResult(export, ScanResult.Action.NOT_RUNNABLE, null, launched.message());
+            case SUPERSEDED -> new ScanResult(export, ScanResult.Action.SUPERSEDED, null, launched.message());
         };
+    }
+
+    private ExportJobSummary summaryOf(JobExecution execution) {
+        return summaries.stream().filter(job -> job.summarises(execution)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no summary of job " + execution.getJobInstance().getJobName()))
+                .of(execution);
     }
 
     /**
@@ -210,7 +221,7 @@ public class ExportScanner {
      *
      * @param last the latest of them; null when there is none
      */
-    private record Candidate(SegmentExport export, SyncRequest request, List<JobExecution> executions, JobExecution last) {
+    private record Candidate(SegmentExport export, ExportJobRequest request, List<JobExecution> executions, JobExecution last) {
 
         boolean completed() {
             return last != null && last.getStatus() == BatchStatus.COMPLETED;

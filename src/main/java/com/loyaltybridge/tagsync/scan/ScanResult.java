@@ -4,16 +4,17 @@ import java.util.Locale;
 
 import org.springframework.batch.core.BatchStatus;
 
-import com.loyaltybridge.tagsync.ledger.LedgerState;
-import com.loyaltybridge.tagsync.sync.SyncSummary;
+import com.loyaltybridge.tagsync.sync.ExportJobSummary;
 
 /**
- * What a scan did with one export, said in one line (a dry run's plan: its summary as {@code sync --dry-run} prints it).
+ * What a scan did with one export for one mapping, said in one line (a dry run's plan: its summary as
+ * {@code sync --dry-run} or {@code offers --dry-run} prints it).
  *
- * @param summary the sync's summary when it ran or had run, the dry run's when it was planned; null otherwise
+ * @param summary the run's summary (a tag sync's or the offers job's) when it ran, the dry run's when it was planned;
+ *                null otherwise
  * @param detail  what the line says beyond the summary
  */
-public record ScanResult(SegmentExport export, Action action, SyncSummary summary, String detail) {
+public record ScanResult(SegmentExport export, Action action, ExportJobSummary summary, String detail) {
 
     public enum Action {
         /** The scan ran the sync (first run or automatic restart); the summary says how it ended. */
@@ -66,19 +67,7 @@ public record ScanResult(SegmentExport export, Action action, SyncSummary summar
         if (action != Action.RAN) {
             return head + detail;
         }
-        StringBuilder line = new StringBuilder(head).append(summary.status().name().toLowerCase(Locale.ROOT));
-        line.append(" (execution ").append(summary.jobExecutionId()).append(") users ").append(summary.users());
-        if (summary.usedApi()) {
-            line.append(", tagged ").append(summary.count(LedgerState.TAGGED) + summary.count(LedgerState.ALREADY_TAGGED))
-                    .append(", in doubt ").append(summary.inDoubt())
-                    .append(", rejected ").append(summary.rejected());
-        } else if (summary.bulkFileParts() > 0) {
-            line.append(", bulk file rows ").append(summary.bulkFileRows());
-        }
-        line.append(", skipped lines ").append(summary.skipped());
-        if (!summary.failures().isEmpty()) {
-            line.append(": ").append(String.join("; ", summary.failures()));
-        }
-        return line.toString();
+        return head + summary.status().name().toLowerCase(Locale.ROOT) + " (execution " + summary.jobExecutionId() + ") "
+                + summary.scanCounts();
     }
 }

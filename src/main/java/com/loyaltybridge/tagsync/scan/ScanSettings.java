@@ -22,7 +22,7 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * @param settleTime  an export counts as complete once its newest object is this old (Braze writes no marker),
  *                    or as soon as its completion callback came
  * @param maxAttempts executions of one sync a scan makes before it leaves a failing sync to a person
- * @param segments    the segment mappings
+ * @param segments    the segment mappings; a segment has at most one of each kind
  */
 @ConfigurationProperties("scan")
 public record ScanSettings(
@@ -41,8 +41,9 @@ public record ScanSettings(
         }
         Set<String> ids = new HashSet<>();
         for (SegmentMapping segment : segments) {
-            if (!ids.add(segment.segmentId())) {
-                throw new IllegalArgumentException("segment " + segment.segmentId() + " is mapped twice");
+            if (!ids.add(segment.segmentId() + "|" + segment.mappingKind())) {
+                throw new IllegalArgumentException("segment " + segment.segmentId() + " is mapped twice"
+                        + (segment.mappingKind() == SegmentMapping.Kind.OFFERS ? " for offers" : ""));
             }
         }
     }
@@ -52,7 +53,9 @@ public record ScanSettings(
         return exportRoots.stream().map(StorageLocation::parse).toList();
     }
 
+    /** The segment's mapping of kind {@code tags}: the one the REST API and Braze's callback launch. */
     public Optional<SegmentMapping> segment(String segmentId) {
-        return segments.stream().filter(s -> s.segmentId().equals(segmentId)).findFirst();
+        return segments.stream().filter(s -> s.segmentId().equals(segmentId) && s.mappingKind() == SegmentMapping.Kind.TAGS)
+                .findFirst();
     }
 }

@@ -76,6 +76,8 @@ final class DeliveryLedger {
             case REJECTED -> MemberTagStatus.REJECTED;
             case SENDING -> MemberTagStatus.SENDING;
             case STAGED -> null;
+            case WRITTEN, UNCHANGED, CHANGED, REFUSED -> throw new IllegalStateException(
+                    delivered.completion().state() + " is an outcome of the offers job, not of a tag call");
         };
         LedgerEntry entry = delivered.entry();
         return status == null ? null : new MemberTags(entry.identifier(), entry.tagsOf(syncTags), status);

@@ -10,7 +10,7 @@ public class InvalidSyncRequestException extends IllegalArgumentException {
     private final String field;
     private final String reason;
 
-    InvalidSyncRequestException(String field, String reason) {
+    public InvalidSyncRequestException(String field, String reason) {
         super(field + ": " + reason);
         this.field = field;
         this.reason = reason;

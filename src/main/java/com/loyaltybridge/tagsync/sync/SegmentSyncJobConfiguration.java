@@ -123,7 +123,9 @@ public class SegmentSyncJobConfiguration {
     @StepScope
     ListExportObjectsTasklet listExportObjectsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
             BrazeExportListing listing, SyncExportObjectRepository catalog) {
-        return new ListExportObjectsTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), listing, catalog);
+        // Shared with the offers job: it reads only the export of the run's parameters, whichever job runs.
+        return new ListExportObjectsTasklet(jobInstanceId(stepExecution), ExportJobRequest.exportOf(stepExecution.getJobParameters()),
+                listing, catalog);
     }
 
     @Bean
@@ -171,8 +173,9 @@ public class SegmentSyncJobConfiguration {
     @StepScope
     RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
             SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncSettings settings) {
-        return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), request(stepExecution).export(), ledger,
-                skippedLines, settings.maxSkippedLines());
+        // Shared with the offers job, like listExportObjects.
+        return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), ExportJobRequest.exportOf(stepExecution.getJobParameters()),
+                ledger, skippedLines, settings.maxSkippedLines());
     }
 
     @Bean

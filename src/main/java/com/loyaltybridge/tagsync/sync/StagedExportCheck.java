@@ -15,14 +15,14 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  * Once the export is staged, lists its folder again and says whether objects came or went while it was read:
  * a sync reads the objects it listed first, so an object Braze added later is not part of it.
  */
-class StagedExportCheck implements StepExecutionListener {
+public class StagedExportCheck implements StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(StagedExportCheck.class);
 
     private final BrazeExportListing listing;
     private final SyncExportObjectRepository catalog;
 
-    StagedExportCheck(BrazeExportListing listing, SyncExportObjectRepository catalog) {
+    public StagedExportCheck(BrazeExportListing listing, SyncExportObjectRepository catalog) {
         this.listing = listing;
         this.catalog = catalog;
     }
@@ -30,7 +30,7 @@ class StagedExportCheck implements StepExecutionListener {
     @Override
     public ExitStatus afterStep(StepExecution stepExecution) {
         if (stepExecution.getStatus() == BatchStatus.COMPLETED) {
-            StorageLocation export = SyncRequest.fromJobParameters(stepExecution.getJobParameters()).export();
+            StorageLocation export = ExportJobRequest.exportOf(stepExecution.getJobParameters());
             long jobInstanceId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
             try {
                 ExportFolderChanges.between(catalog.objectsOf(jobInstanceId, export), listing.objectsOf(export))

@@ -18,9 +18,10 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
  * Records a chunk of the export in the ledger: users become {@code STAGED} rows and unusable lines
  * become skipped lines, all in the chunk's transaction. Fails the run once more lines were skipped
  * than {@code sync.max-skipped-lines} allows. Users repeated in the export are all staged here, and
- * removed afterwards ({@link RemoveDuplicateUsersTasklet}).
+ * removed afterwards ({@link RemoveDuplicateUsersTasklet}). The offers job stages its members with it too: they come
+ * with who they are in Braze, which the ledger then stores as well.
  */
-class StagingWriter implements ItemStreamWriter<ExportRecord> {
+public class StagingWriter implements ItemStreamWriter<ExportRecord> {
 
     private final long jobInstanceId;
     private final SyncUserRepository ledger;
@@ -30,7 +31,7 @@ class StagingWriter implements ItemStreamWriter<ExportRecord> {
     private long skippedSoFar;
 
     /** @param reason why every user is sent, for a plan that sends everyone; null when step planAudience decides */
-    StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines,
+    public StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines,
             SendReason reason) {
         this.jobInstanceId = jobInstanceId;
         this.ledger = ledger;

@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import java.time.Instant;
-
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -39,9 +37,9 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
  * @param full       send every member whatever the audience's state ({@code --full}): its own sync of the export
  */
 public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
-        IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) {
+        IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) implements ExportJobRequest {
 
-    static final String EXPORT = "export";
+    static final String EXPORT = EXPORT_PARAMETER;
     static final String TAGS = "tags";
     static final String TTL = "ttl";
     static final String MODE = "mode";
@@ -157,15 +155,32 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         });
     }
 
+    @Override
+    public String jobName() {
+        return SegmentSyncJobConfiguration.JOB_NAME;
+    }
+
+    @Override
+    public String dryRunJobName() {
+        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME;
+    }
+
+    @Override
+    public String identifyingSettings() {
+        return "tag settings (tags, ttl, mode or identifier)";
+    }
+
     /**
      * The name of the audience this sync belongs to: the one named explicitly, else the export's Braze segment; null
      * for an export outside Braze's layout with none named, which is synced in full.
      */
+    @Override
     public String audienceName() {
         return audience != null ? audience : segmentId();
     }
 
     /** When the export was requested (the EPOCH of its Braze folder name); empty outside Braze's layout. */
+    @Override
     public Optional<Instant> exportRequestedAt() {
         return BrazeExportFolder.of(export).map(BrazeExportFolder::requestedAt);
     }
@@ -180,6 +195,7 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         return new SyncRequest(export, tags, ttlSeconds, mode, identifierSource, output, name, full);
     }
 
+    @Override
     public JobParameters toJobParameters() {
         JobParametersBuilder builder = new JobParametersBuilder();
         parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output, audience, full)
@@ -226,6 +242,7 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     }
 
     /** A short description for logs and summaries: the export and the tag settings. */
+    @Override
     public String describe() {
         return export.uri() + " tags=" + String.join(",", tags)
                 + (ttlSeconds == null ? " (counter tags)" : " ttl=" + ttlSeconds + "s")

@@ -39,7 +39,7 @@ import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
  * were pruned (see {@code sync.ledger-retention}), from the counts stored before they went.
  */
 @Component
-public class SyncSummaries {
+public class SyncSummaries implements ExportJobSummaries {
 
     private final SyncUserRepository ledger;
     private final SyncSkippedLineRepository skippedLines;
@@ -67,6 +67,18 @@ public class SyncSummaries {
         this.sessionm = sessionm;
     }
 
+    /** Whether {@code execution} is one of the tag sync (or its dry run): another job's has no summary here. */
+    public static boolean isTagSync(JobExecution execution) {
+        String job = execution.getJobInstance().getJobName();
+        return SegmentSyncJobConfiguration.JOB_NAME.equals(job) || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
+    }
+
+    @Override
+    public boolean summarises(JobExecution execution) {
+        return isTagSync(execution);
+    }
+
+    @Override
     public SyncSummary of(JobExecution execution) {
         long jobInstanceId = execution.getJobInstance().getInstanceId();
         SyncRequest request = SyncRequest.fromJobParameters(execution.getJobParameters());
@@ -201,7 +213,7 @@ public class SyncSummaries {
      * A step that ended UNKNOWN also interrupts the job, whose exception only repeats the step: it is left out when
      * the step's own failure is there to say why.
      */
-    static List<String> failureMessages(JobExecution execution) {
+    public static List<String> failureMessages(JobExecution execution) {
         Set<String> messages = new LinkedHashSet<>();
         Set<String> interruptions = new LinkedHashSet<>();
         for (Throwable failure : execution.getAllFailureExceptions()) {

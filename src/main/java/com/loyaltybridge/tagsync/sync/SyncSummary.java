@@ -40,7 +40,7 @@ public record SyncSummary(
         LocalDateTime endTime,
         long usersThisExecution,
         @Nullable SessionmPace sessionm,
-        @Nullable PlanSummary plan) {
+        @Nullable PlanSummary plan) implements ExportJobSummary {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -78,6 +78,7 @@ public record SyncSummary(
     }
 
     /** Users that need a person's look: refused by SessionM, in doubt, or lines skipped. */
+    @Override
     public boolean needsAttention() {
         return rejected() > 0 || inDoubt() > 0 || skipped() > 0;
     }
@@ -86,6 +87,25 @@ public record SyncSummary(
         return SyncMode.API.text().equals(resolvedMode);
     }
 
+    /** {@code users N}, then what was tagged (api) or written (csv), the skipped lines and the failures. */
+    @Override
+    public String scanCounts() {
+        StringBuilder line = new StringBuilder("users ").append(users);
+        if (usedApi()) {
+            line.append(", tagged ").append(count(LedgerState.TAGGED) + count(LedgerState.ALREADY_TAGGED))
+                    .append(", in doubt ").append(inDoubt())
+                    .append(", rejected ").append(rejected());
+        } else if (bulkFileParts > 0) {
+            line.append(", bulk file rows ").append(bulkFileRows);
+        }
+        line.append(", skipped lines ").append(skipped());
+        if (!failures.isEmpty()) {
+            line.append(": ").append(String.join("; ", failures));
+        }
+        return line.toString();
+    }
+
+    @Override
     public String format() {
         StringBuilder text = new StringBuilder();
         text.append(plan != null && plan.dryRun() ? "Dry run " : "Segment tag sync ").append(status).append(": ")

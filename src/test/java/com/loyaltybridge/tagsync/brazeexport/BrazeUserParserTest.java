@@ -281,6 +281,52 @@ class BrazeUserParserTest {
         }
     }
 
+    /** The offers job's parser: the SessionM user_id, and who the user is in Braze, to write to its profile. */
+    @Nested
+    class WithBrazeProfile {
+
+        private final BrazeUserParser parser = BrazeUserParser.withBrazeProfile(IdentifierSource.parse("custom_attribute:sm"),
+                SETTINGS);
+
+        @Test
+        void aMemberComesWithItsExternalIdItsBrazeIdAndItsLanguage() {
+            assertThat(parse(parser, "{\"external_id\":\"E-1\",\"braze_id\":\"65a1\",\"language\":\"pt-BR\","
+                    + "\"custom_attributes\":{\"sm\":\"u-1\"}}"))
+                    .isEqualTo(new ExportUser(0, KEY, 1, "u-1", new BrazeProfile("E-1", "65a1", "pt-BR")));
+        }
+
+        @Test
+        void anAnonymousMemberIsWrittenByItsBrazeIdAndAnOddLanguageCountsAsNone() {
+            ExportRecord record = parse(parser, "{\"braze_id\":\"65a1\",\"language\":\"<en>\",\"custom_attributes\":{\"sm\":\"u-1\"}}");
+
+            assertThat(record).isEqualTo(new ExportUser(0, KEY, 1, "u-1", new BrazeProfile(null, "65a1", null)));
+            assertThat(((ExportUser) record).profile().field()).isEqualTo("braze_id");
+        }
+
+        @Test
+        void aMemberNothingNamesInBrazeIsSkipped() {
+            assertThat(parse(parser, "{\"external_id\":null,\"braze_id\":\"\",\"custom_attributes\":{\"sm\":\"u-1\"}}"))
+                    .isEqualTo(new SkippedLine(KEY, 1, SkipReason.MISSING_IDENTIFIER,
+                            "no external_id or braze_id: nothing names the user's Braze profile"));
+        }
+
+        @Test
+        void aBrazeIdentifierOfTheWrongTypeOrWithControlCharactersIsRefused() {
+            assertThat(skipReason(parse(parser, "{\"external_id\":42,\"custom_attributes\":{\"sm\":\"u-1\"}}")))
+                    .isEqualTo(SkipReason.WRONG_TYPE);
+            assertThat(skipReason(parse(parser, "{\"external_id\":\"E\\n1\",\"custom_attributes\":{\"sm\":\"u-1\"}}")))
+                    .isEqualTo(SkipReason.INVALID_IDENTIFIER);
+        }
+
+        @Test
+        void theTagSyncsParserReadsNoneOfIt() {
+            BrazeUserParser tagSync = new BrazeUserParser(IdentifierSource.parse("custom_attribute:sm"), SETTINGS);
+
+            assertThat(parse(tagSync, "{\"external_id\":42,\"custom_attributes\":{\"sm\":\"u-1\"}}"))
+                    .isEqualTo(new ExportUser(0, KEY, 1, "u-1"));
+        }
+    }
+
     private static ExportRecord parse(BrazeUserParser parser, String line) {
         return parser.apply(new ExportLine(0, KEY, 1, utf8(line), false));
     }

@@ -40,6 +40,23 @@ class CommandLineInterfaceTest {
 
         assertThat(code).isEqualTo(ExitCode.COMPLETED);
         assertThat(stdout()).contains("sync", "--export=", "--tags=", "--ttl=", "--mode=", "--output=", "Exit codes");
+        assertThat(stdout()).contains("offers", "--identifier=SOURCE", "--culture=", "SESSIONM_CONNECT_AUTHORIZATION");
+    }
+
+    /** The offers job reads from SessionM Connect and writes to Braze: without their settings it is refused, connecting nowhere. */
+    @Test
+    void offersWithoutConnectAndBrazeSettingsIsRefusedWithOneLineBeforeAnythingConnects() throws IOException {
+        try (CountingServer database = new CountingServer()) {
+            ExitCode code = cli.run("offers", "--export=file:/tmp/x/", "--identifier=custom_attribute:sm_user_id",
+                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + database.port() + "/never",
+                    "--sessionm.connect.endpoint=http://127.0.0.1:9/", "--sessionm.connect.authorization=",
+                    "--braze.rest.api-key=");
+
+            assertThat(code).isEqualTo(ExitCode.USAGE);
+            assertThat(stderr()).startsWith("error: offers reads wallets from SessionM Connect and writes them to Braze, so set"
+                    + " SESSIONM_CONNECT_AUTHORIZATION, SESSIONM_RETAILER_ID, BRAZE_REST_ENDPOINT, BRAZE_API_KEY\n");
+            assertThat(database.connections()).as("connections to PostgreSQL").isZero();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,6 +77,10 @@ class CommandLineInterfaceTest {
             option without value       | sync --export=file:/tmp/x/ --tags                                 | option --tags needs a value
             option given twice         | sync --export=file:/tmp/x/ --tags=a --tags=b                      | option --tags is given twice
             stray argument             | sync file:/tmp/x/ --tags=vip                                      | unexpected argument 'file:/tmp/x/'
+            offers without identifier  | offers --export=file:/tmp/x/                                      | --identifier is required
+            offers by an external id   | offers --export=file:/tmp/x/ --identifier=external_id             | --identifier: get_user_offers takes the SessionM user_id
+            offers with tags           | offers --export=file:/tmp/x/ --identifier=alias:sm --tags=vip     | unknown option --tags
+            offers in no culture       | offers --export=file:/tmp/x/ --identifier=alias:sm --culture=en_US | --culture: not a culture such as en-US or fr-CA
             """)
     void badUsageIsRefusedWithOneClearLine(String description, String commandLine, String expectedMessage) {
         String[] args = commandLine == null ? new String[0] : commandLine.trim().split("\\s+");

@@ -51,16 +51,18 @@ class CronJobRunIT extends SyncTestSupport {
     /** The test Secret: the template's keys, with the test services' credentials. */
     private static Map<String, String> testSecret() {
         TestDatabase database = TestDatabase.get();
-        return Map.of(
-                "SPRING_DATASOURCE_URL", database.url(),
-                "SPRING_DATASOURCE_USERNAME", database.username(),
-                "SPRING_DATASOURCE_PASSWORD", database.password(),
-                "SESSIONM_CORE_API_KEY", API_KEY,
-                "SESSIONM_CORE_API_SECRET", API_SECRET,
-                "API_VIEWERTOKEN", "viewer-token-of-the-test-secret-000",
-                "API_OPERATORTOKEN", "operator-token-of-the-test-secret-00",
-                "API_BRAZETOKEN", "braze-token-of-the-test-secret-00000",
-                "OIDC_CLIENTSECRET", "client-secret-of-the-test-secret-000");
+        return Map.ofEntries(
+                Map.entry("SPRING_DATASOURCE_URL", database.url()),
+                Map.entry("SPRING_DATASOURCE_USERNAME", database.username()),
+                Map.entry("SPRING_DATASOURCE_PASSWORD", database.password()),
+                Map.entry("SESSIONM_CORE_API_KEY", API_KEY),
+                Map.entry("SESSIONM_CORE_API_SECRET", API_SECRET),
+                Map.entry("SESSIONM_CONNECT_AUTHORIZATION", "connect-authorization-of-the-test-secret"),
+                Map.entry("BRAZE_API_KEY", "braze-key-of-the-test-secret"),
+                Map.entry("API_VIEWERTOKEN", "viewer-token-of-the-test-secret-000"),
+                Map.entry("API_OPERATORTOKEN", "operator-token-of-the-test-secret-00"),
+                Map.entry("API_BRAZETOKEN", "braze-token-of-the-test-secret-00000"),
+                Map.entry("OIDC_CLIENTSECRET", "client-secret-of-the-test-secret-000"));
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class OfferWallets {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final Map<String, Queue<Fault>> faultsByUser = new ConcurrentHashMap<>();
     private final Queue<OffersRequest> requests = new ConcurrentLinkedQueue<>();
+    private volatile Wallet everyone = Wallet.of(0, 0);
+    private volatile boolean recording = true;
 
     OfferWallets() {
     }
@@ -88,6 +90,16 @@ public final class OfferWallets {
         this.retailerId = retailerId;
     }
 
+    /** The wallet of every user without one of its own {@linkplain #put put} here (at first: an empty one). */
+    public void everyoneHas(Wallet wallet) {
+        this.everyone = wallet;
+    }
+
+    /** Turns recording of requests off for long benchmarks, where keeping every request would fill the heap. */
+    public void record(boolean record) {
+        this.recording = record;
+    }
+
     public void put(String userId, Wallet wallet) {
         wallets.put(userId, wallet);
     }
@@ -131,7 +143,9 @@ public final class OfferWallets {
     // ---- for the handler
 
     void record(OffersRequest request) {
-        requests.add(request);
+        if (recording) {
+            requests.add(request);
+        }
     }
 
     boolean accepts(String authorizationHeader) {
@@ -147,7 +161,7 @@ public final class OfferWallets {
     }
 
     Wallet wallet(String userId) {
-        return wallets.getOrDefault(userId, Wallet.of(0, 0));
+        return wallets.getOrDefault(userId, everyone);
     }
 
     Fault nextFault(String userId) {
@@ -164,6 +178,8 @@ public final class OfferWallets {
         retailerId = DEFAULT_RETAILER_ID;
         credentialsRevoked = false;
         wallets.clear();
+        everyone = Wallet.of(0, 0);
+        recording = true;
         unknownUsers.clear();
         faults.clear();
         faultsByUser.clear();

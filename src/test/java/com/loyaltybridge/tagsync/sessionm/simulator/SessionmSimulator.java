@@ -324,8 +324,8 @@ public final class SessionmSimulator implements AutoCloseable {
      * latencies from times after the first request, e.g. {@code 10s=1500,30s=300}), {@code --rate-limit RPS} (answers 429 with
      * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a 5xx status,
      * {@code reset} (before applying), {@code reset-after-apply}, {@code error-body} (200 with
-     * {@code internal_server_error}), and {@code --seed N} for the fault draws. Requests are not recorded; read
-     * {@code GET /__simulator/stats}.
+     * {@code internal_server_error}), {@code --seed N} for the fault draws, and {@code --wallet-offers N} (every
+     * user's offer wallet holds N offers; else it is empty). Requests are not recorded; read {@code GET /__simulator/stats}.
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> options = new HashMap<>();
@@ -345,6 +345,10 @@ public final class SessionmSimulator implements AutoCloseable {
             }
         }
         simulator.rateLimit(Double.parseDouble(options.getOrDefault("rate-limit", "0")));
+        simulator.offers().record(false);
+        if (options.containsKey("wallet-offers")) {
+            simulator.offers().everyoneHas(OfferWallets.Wallet.generated(Integer.parseInt(options.get("wallet-offers")), 100, 1000));
+        }
         if (options.containsKey("faults")) {
             simulator.faultRates(Long.parseLong(options.getOrDefault("seed", "1")),
                     FaultRate.parseAll(options.get("faults")).toArray(FaultRate[]::new));
