@@ -22,28 +22,34 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
- * The packages and their arrows, as the README's code map draws them: entry points ({@code cli}, {@code api}) on
- * top, then {@code scan}, {@code launch}, the jobs ({@code wallet} on top of {@code sync}), and under them what the jobs
- * are made of. A class that
- * imports against these arrows, or a cycle between packages, fails the build.
+ * The packages and their arrows, as the README's code map draws them: entry points
+ * ({@code cli}, {@code api}) on top, then {@code scan}, {@code launch}, the jobs
+ * ({@code wallet} on top of {@code sync}), and under them what the jobs are made of. A
+ * class that imports against these arrows, or a cycle between packages, fails the build.
  */
 class ArchitectureTest {
 
     private static final String BASE = "com.loyaltybridge.tagsync";
 
-    /** For each package, the packages of ours it may use; {@code ""} is the application class's own package. */
+    /**
+     * For each package, the packages of ours it may use; {@code ""} is the application
+     * class's own package.
+     */
     static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
 
     static {
-        MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "wallet", "sync", "config", "brazeexport", "bulkfile",
-                "sessionm", "offers", "brazeapi", "storage"));
-        MAY_USE.put("api", List.of("scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
-        MAY_USE.put("console", List.of("api", "scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
+        MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "wallet", "sync", "config", "brazeexport",
+                "bulkfile", "sessionm", "offers", "brazeapi", "storage"));
+        MAY_USE.put("api",
+                List.of("scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
+        MAY_USE.put("console",
+                List.of("api", "scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "wallet", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));
         MAY_USE.put("monitoring", List.of("wallet", "sync", "ledger", "brazeexport", "sessionm", "storage"));
-        // The offers job: a job beside the tag sync, made of its shared steps and of the Connect and Braze clients.
+        // The offers job: a job beside the tag sync, made of its shared steps and of the
+        // Connect and Braze clients.
         MAY_USE.put("wallet", List.of("sync", "ledger", "offers", "brazeapi", "brazeexport", "storage"));
         MAY_USE.put("sync", List.of("ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
         MAY_USE.put("ledger", List.of("brazeexport", "bulkfile", "storage"));
@@ -55,7 +61,8 @@ class ArchitectureTest {
         MAY_USE.put("storage", List.of());
         MAY_USE.put("config", List.of());
         MAY_USE.put("", List.of());
-        // Leaves every package may use: checks of untrusted text, CSV for people, the HTTP stack of outside APIs.
+        // Leaves every package may use: checks of untrusted text, CSV for people, the
+        // HTTP stack of outside APIs.
         MAY_USE.put("text", List.of());
         MAY_USE.put("http", List.of());
     }
@@ -64,8 +71,8 @@ class ArchitectureTest {
     private static final List<String> LEAVES = List.of("text", "http");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(BASE);
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(BASE);
 
     @Test
     void noTwoPackagesUseEachOtherEvenThroughOthers() {
@@ -75,29 +82,41 @@ class ArchitectureTest {
     @ParameterizedTest(name = "{0} uses only {1}")
     @MethodSource("arrows")
     void eachPackageUsesOnlyThePackagesUnderIt(String pkg, List<String> mayUse) {
-        String[] allowed = Stream.of(Stream.of(pkg), mayUse.stream(), LEAVES.stream()).flatMap(names -> names)
-                .map(ArchitectureTest::packageOf).toArray(String[]::new);
-        classes().that().resideInAPackage(packageOf(pkg))
-                .should().onlyDependOnClassesThat(resideOutsideOfPackage(BASE + "..").or(resideInAnyPackage(allowed)))
-                .check(CLASSES);
+        String[] allowed = Stream.of(Stream.of(pkg), mayUse.stream(), LEAVES.stream())
+            .flatMap(names -> names)
+            .map(ArchitectureTest::packageOf)
+            .toArray(String[]::new);
+        classes().that()
+            .resideInAPackage(packageOf(pkg))
+            .should()
+            .onlyDependOnClassesThat(resideOutsideOfPackage(BASE + "..").or(resideInAnyPackage(allowed)))
+            .check(CLASSES);
     }
 
     @Test
     void everyPackageOfOursHasItsLineInTheMap() {
-        List<String> unlisted = CLASSES.stream().map(JavaClass::getPackageName)
-                .filter(name -> name.startsWith(BASE))
-                .map(name -> name.equals(BASE) ? "" : name.substring(BASE.length() + 1).split("\\.")[0])
-                .distinct().filter(name -> !MAY_USE.containsKey(name)).toList();
+        List<String> unlisted = CLASSES.stream()
+            .map(JavaClass::getPackageName)
+            .filter(name -> name.startsWith(BASE))
+            .map(name -> name.equals(BASE) ? "" : name.substring(BASE.length() + 1).split("\\.")[0])
+            .distinct()
+            .filter(name -> !MAY_USE.containsKey(name))
+            .toList();
         assertThat(unlisted).as("packages without a line in MAY_USE").isEmpty();
     }
 
     static Stream<Arguments> arrows() {
-        return MAY_USE.entrySet().stream().map(arrow -> Arguments.of(arrow.getKey().isEmpty() ? "(application)" : arrow.getKey(),
-                arrow.getValue()));
+        return MAY_USE.entrySet()
+            .stream()
+            .map(arrow -> Arguments.of(arrow.getKey().isEmpty() ? "(application)" : arrow.getKey(), arrow.getValue()));
     }
 
-    /** The package pattern of {@code name}: its subpackages included, except for the application's own package. */
+    /**
+     * The package pattern of {@code name}: its subpackages included, except for the
+     * application's own package.
+     */
     private static String packageOf(String name) {
         return name.isEmpty() || name.equals("(application)") ? BASE : BASE + "." + name + "..";
     }
+
 }

@@ -5,8 +5,12 @@ import java.util.List;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
-/** The callers of the REST API: each has one secret, shown as a bearer token or as its Basic password. */
+/**
+ * The callers of the REST API: each has one secret, shown as a bearer token or as its
+ * Basic password.
+ */
 public enum ApiClient {
+
     /** Reads executions, users, metrics and the API description. */
     VIEWER("viewer", Role.VIEWER),
     /** Everything a viewer does, and launches, restarts, stops and abandons syncs. */
@@ -14,17 +18,25 @@ public enum ApiClient {
     /** Braze itself: posts export completion callbacks, nothing else. */
     BRAZE("braze", Role.BRAZE_CALLBACK);
 
-    /** Roles of {@code hasRole} rules; an operator also has every viewer right (role hierarchy). */
+    /**
+     * Roles of {@code hasRole} rules; an operator also has every viewer right (role
+     * hierarchy).
+     */
     public static final class Role {
+
         public static final String VIEWER = "VIEWER";
+
         public static final String OPERATOR = "OPERATOR";
+
         public static final String BRAZE_CALLBACK = "BRAZE_CALLBACK";
 
         private Role() {
         }
+
     }
 
     private final String username;
+
     private final String role;
 
     ApiClient(String username, String role) {
@@ -47,4 +59,5 @@ public enum ApiClient {
             case BRAZE -> settings.brazeToken();
         };
     }
+
 }

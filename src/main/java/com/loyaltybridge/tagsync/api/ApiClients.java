@@ -17,9 +17,10 @@ import org.springframework.security.oauth2.server.resource.introspection.BadOpaq
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 
 /**
- * Recognizes the {@link ApiClient}s by their secret, from a bearer token (as Spring Security's opaque token
- * introspector) or from Basic credentials (as an authentication provider). Only digests of the secrets are
- * kept, and they are compared in constant time. A client without a configured secret cannot log in.
+ * Recognizes the {@link ApiClient}s by their secret, from a bearer token (as Spring
+ * Security's opaque token introspector) or from Basic credentials (as an authentication
+ * provider). Only digests of the secrets are kept, and they are compared in constant
+ * time. A client without a configured secret cannot log in.
  */
 public final class ApiClients implements OpaqueTokenIntrospector, AuthenticationProvider {
 
@@ -41,17 +42,19 @@ public final class ApiClients implements OpaqueTokenIntrospector, Authentication
     @Override
     public OAuth2AuthenticatedPrincipal introspect(String token) {
         ApiClient client = bySecret(token).orElseThrow(() -> new BadOpaqueTokenException("unknown token"));
-        return new DefaultOAuth2AuthenticatedPrincipal(client.username(), Map.of("sub", client.username()), client.authorities());
+        return new DefaultOAuth2AuthenticatedPrincipal(client.username(), Map.of("sub", client.username()),
+                client.authorities());
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
         String username = authentication.getName();
         Object credentials = authentication.getCredentials();
-        Optional<ApiClient> client = credentials == null ? Optional.empty() : bySecret(credentials.toString())
-                .filter(found -> found.username().equals(username));
-        return client.map(found -> UsernamePasswordAuthenticationToken.authenticated(found.username(), null, found.authorities()))
-                .orElseThrow(() -> new BadCredentialsException("bad credentials"));
+        Optional<ApiClient> client = credentials == null ? Optional.empty()
+                : bySecret(credentials.toString()).filter(found -> found.username().equals(username));
+        return client.map(
+                found -> UsernamePasswordAuthenticationToken.authenticated(found.username(), null, found.authorities()))
+            .orElseThrow(() -> new BadCredentialsException("bad credentials"));
     }
 
     @Override
@@ -73,8 +76,10 @@ public final class ApiClients implements OpaqueTokenIntrospector, Authentication
     private static byte[] digest(String secret) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
+
 }

@@ -32,8 +32,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
- * Every error of the API as a ProblemDetail (RFC 9457) with a one-line {@code detail}; 400s name the field
- * at fault in {@code field} (and all of them in {@code errors}). Never a stack trace.
+ * Every error of the API as a ProblemDetail (RFC 9457) with a one-line {@code detail};
+ * 400s name the field at fault in {@code field} (and all of them in {@code errors}).
+ * Never a stack trace.
  */
 @RestControllerAdvice(basePackageClasses = ApiErrors.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -55,30 +56,35 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
     @ExceptionHandler(MethodArgumentNotValidException.class)
     ProblemDetail invalidBody(MethodArgumentNotValidException e) {
         List<FieldError> errors = e.getBindingResult().getFieldErrors();
-        return invalid(errors.stream().map(error -> Map.of("field", error.getField(),
-                "message", String.valueOf(error.getDefaultMessage()))).toList());
+        return invalid(errors.stream()
+            .map(error -> Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
+            .toList());
     }
 
     @ExceptionHandler(HandlerMethodValidationException.class)
     ProblemDetail invalidParameter(HandlerMethodValidationException e) {
-        return invalid(e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
-                        "field", String.valueOf(result.getMethodParameter().getParameterName()),
-                        "message", String.valueOf(error.getDefaultMessage()))))
-                .toList());
+        return invalid(e.getParameterValidationResults()
+            .stream()
+            .flatMap(result -> result.getResolvableErrors()
+                .stream()
+                .map(error -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()), "message",
+                        String.valueOf(error.getDefaultMessage()))))
+            .toList());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        Class<?> type = e.getRequiredType() == null ? Object.class : ClassUtils.resolvePrimitiveIfNecessary(e.getRequiredType());
+        Class<?> type = e.getRequiredType() == null ? Object.class
+                : ClassUtils.resolvePrimitiveIfNecessary(e.getRequiredType());
         String value = UntrustedText.quote(String.valueOf(e.getValue()));
         return invalid(List.of(Map.of("field", e.getName(), "message", Number.class.isAssignableFrom(type)
                 ? value + " is not a whole number in decimal digits" : value + " is not a valid value")));
     }
 
     /**
-     * A body that is too large (413), or not the JSON the endpoint takes (400): a value of the wrong type names its
-     * field ({@code ttl}, {@code tags[0]}) and the type expected. The parser's own message is never shown: it quotes input.
+     * A body that is too large (413), or not the JSON the endpoint takes (400): a value
+     * of the wrong type names its field ({@code ttl}, {@code tags[0]}) and the type
+     * expected. The parser's own message is never shown: it quotes input.
      */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
@@ -92,12 +98,13 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
             for (JacksonException.Reference reference : mismatch.getPath()) {
                 if (reference.getPropertyName() != null) {
                     field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
-                } else {
+                }
+                else {
                     field.append('[').append(reference.getIndex()).append(']');
                 }
             }
-            return invalid(List.of(Map.of("field", field.toString(),
-                    "message", "must be " + jsonType(mismatch.getTargetType()))));
+            return invalid(List
+                .of(Map.of("field", field.toString(), "message", "must be " + jsonType(mismatch.getTargetType()))));
         }
         return invalid(List.of(Map.of("field", "body", "message", "the body is not the JSON this endpoint takes")));
     }
@@ -122,7 +129,8 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
     @ExceptionHandler(RuntimeException.class)
     ProblemDetail unexpected(RuntimeException e) {
         log.error("API request failed: {}", e.getMessage());
-        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "the request failed; the server log says why");
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "the request failed; the server log says why");
     }
 
     @Override
@@ -131,12 +139,13 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
     }
 
     /**
-     * Spring names the request path as a problem's {@code instance}; a path longer than any of ours (a 4,000-character
-     * segment id) is left out rather than echoed back.
+     * Spring names the request path as a problem's {@code instance}; a path longer than
+     * any of ours (a 4,000-character segment id) is left out rather than echoed back.
      */
     @Override
     public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
-            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request, ServerHttpResponse response) {
+            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
+            ServerHttpResponse response) {
         if (body instanceof ProblemDetail problem && problem.getInstance() != null
                 && problem.getInstance().toString().length() > UntrustedText.MAX_QUOTED_LENGTH) {
             problem.setInstance(null);
@@ -145,10 +154,13 @@ class ApiErrors implements ResponseBodyAdvice<Object> {
     }
 
     private static ProblemDetail invalid(List<Map<String, String>> errors) {
-        Map<String, String> first = errors.isEmpty() ? Map.of("field", "request", "message", "invalid request") : errors.get(0);
-        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, first.get("field") + ": " + first.get("message"));
+        Map<String, String> first = errors.isEmpty() ? Map.of("field", "request", "message", "invalid request")
+                : errors.get(0);
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                first.get("field") + ": " + first.get("message"));
         detail.setProperty("field", first.get("field"));
         detail.setProperty("errors", errors);
         return detail;
     }
+
 }

@@ -3,14 +3,15 @@ package com.loyaltybridge.tagsync.api;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the API answers with an error status and a one-line reason (a ProblemDetail body); the console shows the
- * same reason on its pages.
+ * A request the API answers with an error status and a one-line reason (a ProblemDetail
+ * body); the console shows the same reason on its pages.
  *
  * @param field the request field at fault, for 400 answers; null otherwise
  */
 public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
+
     private final String field;
 
     private ApiProblem(HttpStatus status, String field, String message) {
@@ -38,4 +39,5 @@ public class ApiProblem extends RuntimeException {
     public String field() {
         return field;
     }
+
 }

@@ -36,23 +36,27 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what: health is open (Kubernetes probes); everything else needs a client's secret as a bearer
- * token or Basic credentials. Reading needs the viewer role, changing anything the operator role, and the
- * Braze callback the braze role (or operator). Stateless: no session, no cookie, so no CSRF token either.
+ * Who may call what: health is open (Kubernetes probes); everything else needs a client's
+ * secret as a bearer token or Basic credentials. Reading needs the viewer role, changing
+ * anything the operator role, and the Braze callback the braze role (or operator).
+ * Stateless: no session, no cookie, so no CSRF token either.
  * <p>
- * Bearer tokens go through Spring Security's own filter and opaque-token provider, added here by hand rather than
- * through {@code oauth2ResourceServer()}: that configurer also publishes OAuth protected-resource metadata
- * ({@code /.well-known/oauth-protected-resource}, unauthenticated, built from the Host header and claiming
- * certificate-bound tokens) and points every 401 at it. This API has static secrets, no OAuth: it publishes nothing
- * of the sort. Failed logins are logged, counted and, repeated from one address, refused for a while
- * ({@link LoginFailures}).
+ * Bearer tokens go through Spring Security's own filter and opaque-token provider, added
+ * here by hand rather than through {@code oauth2ResourceServer()}: that configurer also
+ * publishes OAuth protected-resource metadata
+ * ({@code /.well-known/oauth-protected-resource}, unauthenticated, built from the Host
+ * header and claiming certificate-bound tokens) and points every 401 at it. This API has
+ * static secrets, no OAuth: it publishes nothing of the sort. Failed logins are logged,
+ * counted and, repeated from one address, refused for a while ({@link LoginFailures}).
  * <p>
- * Where the company's identity provider is configured ({@link OidcSettings}), bearer tokens that are none of the
- * clients' secrets are tried as its JWTs: signed with its published keys, issued by it, unexpired, for the configured
- * audience, and carrying a role in the role claim ({@link CompanyRoles}). Still no protected-resource metadata.
+ * Where the company's identity provider is configured ({@link OidcSettings}), bearer
+ * tokens that are none of the clients' secrets are tried as its JWTs: signed with its
+ * published keys, issued by it, unexpired, for the configured audience, and carrying a
+ * role in the role claim ({@link CompanyRoles}). Still no protected-resource metadata.
  * <p>
- * This chain serves the API, the actuator and the OpenAPI description (and Spring's error page); the console's pages
- * have a chain of their own, with sessions and CSRF tokens, ordered after this one.
+ * This chain serves the API, the actuator and the OpenAPI description (and Spring's error
+ * page); the console's pages have a chain of their own, with sessions and CSRF tokens,
+ * ordered after this one.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -64,7 +68,8 @@ class ApiSecurityConfiguration {
     ApiClients apiClients(ApiSettings settings) {
         ApiClients clients = new ApiClients(settings);
         if (clients.noneConfigured()) {
-            log.warn("No API client has a secret (API_VIEWERTOKEN, API_OPERATORTOKEN, API_BRAZETOKEN): only health answers");
+            log.warn(
+                    "No API client has a secret (API_VIEWERTOKEN, API_OPERATORTOKEN, API_BRAZETOKEN): only health answers");
         }
         return clients;
     }
@@ -90,53 +95,63 @@ class ApiSecurityConfiguration {
     }
 
     /** The paths of this chain; every other one is the console's. */
-    static final String[] PATHS = {"/api/**", "/actuator", "/actuator/**", "/v3/api-docs", "/v3/api-docs/**", "/.well-known/**",
-            "/error"};
+    static final String[] PATHS = { "/api/**", "/actuator", "/actuator/**", "/v3/api-docs", "/v3/api-docs/**",
+            "/.well-known/**", "/error" };
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiClients clients, LoginFailures failures, ProblemResponses problems,
-            OidcSettings oidc, CompanyRoles companyRoles) {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiClients clients, LoginFailures failures,
+            ProblemResponses problems, OidcSettings oidc, CompanyRoles companyRoles) {
         ApiAuthenticationEntryPoint entryPoint = new ApiAuthenticationEntryPoint(failures, problems);
-        List<AuthenticationProvider> bearerProviders = new ArrayList<>(List.of(new OpaqueTokenAuthenticationProvider(clients)));
+        List<AuthenticationProvider> bearerProviders = new ArrayList<>(
+                List.of(new OpaqueTokenAuthenticationProvider(clients)));
         if (oidc.enabled()) {
             bearerProviders.add(companyTokens(oidc, companyRoles));
         }
-        // Not beans: as beans, Spring Boot would also register them as servlet filters outside the security chain.
-        BearerTokenAuthenticationFilter bearer = new BearerTokenAuthenticationFilter(new ProviderManager(bearerProviders));
+        // Not beans: as beans, Spring Boot would also register them as servlet filters
+        // outside the security chain.
+        BearerTokenAuthenticationFilter bearer = new BearerTokenAuthenticationFilter(
+                new ProviderManager(bearerProviders));
         bearer.setAuthenticationEntryPoint(entryPoint);
-        return http
-                .securityMatcher(PATHS)
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
-                        // Where Spring renders errors of requests already authorized, so their status is kept.
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/braze/**").hasAnyRole(Role.BRAZE_CALLBACK, Role.OPERATOR)
+        return http.securityMatcher(PATHS)
+            .authorizeHttpRequests(
+                    requests -> requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        // Where Spring renders errors of requests already authorized, so
+                        // their status is kept.
+                        .requestMatchers("/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/braze/**")
+                        .hasAnyRole(Role.BRAZE_CALLBACK, Role.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/**", "/v3/api-docs", "/v3/api-docs/**", "/actuator/**")
-                                .hasRole(Role.VIEWER)
-                        .requestMatchers(HttpMethod.POST, "/api/**").hasRole(Role.OPERATOR)
-                        .anyRequest().denyAll())
-                .authenticationProvider(clients)
-                .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
-                .addFilter(bearer)
-                .addFilterBefore(new LoginThrottle(failures, problems), BearerTokenAuthenticationFilter.class)
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
-                .build();
+                        .hasRole(Role.VIEWER)
+                        .requestMatchers(HttpMethod.POST, "/api/**")
+                        .hasRole(Role.OPERATOR)
+                        .anyRequest()
+                        .denyAll())
+            .authenticationProvider(clients)
+            .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
+            .addFilter(bearer)
+            .addFilterBefore(new LoginThrottle(failures, problems), BearerTokenAuthenticationFilter.class)
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+            .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .csrf(csrf -> csrf.disable())
+            .build();
     }
 
     /**
-     * JWTs of the company's identity provider. Its keys are fetched when the first token comes, not at start: the API
-     * starts, and its clients' secrets work, while the provider is unreachable.
+     * JWTs of the company's identity provider. Its keys are fetched when the first token
+     * comes, not at start: the API starts, and its clients' secrets work, while the
+     * provider is unreachable.
      */
     private static JwtAuthenticationProvider companyTokens(OidcSettings oidc, CompanyRoles roles) {
         String issuer = oidc.issuerUri().toString();
         JwtDecoder decoder = new SupplierJwtDecoder(() -> {
             NimbusJwtDecoder fromIssuer = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(issuer);
-            fromIssuer.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
-                    new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-                            audience -> audience != null && audience.contains(oidc.expectedAudience()))));
+            fromIssuer
+                .setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+                        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                                audience -> audience != null && audience.contains(oidc.expectedAudience()))));
             return fromIssuer;
         });
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
@@ -145,4 +160,5 @@ class ApiSecurityConfiguration {
         provider.setJwtAuthenticationConverter(converter);
         return provider;
     }
+
 }

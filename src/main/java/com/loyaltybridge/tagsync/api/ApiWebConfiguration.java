@@ -20,18 +20,22 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * How strictly the API reads requests: bodies capped in size, JSON values of exactly the type each field declares
- * (numbers in the path and query: {@link CanonicalNumbers}); and what the OpenAPI description names as its server.
+ * How strictly the API reads requests: bodies capped in size, JSON values of exactly the
+ * type each field declares (numbers in the path and query: {@link CanonicalNumbers}); and
+ * what the OpenAPI description names as its server.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class ApiWebConfiguration {
 
-    /** First of all filters, before security: an oversized body is refused before anything reads it. */
+    /**
+     * First of all filters, before security: an oversized body is refused before anything
+     * reads it.
+     */
     @Bean
     FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(ApiSettings settings, ProblemResponses problems) {
-        FilterRegistrationBean<RequestBodyLimit> registration =
-                new FilterRegistrationBean<>(new RequestBodyLimit(settings, problems));
+        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(
+                new RequestBodyLimit(settings, problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
@@ -44,40 +48,43 @@ class ApiWebConfiguration {
     }
 
     /**
-     * A JSON value of another type than its field's is refused, not converted: {@code "ttl": 1.5} was stored as 1,
-     * {@code "ttl": "100"} as 100, {@code "export": 123} as "123". {@link ApiErrors} names the field.
+     * A JSON value of another type than its field's is refused, not converted:
+     * {@code "ttl": 1.5} was stored as 1, {@code "ttl": "100"} as 100,
+     * {@code "export": 123} as "123". {@link ApiErrors} names the field.
      */
     @Bean
     JsonMapperBuilderCustomizer exactJsonTypes() {
-        return builder -> builder
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .withCoercionConfig(LogicalType.Integer, coercion -> coercion
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        return builder -> builder.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .withCoercionConfig(LogicalType.Integer,
+                    coercion -> coercion.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-                .withCoercionConfig(LogicalType.Textual, coercion -> coercion
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .withCoercionConfig(LogicalType.Textual,
+                    coercion -> coercion.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                .withCoercionConfig(LogicalType.Boolean, coercion -> coercion
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .withCoercionConfig(LogicalType.Boolean,
+                    coercion -> coercion.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-                .withCoercionConfig(LogicalType.Collection, coercion -> coercion
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+            .withCoercionConfig(LogicalType.Collection,
+                    coercion -> coercion.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
     }
 
     /**
-     * The OpenAPI description names {@code api.public-url} as its server, or the relative {@code /}: springdoc would
-     * otherwise build it from each request's Host header, which the caller chooses.
+     * The OpenAPI description names {@code api.public-url} as its server, or the relative
+     * {@code /}: springdoc would otherwise build it from each request's Host header,
+     * which the caller chooses.
      */
     @Bean
     OpenAPI apiDescription(ApiSettings settings) {
         String server = settings.publicUrl() == null ? "/" : settings.publicUrl().toString();
         return new OpenAPI()
-                .info(new Info().title("segment-tag-sync").description("Launch, watch, restart, stop and abandon syncs of"
+            .info(new Info().title("segment-tag-sync")
+                .description("Launch, watch, restart, stop and abandon syncs of"
                         + " Braze segment exports to SessionM tags; Braze's export completion callback"))
-                .servers(List.of(new Server().url(server)));
+            .servers(List.of(new Server().url(server)));
     }
+
 }

@@ -44,13 +44,15 @@ class AudienceController {
     }
 
     @GetMapping("/{id}/members")
-    @Operation(summary = "Members of the audience by identifier, each with its tags: status, when SessionM took it, when it"
-            + " expires; paged")
-    ApiPage<Member> members(@PathVariable long id,
-            @Parameter(description = "Only members with a tag in this state; without it, the members now (a tag not LEFT)")
-            @RequestParam(required = false) MemberTagStatus state,
+    @Operation(
+            summary = "Members of the audience by identifier, each with its tags: status, when SessionM took it, when it"
+                    + " expires; paged")
+    ApiPage<Member> members(@PathVariable long id, @Parameter(
+            description = "Only members with a tag in this state; without it, the members now (a tag not LEFT)") @RequestParam(
+                    required = false) MemberTagStatus state,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return audiences.members(id, state, page, size);
     }
+
 }

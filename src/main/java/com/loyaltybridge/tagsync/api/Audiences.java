@@ -18,16 +18,19 @@ import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository.Audience;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
 
 /**
- * The audiences and their members as the API and the console show them, read through the ledger's repositories; an
- * unknown id is a 404.
+ * The audiences and their members as the API and the console show them, read through the
+ * ledger's repositories; an unknown id is a 404.
  */
 @Component
 @ConditionalOnWebApplication
 public class Audiences {
 
     private final SyncAudienceRepository audiences;
+
     private final SyncAudienceMemberTagRepository memberTags;
+
     private final JobRepository jobRepository;
+
     private final SyncSettings settings;
 
     Audiences(SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags, JobRepository jobRepository,
@@ -43,7 +46,10 @@ public class Audiences {
         return audiences.all().stream().map(this::view).toList();
     }
 
-    /** The audience of that name whose identifiers come from {@code identifierSource}, if it exists. */
+    /**
+     * The audience of that name whose identifiers come from {@code identifierSource}, if
+     * it exists.
+     */
     public Optional<AudienceView> find(String name, String identifierSource) {
         return audiences.find(name, identifierSource).map(this::view);
     }
@@ -74,9 +80,10 @@ public class Audiences {
         long refreshDue = refreshBefore == null ? 0
                 : memberTags.refreshDueCount(audience.id(), Instant.now().plusSeconds(refreshBefore));
         return new AudienceView(audience.id(), audience.name(), audience.segmentId(), audience.identifierSource(),
-                audience.lastTags() == null ? List.of() : List.of(audience.lastTags().split(",")), audience.lastTtlSeconds(),
-                memberTags.memberCount(audience.id()), audience.lastExport(), audience.lastExportRequestedAt(),
-                audience.lastJobInstanceId(), lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
+                audience.lastTags() == null ? List.of() : List.of(audience.lastTags().split(",")),
+                audience.lastTtlSeconds(), memberTags.memberCount(audience.id()), audience.lastExport(),
+                audience.lastExportRequestedAt(), audience.lastJobInstanceId(),
+                lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
                 audience.lastSyncedAt(), nextRefresh, refreshDue, audience.seededFromJobInstanceId());
     }
 
@@ -87,4 +94,5 @@ public class Audiences {
         JobInstance instance = jobRepository.getJobInstance(jobInstanceId);
         return instance == null ? Optional.empty() : Optional.ofNullable(jobRepository.getLastJobExecution(instance));
     }
+
 }

@@ -26,11 +26,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Braze's export completion callback: the {@code callback_endpoint} of {@code /users/export/segment} is
- * {@code https://HOST/api/braze/export-callbacks/SEGMENT_ID}. Braze's body says only {@code "success": true}, so
- * the export is the one named by {@code object_prefix} (query parameter or body field, {@code UUID-EPOCH}) when
- * given, else the segment's newest export. It is recorded as complete (so scans take it at once, too), then its
- * sync is launched with the segment's mapping.
+ * Braze's export completion callback: the {@code callback_endpoint} of
+ * {@code /users/export/segment} is
+ * {@code https://HOST/api/braze/export-callbacks/SEGMENT_ID}. Braze's body says only
+ * {@code "success": true}, so the export is the one named by {@code object_prefix} (query
+ * parameter or body field, {@code UUID-EPOCH}) when given, else the segment's newest
+ * export. It is recorded as complete (so scans take it at once, too), then its sync is
+ * launched with the segment's mapping.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -40,16 +42,23 @@ class BrazeCallbackController {
 
     private static final Logger log = LoggerFactory.getLogger(BrazeCallbackController.class);
 
-    /** What Braze posts; {@code url} (present without own storage) is never used nor logged: it is a presigned link. */
+    /**
+     * What Braze posts; {@code url} (present without own storage) is never used nor
+     * logged: it is a presigned link.
+     */
     record BrazeCallback(Boolean success, @JsonProperty("object_prefix") String objectPrefix) {
     }
 
     private final ScanSettings settings;
+
     private final ExportDiscovery discovery;
+
     private final SyncExportReadyRepository readiness;
+
     private final LaunchResponses launches;
 
-    BrazeCallbackController(ScanSettings settings, ExportDiscovery discovery, SyncExportReadyRepository readiness, LaunchResponses launches) {
+    BrazeCallbackController(ScanSettings settings, ExportDiscovery discovery, SyncExportReadyRepository readiness,
+            LaunchResponses launches) {
         this.settings = settings;
         this.discovery = discovery;
         this.readiness = readiness;
@@ -65,19 +74,19 @@ class BrazeCallbackController {
             throw ApiProblem.invalid("segmentId", problem);
         });
         SegmentMapping mapping = settings.segment(segmentId)
-                .orElseThrow(() -> ApiProblem.notFound("segment " + UntrustedText.quote(segmentId) + " is not configured"));
+            .orElseThrow(() -> ApiProblem.notFound("segment " + UntrustedText.quote(segmentId) + " is not configured"));
         if (callback != null && Boolean.FALSE.equals(callback.success())) {
             throw ApiProblem.invalid("success", "Braze reported a failed export; nothing to sync");
         }
         String objectPrefix = objectPrefixParameter != null ? objectPrefixParameter
                 : callback == null ? null : callback.objectPrefix();
         if (objectPrefix != null && !SegmentExport.isExportName(objectPrefix)) {
-            throw ApiProblem.invalid("object_prefix", UntrustedText.quote(objectPrefix)
-                    + " is not the name of an export folder (UUID-EPOCH)");
+            throw ApiProblem.invalid("object_prefix",
+                    UntrustedText.quote(objectPrefix) + " is not the name of an export folder (UUID-EPOCH)");
         }
         SegmentExport export = exportOf(segmentId, objectPrefix)
-                .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
-                        + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));
+            .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
+                    + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));
         readiness.markReady(export.folder(), export.segmentId());
         log.info("Braze says export {} is complete; launching its sync", export.folder());
         return launches.launch(mapping.requestFor(export.folder()));
@@ -90,4 +99,5 @@ class BrazeCallbackController {
         }
         return exports.stream().filter(export -> export.name().equals(objectPrefix)).findFirst();
     }
+
 }

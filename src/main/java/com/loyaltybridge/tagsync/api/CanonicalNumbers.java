@@ -9,9 +9,10 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.InitBinder;
 
 /**
- * Numbers in the API's paths and query strings (execution ids, pages, sizes) are read as one writes them: decimal
- * digits, no sign, no leading zero, no space. Spring's own reading takes {@code 0x10} and {@code #10} as 16, {@code 01}
- * as 1 and {@code "1 "} as 1, so one execution answered to many ids. Registered as editors: they come before any
+ * Numbers in the API's paths and query strings (execution ids, pages, sizes) are read as
+ * one writes them: decimal digits, no sign, no leading zero, no space. Spring's own
+ * reading takes {@code 0x10} and {@code #10} as 16, {@code 01} as 1 and {@code "1 "} as
+ * 1, so one execution answered to many ids. Registered as editors: they come before any
  * converter, and Spring falls back to its lenient editors when a converter refuses.
  */
 @ControllerAdvice(basePackageClasses = CanonicalNumbers.class)
@@ -41,5 +42,7 @@ class CanonicalNumbers {
             }
             super.setAsText(text);
         }
+
     }
+
 }

@@ -11,10 +11,11 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import com.loyaltybridge.tagsync.api.ApiClient.Role;
 
 /**
- * The role a person from the company's identity provider has here, read from one claim of their token
- * ({@code oidc.role-claim}): an operator value makes an operator, else a viewer value a viewer, else no role at all
- * (signed in, allowed nothing). The claim holds a string or a list of strings; a name with dots that is no claim
- * of its own is followed into nested objects ({@code realm_access.roles}).
+ * The role a person from the company's identity provider has here, read from one claim of
+ * their token ({@code oidc.role-claim}): an operator value makes an operator, else a
+ * viewer value a viewer, else no role at all (signed in, allowed nothing). The claim
+ * holds a string or a list of strings; a name with dots that is no claim of its own is
+ * followed into nested objects ({@code realm_access.roles}).
  */
 public final class CompanyRoles {
 
@@ -52,9 +53,11 @@ public final class CompanyRoles {
         List<String> values = new ArrayList<>();
         if (value instanceof String text) {
             values.add(text);
-        } else if (value instanceof Collection<?> collection) {
+        }
+        else if (value instanceof Collection<?> collection) {
             collection.stream().filter(String.class::isInstance).map(String.class::cast).forEach(values::add);
         }
         return values;
     }
+
 }

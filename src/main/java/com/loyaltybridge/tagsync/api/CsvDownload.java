@@ -12,8 +12,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * A CSV download of an execution ({@code execution-42-rejected-users.csv}), streamed as it is written: the API's and
- * the console's are the same file.
+ * A CSV download of an execution ({@code execution-42-rejected-users.csv}), streamed as
+ * it is written: the API's and the console's are the same file.
  */
 public final class CsvDownload {
 
@@ -28,9 +28,14 @@ public final class CsvDownload {
             writer.accept(csv);
             csv.flush();
         };
-        return ResponseEntity.ok().contentType(CSV)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename("execution-" + executionId + "-" + name + ".csv").build().toString())
-                .body(body);
+        return ResponseEntity.ok()
+            .contentType(CSV)
+            .header(HttpHeaders.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment()
+                        .filename("execution-" + executionId + "-" + name + ".csv")
+                        .build()
+                        .toString())
+            .body(body);
     }
+
 }

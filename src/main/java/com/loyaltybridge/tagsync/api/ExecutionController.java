@@ -26,8 +26,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * Executions of syncs and of their dry runs: list and show (viewer); restart, stop and abandon (operator); users a sync
- * could not use, and the members who left its audience.
+ * Executions of syncs and of their dry runs: list and show (viewer); restart, stop and
+ * abandon (operator); users a sync could not use, and the members who left its audience.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -36,7 +36,9 @@ import jakarta.validation.constraints.Min;
 class ExecutionController {
 
     private final Executions executions;
+
     private final ExecutionQueries queries;
+
     private final LaunchResponses launches;
 
     ExecutionController(Executions executions, ExecutionQueries queries, LaunchResponses launches) {
@@ -59,25 +61,29 @@ class ExecutionController {
             });
         }
         ApiPage<ExecutionQueries.ExecutionRow> rows = queries.executions(
-                new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to), page, size);
+                new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to), page,
+                size);
         return counts ? queries.withCounts(rows) : rows;
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One execution: steps, counts, the plan (for a dry run with the first identifiers of each group and"
-            + " the estimate), progress, throughput, times and exit description")
+    @Operation(
+            summary = "One execution: steps, counts, the plan (for a dry run with the first identifiers of each group and"
+                    + " the estimate), progress, throughput, times and exit description")
     ExecutionView show(@PathVariable long id) {
         return executions.view(id);
     }
 
     @PostMapping("/{id}/restart")
-    @Operation(summary = "Run a failed or stopped execution's sync again: it resumes where it stopped (202 with Location)")
+    @Operation(
+            summary = "Run a failed or stopped execution's sync again: it resumes where it stopped (202 with Location)")
     ResponseEntity<Object> restart(@PathVariable long id) {
         return launches.launch(executions.restartRequest(id));
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(summary = "Ask a running execution to stop at its next chunk boundary, in whichever process runs it (202)")
+    @Operation(
+            summary = "Ask a running execution to stop at its next chunk boundary, in whichever process runs it (202)")
     ResponseEntity<ExecutionView> stop(@PathVariable long id) {
         if (!executions.requestStop(id)) {
             throw ApiProblem.conflict("execution " + id + " is not running (" + executions.get(id).getStatus() + ")");
@@ -93,7 +99,8 @@ class ExecutionController {
 
     @GetMapping("/{id}/rejected-users")
     @Operation(summary = "Users SessionM refused for good, in export order, paged")
-    ApiPage<SyncUserRepository.RejectedUser> rejectedUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+    ApiPage<SyncUserRepository.RejectedUser> rejectedUsers(@PathVariable long id,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return queries.rejectedUsers(instanceOf(id), page, size);
     }
@@ -106,7 +113,8 @@ class ExecutionController {
 
     @GetMapping("/{id}/skipped-lines")
     @Operation(summary = "Lines of the export that did not become a user (object, line, reason), paged")
-    ApiPage<SyncSkippedLineRepository.SkippedLine> skippedLines(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+    ApiPage<SyncSkippedLineRepository.SkippedLine> skippedLines(@PathVariable long id,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return queries.skippedLines(instanceOf(id), page, size);
     }
@@ -124,15 +132,18 @@ class ExecutionController {
     }
 
     @GetMapping("/{id}/bulk-file")
-    @Operation(summary = "The sync's bulk file: its published parts (location, users, rows, bytes, SHA-256, when) and manifest")
+    @Operation(
+            summary = "The sync's bulk file: its published parts (location, users, rows, bytes, SHA-256, when) and manifest")
     ExecutionQueries.BulkFile bulkFile(@PathVariable long id) {
         return queries.bulkFile(instanceOf(id));
     }
 
     @GetMapping("/{id}/left-users")
-    @Operation(summary = "Members of the audience that the sync's export no longer holds, with the tags they had from us;"
-            + " by identifier, paged")
-    ApiPage<SyncLeftUserRepository.LeftUser> leftUsers(@PathVariable long id, @RequestParam(defaultValue = "0") @Min(0) int page,
+    @Operation(
+            summary = "Members of the audience that the sync's export no longer holds, with the tags they had from us;"
+                    + " by identifier, paged")
+    ApiPage<SyncLeftUserRepository.LeftUser> leftUsers(@PathVariable long id,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(10000) int size) {
         return queries.leftUsers(instanceOf(id), page, size);
     }
@@ -151,4 +162,5 @@ class ExecutionController {
         long jobInstanceId = instanceOf(id);
         return CsvDownload.of(id, name, csv -> writer.accept(jobInstanceId, csv));
     }
+
 }

@@ -48,9 +48,10 @@ import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 
 /**
- * Read-only queries behind the API and the console: executions of the sync job and its dry run (Spring Batch's tables;
- * this is their one reader outside Spring Batch), and, through the ledger's repositories, the users and lines a sync
- * could not use, the members who left its audience, its bulk file and its pace over time.
+ * Read-only queries behind the API and the console: executions of the sync job and its
+ * dry run (Spring Batch's tables; this is their one reader outside Spring Batch), and,
+ * through the ledger's repositories, the users and lines a sync could not use, the
+ * members who left its audience, its bulk file and its pace over time.
  */
 @Repository
 @ConditionalOnWebApplication
@@ -58,18 +59,29 @@ public class ExecutionQueries {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionQueries.class);
 
-    /** Intervals of a throughput series: enough to see a run's shape, few enough to read each. */
+    /**
+     * Intervals of a throughput series: enough to see a run's shape, few enough to read
+     * each.
+     */
     static final int THROUGHPUT_INTERVALS = 60;
+
     /** A manifest is a few hundred bytes per part; more than this is shown cut. */
     static final int MAX_MANIFEST_BYTES = 64 * 1024;
 
     private final JdbcTemplate jdbc;
+
     private final SyncUserRepository users;
+
     private final SyncSkippedLineRepository skippedLines;
+
     private final SyncBulkFilePartRepository bulkFileParts;
+
     private final SyncLeftUserRepository leftUsers;
+
     private final ObjectStore store;
+
     private final JobRepository jobRepository;
+
     private final SyncSummaries summaries;
 
     ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines,
@@ -89,10 +101,11 @@ public class ExecutionQueries {
      * A row of the execution list.
      *
      * @param dryRun whether it is an execution of a dry run
-     * @param counts what its sync has done so far; only when asked for ({@link #withCounts})
+     * @param counts what its sync has done so far; only when asked for
+     * ({@link #withCounts})
      */
-    public record ExecutionRow(long id, long jobInstanceId, String segmentId, String export, String status, String exitCode,
-            LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime, boolean dryRun,
+    public record ExecutionRow(long id, long jobInstanceId, String segmentId, String export, String status,
+            String exitCode, LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime, boolean dryRun,
             @JsonInclude(JsonInclude.Include.NON_NULL) RowCounts counts) {
     }
 
@@ -100,13 +113,14 @@ public class ExecutionQueries {
     }
 
     public ApiPage<ExecutionRow> executions(ExecutionFilter filter, int page, int size) {
-        StringBuilder where = new StringBuilder("""
-                FROM batch_job_execution e
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (?, ?)
-                JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
-                WHERE TRUE""");
-        List<Object> arguments = new ArrayList<>(List.of(SegmentSyncJobConfiguration.JOB_NAME,
-                SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
+        StringBuilder where = new StringBuilder(
+                """
+                        FROM batch_job_execution e
+                        JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (?, ?)
+                        JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
+                        WHERE TRUE""");
+        List<Object> arguments = new ArrayList<>(
+                List.of(SegmentSyncJobConfiguration.JOB_NAME, SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
         if (filter.segmentId() != null) {
             where.append(" AND position(? IN p.parameter_value) > 0");
             arguments.add("/segment-export/" + filter.segmentId() + "/");
@@ -132,17 +146,21 @@ public class ExecutionQueries {
                 SELECT e.job_execution_id, e.job_instance_id, p.parameter_value, e.status, e.exit_code,
                        e.create_time, e.start_time, e.end_time, i.job_name = ?
                 """ + where + " ORDER BY e.job_execution_id DESC LIMIT ? OFFSET ?",
-                (rs, row) -> new ExecutionRow(rs.getLong(1), rs.getLong(2), SyncRequest.segmentIdOf(StorageLocation.parse(rs.getString(3))), rs.getString(3),
-                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9), null),
+                (rs, row) -> new ExecutionRow(rs.getLong(1), rs.getLong(2),
+                        SyncRequest.segmentIdOf(StorageLocation.parse(rs.getString(3))), rs.getString(3),
+                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9),
+                        null),
                 paged.toArray());
         return new ApiPage<>(rows, page, size, total);
     }
 
     /**
-     * What the syncs of a page of executions have done so far (their whole sync, every execution of it), keyed by job
-     * instance, counted as each one's summary counts them ({@link SyncSummaries#ledgerCounts}: only the users a plan
-     * sends, and the stored counts of a pruned sync). Each counts every row of its sync, so it is asked for only where
-     * the counts are shown (the console's list, the API's list with {@code counts=true}).
+     * What the syncs of a page of executions have done so far (their whole sync, every
+     * execution of it), keyed by job instance, counted as each one's summary counts them
+     * ({@link SyncSummaries#ledgerCounts}: only the users a plan sends, and the stored
+     * counts of a pruned sync). Each counts every row of its sync, so it is asked for
+     * only where the counts are shown (the console's list, the API's list with
+     * {@code counts=true}).
      */
     public Map<Long, RowCounts> countsOf(Collection<Long> jobInstanceIds) {
         Map<Long, Long> skipped = skippedLines.countOf(jobInstanceIds);
@@ -151,29 +169,40 @@ public class ExecutionQueries {
             LedgerCounts ledger = summaries.ledgerCounts(id);
             Map<LedgerState, Long> byState = ledger.usersByState();
             counts.put(id, new RowCounts(ledger.users(), byState.getOrDefault(LedgerState.TAGGED, 0L),
-                    byState.getOrDefault(LedgerState.ALREADY_TAGGED, 0L), byState.getOrDefault(LedgerState.IN_DOUBT, 0L),
-                    byState.getOrDefault(LedgerState.REJECTED, 0L),
+                    byState.getOrDefault(LedgerState.ALREADY_TAGGED, 0L),
+                    byState.getOrDefault(LedgerState.IN_DOUBT, 0L), byState.getOrDefault(LedgerState.REJECTED, 0L),
                     byState.getOrDefault(LedgerState.STAGED, 0L) + byState.getOrDefault(LedgerState.SENDING, 0L),
                     skipped.getOrDefault(id, 0L)));
         }
         return counts;
     }
 
-    /** The latest execution of the sync {@code request} asks for (one export with one tag setting), if it ever ran. */
+    /**
+     * The latest execution of the sync {@code request} asks for (one export with one tag
+     * setting), if it ever ran.
+     */
     public Optional<JobExecution> latestExecutionOf(SyncRequest request) {
-        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
+        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME,
+                request.toJobParameters());
         return instance == null ? Optional.empty() : Optional.ofNullable(jobRepository.getLastJobExecution(instance));
     }
 
     /** {@code page} with the counts of each row's sync ({@link #countsOf}). */
     public ApiPage<ExecutionRow> withCounts(ApiPage<ExecutionRow> page) {
-        Map<Long, RowCounts> counts = countsOf(page.items().stream().map(ExecutionRow::jobInstanceId).distinct().toList());
-        return new ApiPage<>(page.items().stream().map(row -> new ExecutionRow(row.id(), row.jobInstanceId(), row.segmentId(),
-                row.export(), row.status(), row.exitCode(), row.createTime(), row.startTime(), row.endTime(), row.dryRun(),
-                counts.get(row.jobInstanceId()))).toList(), page.page(), page.size(), page.total());
+        Map<Long, RowCounts> counts = countsOf(
+                page.items().stream().map(ExecutionRow::jobInstanceId).distinct().toList());
+        return new ApiPage<>(page.items()
+            .stream()
+            .map(row -> new ExecutionRow(row.id(), row.jobInstanceId(), row.segmentId(), row.export(), row.status(),
+                    row.exitCode(), row.createTime(), row.startTime(), row.endTime(), row.dryRun(),
+                    counts.get(row.jobInstanceId())))
+            .toList(), page.page(), page.size(), page.total());
     }
 
-    /** The counts of one row of an executions list: the users of its sync by where they stand, and skipped lines. */
+    /**
+     * The counts of one row of an executions list: the users of its sync by where they
+     * stand, and skipped lines.
+     */
     public record RowCounts(long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
             long skippedLines) {
     }
@@ -189,14 +218,16 @@ public class ExecutionQueries {
     }
 
     /**
-     * Users done per interval over one execution's run, from its start to its end (or now, while it runs): in api mode
-     * the outcomes the ledger recorded ({@code sync_user.updated_at}), in csv mode the users of each bulk file part
-     * when it was published. Outcomes of other executions of the sync fall outside the run and are not counted.
+     * Users done per interval over one execution's run, from its start to its end (or
+     * now, while it runs): in api mode the outcomes the ledger recorded
+     * ({@code sync_user.updated_at}), in csv mode the users of each bulk file part when
+     * it was published. Outcomes of other executions of the sync fall outside the run and
+     * are not counted.
      *
-     * @param from           the start of the first interval
+     * @param from the start of the first interval
      * @param intervalMillis the length of each interval
-     * @param users          users done in each interval
-     * @param source         {@code ledger} or {@code bulk_file_parts}
+     * @param users users done in each interval
+     * @param source {@code ledger} or {@code bulk_file_parts}
      */
     public record Throughput(Instant from, long intervalMillis, long[] users, String source) {
     }
@@ -206,15 +237,18 @@ public class ExecutionQueries {
         // Spring Batch writes its times as local date-times of the JVM that ran the job.
         LocalDateTime started = execution.getStartTime() != null ? execution.getStartTime() : execution.getCreateTime();
         Instant start = started.atZone(ZoneId.systemDefault()).toInstant();
-        Instant end = execution.getEndTime() == null ? Instant.now() : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant();
+        Instant end = execution.getEndTime() == null ? Instant.now()
+                : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant();
         long runMillis = Math.max(1, Duration.between(start, end).toMillis());
-        // Whole seconds at least, so that each bar of a short run still stands for a readable span.
+        // Whole seconds at least, so that each bar of a short run still stands for a
+        // readable span.
         long intervalMillis = Math.max(1000, (runMillis + THROUGHPUT_INTERVALS - 1) / THROUGHPUT_INTERVALS);
-        int intervals = (int) Math.max(1, Math.min(THROUGHPUT_INTERVALS, (runMillis + intervalMillis - 1) / intervalMillis));
+        int intervals = (int) Math.max(1,
+                Math.min(THROUGHPUT_INTERVALS, (runMillis + intervalMillis - 1) / intervalMillis));
         List<SyncBulkFilePartRepository.PublishedAt> parts = bulkFileParts.publishedParts(jobInstanceId);
         if (parts.isEmpty()) {
-            return new Throughput(start, intervalMillis, users.outcomesPerInterval(jobInstanceId, start, intervalMillis, intervals),
-                    "ledger");
+            return new Throughput(start, intervalMillis,
+                    users.outcomesPerInterval(jobInstanceId, start, intervalMillis, intervals), "ledger");
         }
         long[] counts = new long[intervals];
         for (SyncBulkFilePartRepository.PublishedAt part : parts) {
@@ -227,12 +261,16 @@ public class ExecutionQueries {
     }
 
     /**
-     * A sync's bulk file: its published parts and the manifest published after the last of them.
+     * A sync's bulk file: its published parts and the manifest published after the last
+     * of them.
      *
-     * @param manifestLocation where the manifest is, or will be once the file is complete; null without parts
-     * @param manifest         the manifest's text (at most {@value #MAX_MANIFEST_BYTES} bytes); null until published
+     * @param manifestLocation where the manifest is, or will be once the file is
+     * complete; null without parts
+     * @param manifest the manifest's text (at most {@value #MAX_MANIFEST_BYTES} bytes);
+     * null until published
      */
-    public record BulkFile(List<SyncBulkFilePartRepository.PublishedAt> parts, String manifestLocation, String manifest) {
+    public record BulkFile(List<SyncBulkFilePartRepository.PublishedAt> parts, String manifestLocation,
+            String manifest) {
     }
 
     public BulkFile bulkFile(long jobInstanceId) {
@@ -251,38 +289,53 @@ public class ExecutionQueries {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // The parts are known from PostgreSQL; the manifest is a courtesy when its store answers.
+        }
+        catch (IOException | RuntimeException e) {
+            // The parts are known from PostgreSQL; the manifest is a courtesy when its
+            // store answers.
             log.warn("Could not read the bulk file manifest in {}: {}", folder, e.getMessage());
         }
         return new BulkFile(parts, folder.uri() + BulkFileWriter.MANIFEST_NAME, manifest);
     }
 
     ApiPage<LeftUser> leftUsers(long jobInstanceId, int page, int size) {
-        return new ApiPage<>(leftUsers.leftUsers(jobInstanceId, size, (long) page * size), page, size, leftUsers.count(jobInstanceId));
+        return new ApiPage<>(leftUsers.leftUsers(jobInstanceId, size, (long) page * size), page, size,
+                leftUsers.count(jobInstanceId));
     }
 
-    /** Writes every member who left as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
+    /**
+     * Writes every member who left as a CSV for people (see {@link SpreadsheetCsv}),
+     * streamed from PostgreSQL.
+     */
     void writeLeftUsersCsv(long jobInstanceId, Writer out) {
-        writeCsv(out, new String[] {"identifier", "tags"}, printer -> leftUsers.forEachLeftUser(jobInstanceId,
-                user -> printer.accept(new Object[] {user.identifier(), String.join(",", user.tags())})));
+        writeCsv(out, new String[] { "identifier", "tags" }, printer -> leftUsers.forEachLeftUser(jobInstanceId,
+                user -> printer.accept(new Object[] { user.identifier(), String.join(",", user.tags()) })));
     }
 
-    /** Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
+    /**
+     * Writes every rejected user as a CSV for people (see {@link SpreadsheetCsv}),
+     * streamed from PostgreSQL.
+     */
     public void writeRejectedUsersCsv(long jobInstanceId, Writer out) {
-        writeCsv(out, new String[] {"identifier", "http_status", "code", "message", "at"},
-                printer -> users.forEachRejectedUser(jobInstanceId, user -> printer.accept(
-                        new Object[] {user.identifier(), user.httpStatus(), user.code(), user.message(), user.at()})));
+        writeCsv(out, new String[] { "identifier", "http_status", "code", "message", "at" }, printer -> users
+            .forEachRejectedUser(jobInstanceId, user -> printer.accept(
+                    new Object[] { user.identifier(), user.httpStatus(), user.code(), user.message(), user.at() })));
     }
 
-    /** Writes every skipped line as a CSV for people (see {@link SpreadsheetCsv}), streamed from PostgreSQL. */
+    /**
+     * Writes every skipped line as a CSV for people (see {@link SpreadsheetCsv}),
+     * streamed from PostgreSQL.
+     */
     public void writeSkippedLinesCsv(long jobInstanceId, Writer out) {
-        writeCsv(out, new String[] {"object_key", "line_number", "reason", "detail"},
-                printer -> skippedLines.forEachSkippedLine(jobInstanceId, line -> printer.accept(
-                        new Object[] {line.objectKey(), line.lineNumber(), line.reason(), line.detail()})));
+        writeCsv(out, new String[] { "object_key", "line_number", "reason", "detail" },
+                printer -> skippedLines.forEachSkippedLine(jobInstanceId, line -> printer
+                    .accept(new Object[] { line.objectKey(), line.lineNumber(), line.reason(), line.detail() })));
     }
 
-    /** {@code rows} hands each row to the consumer it is given, which prints it as a CSV for people. */
+    /**
+     * {@code rows} hands each row to the consumer it is given, which prints it as a CSV
+     * for people.
+     */
     private static void writeCsv(Writer out, String[] header, Consumer<Consumer<Object[]>> rows) {
         SpreadsheetCsv csv = SpreadsheetCsv.to(out, header);
         rows.accept(csv::row);
@@ -293,4 +346,5 @@ public class ExecutionQueries {
         Timestamp value = rs.getTimestamp(column);
         return value == null ? null : value.toLocalDateTime();
     }
+
 }

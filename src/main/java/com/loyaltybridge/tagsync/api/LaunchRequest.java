@@ -5,15 +5,17 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * What to sync. Either {@code export} (an export folder under a configured export root) or {@code segment}
- * (its newest complete export). The tag settings come from the segment's mapping unless {@code tags} is given,
- * and then from {@code tags}, {@code ttl}, {@code mode} and {@code identifier}. Where a bulk file goes is never the
- * caller's choice: the mapping's output or {@code bulk-file.output}. {@code audience}, {@code full} and
- * {@code dryRun} are those of {@code sync}: absent, the export's segment, the mapping's {@code full}, a real run.
+ * What to sync. Either {@code export} (an export folder under a configured export root)
+ * or {@code segment} (its newest complete export). The tag settings come from the
+ * segment's mapping unless {@code tags} is given, and then from {@code tags},
+ * {@code ttl}, {@code mode} and {@code identifier}. Where a bulk file goes is never the
+ * caller's choice: the mapping's output or {@code bulk-file.output}. {@code audience},
+ * {@code full} and {@code dryRun} are those of {@code sync}: absent, the export's
+ * segment, the mapping's {@code full}, a real run.
  */
 @Schema(description = "A sync to launch: an export folder, or a configured segment (its newest complete export)")
-public record LaunchRequest(
-        @Schema(description = "Export folder, e.g. s3://braze-exports/segment-export/SEGMENT/2026-11-28/UUID-EPOCH/") String export,
+public record LaunchRequest(@Schema(
+        description = "Export folder, e.g. s3://braze-exports/segment-export/SEGMENT/2026-11-28/UUID-EPOCH/") String export,
         @Schema(description = "Configured segment id: its newest complete export, with its mapping's settings") String segment,
         @Schema(description = "Tag names; given, they and ttl/mode/identifier replace the segment mapping's") List<String> tags,
         @Schema(description = "Time to live of the tags in seconds; absent for counter tags") Long ttl,
@@ -21,8 +23,7 @@ public record LaunchRequest(
         @Schema(description = "external_id (default), custom_attribute:NAME or alias:LABEL") String identifier,
         @Schema(description = "The audience the export belongs to; default its Braze segment") String audience,
         @Schema(description = "Send every member whatever the audience's state (counter tags go up for everyone); also"
-                + " syncs an export older than the audience's last one. Default: the segment mapping's full, else false")
-        Boolean full,
+                + " syncs an export older than the audience's last one. Default: the segment mapping's full, else false") Boolean full,
         @Schema(description = "Read and stage the export and plan it, sending nothing and changing nothing: 202 with"
                 + " Location; the execution's view holds the plan") Boolean dryRun) {
 }

@@ -12,9 +12,10 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
- * Launches a sync (or its dry run) and answers as the API promises: 202 with {@code Location: /api/executions/{id}}
- * once it started; 200 with the earlier execution when it already completed; 409 when it (or another export of its
- * audience) is running elsewhere, or it cannot run again; 503 when this process already runs
+ * Launches a sync (or its dry run) and answers as the API promises: 202 with
+ * {@code Location: /api/executions/{id}} once it started; 200 with the earlier execution
+ * when it already completed; 409 when it (or another export of its audience) is running
+ * elsewhere, or it cannot run again; 503 when this process already runs
  * {@code api.max-concurrent-syncs} syncs.
  */
 @Component
@@ -26,6 +27,7 @@ class LaunchResponses {
     }
 
     private final SyncLaunches launches;
+
     private final Executions executions;
 
     LaunchResponses(SyncLaunches launches, Executions executions) {
@@ -37,23 +39,29 @@ class LaunchResponses {
         return answer(request, launches.launch(request), false);
     }
 
-    /** A dry run starts an execution of its own whatever runs: 202, or 503 when this process is at its limit. */
+    /**
+     * A dry run starts an execution of its own whatever runs: 202, or 503 when this
+     * process is at its limit.
+     */
     ResponseEntity<Object> dryRun(SyncRequest request) {
         return answer(request, launches.dryRun(request), true);
     }
 
     private ResponseEntity<Object> answer(SyncRequest request, SyncLaunches.Launch launch, boolean dryRun) {
         return switch (launch.kind()) {
-            case STARTED -> ResponseEntity.accepted().location(URI.create("/api/executions/" + launch.executionId()))
-                    .body(new Started(launch.executionId(), "STARTED", request.export().uri(), dryRun));
+            case STARTED -> ResponseEntity.accepted()
+                .location(URI.create("/api/executions/" + launch.executionId()))
+                .body(new Started(launch.executionId(), "STARTED", request.export().uri(), dryRun));
             case ALREADY_COMPLETED -> ResponseEntity.ok()
-                    .location(URI.create("/api/executions/" + launch.executionId()))
-                    .body(executions.view(launch.executionId()));
+                .location(URI.create("/api/executions/" + launch.executionId()))
+                .body(executions.view(launch.executionId()));
             case ALREADY_RUNNING, REFUSED -> ResponseEntity.status(HttpStatus.CONFLICT)
-                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, launch.outcome().message()));
-            case BUSY -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "60")
-                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                            "this process already runs api.max-concurrent-syncs syncs; try again later"));
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, launch.outcome().message()));
+            case BUSY -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "60")
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                        "this process already runs api.max-concurrent-syncs syncs; try again later"));
         };
     }
+
 }

@@ -21,21 +21,26 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
- * Turns a {@link LaunchRequest} into the sync it asks for, or a 400 naming the field at fault. The export must be
- * an export folder directly under one of {@code scan.export-roots}, and in a {@code file:} root its real path must
- * stay inside the root: no caller can point a sync at another bucket, another prefix, a URL or, through a symbolic
- * link, another directory.
+ * Turns a {@link LaunchRequest} into the sync it asks for, or a 400 naming the field at
+ * fault. The export must be an export folder directly under one of
+ * {@code scan.export-roots}, and in a {@code file:} root its real path must stay inside
+ * the root: no caller can point a sync at another bucket, another prefix, a URL or,
+ * through a symbolic link, another directory.
  */
 @Component
 @ConditionalOnWebApplication
 public class LaunchTargets {
 
     private final ScanSettings settings;
+
     private final ExportDiscovery discovery;
+
     private final SyncPreconditions preconditions;
+
     private final ObjectStore store;
 
-    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions, ObjectStore store) {
+    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions,
+            ObjectStore store) {
         this.settings = settings;
         this.discovery = discovery;
         this.preconditions = preconditions;
@@ -44,7 +49,8 @@ public class LaunchTargets {
 
     public SyncRequest resolve(LaunchRequest launch) {
         if (launch.tags() == null && (launch.ttl() != null || launch.mode() != null || launch.identifier() != null)) {
-            throw ApiProblem.invalid("tags", "ttl, mode and identifier go with tags; leave all out to use the segment's mapping");
+            throw ApiProblem.invalid("tags",
+                    "ttl, mode and identifier go with tags; leave all out to use the segment's mapping");
         }
         if (launch.segment() != null) {
             SegmentMapping.problemWithSegmentId(launch.segment()).ifPresent(problem -> {
@@ -59,20 +65,23 @@ public class LaunchTargets {
         Optional<SegmentMapping> mapping = settings.segment(export.segmentId());
         SyncRequest request;
         try {
-            request = launch.tags() != null ? explicit(launch, export, mapping)
-                    : mapping.map(m -> m.requestFor(export.folder())).orElseThrow(() -> ApiProblem.invalid("tags",
-                            "segment " + export.segmentId() + " has no mapping: give tags (and ttl, mode, identifier)"));
+            request = launch.tags() != null ? explicit(launch, export, mapping) : mapping
+                .map(m -> m.requestFor(export.folder()))
+                .orElseThrow(() -> ApiProblem.invalid("tags",
+                        "segment " + export.segmentId() + " has no mapping: give tags (and ttl, mode, identifier)"));
             if (launch.audience() != null) {
                 request = request.withAudience(launch.audience());
             }
             if (launch.full() != null) {
                 request = request.withFull(launch.full());
             }
-        } catch (InvalidSyncRequestException e) {
+        }
+        catch (InvalidSyncRequestException e) {
             throw ApiProblem.invalid(e.field(), e.reason());
         }
         if (!isDryRun(launch)) {
-            // A dry run calls no one and writes no bulk file: it needs neither credentials nor an output.
+            // A dry run calls no one and writes no bulk file: it needs neither
+            // credentials nor an output.
             preconditions.problemWith(request).ifPresent(problem -> {
                 throw ApiProblem.invalid("mode", problem);
             });
@@ -84,20 +93,27 @@ public class LaunchTargets {
         return Boolean.TRUE.equals(launch.dryRun());
     }
 
-    /** The export at {@code location}, when it is one under an export root that can be read there. */
+    /**
+     * The export at {@code location}, when it is one under an export root that can be
+     * read there.
+     */
     public SegmentExport exportAt(String location) {
         StorageLocation folder;
         try {
             folder = StorageLocation.parse(location);
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw ApiProblem.invalid("export", e.getMessage());
         }
-        SegmentExport export = SegmentExport.locate(folder, settings.roots()).orElseThrow(() -> ApiProblem.invalid("export",
-                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH) + " is not an export folder"
-                        + " (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/) under the export roots " + settings.exportRoots()));
+        SegmentExport export = SegmentExport.locate(folder, settings.roots())
+            .orElseThrow(() -> ApiProblem.invalid("export",
+                    UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH) + " is not an export folder"
+                            + " (ROOT/segment-export/SEGMENT_ID/YYYY-MM-dd/UUID-EPOCH/) under the export roots "
+                            + settings.exportRoots()));
         try {
             store.checkConfined(export.folder());
-        } catch (ObjectUnavailableException e) {
+        }
+        catch (ObjectUnavailableException e) {
             throw ApiProblem.invalid("export", e.getMessage());
         }
         return export;
@@ -111,7 +127,7 @@ public class LaunchTargets {
             throw ApiProblem.invalid("segment", "segment " + UntrustedText.quote(segmentId) + " is not configured");
         }
         return discovery.newestComplete(segmentId)
-                .orElseThrow(() -> ApiProblem.notFound("segment " + segmentId + " has no complete export yet"));
+            .orElseThrow(() -> ApiProblem.notFound("segment " + segmentId + " has no complete export yet"));
     }
 
     private static SyncRequest explicit(LaunchRequest launch, SegmentExport export, Optional<SegmentMapping> mapping) {
@@ -119,8 +135,8 @@ public class LaunchTargets {
             throw ApiProblem.invalid("ttl", "not a number of seconds between 1 and " + Integer.MAX_VALUE);
         }
         SyncMode mode = parse("mode", () -> launch.mode() == null ? SyncMode.AUTO : SyncMode.parse(launch.mode()));
-        IdentifierSource identifier = parse("identifier",
-                () -> launch.identifier() == null ? IdentifierSource.EXTERNAL_ID : IdentifierSource.parse(launch.identifier()));
+        IdentifierSource identifier = parse("identifier", () -> launch.identifier() == null
+                ? IdentifierSource.EXTERNAL_ID : IdentifierSource.parse(launch.identifier()));
         StorageLocation output = mapping.map(SegmentMapping::output).map(StorageLocation::parse).orElse(null);
         return new SyncRequest(export.folder(), launch.tags(), launch.ttl(), mode, identifier, output);
     }
@@ -128,8 +144,10 @@ public class LaunchTargets {
     private static <T> T parse(String field, Supplier<T> parser) {
         try {
             return parser.get();
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw ApiProblem.invalid(field, e.getMessage());
         }
     }
+
 }

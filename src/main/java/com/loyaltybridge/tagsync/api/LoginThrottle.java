@@ -14,13 +14,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Refuses, with 429 and Retry-After, a request with credentials from an address that failed to log in too often
- * (see {@link LoginFailures}), before its credentials are checked: a guess then learns nothing. Requests without
- * credentials (health probes) pass.
+ * Refuses, with 429 and Retry-After, a request with credentials from an address that
+ * failed to log in too often (see {@link LoginFailures}), before its credentials are
+ * checked: a guess then learns nothing. Requests without credentials (health probes)
+ * pass.
  */
 final class LoginThrottle extends OncePerRequestFilter {
 
     private final LoginFailures failures;
+
     private final ProblemResponses problems;
 
     LoginThrottle(LoginFailures failures, ProblemResponses problems) {
@@ -42,4 +44,5 @@ final class LoginThrottle extends OncePerRequestFilter {
         problems.write(response, HttpStatus.TOO_MANY_REQUESTS,
                 "too many failed logins from this address; try again in " + seconds + " s");
     }
+
 }

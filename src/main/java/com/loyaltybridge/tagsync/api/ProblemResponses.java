@@ -10,9 +10,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a ProblemDetail (RFC 9457) straight to the response, for the answers given before Spring MVC (and its
- * {@link ApiErrors}) sees the request: 401, 413 and 429 from the servlet and security filters. Written by the
- * application's JSON mapper, so they look exactly like the others.
+ * Writes a ProblemDetail (RFC 9457) straight to the response, for the answers given
+ * before Spring MVC (and its {@link ApiErrors}) sees the request: 401, 413 and 429 from
+ * the servlet and security filters. Written by the application's JSON mapper, so they
+ * look exactly like the others.
  */
 final class ProblemResponses {
 
@@ -27,4 +28,5 @@ final class ProblemResponses {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), ProblemDetail.forStatusAndDetail(status, detail));
     }
+
 }

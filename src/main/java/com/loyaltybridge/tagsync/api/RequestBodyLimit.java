@@ -18,14 +18,16 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Caps every request body at {@code api.max-request-body-size}: a declared Content-Length over it answers 413 at
- * once; a body without one (chunked) is counted as it is read, and reading past the limit fails with
- * {@link TooLarge}, which {@link ApiErrors} answers with 413. Neither Tomcat nor Spring caps a JSON body by itself
- * (Tomcat's limit covers form posts only), so a few large bodies could otherwise run the heap out.
+ * Caps every request body at {@code api.max-request-body-size}: a declared Content-Length
+ * over it answers 413 at once; a body without one (chunked) is counted as it is read, and
+ * reading past the limit fails with {@link TooLarge}, which {@link ApiErrors} answers
+ * with 413. Neither Tomcat nor Spring caps a JSON body by itself (Tomcat's limit covers
+ * form posts only), so a few large bodies could otherwise run the heap out.
  */
 final class RequestBodyLimit extends OncePerRequestFilter {
 
     private final long maxBytes;
+
     private final ProblemResponses problems;
 
     RequestBodyLimit(ApiSettings settings, ProblemResponses problems) {
@@ -33,12 +35,16 @@ final class RequestBodyLimit extends OncePerRequestFilter {
         this.problems = problems;
     }
 
-    /** Reading the body went past the limit. An IOException, as servlet streams fail with nothing else. */
+    /**
+     * Reading the body went past the limit. An IOException, as servlet streams fail with
+     * nothing else.
+     */
     static final class TooLarge extends IOException {
 
         TooLarge(long maxBytes) {
             super("the request body is larger than api.max-request-body-size (" + maxBytes + " bytes)");
         }
+
     }
 
     @Override
@@ -54,6 +60,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
     private static final class LimitedRequest extends HttpServletRequestWrapper {
 
         private final long maxBytes;
+
         private ServletInputStream limited;
 
         LimitedRequest(HttpServletRequest request, long maxBytes) {
@@ -75,12 +82,15 @@ final class RequestBodyLimit extends OncePerRequestFilter {
             Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
             return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
+
     }
 
     private static final class LimitedInputStream extends ServletInputStream {
 
         private final ServletInputStream in;
+
         private final long maxBytes;
+
         private long read;
 
         LimitedInputStream(ServletInputStream in, long maxBytes) {
@@ -132,5 +142,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
         public void close() throws IOException {
             in.close();
         }
+
     }
+
 }

@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class SyncController {
 
     private final LaunchTargets targets;
+
     private final LaunchResponses responses;
 
     SyncController(LaunchTargets targets, LaunchResponses responses) {
@@ -28,7 +29,8 @@ class SyncController {
     }
 
     @PostMapping
-    @Operation(summary = "Launch the sync of an export, or of a configured segment's newest complete export, or its dry run",
+    @Operation(
+            summary = "Launch the sync of an export, or of a configured segment's newest complete export, or its dry run",
             description = "202 with Location once the execution exists; 200 with the earlier execution if it already "
                     + "completed; 409 if it (or another export of its audience) is running elsewhere, or if the audience "
                     + "already follows a newer export; 400 naming the field at fault; 404 if the segment has no complete "
@@ -38,4 +40,5 @@ class SyncController {
         SyncRequest request = targets.resolve(launch);
         return LaunchTargets.isDryRun(launch) ? responses.dryRun(request) : responses.launch(request);
     }
+
 }

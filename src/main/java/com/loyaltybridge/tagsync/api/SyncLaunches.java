@@ -23,23 +23,31 @@ import com.loyaltybridge.tagsync.launch.SyncOutcome;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
- * Runs the syncs the API launches, each on a thread of a small pool, through the same {@link SyncLauncher} as
- * the command line (so its lock keeps a sync to one process), and answers as soon as the execution exists.
- * On shutdown the syncs still running are stopped at their next chunk boundary, so they end STOPPED
- * and resume cleanly, rather than being cut off.
+ * Runs the syncs the API launches, each on a thread of a small pool, through the same
+ * {@link SyncLauncher} as the command line (so its lock keeps a sync to one process), and
+ * answers as soon as the execution exists. On shutdown the syncs still running are
+ * stopped at their next chunk boundary, so they end STOPPED and resume cleanly, rather
+ * than being cut off.
  */
 @Service
 @ConditionalOnWebApplication
 public class SyncLaunches implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncLaunches.class);
-    /** Within Kubernetes' default 30 s grace period: a stopped chunk commits well before. */
+
+    /**
+     * Within Kubernetes' default 30 s grace period: a stopped chunk commits well before.
+     */
     private static final int SHUTDOWN_WAIT_SECONDS = 25;
 
     private final SyncLauncher launcher;
+
     private final Executions executions;
+
     private final ApiSettings settings;
+
     private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
     SyncLaunches(SyncLauncher launcher, Executions executions, ApiSettings settings) {
@@ -56,14 +64,21 @@ public class SyncLaunches implements DisposableBean {
     /** What came of a launch: started (with its execution id), or why not. */
     public record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
 
-        public enum Kind { STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY }
+        public enum Kind {
+
+            STARTED, ALREADY_COMPLETED, ALREADY_RUNNING, REFUSED, BUSY
+
+        }
     }
 
     public Launch launch(SyncRequest request) {
         return launch(request, false);
     }
 
-    /** Like {@link #launch(SyncRequest)}, for its dry run (see {@link SyncLauncher#dryRun}): it always starts. */
+    /**
+     * Like {@link #launch(SyncRequest)}, for its dry run (see
+     * {@link SyncLauncher#dryRun}): it always starts.
+     */
     public Launch dryRun(SyncRequest request) {
         return launch(request, true);
     }
@@ -72,18 +87,23 @@ public class SyncLaunches implements DisposableBean {
         CompletableFuture<Launch> decided = new CompletableFuture<>();
         try {
             executor.execute(() -> run(request, dryRun, decided));
-        } catch (TaskRejectedException e) {
+        }
+        catch (TaskRejectedException e) {
             return new Launch(Launch.Kind.BUSY, null, null);
         }
         try {
             return decided.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the sync was starting", e);
-        } catch (ExecutionException e) {
+        }
+        catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the sync did not start within " + settings.startTimeout().toSeconds() + " s");
+        }
+        catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "the sync did not start within " + settings.startTimeout().toSeconds() + " s");
         }
     }
 
@@ -98,7 +118,8 @@ public class SyncLaunches implements DisposableBean {
             SyncOutcome outcome = dryRun ? launcher.dryRun(request, onStart) : launcher.run(request, onStart);
             decided.complete(switch (outcome.kind()) {
                 case RAN -> new Launch(Launch.Kind.STARTED, outcome.summary().jobExecutionId(), outcome);
-                case ALREADY_COMPLETED -> new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
+                case ALREADY_COMPLETED ->
+                    new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
                 case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome);
                 case REFUSED, SUPERSEDED -> new Launch(Launch.Kind.REFUSED, null, outcome);
             });
@@ -106,10 +127,12 @@ public class SyncLaunches implements DisposableBean {
                 log.info("API-launched {} ended {}: {}", dryRun ? "dry run" : "sync", outcome.summary().status(),
                         request.describe());
             }
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             log.error("API-launched sync of {} failed: {}", request.export(), e.getMessage());
             decided.completeExceptionally(e);
-        } finally {
+        }
+        finally {
             if (executionId.get() != null) {
                 running.remove(executionId.get());
             }
@@ -127,4 +150,5 @@ public class SyncLaunches implements DisposableBean {
         executor.setAwaitTerminationSeconds(SHUTDOWN_WAIT_SECONDS);
         executor.shutdown();
     }
+
 }

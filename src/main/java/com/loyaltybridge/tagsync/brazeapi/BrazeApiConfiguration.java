@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import com.loyaltybridge.tagsync.sessionm.RequestThrottle;
 
 /**
- * The Braze REST client. It needs no credentials to exist: a request without them fails, naming the missing
- * environment variables. Its threads start with the first {@link BrazeTrackClient#trackAll} and stop with the
- * application context.
+ * The Braze REST client. It needs no credentials to exist: a request without them fails,
+ * naming the missing environment variables. Its threads start with the first
+ * {@link BrazeTrackClient#trackAll} and stop with the application context.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BrazeRestSettings.class)
@@ -20,8 +20,10 @@ public class BrazeApiConfiguration {
 
     @Bean
     BrazeTrackClient brazeTrackClient(BrazeRestSettings settings, ObjectProvider<MeterRegistry> meterRegistry) {
-        // The rate limit is Braze's per workspace: one throttle for every run of this process.
+        // The rate limit is Braze's per workspace: one throttle for every run of this
+        // process.
         return new BrazeTrackClient(settings, new RequestThrottle(settings.requestsPerSecond()),
                 meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
     }
+
 }

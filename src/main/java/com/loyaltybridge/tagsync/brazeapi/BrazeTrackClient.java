@@ -49,28 +49,36 @@ import com.loyaltybridge.tagsync.http.RetryingCalls.Attempt;
 import com.loyaltybridge.tagsync.sessionm.RequestThrottle;
 
 /**
- * Writes custom attributes to Braze profiles through {@code POST {endpoint}/users/track}, up to
- * {@code braze.rest.attributes-per-request} attribute objects a request, with the REST API key as a bearer token.
+ * Writes custom attributes to Braze profiles through {@code POST {endpoint}/users/track},
+ * up to {@code braze.rest.attributes-per-request} attribute objects a request, with the
+ * REST API key as a bearer token.
  *
- * <p>What each answer means:
+ * <p>
+ * What each answer means:
  * <ul>
- * <li>HTTP 2xx: Braze took the request. An {@code errors} array names, by {@code index} into {@code attributes},
- * the objects it did not process: those users are {@linkplain TrackOutcome.Tracked#rejected() rejected} with
- * Braze's message, the others written.</li>
+ * <li>HTTP 2xx: Braze took the request. An {@code errors} array names, by {@code index}
+ * into {@code attributes}, the objects it did not process: those users are
+ * {@linkplain TrackOutcome.Tracked#rejected() rejected} with Braze's message, the others
+ * written.</li>
  * <li>401 or 403: {@link CredentialsRefused}; the run must stop.</li>
- * <li>429: every thread waits until {@code X-RateLimit-Reset} (else {@code Retry-After}, which Braze does not
- * document, else the backoff) and the request is sent again, without using up a retry, until it has been throttled
- * for {@code max-throttled-wait}: {@link Throttled}.</li>
- * <li>5xx, a timeout, a lost connection, a 2xx that is not JSON: the request is sent again with exponential
- * backoff, as Braze asks: setting attributes is idempotent. When retries run out, {@link NotDelivered}.</li>
+ * <li>429: every thread waits until {@code X-RateLimit-Reset} (else {@code Retry-After},
+ * which Braze does not document, else the backoff) and the request is sent again, without
+ * using up a retry, until it has been throttled for {@code max-throttled-wait}:
+ * {@link Throttled}.</li>
+ * <li>5xx, a timeout, a lost connection, a 2xx that is not JSON: the request is sent
+ * again with exponential backoff, as Braze asks: setting attributes is idempotent. When
+ * retries run out, {@link NotDelivered}.</li>
  * <li>Any other 4xx: {@link Refused}, nothing written.</li>
  * </ul>
- * Every answer's {@code X-RateLimit-Remaining} is read too: when fewer requests are left in Braze's window than
- * {@code max-in-flight}, no request starts, on any thread, before {@code X-RateLimit-Reset}. All of this comes on top
- * of the client-side rate limit ({@link RequestThrottle}, shared by every thread).
+ * Every answer's {@code X-RateLimit-Remaining} is read too: when fewer requests are left
+ * in Braze's window than {@code max-in-flight}, no request starts, on any thread, before
+ * {@code X-RateLimit-Reset}. All of this comes on top of the client-side rate limit
+ * ({@link RequestThrottle}, shared by every thread).
  *
- * <p>Thread-safe: one client serves every thread of every run. The key is checked when a request is made, so the
- * bean exists in runs that never write to Braze; it never reaches logs or messages.
+ * <p>
+ * Thread-safe: one client serves every thread of every run. The key is checked when a
+ * request is made, so the bean exists in runs that never write to Braze; it never reaches
+ * logs or messages.
  */
 public class BrazeTrackClient implements AutoCloseable {
 
@@ -81,19 +89,33 @@ public class BrazeTrackClient implements AutoCloseable {
     static final String NOT_SENT_SHUT_DOWN = NotDelivered.NOT_SENT + "the client is shut down";
 
     private static final int MAX_MESSAGE_LENGTH = 300;
+
     private static final String REMAINING = "X-RateLimit-Remaining";
+
     private static final String RESET = "X-RateLimit-Reset";
-    /** Below it, an {@code X-RateLimit-Reset} is read as seconds from now rather than epoch seconds. */
+
+    /**
+     * Below it, an {@code X-RateLimit-Reset} is read as seconds from now rather than
+     * epoch seconds.
+     */
     private static final long EPOCH_SECONDS_FLOOR = 1_000_000_000L;
+
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
+
     private static final long HIGHEST_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final BrazeRestSettings settings;
+
     private final RequestThrottle throttle;
+
     private final RestClient restClient;
+
     private final BrazeTrackMetrics metrics;
+
     private final RetryingCalls calls;
+
     private final Clock clock;
+
     private final ExecutorService pool;
 
     public BrazeTrackClient(BrazeRestSettings settings, RequestThrottle throttle, MeterRegistry meterRegistry) {
@@ -112,22 +134,25 @@ public class BrazeTrackClient implements AutoCloseable {
                 new LinkedBlockingQueue<>(), new CustomizableThreadFactory("braze-track-"));
     }
 
-    /** The most attribute objects one request carries: {@code braze.rest.attributes-per-request}. */
+    /**
+     * The most attribute objects one request carries:
+     * {@code braze.rest.attributes-per-request}.
+     */
     public int batchSize() {
         return settings.attributesPerRequest();
     }
 
     /**
-     * Sends one request with the attribute objects of {@code batch}; never throws for what Braze or the network did.
-     *
+     * Sends one request with the attribute objects of {@code batch}; never throws for
+     * what Braze or the network did.
      * @param batch 1 to {@link #batchSize()} attribute objects
      * @throws IllegalArgumentException for an empty or too large batch
-     * @throws IllegalStateException    when the endpoint or the API key is not set
+     * @throws IllegalStateException when the endpoint or the API key is not set
      */
     public TrackOutcome track(List<UserAttributes> batch) {
         if (batch.isEmpty() || batch.size() > batchSize()) {
-            throw new IllegalArgumentException("a /users/track request carries 1 to " + batchSize()
-                    + " attribute objects, not " + batch.size());
+            throw new IllegalArgumentException(
+                    "a /users/track request carries 1 to " + batchSize() + " attribute objects, not " + batch.size());
         }
         List<String> missing = settings.missingCredentials();
         if (!missing.isEmpty()) {
@@ -147,8 +172,9 @@ public class BrazeTrackClient implements AutoCloseable {
 
     /**
      * Sends {@code users} in batches of {@link #batchSize()}, in their order, with up to
-     * {@code braze.rest.max-in-flight} requests under way at once, and returns each batch's outcome in order. Once
-     * Braze refuses the key, the batches not yet started are not sent: they come back {@link NotDelivered}.
+     * {@code braze.rest.max-in-flight} requests under way at once, and returns each
+     * batch's outcome in order. Once Braze refuses the key, the batches not yet started
+     * are not sent: they come back {@link NotDelivered}.
      */
     public List<BatchOutcome> trackAll(List<UserAttributes> users) {
         Batches requests = batches();
@@ -173,29 +199,35 @@ public class BrazeTrackClient implements AutoCloseable {
     }
 
     /**
-     * The {@code /users/track} requests of one run, each sent on the client's threads as soon as one is free (up to
-     * {@code braze.rest.max-in-flight} under way at once, requests submitted earlier first), so that a caller can
-     * submit batches as it fills them and collect their outcomes later. Once Braze refuses the key, the batches not
+     * The {@code /users/track} requests of one run, each sent on the client's threads as
+     * soon as one is free (up to {@code braze.rest.max-in-flight} under way at once,
+     * requests submitted earlier first), so that a caller can submit batches as it fills
+     * them and collect their outcomes later. Once Braze refuses the key, the batches not
      * yet started are not sent: they come back {@link NotDelivered}.
      */
     public final class Batches {
 
         private final AtomicReference<String> stopReason = new AtomicReference<>();
+
         /** How long each batch took, retries included, in microseconds. */
         private final ConcurrentHistogram latencies = new ConcurrentHistogram(HIGHEST_LATENCY_MICROS, 2);
 
         private Batches() {
         }
 
-        /** Sends {@code batch} (1 to {@link #batchSize()} attribute objects) once a thread is free. */
+        /**
+         * Sends {@code batch} (1 to {@link #batchSize()} attribute objects) once a thread
+         * is free.
+         */
         public Future<TrackOutcome> submit(List<UserAttributes> batch) {
             return submit(batch, outcome -> {
             });
         }
 
         /**
-         * Like {@link #submit(List)}; {@code whenAnswered} gets the request's outcome on the thread that sent it, as soon
-         * as it is known (a caller records it there), before the future completes. What it throws, the future does.
+         * Like {@link #submit(List)}; {@code whenAnswered} gets the request's outcome on
+         * the thread that sent it, as soon as it is known (a caller records it there),
+         * before the future completes. What it throws, the future does.
          */
         public Future<TrackOutcome> submit(List<UserAttributes> batch, Consumer<TrackOutcome> whenAnswered) {
             try {
@@ -208,7 +240,8 @@ public class BrazeTrackClient implements AutoCloseable {
                     }
                     long start = System.nanoTime();
                     TrackOutcome outcome = track(batch);
-                    latencies.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
+                    latencies
+                        .recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
                     if (outcome instanceof CredentialsRefused) {
                         stopReason.compareAndSet(null, NOT_SENT_AUTH);
                     }
@@ -222,9 +255,10 @@ public class BrazeTrackClient implements AutoCloseable {
         }
 
         /**
-         * The outcome of a batch {@link #submit submitted} here, once known. If the calling thread is interrupted,
-         * batches not yet started are not sent, and this one is still waited for (its outcome must be known); the
-         * thread's interrupt is kept.
+         * The outcome of a batch {@link #submit submitted} here, once known. If the
+         * calling thread is interrupted, batches not yet started are not sent, and this
+         * one is still waited for (its outcome must be known); the thread's interrupt is
+         * kept.
          */
         public TrackOutcome await(Future<TrackOutcome> future) {
             boolean interrupted = false;
@@ -234,7 +268,8 @@ public class BrazeTrackClient implements AutoCloseable {
                         return future.get();
                     }
                     catch (InterruptedException e) {
-                        // Requests under way finish so their outcomes are known; the rest are not started.
+                        // Requests under way finish so their outcomes are known; the rest
+                        // are not started.
                         interrupted = true;
                         stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
                     }
@@ -256,15 +291,21 @@ public class BrazeTrackClient implements AutoCloseable {
             }
         }
 
-        /** No batch of these starts from now on: they come back {@link NotDelivered}, never sent, saying {@code why}. */
+        /**
+         * No batch of these starts from now on: they come back {@link NotDelivered},
+         * never sent, saying {@code why}.
+         */
         public void stop(String why) {
             stopReason.compareAndSet(null, NotDelivered.NOT_SENT + why);
         }
 
-        /** How long the batches sent so far took each, retries included, in microseconds. */
+        /**
+         * How long the batches sent so far took each, retries included, in microseconds.
+         */
         public Histogram latencies() {
             return latencies.copy();
         }
+
     }
 
     private byte[] body(List<UserAttributes> batch) {
@@ -323,7 +364,10 @@ public class BrazeTrackClient implements AutoCloseable {
         return new Attempt.Done<>(new Refused(status, message));
     }
 
-    /** The users Braze named in {@code errors} are rejected with its message; the others are written. */
+    /**
+     * The users Braze named in {@code errors} are rejected with its message; the others
+     * are written.
+     */
     private Tracked tracked(List<UserAttributes> batch, JsonNode answer) {
         Map<Integer, String> rejectedByIndex = new LinkedHashMap<>();
         List<String> unattributed = new ArrayList<>();
@@ -357,7 +401,10 @@ public class BrazeTrackClient implements AutoCloseable {
         return new Tracked(written, rejected, unattributed);
     }
 
-    /** Holds every thread back until Braze's window resets when fewer requests are left in it than may be under way. */
+    /**
+     * Holds every thread back until Braze's window resets when fewer requests are left in
+     * it than may be under way.
+     */
     private void observeRateLimit(HttpHeaders headers) {
         Long remaining = longHeader(headers, REMAINING);
         if (remaining == null || remaining >= settings.maxInFlight()) {
@@ -371,7 +418,10 @@ public class BrazeTrackClient implements AutoCloseable {
         });
     }
 
-    /** The time until {@code X-RateLimit-Reset} (UTC epoch seconds), capped by {@code max-rate-limit-wait}. */
+    /**
+     * The time until {@code X-RateLimit-Reset} (UTC epoch seconds), capped by
+     * {@code max-rate-limit-wait}.
+     */
     private Optional<Duration> untilReset(HttpHeaders headers) {
         Long reset = longHeader(headers, RESET);
         if (reset == null) {
@@ -382,7 +432,10 @@ public class BrazeTrackClient implements AutoCloseable {
         return Optional.of(capped(Duration.between(now, at)));
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP date, capped by {@code max-rate-limit-wait}. */
+    /**
+     * {@code Retry-After} in seconds or as an HTTP date, capped by
+     * {@code max-rate-limit-wait}.
+     */
     private Optional<Duration> retryAfter(HttpHeaders headers) {
         Long seconds = longHeader(headers, HttpHeaders.RETRY_AFTER);
         if (seconds != null) {
@@ -423,13 +476,20 @@ public class BrazeTrackClient implements AutoCloseable {
         }
     }
 
-    /** "HTTP 400 Max Input Length Exceeded": the status and Braze's {@code message}, on one line. */
+    /**
+     * "HTTP 400 Max Input Length Exceeded": the status and Braze's {@code message}, on
+     * one line.
+     */
     private static String message(JsonNode json, int status) {
         JsonNode message = json.path("message");
-        return "HTTP " + status + (message.isString() && !message.asString().isBlank() ? " " + oneLine(message.asString()) : "");
+        return "HTTP " + status
+                + (message.isString() && !message.asString().isBlank() ? " " + oneLine(message.asString()) : "");
     }
 
-    /** The first of {@code candidates} that is a string, else the JSON of {@code error} itself. */
+    /**
+     * The first of {@code candidates} that is a string, else the JSON of {@code error}
+     * itself.
+     */
     private static String firstText(JsonNode error, JsonNode... candidates) {
         if (error.isString()) {
             return error.asString();
@@ -448,8 +508,8 @@ public class BrazeTrackClient implements AutoCloseable {
     }
 
     /**
-     * Stops the pool: batches not started come back {@link NotDelivered}, requests under way are interrupted and
-     * given a grace period to report what became of them.
+     * Stops the pool: batches not started come back {@link NotDelivered}, requests under
+     * way are interrupted and given a grace period to report what became of them.
      */
     @Override
     public void close() throws InterruptedException {
@@ -458,4 +518,5 @@ public class BrazeTrackClient implements AutoCloseable {
         }
         pool.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
     }
+
 }

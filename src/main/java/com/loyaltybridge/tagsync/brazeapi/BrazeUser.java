@@ -5,13 +5,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Names one Braze user in an attribute object of {@code /users/track}: by {@code external_id}, or by
- * {@code braze_id} for a user who has none (anonymous users of a segment export).
+ * Names one Braze user in an attribute object of {@code /users/track}: by
+ * {@code external_id}, or by {@code braze_id} for a user who has none (anonymous users of
+ * a segment export).
  */
 public record BrazeUser(Kind kind, String id) {
 
     /** The identifier field an attribute object names its user by. */
     public enum Kind {
+
         EXTERNAL_ID("external_id"), BRAZE_ID("braze_id");
 
         private final String field;
@@ -24,6 +26,7 @@ public record BrazeUser(Kind kind, String id) {
         public String field() {
             return field;
         }
+
     }
 
     public BrazeUser {
@@ -42,8 +45,8 @@ public record BrazeUser(Kind kind, String id) {
     }
 
     /**
-     * The user an attribute object names by {@code field} ({@code external_id} or {@code braze_id}) = {@code id}.
-     *
+     * The user an attribute object names by {@code field} ({@code external_id} or
+     * {@code braze_id}) = {@code id}.
      * @throws IllegalArgumentException for another field, or an empty id
      */
     public static BrazeUser byField(String field, String id) {
@@ -56,8 +59,8 @@ public record BrazeUser(Kind kind, String id) {
     }
 
     /**
-     * A segment export's user: by its {@code external_id} when it has one, else by its {@code braze_id}.
-     *
+     * A segment export's user: by its {@code external_id} when it has one, else by its
+     * {@code braze_id}.
      * @throws IllegalArgumentException when it has neither
      */
     public static BrazeUser of(@Nullable String externalId, @Nullable String brazeId) {

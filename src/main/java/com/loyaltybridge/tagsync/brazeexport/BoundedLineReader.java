@@ -7,21 +7,24 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits one stream of bytes (one file of an export) into lines on {@code \n}, dropping a {@code \r}
- * before it and a UTF-8 byte-order mark at the start. Never holds more than the line-size limit of one
- * line: the rest of a longer line is read past, not kept, whatever its length.
+ * Splits one stream of bytes (one file of an export) into lines on {@code \n}, dropping a
+ * {@code \r} before it and a UTF-8 byte-order mark at the start. Never holds more than
+ * the line-size limit of one line: the rest of a longer line is read past, not kept,
+ * whatever its length.
  */
 final class BoundedLineReader {
 
     private static final int BUFFER_SIZE = 64 * 1024;
+
     private static final int INITIAL_LINE_CAPACITY = 8 * 1024;
-    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private static final byte[] BYTE_ORDER_MARK = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
     /**
      * One line as read.
      *
      * @param content the line's bytes; empty when the line is blank or too long
-     * @param blank   nothing but spaces, tabs or other ASCII whitespace
+     * @param blank nothing but spaces, tabs or other ASCII whitespace
      * @param tooLong longer than the limit
      */
     record Line(byte[] content, boolean blank, boolean tooLong) {
@@ -29,24 +32,35 @@ final class BoundedLineReader {
         private static final byte[] EMPTY = new byte[0];
         static final Line BLANK = new Line(EMPTY, true, false);
         static final Line TOO_LONG = new Line(EMPTY, false, true);
+
     }
 
     private final InputStream in;
+
     private final int maxLineSize;
+
     private final byte[] buffer = new byte[BUFFER_SIZE];
+
     private int position;
+
     private int limit;
+
     private byte[] line;
+
     private boolean started;
 
     BoundedLineReader(InputStream in, int maxLineSize) {
         this.in = in;
         this.maxLineSize = maxLineSize;
-        // One byte over the limit leaves room for the '\r' of a line of exactly the limit.
+        // One byte over the limit leaves room for the '\r' of a line of exactly the
+        // limit.
         this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxLineSize + 1)];
     }
 
-    /** The next line, or null at the end of the stream. A last line without {@code \n} is a line. */
+    /**
+     * The next line, or null at the end of the stream. A last line without {@code \n} is
+     * a line.
+     */
     @Nullable Line read() throws IOException {
         start();
         int length = 0;
@@ -70,7 +84,8 @@ final class BoundedLineReader {
             }
             if (tooLong) {
                 blank = blank && isBlank(buffer, position, end);
-            } else {
+            }
+            else {
                 ensureCapacity(length + chunk);
                 System.arraycopy(buffer, position, line, length, chunk);
                 length += chunk;
@@ -92,7 +107,9 @@ final class BoundedLineReader {
         return isBlank(line, 0, length) ? Line.BLANK : new Line(Arrays.copyOf(line, length), false, false);
     }
 
-    /** Reads past the next line without keeping any of it; false at the end of the stream. */
+    /**
+     * Reads past the next line without keeping any of it; false at the end of the stream.
+     */
     boolean skip() throws IOException {
         start();
         boolean any = false;
@@ -122,8 +139,8 @@ final class BoundedLineReader {
             }
             limit += read;
         }
-        if (limit >= BYTE_ORDER_MARK.length && Arrays.equals(buffer, 0, BYTE_ORDER_MARK.length, BYTE_ORDER_MARK, 0,
-                BYTE_ORDER_MARK.length)) {
+        if (limit >= BYTE_ORDER_MARK.length
+                && Arrays.equals(buffer, 0, BYTE_ORDER_MARK.length, BYTE_ORDER_MARK, 0, BYTE_ORDER_MARK.length)) {
             position = BYTE_ORDER_MARK.length;
         }
     }
@@ -132,7 +149,8 @@ final class BoundedLineReader {
         int read;
         do {
             read = in.read(buffer, 0, buffer.length);
-        } while (read == 0);
+        }
+        while (read == 0);
         position = 0;
         limit = Math.max(read, 0);
         return read > 0;
@@ -162,4 +180,5 @@ final class BoundedLineReader {
         }
         return true;
     }
+
 }

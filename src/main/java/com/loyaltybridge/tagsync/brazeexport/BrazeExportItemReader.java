@@ -16,40 +16,62 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * Reads the non-blank lines of an export's objects, in list order, streaming one object at a time, each
- * line turned into an item by the given line mapper (the sync parses it into a user):
- * memory stays flat whatever the size of the export. Restartable: the state saved in the step's
- * execution context is the object reached and the lines consumed in it, and a restart checks that the
- * objects are still the ones the interrupted run read before going on with exactly the next line.
+ * Reads the non-blank lines of an export's objects, in list order, streaming one object
+ * at a time, each line turned into an item by the given line mapper (the sync parses it
+ * into a user): memory stays flat whatever the size of the export. Restartable: the state
+ * saved in the step's execution context is the object reached and the lines consumed in
+ * it, and a restart checks that the objects are still the ones the interrupted run read
+ * before going on with exactly the next line.
  * <p>
- * Decompressing, splitting and mapping run ahead on a thread of their own ({@link ExportReadAhead}), a few batches
- * of lines beyond what {@link #read()} has returned, so that they overlap with the step writing the previous chunk to
- * the database: the line mapper must be thread-safe. The saved state is always that of the last line returned,
- * never of the lines read ahead; a failure to read an object surfaces from {@link #read()} after the lines
- * before it.
- * Not thread-safe, as Spring Batch calls a reader from one thread.
+ * Decompressing, splitting and mapping run ahead on a thread of their own
+ * ({@link ExportReadAhead}), a few batches of lines beyond what {@link #read()} has
+ * returned, so that they overlap with the step writing the previous chunk to the
+ * database: the line mapper must be thread-safe. The saved state is always that of the
+ * last line returned, never of the lines read ahead; a failure to read an object surfaces
+ * from {@link #read()} after the lines before it. Not thread-safe, as Spring Batch calls
+ * a reader from one thread.
  */
 public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
 
     private static final Logger log = LoggerFactory.getLogger(BrazeExportItemReader.class);
+
     private static final String PREFIX = "brazeExportReader.";
+
     private static final String OBJECT_COUNT = PREFIX + "objectCount";
+
     private static final String OBJECT_INDEX = PREFIX + "objectIndex";
+
     private static final String OBJECT_KEY = PREFIX + "objectKey";
+
     private static final String OBJECT_ETAG = PREFIX + "objectEtag";
+
     private static final String LINES_CONSUMED = PREFIX + "linesConsumed";
 
     private final ObjectStore store;
+
     private final List<StoredObject> objects;
+
     private final BrazeExportSettings settings;
+
     private final Function<ExportLine, ? extends T> lineMapper;
-    /** Where reading starts or resumes; handed over to the read-ahead thread at the first {@link #read()}. */
+
+    /**
+     * Where reading starts or resumes; handed over to the read-ahead thread at the first
+     * {@link #read()}.
+     */
     private int objectIndex;
+
     private @Nullable ExportObjectLines current;
+
     private boolean closed;
+
     private @Nullable ExportReadAhead<T> readAhead;
-    /** The position of the last line returned: the object, and the lines consumed in it. */
+
+    /**
+     * The position of the last line returned: the object, and the lines consumed in it.
+     */
     private int positionObject;
+
     private long positionLines;
 
     public BrazeExportItemReader(ObjectStore store, List<StoredObject> objects, BrazeExportSettings settings,
@@ -104,7 +126,8 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
         long skipped;
         try {
             skipped = current.skip(consumed);
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             closeCurrent();
             throw e;
         }
@@ -133,9 +156,10 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
     }
 
     /**
-     * Saves the position. After {@link #close()} it saves nothing: Spring Batch 6 updates and stores the context
-     * once more when a step is stopped, after closing the reader, and a closed reader no longer knows the line it
-     * reached in its object; the context already holds the position of the last commit.
+     * Saves the position. After {@link #close()} it saves nothing: Spring Batch 6 updates
+     * and stores the context once more when a step is stopped, after closing the reader,
+     * and a closed reader no longer knows the line it reached in its object; the context
+     * already holds the position of the last commit.
      */
     @Override
     public void update(ExecutionContext context) {
@@ -150,10 +174,12 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
             context.putString(OBJECT_KEY, object.key());
             if (object.etag() == null) {
                 context.remove(OBJECT_ETAG);
-            } else {
+            }
+            else {
                 context.putString(OBJECT_ETAG, object.etag());
             }
-        } else {
+        }
+        else {
             context.remove(OBJECT_KEY);
             context.remove(OBJECT_ETAG);
         }
@@ -169,7 +195,10 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
         closed = true;
     }
 
-    /** How many objects of the export the step had finished reading at its last commit, from its execution context. */
+    /**
+     * How many objects of the export the step had finished reading at its last commit,
+     * from its execution context.
+     */
     public static int objectsFinished(ExecutionContext context) {
         return context.containsKey(OBJECT_INDEX) ? context.getInt(OBJECT_INDEX) : 0;
     }
@@ -177,7 +206,8 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
     private ExportObjectLines openLines(int index) {
         StoredObject object = objects.get(index);
         log.debug("Reading {} (object {} of {}, {} bytes)", object.uri(), index + 1, objects.size(), object.size());
-        return new ExportObjectLines(ExportArchive.open(store, object, settings), index, object, settings.maxLineBytes());
+        return new ExportObjectLines(ExportArchive.open(store, object, settings), index, object,
+                settings.maxLineBytes());
     }
 
     private void closeCurrent() {
@@ -191,9 +221,12 @@ public class BrazeExportItemReader<T> implements ItemStreamReader<T> {
         }
         try {
             lines.close();
-        } catch (IOException e) {
-            // Everything needed was read; a failure to let go of the connection or file changes nothing.
+        }
+        catch (IOException e) {
+            // Everything needed was read; a failure to let go of the connection or file
+            // changes nothing.
             log.debug("Could not close the export object just read", e);
         }
     }
+
 }

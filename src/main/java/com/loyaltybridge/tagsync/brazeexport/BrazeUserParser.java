@@ -15,43 +15,61 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Turns one export line into the user it describes, or into the reason it was skipped. Streams through
- * the line once, keeping only the configured identifier and skipping everything else unread, yet
- * validating that the whole line is one well-formed JSON object. The identifier is data: it is kept
- * exactly as Braze wrote it, never trimmed or normalized. Thread-safe: the reader's read-ahead thread applies it
- * to each line ({@link BrazeExportItemReader}'s line mapper).
+ * Turns one export line into the user it describes, or into the reason it was skipped.
+ * Streams through the line once, keeping only the configured identifier and skipping
+ * everything else unread, yet validating that the whole line is one well-formed JSON
+ * object. The identifier is data: it is kept exactly as Braze wrote it, never trimmed or
+ * normalized. Thread-safe: the reader's read-ahead thread applies it to each line
+ * ({@link BrazeExportItemReader}'s line mapper).
  * <p>
- * A job that writes to the users' Braze profiles reads, with {@link #withBrazeProfile}, who each user is in Braze as
- * well ({@link BrazeProfile}: {@code external_id}, else {@code braze_id}, and {@code language}); a line with neither
- * identifier is skipped, as nothing could be written for it. The tag sync's parser looks at none of these fields.
+ * A job that writes to the users' Braze profiles reads, with {@link #withBrazeProfile},
+ * who each user is in Braze as well ({@link BrazeProfile}: {@code external_id}, else
+ * {@code braze_id}, and {@code language}); a line with neither identifier is skipped, as
+ * nothing could be written for it. The tag sync's parser looks at none of these fields.
  */
 public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
 
     private static final int MAX_NESTING_DEPTH = 64;
+
     private static final int MAX_DETAIL_LENGTH = 200;
+
     private static final String NESTING_DEPTH_MESSAGE_START = "Document nesting depth";
-    /** A language tag such as {@code fr} or {@code pt-BR}; anything else is taken as no language. */
-    private static final Pattern UNTRUSTED_LANGUAGE = Pattern.compile(
-            "[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+
+    /**
+     * A language tag such as {@code fr} or {@code pt-BR}; anything else is taken as no
+     * language.
+     */
+    private static final Pattern UNTRUSTED_LANGUAGE = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+
     private static final int MAX_LANGUAGE_LENGTH = 35;
+
     // Thread-safe and costly to build: one for all lines and threads.
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-            .build();
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .build();
 
     private final IdentifierSource source;
+
     private final int maxIdentifierLength;
+
     private final String maxLineSize;
+
     private final String topLevelField;
+
     private final String subject;
+
     private final String absent;
+
     private final boolean readsProfile;
 
     public BrazeUserParser(IdentifierSource source, BrazeExportSettings settings) {
         this(source, settings, false);
     }
 
-    /** A parser that also reads who each user is in Braze ({@link ExportRecord.ExportUser#profile()}). */
+    /**
+     * A parser that also reads who each user is in Braze
+     * ({@link ExportRecord.ExportUser#profile()}).
+     */
     public static BrazeUserParser withBrazeProfile(IdentifierSource source, BrazeExportSettings settings) {
         return new BrazeUserParser(source, settings, true);
     }
@@ -90,11 +108,14 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
             if (parser.nextToken() != null) {
                 return skipped(line, SkipReason.INVALID_JSON, "more than one JSON value on the line");
             }
-        } catch (StreamConstraintsException e) {
+        }
+        catch (StreamConstraintsException e) {
             String message = e.getOriginalMessage();
-            return skipped(line, SkipReason.INVALID_JSON, message != null && message.startsWith(NESTING_DEPTH_MESSAGE_START)
-                    ? "nested deeper than " + MAX_NESTING_DEPTH + " levels" : describe(e));
-        } catch (JacksonException e) {
+            return skipped(line, SkipReason.INVALID_JSON,
+                    message != null && message.startsWith(NESTING_DEPTH_MESSAGE_START)
+                            ? "nested deeper than " + MAX_NESTING_DEPTH + " levels" : describe(e));
+        }
+        catch (JacksonException e) {
             return skipped(line, SkipReason.INVALID_JSON, describe(e));
         }
         return lookup.toRecord(line);
@@ -142,13 +163,17 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
             JsonToken value = parser.nextToken();
             if (name.equals(source.name())) {
                 lookup.offer(parser, value);
-            } else {
+            }
+            else {
                 parser.skipChildren();
             }
         }
     }
 
-    /** An array of {alias_name, alias_label} as the export schema shows, or one such object as the field table says. */
+    /**
+     * An array of {alias_name, alias_label} as the export schema shows, or one such
+     * object as the field table says.
+     */
     private void readUserAliases(JsonParser parser, JsonToken token, Lookup lookup) {
         switch (token) {
             case VALUE_NULL -> {
@@ -159,7 +184,8 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
                 while ((element = parser.nextToken()) != JsonToken.END_ARRAY && element != null) {
                     if (element == JsonToken.START_OBJECT) {
                         readUserAlias(parser, lookup);
-                    } else {
+                    }
+                    else {
                         parser.skipChildren();
                     }
                 }
@@ -171,7 +197,10 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         }
     }
 
-    /** Reads one alias object; the first alias with the configured label gives the identifier. */
+    /**
+     * Reads one alias object; the first alias with the configured label gives the
+     * identifier.
+     */
     private void readUserAlias(JsonParser parser, Lookup lookup) {
         boolean labelled = false;
         JsonToken nameToken = null;
@@ -181,7 +210,8 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
             JsonToken value = parser.nextToken();
             if (field.equals("alias_label")) {
                 labelled = value == JsonToken.VALUE_STRING && parser.getString().equals(source.name());
-            } else if (field.equals("alias_name")) {
+            }
+            else if (field.equals("alias_name")) {
                 nameToken = value;
                 name = value == JsonToken.VALUE_STRING ? parser.getString() : null;
             }
@@ -189,7 +219,8 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         }
         if (labelled && !lookup.found) {
             if (nameToken == null) {
-                lookup.fail(SkipReason.MISSING_IDENTIFIER, "the alias labelled '" + source.name() + "' has no alias_name");
+                lookup.fail(SkipReason.MISSING_IDENTIFIER,
+                        "the alias labelled '" + source.name() + "' has no alias_name");
             }
             lookup.accept(nameToken, name);
         }
@@ -204,12 +235,13 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         if (length > maxIdentifierLength) {
             return subject + " is " + length + " characters long, more than the " + maxIdentifierLength + " allowed";
         }
-        for (int i = 0; i < identifier.length(); ) {
+        for (int i = 0; i < identifier.length();) {
             int codePoint = identifier.codePointAt(i);
             if (Character.isISOControl(codePoint)) {
                 return subject + " contains the control character U+%04X".formatted(codePoint);
             }
-            // A lone surrogate (JSON can escape half a surrogate pair) is no character: it cannot be sent on as UTF-8.
+            // A lone surrogate (JSON can escape half a surrogate pair) is no character:
+            // it cannot be sent on as UTF-8.
             if (Character.isSurrogate((char) codePoint)) {
                 return subject + " is not valid Unicode (a lone UTF-16 surrogate)";
             }
@@ -225,7 +257,8 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
     private static String describe(JacksonException e) {
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         TokenStreamLocation location = e.getLocation();
-        return location != null && location.getByteOffset() >= 0 ? message + " near byte " + location.getByteOffset() : message;
+        return location != null && location.getByteOffset() >= 0 ? message + " near byte " + location.getByteOffset()
+                : message;
     }
 
     private static String describe(JsonToken token) {
@@ -240,30 +273,45 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
         };
     }
 
-    /** One short printable line: details are stored and shown, and may quote hostile input. */
+    /**
+     * One short printable line: details are stored and shown, and may quote hostile
+     * input.
+     */
     private static String shorten(String detail) {
         StringBuilder shortened = new StringBuilder(Math.min(detail.length(), MAX_DETAIL_LENGTH));
-        detail.codePoints().limit(MAX_DETAIL_LENGTH)
-                .forEach(c -> shortened.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        detail.codePoints()
+            .limit(MAX_DETAIL_LENGTH)
+            .forEach(c -> shortened.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return detail.codePointCount(0, detail.length()) > MAX_DETAIL_LENGTH ? shortened.append("...").toString()
                 : shortened.toString();
     }
 
-    /** What one line says about the configured identifier; the first problem found is the one reported. */
+    /**
+     * What one line says about the configured identifier; the first problem found is the
+     * one reported.
+     */
     private final class Lookup {
 
         private boolean found;
+
         private @Nullable JsonToken valueToken;
+
         private @Nullable String value;
+
         private @Nullable SkipReason problem;
+
         private @Nullable String problemDetail;
+
         private @Nullable String externalId;
+
         private @Nullable String brazeId;
+
         private @Nullable String language;
 
         /**
-         * A top-level field, with the parser on its value, left there: who the user is in Braze. An identifier of the
-         * wrong type or unusable refuses the line; a language that is not a short string is taken as none.
+         * A top-level field, with the parser on its value, left there: who the user is in
+         * Braze. An identifier of the wrong type or unusable refuses the line; a language
+         * that is not a short string is taken as none.
          */
         void profileField(String name, JsonToken token, JsonParser parser) {
             switch (name) {
@@ -279,9 +327,11 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
                     String invalidity = id.isEmpty() ? null : invalidity(name, id);
                     if (invalidity != null) {
                         fail(SkipReason.INVALID_IDENTIFIER, invalidity);
-                    } else if (!id.isEmpty() && name.equals("external_id")) {
+                    }
+                    else if (!id.isEmpty() && name.equals("external_id")) {
                         externalId = id;
-                    } else if (!id.isEmpty()) {
+                    }
+                    else if (!id.isEmpty()) {
                         brazeId = id;
                     }
                 }
@@ -342,11 +392,13 @@ public class BrazeUserParser implements Function<ExportLine, ExportRecord> {
                 return new ExportRecord.ExportUser(line.objectIndex(), line.objectKey(), line.lineNumber(), value);
             }
             if (externalId == null && brazeId == null) {
-                return skipped(line, SkipReason.MISSING_IDENTIFIER, "no external_id or braze_id: nothing names the user's"
-                        + " Braze profile");
+                return skipped(line, SkipReason.MISSING_IDENTIFIER,
+                        "no external_id or braze_id: nothing names the user's" + " Braze profile");
             }
             return new ExportRecord.ExportUser(line.objectIndex(), line.objectKey(), line.lineNumber(), value,
                     new BrazeProfile(externalId, brazeId, language));
         }
+
     }
+
 }

@@ -13,17 +13,20 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * One export object opened for reading: the decompressed bytes of its entries (the files inside a zip,
- * or the one file of a gzip), one entry after the other, streamed from the store as they arrive.
- * Decoding failures become {@link CorruptExportObjectException}s naming the object; failures of the
- * store itself stay {@link com.loyaltybridge.tagsync.storage.ObjectUnavailableException}s.
+ * One export object opened for reading: the decompressed bytes of its entries (the files
+ * inside a zip, or the one file of a gzip), one entry after the other, streamed from the
+ * store as they arrive. Decoding failures become {@link CorruptExportObjectException}s
+ * naming the object; failures of the store itself stay
+ * {@link com.loyaltybridge.tagsync.storage.ObjectUnavailableException}s.
  */
 abstract sealed class ExportArchive implements Closeable permits ZipExportArchive, GzipExportArchive {
 
     private static final int READ_BUFFER_SIZE = 64 * 1024;
 
     private final StoredObject object;
+
     private final DataSize maxUncompressedSize;
+
     private long uncompressedBytes;
 
     protected ExportArchive(StoredObject object, DataSize maxUncompressedSize) {
@@ -32,8 +35,8 @@ abstract sealed class ExportArchive implements Closeable permits ZipExportArchiv
     }
 
     static ExportArchive open(ObjectStore store, StoredObject object, BrazeExportSettings settings) {
-        ExportFormat format = ExportFormat.of(object.name()).orElseThrow(() -> new IllegalArgumentException(
-                object.key() + " is neither a .zip nor a .gz object"));
+        ExportFormat format = ExportFormat.of(object.name())
+            .orElseThrow(() -> new IllegalArgumentException(object.key() + " is neither a .zip nor a .gz object"));
         DataSize limit = settings.maxUncompressedSizePerObject();
         InputStream raw = new BufferedInputStream(store.open(object), READ_BUFFER_SIZE);
         try {
@@ -41,30 +44,36 @@ abstract sealed class ExportArchive implements Closeable permits ZipExportArchiv
                 case ZIP -> new ZipExportArchive(object, raw, limit);
                 case GZIP -> new GzipExportArchive(object, raw, limit);
             };
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             closeQuietly(raw);
             throw corrupt(object, format, e);
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }
     }
 
     /**
-     * The decompressed bytes of the next entry, ending where the entry ends, or null after the last one.
-     *
+     * The decompressed bytes of the next entry, ending where the entry ends, or null
+     * after the last one.
      * @throws CorruptExportObjectException when the object cannot be decoded
      */
     final @Nullable InputStream nextEntry() {
         try {
             InputStream entry = nextDecompressedEntry();
             return entry == null ? null : new CountingEntryStream(entry);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw corrupt(e);
         }
     }
 
-    /** The next entry as the decompressor delivers it, or null after the last one, having checked the archive is whole. */
+    /**
+     * The next entry as the decompressor delivers it, or null after the last one, having
+     * checked the archive is whole.
+     */
     protected abstract @Nullable InputStream nextDecompressedEntry() throws IOException;
 
     protected abstract ExportFormat format();
@@ -94,12 +103,16 @@ abstract sealed class ExportArchive implements Closeable permits ZipExportArchiv
     private static void closeQuietly(Closeable closeable) {
         try {
             closeable.close();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // Already failing: the first failure is the one to report.
         }
     }
 
-    /** Counts what the object decompresses to across all its entries, failing past the limit: a zip bomb stops here. */
+    /**
+     * Counts what the object decompresses to across all its entries, failing past the
+     * limit: a zip bomb stops here.
+     */
     private final class CountingEntryStream extends InputStream {
 
         private final InputStream entry;
@@ -127,5 +140,7 @@ abstract sealed class ExportArchive implements Closeable permits ZipExportArchiv
             }
             return read;
         }
+
     }
+
 }

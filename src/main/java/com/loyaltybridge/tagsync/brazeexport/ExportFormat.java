@@ -3,10 +3,13 @@ package com.loyaltybridge.tagsync.brazeexport;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The compressed formats Braze writes segment exports in, told apart by the object's extension. */
+/**
+ * The compressed formats Braze writes segment exports in, told apart by the object's
+ * extension.
+ */
 enum ExportFormat {
-    ZIP(".zip"),
-    GZIP(".gz");
+
+    ZIP(".zip"), GZIP(".gz");
 
     private final String extension;
 
@@ -14,7 +17,10 @@ enum ExportFormat {
         this.extension = extension;
     }
 
-    /** The format of an object named {@code name} (extension in any case), or empty when it is not an export object. */
+    /**
+     * The format of an object named {@code name} (extension in any case), or empty when
+     * it is not an export object.
+     */
     static Optional<ExportFormat> of(String name) {
         String lowerCase = name.toLowerCase(Locale.ROOT);
         for (ExportFormat format : values()) {
@@ -24,4 +30,5 @@ enum ExportFormat {
         }
         return Optional.empty();
     }
+
 }

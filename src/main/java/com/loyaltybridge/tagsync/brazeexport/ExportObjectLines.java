@@ -9,17 +9,24 @@ import org.jspecify.annotations.Nullable;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * The lines of one export object, numbered from 1 on through all its entries. Blank lines are counted
- * but not returned. Each entry starts a new line, and may start with its own byte-order mark.
+ * The lines of one export object, numbered from 1 on through all its entries. Blank lines
+ * are counted but not returned. Each entry starts a new line, and may start with its own
+ * byte-order mark.
  */
 final class ExportObjectLines implements Closeable {
 
     private final ExportArchive archive;
+
     private final int objectIndex;
+
     private final String objectKey;
+
     private final int maxLineSize;
+
     private @Nullable BoundedLineReader entry;
+
     private boolean ended;
+
     private long linesConsumed;
 
     ExportObjectLines(ExportArchive archive, int objectIndex, StoredObject object, int maxLineSize) {
@@ -38,11 +45,15 @@ final class ExportObjectLines implements Closeable {
                 return null;
             }
             linesConsumed++;
-        } while (line.blank());
+        }
+        while (line.blank());
         return new ExportLine(objectIndex, objectKey, linesConsumed, line.content(), line.tooLong());
     }
 
-    /** Reads past {@code lines} lines, blank or not; returns how many there were, fewer only at the end of the object. */
+    /**
+     * Reads past {@code lines} lines, blank or not; returns how many there were, fewer
+     * only at the end of the object.
+     */
     long skip(long lines) {
         long skipped = 0;
         while (skipped < lines && skipLine()) {
@@ -52,7 +63,10 @@ final class ExportObjectLines implements Closeable {
         return skipped;
     }
 
-    /** How many lines, blank ones included, have been read so far: the line number of the last one. */
+    /**
+     * How many lines, blank ones included, have been read so far: the line number of the
+     * last one.
+     */
     long linesConsumed() {
         return linesConsumed;
     }
@@ -71,7 +85,8 @@ final class ExportObjectLines implements Closeable {
                 entry = null;
             }
             return null;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw archive.corrupt(e);
         }
     }
@@ -89,7 +104,8 @@ final class ExportObjectLines implements Closeable {
                 entry = null;
             }
             return false;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw archive.corrupt(e);
         }
     }
@@ -110,4 +126,5 @@ final class ExportObjectLines implements Closeable {
     public void close() throws IOException {
         archive.close();
     }
+
 }

@@ -15,27 +15,41 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 
 /**
- * The thread reading an export ahead of {@link BrazeExportItemReader#read()}: it opens the objects one after the other,
- * maps their lines, and hands over batches of them through a bounded queue, then the end or the failure that stopped
- * it. It owns the object it is reading and closes it.
+ * The thread reading an export ahead of {@link BrazeExportItemReader#read()}: it opens
+ * the objects one after the other, maps their lines, and hands over batches of them
+ * through a bounded queue, then the end or the failure that stopped it. It owns the
+ * object it is reading and closes it.
  */
 final class ExportReadAhead<T> {
 
     private static final int LINES_PER_BATCH = 1024;
-    /** Batches end sooner when their lines are large: what is read ahead stays near a megabyte. */
+
+    /**
+     * Batches end sooner when their lines are large: what is read ahead stays near a
+     * megabyte.
+     */
     private static final int BYTES_PER_BATCH = 256 * 1024;
+
     private static final int BATCHES_AHEAD = 4;
+
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
     private static final Logger log = LoggerFactory.getLogger(ExportReadAhead.class);
 
     private final int objectCount;
+
     private final IntFunction<ExportObjectLines> opener;
+
     private final Function<ExportLine, ? extends T> lineMapper;
+
     private final BlockingQueue<Batch<T>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+
     private final Thread thread;
+
     private Iterator<Mapped<T>> taken = Collections.emptyIterator();
+
     private boolean ended;
+
     private volatile boolean stopping;
 
     /** A line's item, and where the line was. */
@@ -46,14 +60,15 @@ final class ExportReadAhead<T> {
     }
 
     /**
-     * Starts reading at object {@code firstObject}, or in {@code resumed} when a restart already opened it.
-     *
+     * Starts reading at object {@code firstObject}, or in {@code resumed} when a restart
+     * already opened it.
      * @param objectCount the export's objects
-     * @param opener      opens the lines of the object at an index
-     * @param lineMapper  turns each line into an item, on this thread: it must be thread-safe
+     * @param opener opens the lines of the object at an index
+     * @param lineMapper turns each line into an item, on this thread: it must be
+     * thread-safe
      */
-    ExportReadAhead(int objectCount, IntFunction<ExportObjectLines> opener, Function<ExportLine, ? extends T> lineMapper,
-            int firstObject, @Nullable ExportObjectLines resumed) {
+    ExportReadAhead(int objectCount, IntFunction<ExportObjectLines> opener,
+            Function<ExportLine, ? extends T> lineMapper, int firstObject, @Nullable ExportObjectLines resumed) {
         this.objectCount = objectCount;
         this.opener = opener;
         this.lineMapper = lineMapper;
@@ -81,7 +96,8 @@ final class ExportReadAhead<T> {
     private Batch<T> take() {
         try {
             return batches.take();
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ItemStreamException("interrupted while reading the export", e);
         }
@@ -109,13 +125,17 @@ final class ExportReadAhead<T> {
                 lines = null;
             }
             batches.put(new Batch<>(batch, true, null));
-        } catch (InterruptedException stopped) {
+        }
+        catch (InterruptedException stopped) {
             // close() is stopping the reader: nobody takes what is left.
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             // The lines before the failure are the export's all the same: they go first.
             offerLast(new Batch<>(batch, false, null), new Batch<>(List.of(), true, e));
-        } finally {
-            // Stopped by an interrupt: cleared, or the S3 stream would abort its close instead of releasing the connection.
+        }
+        finally {
+            // Stopped by an interrupt: cleared, or the S3 stream would abort its close
+            // instead of releasing the connection.
             Thread.interrupted();
             BrazeExportItemReader.closeQuietly(lines);
         }
@@ -125,7 +145,8 @@ final class ExportReadAhead<T> {
         try {
             batches.put(lines);
             batches.put(failure);
-        } catch (InterruptedException stopped) {
+        }
+        catch (InterruptedException stopped) {
             // close() is stopping the reader: nobody takes the failure either.
         }
     }
@@ -136,11 +157,14 @@ final class ExportReadAhead<T> {
         thread.interrupt();
         try {
             thread.join(STOP_TIMEOUT_MILLIS);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            log.warn("The export read-ahead did not stop within {} ms; it stops after its current read", STOP_TIMEOUT_MILLIS);
+            log.warn("The export read-ahead did not stop within {} ms; it stops after its current read",
+                    STOP_TIMEOUT_MILLIS);
         }
     }
+
 }

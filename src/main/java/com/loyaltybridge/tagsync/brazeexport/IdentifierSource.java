@@ -7,23 +7,32 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
 /**
  * Where in a Braze user object the customer identifier for SessionM is found.
  * <ul>
- *   <li>{@code external_id}: the Braze {@code external_id}, which SessionM knows as its external id;</li>
- *   <li>{@code custom_attribute:NAME}: the string custom attribute NAME, holding the SessionM {@code user_id};</li>
- *   <li>{@code alias:LABEL}: the {@code alias_name} of the user alias labelled LABEL, holding the SessionM {@code user_id}.</li>
+ * <li>{@code external_id}: the Braze {@code external_id}, which SessionM knows as its
+ * external id;</li>
+ * <li>{@code custom_attribute:NAME}: the string custom attribute NAME, holding the
+ * SessionM {@code user_id};</li>
+ * <li>{@code alias:LABEL}: the {@code alias_name} of the user alias labelled LABEL,
+ * holding the SessionM {@code user_id}.</li>
  * </ul>
  */
 public record IdentifierSource(Kind kind, String name) {
 
-    public enum Kind { EXTERNAL_ID, CUSTOM_ATTRIBUTE, USER_ALIAS }
+    public enum Kind {
+
+        EXTERNAL_ID, CUSTOM_ATTRIBUTE, USER_ALIAS
+
+    }
 
     public static final IdentifierSource EXTERNAL_ID = new IdentifierSource(Kind.EXTERNAL_ID, null);
 
-    /** Braze's custom attribute names and alias labels are short; this bounds what a request can make us store. */
+    /**
+     * Braze's custom attribute names and alias labels are short; this bounds what a
+     * request can make us store.
+     */
     public static final int MAX_NAME_LENGTH = 255;
 
     /**
      * Parses {@code external_id}, {@code custom_attribute:NAME} or {@code alias:LABEL}.
-     *
      * @throws IllegalArgumentException with a message fit to show a user
      */
     public static IdentifierSource parse(String text) {
@@ -48,17 +57,21 @@ public record IdentifierSource(Kind kind, String name) {
 
     private static String checkedName(String value, String name) {
         if (name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: the name after"
-                    + " the colon is longer than " + MAX_NAME_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    UntrustedText.quote(value) + " is not an identifier source: the name after"
+                            + " the colon is longer than " + MAX_NAME_LENGTH + " characters");
         }
         UntrustedText.forbiddenCharacterIn(name).ifPresent(character -> {
-            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not an identifier source: it holds "
-                    + character);
+            throw new IllegalArgumentException(
+                    UntrustedText.quote(value) + " is not an identifier source: it holds " + character);
         });
         return name;
     }
 
-    /** True when the identifier is SessionM's own {@code user_id} rather than the shared external id. */
+    /**
+     * True when the identifier is SessionM's own {@code user_id} rather than the shared
+     * external id.
+     */
     public boolean isSessionmUserId() {
         return kind != Kind.EXTERNAL_ID;
     }

@@ -14,24 +14,35 @@ import org.springframework.util.unit.DataSize;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * A {@code .zip} export object, read front to back with {@link ZipInputStream}: all its file entries in
- * order, directories skipped, entry names never used. Streaming alone cannot tell an archive cut short
- * at an entry boundary, or bytes that are not a zip at all, from a whole archive ({@code ZipInputStream}
- * just reports no more entries), so the archive must start with a zip signature and end with an
- * end-of-central-directory record that counts the entries read.
+ * A {@code .zip} export object, read front to back with {@link ZipInputStream}: all its
+ * file entries in order, directories skipped, entry names never used. Streaming alone
+ * cannot tell an archive cut short at an entry boundary, or bytes that are not a zip at
+ * all, from a whole archive ({@code ZipInputStream} just reports no more entries), so the
+ * archive must start with a zip signature and end with an end-of-central-directory record
+ * that counts the entries read.
  */
 final class ZipExportArchive extends ExportArchive {
 
     private static final int LOCAL_FILE_HEADER_SIGNATURE = 0x04034b50;
+
     private static final int END_OF_CENTRAL_DIRECTORY_SIGNATURE = 0x06054b50;
+
     private static final int END_OF_CENTRAL_DIRECTORY_SIZE = 22;
+
     private static final int MAX_COMMENT_SIZE = 0xFFFF;
-    /** The entry count of an end-of-central-directory record whose real count is in the zip64 record. */
+
+    /**
+     * The entry count of an end-of-central-directory record whose real count is in the
+     * zip64 record.
+     */
     private static final int ZIP64_ENTRY_COUNT = 0xFFFF;
 
     private final TailRecordingInputStream recorded;
+
     private final ZipInputStream zip;
+
     private int entriesRead;
+
     private boolean finished;
 
     ZipExportArchive(StoredObject object, InputStream raw, DataSize maxUncompressedSize) throws IOException {
@@ -42,7 +53,8 @@ final class ZipExportArchive extends ExportArchive {
         if (signature.length == 0) {
             throw new ZipException("it is empty");
         }
-        // An archive starts with its first entry, or with the end-of-central-directory record when it has none.
+        // An archive starts with its first entry, or with the end-of-central-directory
+        // record when it has none.
         if (signature.length < 4 || (littleEndianInt(signature, 0) != LOCAL_FILE_HEADER_SIGNATURE
                 && littleEndianInt(signature, 0) != END_OF_CENTRAL_DIRECTORY_SIGNATURE)) {
             throw new ZipException("it does not start with a zip signature");
@@ -71,8 +83,10 @@ final class ZipExportArchive extends ExportArchive {
     private static @Nullable ZipEntry nextEntry(ZipInputStream zip) throws IOException {
         try {
             return zip.getNextEntry();
-        } catch (IllegalArgumentException e) {
-            // ZipInputStream decodes every entry name, although names are never used here.
+        }
+        catch (IllegalArgumentException e) {
+            // ZipInputStream decodes every entry name, although names are never used
+            // here.
             throw new ZipException("an entry name is not valid UTF-8");
         }
     }
@@ -92,8 +106,8 @@ final class ZipExportArchive extends ExportArchive {
                 return;
             }
         }
-        throw new ZipException("it does not end with an end-of-central-directory record: truncated, or followed by"
-                + " other data");
+        throw new ZipException(
+                "it does not end with an end-of-central-directory record: truncated, or followed by" + " other data");
     }
 
     @Override
@@ -107,18 +121,24 @@ final class ZipExportArchive extends ExportArchive {
     }
 
     private static int littleEndianInt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | (bytes[at + 3] & 0xFF) << 24;
+        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16
+                | (bytes[at + 3] & 0xFF) << 24;
     }
 
     private static int littleEndianShort(byte[] bytes, int at) {
         return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8;
     }
 
-    /** Passes the object's bytes through and remembers the last ones, where the end-of-central-directory record is. */
+    /**
+     * Passes the object's bytes through and remembers the last ones, where the
+     * end-of-central-directory record is.
+     */
     private static final class TailRecordingInputStream extends InputStream {
 
         private final InputStream in;
+
         private final byte[] ring;
+
         private long total;
 
         TailRecordingInputStream(InputStream in, int capacity) {
@@ -146,7 +166,10 @@ final class ZipExportArchive extends ExportArchive {
             return read;
         }
 
-        /** The last bytes read, oldest first: all of them, or as many as the capacity holds. */
+        /**
+         * The last bytes read, oldest first: all of them, or as many as the capacity
+         * holds.
+         */
         byte[] tail() {
             int length = (int) Math.min(total, ring.length);
             byte[] tail = new byte[length];
@@ -160,5 +183,7 @@ final class ZipExportArchive extends ExportArchive {
         public void close() throws IOException {
             in.close();
         }
+
     }
+
 }

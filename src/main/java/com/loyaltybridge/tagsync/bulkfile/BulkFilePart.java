@@ -22,23 +22,36 @@ import com.loyaltybridge.tagsync.storage.PendingObject;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * One part of a bulk file being written: RFC 4180 CSV in UTF-8, one row per user and tag, streamed
- * to storage while its size and SHA-256 are computed. Invisible until {@link #publish()}.
+ * One part of a bulk file being written: RFC 4180 CSV in UTF-8, one row per user and tag,
+ * streamed to storage while its size and SHA-256 are computed. Invisible until
+ * {@link #publish()}.
  */
 public final class BulkFilePart implements AutoCloseable {
 
     private static final int WRITE_BUFFER_SIZE = 64 * 1024;
 
     private final int number;
+
     private final PendingObject target;
+
     private final CountingOutputStream counter;
+
     private final MessageDigest digest;
+
     private final Writer writer;
+
     private final CSVFormat format;
-    /** For each tag, the rest of a user's row after the identifier, as the format writes it. */
+
+    /**
+     * For each tag, the rest of a user's row after the identifier, as the format writes
+     * it.
+     */
     private final Map<String, String> rowEnds;
+
     private final StringBuilder identifierField = new StringBuilder();
+
     private long users;
+
     private long rows;
 
     BulkFilePart(int number, PendingObject target, CSVFormat format, List<String> tags, Long ttlSeconds) {
@@ -58,7 +71,8 @@ public final class BulkFilePart implements AutoCloseable {
             if (format.getHeader() != null && !format.getSkipHeaderRecord()) {
                 format.printRecord(writer, (Object[]) format.getHeader());
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -68,22 +82,25 @@ public final class BulkFilePart implements AutoCloseable {
         try {
             format.print(tag, rowEnd, false);
             format.print(ttl, rowEnd, false);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return rowEnd.append(format.getRecordSeparator()).toString();
     }
 
     /**
-     * Writes one row per tag for this user. The identifier is quoted once, and the rest of each row was quoted when
-     * the part started: printing every row field by field took about a second of a million users' bulk file.
+     * Writes one row per tag for this user. The identifier is quoted once, and the rest
+     * of each row was quoted when the part started: printing every row field by field
+     * took about a second of a million users' bulk file.
      */
     public void writeUser(String identifier) {
         writeUser(identifier, null);
     }
 
     /**
-     * Writes one row per tag of {@code tags} for this user (null: every tag of the part), each one of the part's tags.
+     * Writes one row per tag of {@code tags} for this user (null: every tag of the part),
+     * each one of the part's tags.
      */
     public void writeUser(String identifier, List<String> tags) {
         try {
@@ -94,7 +111,8 @@ public final class BulkFilePart implements AutoCloseable {
                 rows++;
             }
             users++;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("writing part " + number + " of the bulk file failed", e);
         }
     }
@@ -115,7 +133,8 @@ public final class BulkFilePart implements AutoCloseable {
     public PublishedPart publish() {
         try {
             writer.flush();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("writing part " + number + " of the bulk file failed", e);
         }
         StoredObject stored = target.publish();
@@ -132,7 +151,8 @@ public final class BulkFilePart implements AutoCloseable {
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
@@ -160,5 +180,7 @@ public final class BulkFilePart implements AutoCloseable {
         long count() {
             return count;
         }
+
     }
+
 }

@@ -17,9 +17,9 @@ import com.loyaltybridge.tagsync.storage.PendingObject;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * Writes the CSV bulk file of one sync: numbered parts ({@code part-00001.csv}, ...) and, last, a
- * {@code manifest.json} that lists them with row counts and checksums. A consumer should wait for the
- * manifest: its presence means the file is complete.
+ * Writes the CSV bulk file of one sync: numbered parts ({@code part-00001.csv}, ...) and,
+ * last, a {@code manifest.json} that lists them with row counts and checksums. A consumer
+ * should wait for the manifest: its presence means the file is complete.
  */
 @Component
 public class BulkFileWriter {
@@ -27,7 +27,9 @@ public class BulkFileWriter {
     public static final String MANIFEST_NAME = "manifest.json";
 
     private final ObjectStore store;
+
     private final BulkFileSettings settings;
+
     private final JsonMapper json = JsonMapper.builder().build();
 
     public BulkFileWriter(ObjectStore store, BulkFileSettings settings) {
@@ -35,7 +37,10 @@ public class BulkFileWriter {
         this.settings = settings;
     }
 
-    /** The folder of a sync's bulk file: named after the export's last three path segments and the job instance. */
+    /**
+     * The folder of a sync's bulk file: named after the export's last three path segments
+     * and the job instance.
+     */
     public static StorageLocation folderFor(StorageLocation output, StorageLocation export, long jobInstanceId) {
         String source = export.lastSegments(3);
         return output.resolve((source.isEmpty() ? "" : source + "/") + "job-" + jobInstanceId);
@@ -55,7 +60,8 @@ public class BulkFileWriter {
         store.discardUnpublished(folder);
     }
 
-    public BulkFilePart startPart(StorageLocation folder, int number, String identifierName, List<String> tags, Long ttlSeconds) {
+    public BulkFilePart startPart(StorageLocation folder, int number, String identifierName, List<String> tags,
+            Long ttlSeconds) {
         CSVFormat.Builder format = CSVFormat.RFC4180.builder();
         if (settings.header()) {
             String identifierColumn = settings.identifierColumn() == null || settings.identifierColumn().isBlank()
@@ -82,15 +88,18 @@ public class BulkFileWriter {
         manifest.put("format", orderedMap("encoding", "UTF-8", "dialect", "RFC 4180", "header", settings.header()));
         manifest.put("users", parts.stream().mapToLong(PublishedPart::users).sum());
         manifest.put("rows", parts.stream().mapToLong(PublishedPart::rows).sum());
-        manifest.put("parts", parts.stream().map(part -> orderedMap(
-                "name", part.name(), "users", part.users(), "rows", part.rows(), "bytes", part.bytes(), "sha256", part.sha256()))
-                .toList());
+        manifest.put("parts",
+                parts.stream()
+                    .map(part -> orderedMap("name", part.name(), "users", part.users(), "rows", part.rows(), "bytes",
+                            part.bytes(), "sha256", part.sha256()))
+                    .toList());
         manifest.put("createdAt", Instant.now().toString());
         byte[] content = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         try (PendingObject target = store.create(folder, MANIFEST_NAME)) {
             target.stream().write(content);
             return target.publish().uri();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("writing the bulk file manifest to " + folder + " failed", e);
         }
     }
@@ -102,4 +111,5 @@ public class BulkFileWriter {
         }
         return map;
     }
+
 }

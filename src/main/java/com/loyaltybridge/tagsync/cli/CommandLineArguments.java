@@ -5,12 +5,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code COMMAND [--option=value ...] [--flag ...]}: the command, its options and flags, and Spring property
- * overrides (any option whose name has a dot, such as {@code --sessionm.max-in-flight=64}), which are left to Spring.
+ * {@code COMMAND [--option=value ...] [--flag ...]}: the command, its options and flags,
+ * and Spring property overrides (any option whose name has a dot, such as
+ * {@code --sessionm.max-in-flight=64}), which are left to Spring.
  */
 public record CommandLineArguments(String command, Map<String, String> options, boolean help) {
 
-    /** The value of an option given without one: a flag ({@link #flag}); an option that needs a value refuses it. */
+    /**
+     * The value of an option given without one: a flag ({@link #flag}); an option that
+     * needs a value refuses it.
+     */
     private static final String NO_VALUE = "\0no value";
 
     public static CommandLineArguments parse(String[] args) {
@@ -20,7 +24,8 @@ public record CommandLineArguments(String command, Map<String, String> options, 
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
-            } else if (arg.startsWith("--")) {
+            }
+            else if (arg.startsWith("--")) {
                 int equals = arg.indexOf('=');
                 String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
                 if (name.isEmpty()) {
@@ -32,9 +37,11 @@ public record CommandLineArguments(String command, Map<String, String> options, 
                 if (options.putIfAbsent(name, equals < 0 ? NO_VALUE : arg.substring(equals + 1)) != null) {
                     throw new UsageException("option --" + name + " is given twice");
                 }
-            } else if (command == null) {
+            }
+            else if (command == null) {
                 command = arg;
-            } else {
+            }
+            else {
                 throw new UsageException("unexpected argument '" + arg + "': options are written --name=value");
             }
         }
@@ -62,7 +69,10 @@ public record CommandLineArguments(String command, Map<String, String> options, 
         return value;
     }
 
-    /** Whether flag {@code name} was given: {@code --name}, or {@code --name=true} / {@code --name=false}. */
+    /**
+     * Whether flag {@code name} was given: {@code --name}, or {@code --name=true} /
+     * {@code --name=false}.
+     */
     public boolean flag(String name) {
         String value = options.get(name);
         if (value == null || value.equals("false")) {

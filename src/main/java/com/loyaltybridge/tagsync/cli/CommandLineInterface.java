@@ -19,16 +19,18 @@ import com.loyaltybridge.tagsync.SegmentTagSyncApplication;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
- * The command line: checks the arguments before anything starts, then starts the application,
- * runs the command, and turns every outcome, failures included, into one clear line and an exit code.
- * The commands are the {@link Command} classes of this package; {@code sync} and {@code scan} run without a web
- * server and end, {@code serve} runs the REST API until stopped.
+ * The command line: checks the arguments before anything starts, then starts the
+ * application, runs the command, and turns every outcome, failures included, into one
+ * clear line and an exit code. The commands are the {@link Command} classes of this
+ * package; {@code sync} and {@code scan} run without a web server and end, {@code serve}
+ * runs the REST API until stopped.
  */
 public final class CommandLineInterface {
 
     private static final List<Command> COMMANDS = findCommands();
 
     private final PrintStream out;
+
     private final PrintStream err;
 
     public CommandLineInterface(PrintStream out, PrintStream err) {
@@ -45,30 +47,37 @@ public final class CommandLineInterface {
                 out.print(Usage.text(COMMANDS));
                 return ExitCode.COMPLETED;
             }
-            command = COMMANDS.stream().filter(c -> c.name().equals(arguments.command())).findFirst()
-                    .orElseThrow(() -> new UsageException("unknown command '" + arguments.command() + "'"));
+            command = COMMANDS.stream()
+                .filter(c -> c.name().equals(arguments.command()))
+                .findFirst()
+                .orElseThrow(() -> new UsageException("unknown command '" + arguments.command() + "'"));
             invocation = command.parse(arguments);
-        } catch (UsageException e) {
+        }
+        catch (UsageException e) {
             return usageError(e);
         }
 
         SettingsCheck settingsCheck = new SettingsCheck(invocation::checkSettings);
-        SpringApplication application = application(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE,
-                settingsCheck);
+        SpringApplication application = application(
+                command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE, settingsCheck);
         try (ConfigurableApplicationContext context = application.run(args)) {
             return invocation.run(context, out, err);
-        } catch (SpringApplication.AbandonedRunException e) {
+        }
+        catch (SpringApplication.AbandonedRunException e) {
             return usageError(settingsCheck.refusal());
-        } catch (UsageException e) {
+        }
+        catch (UsageException e) {
             return usageError(e);
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return startFailure(e);
         }
     }
 
     /**
-     * Starts the REST API ({@code serve}) and returns its running application; closing it stops the server.
-     * {@code args} are the command line after {@code serve}'s own checks (Spring properties).
+     * Starts the REST API ({@code serve}) and returns its running application; closing it
+     * stops the server. {@code args} are the command line after {@code serve}'s own
+     * checks (Spring properties).
      */
     public static ConfigurableApplicationContext startServer(String... args) {
         return application(WebApplicationType.SERVLET, new SettingsCheck(settings -> {
@@ -116,7 +125,10 @@ public final class CommandLineInterface {
         return false;
     }
 
-    /** The most telling message in the chain, on one line: a binding problem names the setting. */
+    /**
+     * The most telling message in the chain, on one line: a binding problem names the
+     * setting.
+     */
     static String explain(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
@@ -125,4 +137,5 @@ public final class CommandLineInterface {
         }
         return SyncSummaries.explain(failure);
     }
+
 }

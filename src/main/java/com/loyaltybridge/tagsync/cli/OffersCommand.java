@@ -20,7 +20,10 @@ import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 import com.loyaltybridge.tagsync.wallet.OfferWalletSummaries;
 import com.loyaltybridge.tagsync.wallet.OfferWalletSummary;
 
-/** {@code offers}: writes one export's offer wallets to its members' Braze profiles, only what changed, and prints a summary. */
+/**
+ * {@code offers}: writes one export's offer wallets to its members' Braze profiles, only
+ * what changed, and prints a summary.
+ */
 @Order(4)
 final class OffersCommand implements Command {
 
@@ -71,8 +74,8 @@ final class OffersCommand implements Command {
 
             @Override
             public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
-                return OffersCommand.run(context.getBean(SyncLauncher.class), context.getBean(OfferWalletSummaries.class),
-                        request, dryRun, out, err);
+                return OffersCommand.run(context.getBean(SyncLauncher.class),
+                        context.getBean(OfferWalletSummaries.class), request, dryRun, out, err);
             }
         };
     }
@@ -80,32 +83,38 @@ final class OffersCommand implements Command {
     /** Checks the options alone, before anything starts. */
     static OfferWalletRequest requestFrom(CommandLineArguments arguments) {
         arguments.allowOnly(OPTIONS);
-        String export = required(arguments, "export", "s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/ or file:/dir/");
+        String export = required(arguments, "export",
+                "s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/ or file:/dir/");
         String identifier = required(arguments, "identifier", "custom_attribute:sessionm_user_id");
         try {
-            return new OfferWalletRequest(location(export), IdentifierSource.parse(identifier), arguments.option("culture"),
-                    arguments.option("audience"), arguments.flag("full"));
-        } catch (InvalidSyncRequestException e) {
+            return new OfferWalletRequest(location(export), IdentifierSource.parse(identifier),
+                    arguments.option("culture"), arguments.option("audience"), arguments.flag("full"));
+        }
+        catch (InvalidSyncRequestException e) {
             throw new UsageException("--" + e.field() + ": " + e.reason());
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    /** Connect's credentials always (every wallet is read); Braze's unless nothing is written. */
+    /**
+     * Connect's credentials always (every wallet is read); Braze's unless nothing is
+     * written.
+     */
     static void checkSettings(SettingsCheck.BoundSettings settings, boolean dryRun) {
         List<String> missing = new ArrayList<>(settings.get(ConnectSettings.class).missingCredentials());
         if (!dryRun) {
             missing.addAll(settings.get(BrazeRestSettings.class).missingCredentials());
         }
         if (!missing.isEmpty()) {
-            throw new UsageException("offers reads wallets from SessionM Connect" + (dryRun ? "" : " and writes them to Braze")
-                    + ", so set " + String.join(", ", missing));
+            throw new UsageException("offers reads wallets from SessionM Connect"
+                    + (dryRun ? "" : " and writes them to Braze") + ", so set " + String.join(", ", missing));
         }
     }
 
-    static ExitCode run(SyncLauncher launcher, OfferWalletSummaries summaries, OfferWalletRequest request, boolean dryRun,
-            PrintStream out, PrintStream err) {
+    static ExitCode run(SyncLauncher launcher, OfferWalletSummaries summaries, OfferWalletRequest request,
+            boolean dryRun, PrintStream out, PrintStream err) {
         SyncLauncher.Launched launched = dryRun ? launcher.dryRun(request, execution -> {
         }) : launcher.launch(request, execution -> {
         });
@@ -135,8 +144,10 @@ final class OffersCommand implements Command {
     private static StorageLocation location(String value) {
         try {
             return StorageLocation.parse(value);
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw new UsageException("--export: " + e.getMessage());
         }
     }
+
 }

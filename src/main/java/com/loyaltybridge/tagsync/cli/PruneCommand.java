@@ -9,8 +9,9 @@ import org.springframework.core.annotation.Order;
 import com.loyaltybridge.tagsync.retention.LedgerRetention;
 
 /**
- * {@code prune}: deletes the per-user rows of syncs past {@code sync.ledger-retention} that can never run again, then
- * one line per sync. Every scan does the same at its end; this is for a database no CronJob scans, or to free space now.
+ * {@code prune}: deletes the per-user rows of syncs past {@code sync.ledger-retention}
+ * that can never run again, then one line per sync. Every scan does the same at its end;
+ * this is for a database no CronJob scans, or to free space now.
  */
 @Order(4)
 final class PruneCommand implements Command {
@@ -44,7 +45,8 @@ final class PruneCommand implements Command {
         return new Invocation() {
             @Override
             public void checkSettings(SettingsCheck.BoundSettings settings) {
-                // PostgreSQL alone, which every command needs and the settings check requires.
+                // PostgreSQL alone, which every command needs and the settings check
+                // requires.
             }
 
             @Override
@@ -54,4 +56,5 @@ final class PruneCommand implements Command {
             }
         };
     }
+
 }

@@ -18,9 +18,11 @@ import com.loyaltybridge.tagsync.retention.LedgerRetention;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
- * {@code scan}: one run of the CronJob; syncs the newest complete export of each mapped segment, then one line per
- * export; then prunes what {@code sync.ledger-retention} lets go ({@code prune}), so the database does not grow with
- * every export. {@code scan --dry-run} prints the plan of each export it would sync instead, and prunes nothing.
+ * {@code scan}: one run of the CronJob; syncs the newest complete export of each mapped
+ * segment, then one line per export; then prunes what {@code sync.ledger-retention} lets
+ * go ({@code prune}), so the database does not grow with every export.
+ * {@code scan --dry-run} prints the plan of each export it would sync instead, and prunes
+ * nothing.
  */
 @Order(2)
 final class ScanCommand implements Command {
@@ -52,7 +54,10 @@ final class ScanCommand implements Command {
         return false;
     }
 
-    /** Checks the options alone, before anything starts: scan takes only {@code --dry-run}, and settings. */
+    /**
+     * Checks the options alone, before anything starts: scan takes only
+     * {@code --dry-run}, and settings.
+     */
     @Override
     public Invocation parse(CommandLineArguments arguments) {
         arguments.allowOnly(Set.of("dry-run"));
@@ -65,15 +70,18 @@ final class ScanCommand implements Command {
 
             @Override
             public ExitCode run(ConfigurableApplicationContext context, PrintStream out, PrintStream err) {
-                return ScanCommand.run(context.getBean(ExportScanner.class), context.getBean(LedgerRetention.class), dryRun, out);
+                return ScanCommand.run(context.getBean(ExportScanner.class), context.getBean(LedgerRetention.class),
+                        dryRun, out);
             }
         };
     }
 
     /**
-     * Checks the settings a scan needs, before the application starts (see {@link SettingsCheck}). A dry run of a tag
-     * sync calls no one and writes no bulk file: it needs neither SessionM's credentials nor an output; one of offer
-     * wallets reads them from SessionM Connect, and needs its credentials (see {@link OffersCommand#checkSettings}).
+     * Checks the settings a scan needs, before the application starts (see
+     * {@link SettingsCheck}). A dry run of a tag sync calls no one and writes no bulk
+     * file: it needs neither SessionM's credentials nor an output; one of offer wallets
+     * reads them from SessionM Connect, and needs its credentials (see
+     * {@link OffersCommand#checkSettings}).
      */
     static void checkSettings(SettingsCheck.BoundSettings settings, boolean dryRun) {
         ScanSettings scan = settings.get(ScanSettings.class);
@@ -88,14 +96,18 @@ final class ScanCommand implements Command {
                 // Even a dry run reads every wallet from SessionM Connect.
                 try {
                     OffersCommand.checkSettings(settings, dryRun);
-                } catch (UsageException e) {
+                }
+                catch (UsageException e) {
                     throw new UsageException("segment " + segment.segmentId() + ": " + e.getMessage());
                 }
-            } else if (!dryRun) {
-                SyncPreconditions.problemWith(segment.syncMode(), segment.output() != null, settings.get(SessionmSettings.class),
-                        settings.get(BulkFileSettings.class)).ifPresent(problem -> {
-                            throw new UsageException("segment " + segment.segmentId() + ": " + problem);
-                        });
+            }
+            else if (!dryRun) {
+                SyncPreconditions
+                    .problemWith(segment.syncMode(), segment.output() != null, settings.get(SessionmSettings.class),
+                            settings.get(BulkFileSettings.class))
+                    .ifPresent(problem -> {
+                        throw new UsageException("segment " + segment.segmentId() + ": " + problem);
+                    });
             }
         }
     }
@@ -112,16 +124,19 @@ final class ScanCommand implements Command {
     }
 
     /**
-     * Prunes after the syncs, so that a sync from before audiences is still there to seed its audience's first sync.
-     * A prune that fails fails the scan (the CronJob's failure is what gets noticed); the next scan finishes it.
+     * Prunes after the syncs, so that a sync from before audiences is still there to seed
+     * its audience's first sync. A prune that fails fails the scan (the CronJob's failure
+     * is what gets noticed); the next scan finishes it.
      */
     private static boolean prune(LedgerRetention retention, PrintStream out) {
         try {
             retention.prune().lines().forEach(out::println);
             return true;
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             out.println("prune: failed: " + SyncSummaries.explain(e) + "; the next scan or prune tries again");
             return false;
         }
     }
+
 }

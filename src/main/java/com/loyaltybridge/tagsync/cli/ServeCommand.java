@@ -50,9 +50,11 @@ final class ServeCommand implements Command {
                     }
                 });
                 try {
-                    // Spring's shutdown hook closes the context on SIGTERM; until then the server threads do the work.
+                    // Spring's shutdown hook closes the context on SIGTERM; until then
+                    // the server threads do the work.
                     closed.await();
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     context.close();
                 }
@@ -60,4 +62,5 @@ final class ServeCommand implements Command {
             }
         };
     }
+
 }

@@ -30,17 +30,23 @@ import com.loyaltybridge.tagsync.config.DatabasePoolSizing;
 import com.loyaltybridge.tagsync.config.LocalDatabaseSettings;
 
 /**
- * Checks the configuration once Spring has gathered it (application.yml, the environment, the command line) and
- * before a single bean exists: every settings record of the application is bound, and the settings the command
- * needs must be there. So a missing or malformed setting is refused in one line before anything connects to
- * PostgreSQL, S3 or SessionM. A refusal abandons the start without Spring reporting it; {@link #refusal()} says why.
+ * Checks the configuration once Spring has gathered it (application.yml, the environment,
+ * the command line) and before a single bean exists: every settings record of the
+ * application is bound, and the settings the command needs must be there. So a missing or
+ * malformed setting is refused in one line before anything connects to PostgreSQL, S3 or
+ * SessionM. A refusal abandons the start without Spring reporting it; {@link #refusal()}
+ * says why.
  */
 final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
     private final Consumer<BoundSettings> commandCheck;
+
     private UsageException refusal;
 
-    /** @param commandCheck the command's own requirements; throws {@link UsageException} when one is not met */
+    /**
+     * @param commandCheck the command's own requirements; throws {@link UsageException}
+     * when one is not met
+     */
     SettingsCheck(Consumer<BoundSettings> commandCheck) {
         this.commandCheck = commandCheck;
     }
@@ -49,7 +55,8 @@ final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentP
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         try {
             check(event.getEnvironment());
-        } catch (UsageException e) {
+        }
+        catch (UsageException e) {
             refusal = e;
             throw new SpringApplication.AbandonedRunException();
         }
@@ -67,12 +74,14 @@ final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentP
             String prefix = AnnotationUtils.findAnnotation(settings, ConfigurationProperties.class).prefix();
             try {
                 bound.put(settings, binder.bindOrCreate(prefix, settings));
-            } catch (BindException e) {
+            }
+            catch (BindException e) {
                 throw new UsageException(describe(e));
             }
         }
         String database = environment.getProperty("spring.datasource.url");
-        if ((database == null || database.isBlank()) && !environment.acceptsProfiles(Profiles.of(LocalDatabaseSettings.PROFILE))) {
+        if ((database == null || database.isBlank())
+                && !environment.acceptsProfiles(Profiles.of(LocalDatabaseSettings.PROFILE))) {
             throw new UsageException("no PostgreSQL to keep the sync's state in: set SPRING_DATASOURCE_URL,"
                     + " SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD (or add --spring.profiles.active="
                     + LocalDatabaseSettings.PROFILE + " for an embedded one)");
@@ -91,25 +100,34 @@ final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentP
         }
     }
 
-    /** The application's {@code @ConfigurationProperties} records, found as {@code @ConfigurationPropertiesScan} finds them. */
+    /**
+     * The application's {@code @ConfigurationProperties} records, found as
+     * {@code @ConfigurationPropertiesScan} finds them.
+     */
     private static Class<?>[] settingsRecords() {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
-        return scanner.findCandidateComponents(SegmentTagSyncApplication.class.getPackageName()).stream()
-                .map(BeanDefinition::getBeanClassName)
-                .map(name -> ClassUtils.resolveClassName(name, SettingsCheck.class.getClassLoader()))
-                .toArray(Class<?>[]::new);
+        return scanner.findCandidateComponents(SegmentTagSyncApplication.class.getPackageName())
+            .stream()
+            .map(BeanDefinition::getBeanClassName)
+            .map(name -> ClassUtils.resolveClassName(name, SettingsCheck.class.getClassLoader()))
+            .toArray(Class<?>[]::new);
     }
 
-    /** One line naming the setting and what it should have been; secrets are never repeated. */
+    /**
+     * One line naming the setting and what it should have been; secrets are never
+     * repeated.
+     */
     static String describe(BindException failure) {
         ConfigurationProperty property = failure.getProperty();
         if (property == null) {
-            // A settings record refused its values as a whole (they go together, or one is out of range): it says why.
+            // A settings record refused its values as a whole (they go together, or one
+            // is out of range): it says why.
             return NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
         }
         String name = property.getName().toString();
-        String value = name.contains("secret") || name.contains("password") ? "the value given" : "'" + property.getValue() + "'";
+        String value = name.contains("secret") || name.contains("password") ? "the value given"
+                : "'" + property.getValue() + "'";
         return name + ": " + value + " is not " + expected(failure.getTarget().getType().resolve(Object.class));
     }
 
@@ -132,9 +150,10 @@ final class SettingsCheck implements ApplicationListener<ApplicationEnvironmentP
         }
         if (type.isEnum()) {
             return "one of " + Arrays.stream(type.getEnumConstants())
-                    .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                    .collect(Collectors.joining(", "));
+                .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .collect(Collectors.joining(", "));
         }
         return "a valid " + type.getSimpleName();
     }
+
 }

@@ -26,7 +26,8 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
 @Order(1)
 final class SyncCommand implements Command {
 
-    static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output", "audience", "full", "dry-run");
+    static final Set<String> OPTIONS = Set.of("export", "tags", "ttl", "mode", "identifier", "output", "audience",
+            "full", "dry-run");
 
     @Override
     public String name() {
@@ -74,7 +75,8 @@ final class SyncCommand implements Command {
             @Override
             public void checkSettings(SettingsCheck.BoundSettings settings) {
                 if (!dryRun) {
-                    // A dry run calls no one and writes no bulk file: it needs neither credentials nor an output.
+                    // A dry run calls no one and writes no bulk file: it needs neither
+                    // credentials nor an output.
                     SyncCommand.checkSettings(request, settings);
                 }
             }
@@ -89,23 +91,22 @@ final class SyncCommand implements Command {
     /** Checks the options alone, before anything starts. */
     static SyncRequest requestFrom(CommandLineArguments arguments) {
         arguments.allowOnly(OPTIONS);
-        String export = required(arguments, "export", "s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/ or file:/dir/");
+        String export = required(arguments, "export",
+                "s3://bucket/segment-export/SEGMENT_ID/DATE/UUID-EPOCH/ or file:/dir/");
         String tags = required(arguments, "tags", "vip,braze_sync");
         String output = arguments.option("output");
         try {
-            return new SyncRequest(
-                    location("export", export),
-                    tags(tags),
-                    ttl(arguments.option("ttl")),
+            return new SyncRequest(location("export", export), tags(tags), ttl(arguments.option("ttl")),
                     arguments.option("mode") == null ? SyncMode.AUTO : SyncMode.parse(arguments.option("mode")),
                     arguments.option("identifier") == null ? IdentifierSource.EXTERNAL_ID
                             : IdentifierSource.parse(arguments.option("identifier")),
-                    output == null ? null : location("output", output),
-                    arguments.option("audience"),
+                    output == null ? null : location("output", output), arguments.option("audience"),
                     arguments.flag("full"));
-        } catch (InvalidSyncRequestException e) {
+        }
+        catch (InvalidSyncRequestException e) {
             throw new UsageException("--" + e.field() + ": " + e.reason());
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
@@ -123,12 +124,17 @@ final class SyncCommand implements Command {
         return exitCode(outcome);
     }
 
-    /** Checks the settings the request needs, before the application starts (see {@link SettingsCheck}). */
+    /**
+     * Checks the settings the request needs, before the application starts (see
+     * {@link SettingsCheck}).
+     */
     static void checkSettings(SyncRequest request, SettingsCheck.BoundSettings settings) {
-        SyncPreconditions.problemWith(request.mode(), request.output() != null, settings.get(SessionmSettings.class),
-                settings.get(BulkFileSettings.class)).ifPresent(problem -> {
-                    throw new UsageException(problem);
-                });
+        SyncPreconditions
+            .problemWith(request.mode(), request.output() != null, settings.get(SessionmSettings.class),
+                    settings.get(BulkFileSettings.class))
+            .ifPresent(problem -> {
+                throw new UsageException(problem);
+            });
     }
 
     static ExitCode exitCode(SyncOutcome outcome) {
@@ -157,7 +163,8 @@ final class SyncCommand implements Command {
     private static StorageLocation location(String option, String value) {
         try {
             return StorageLocation.parse(value);
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw new UsageException("--" + option + ": " + e.getMessage());
         }
     }
@@ -183,11 +190,12 @@ final class SyncCommand implements Command {
             if (ttl >= 1 && ttl <= Integer.MAX_VALUE) {
                 return ttl;
             }
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             // falls through to the one message below
         }
         throw new UsageException("--ttl: " + UntrustedText.quote(value) + " is not a number of seconds between 1 and "
-                + Integer.MAX_VALUE
-                + " (leave --ttl out for counter tags)");
+                + Integer.MAX_VALUE + " (leave --ttl out for counter tags)");
     }
+
 }

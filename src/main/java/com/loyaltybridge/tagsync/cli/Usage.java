@@ -3,7 +3,10 @@ package com.loyaltybridge.tagsync.cli;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The text of {@code --help}: the commands' own lines, between what holds for all of them. */
+/**
+ * The text of {@code --help}: the commands' own lines, between what holds for all of
+ * them.
+ */
 final class Usage {
 
     private static final String HEAD = """
@@ -39,15 +42,22 @@ final class Usage {
         }
         for (Command command : commands) {
             if (!command.options().isEmpty()) {
-                text.append('\n').append(command.name()).append(" options:\n").append(indent(command.options(), "  ", "  "));
+                text.append('\n')
+                    .append(command.name())
+                    .append(" options:\n")
+                    .append(indent(command.options(), "  ", "  "));
             }
         }
         text.append('\n').append(SETTINGS);
-        List<String> withoutOptions = commands.stream().filter(command -> command.options().isEmpty()).map(Command::name).toList();
+        List<String> withoutOptions = commands.stream()
+            .filter(command -> command.options().isEmpty())
+            .map(Command::name)
+            .toList();
         if (!withoutOptions.isEmpty()) {
             text.append(withoutOptions.size() == 1 ? withoutOptions.get(0)
-                    : String.join(", ", withoutOptions.subList(0, withoutOptions.size() - 1)) + " and " + withoutOptions.get(withoutOptions.size() - 1))
-                    .append(" take no options, only settings (the segments file: SEGMENTS_FILE).\n\n");
+                    : String.join(", ", withoutOptions.subList(0, withoutOptions.size() - 1)) + " and "
+                            + withoutOptions.get(withoutOptions.size() - 1))
+                .append(" take no options, only settings (the segments file: SEGMENTS_FILE).\n\n");
         }
         return text.append(EXIT_CODES).toString();
     }
@@ -59,6 +69,8 @@ final class Usage {
     /** {@code lines}, the first after {@code first}, the others after {@code others}. */
     private static String indent(String lines, String first, String others) {
         List<String> all = lines.lines().toList();
-        return first + all.get(0) + "\n" + all.stream().skip(1).map(line -> others + line + "\n").collect(Collectors.joining());
+        return first + all.get(0) + "\n"
+                + all.stream().skip(1).map(line -> others + line + "\n").collect(Collectors.joining());
     }
+
 }

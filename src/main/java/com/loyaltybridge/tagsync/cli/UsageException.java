@@ -6,4 +6,5 @@ public class UsageException extends RuntimeException {
     public UsageException(String message) {
         super(message);
     }
+
 }

@@ -15,9 +15,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * Profile {@code local}: runs the job with no database server to set up, on an embedded PostgreSQL
- * kept in a local folder. It is real PostgreSQL, so the local run executes exactly the SQL of
- * production, and state survives between runs (a failed local run resumes like a real one).
+ * Profile {@code local}: runs the job with no database server to set up, on an embedded
+ * PostgreSQL kept in a local folder. It is real PostgreSQL, so the local run executes
+ * exactly the SQL of production, and state survives between runs (a failed local run
+ * resumes like a real one).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile(LocalDatabaseSettings.PROFILE)
@@ -27,10 +28,11 @@ class LocalDatabaseConfiguration {
     EmbeddedPostgres embeddedPostgres(LocalDatabaseSettings settings) {
         try {
             return EmbeddedPostgres.builder()
-                    .setDataDirectory(settings.dataDirectory().toAbsolutePath())
-                    .setCleanDataDirectory(false)
-                    .start();
-        } catch (IOException e) {
+                .setDataDirectory(settings.dataDirectory().toAbsolutePath())
+                .setCleanDataDirectory(false)
+                .start();
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + settings.dataDirectory(), e);
         }
     }
@@ -43,4 +45,5 @@ class LocalDatabaseConfiguration {
         config.setPoolName("local");
         return new HikariDataSource(config);
     }
+
 }

@@ -30,21 +30,26 @@ import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 
 /**
- * The Audiences page from three sources, each the one the rest of the product uses: the audiences as the REST API
- * shows them ({@link Audiences}), the exports of each mapped segment as a scan judges them
- * ({@link ExportScanner#survey}), and the newest execution of each segment ({@link ExecutionQueries#executions}).
+ * The Audiences page from three sources, each the one the rest of the product uses: the
+ * audiences as the REST API shows them ({@link Audiences}), the exports of each mapped
+ * segment as a scan judges them ({@link ExportScanner#survey}), and the newest execution
+ * of each segment ({@link ExecutionQueries#executions}).
  */
 @Component
 @ConditionalOnWebApplication
 class AudiencesOverview {
 
     private static final Logger log = LoggerFactory.getLogger(AudiencesOverview.class);
+
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+        .withZone(ZoneOffset.UTC);
 
     private final ScanSettings settings;
+
     private final ExportScanner scanner;
+
     private final Audiences audiences;
+
     private final ExecutionQueries queries;
 
     AudiencesOverview(ScanSettings settings, ExportScanner scanner, Audiences audiences, ExecutionQueries queries) {
@@ -55,10 +60,12 @@ class AudiencesOverview {
     }
 
     AudiencesView view() {
-        Map<String, AudienceView> known = audiences.all().stream()
-                .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
+        Map<String, AudienceView> known = audiences.all()
+            .stream()
+            .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
         List<AudiencesView.Audience> rows = new ArrayList<>();
-        // Mappings of kind offers feed the offers job, which the console does not show yet.
+        // Mappings of kind offers feed the offers job, which the console does not show
+        // yet.
         for (SegmentMapping mapping : settings.segments()) {
             if (mapping.mappingKind() != SegmentMapping.Kind.TAGS) {
                 continue;
@@ -72,13 +79,21 @@ class AudiencesOverview {
         return new AudiencesView(rows, String.join(", ", settings.exportRoots()));
     }
 
-    /** A mapped segment with its audience and exports; empty for a segment that is not mapped. */
+    /**
+     * A mapped segment with its audience and exports; empty for a segment that is not
+     * mapped.
+     */
     Optional<AudiencesView.Audience> mapped(String segmentId) {
-        return settings.segment(segmentId).map(mapping -> audience(mapping,
-                audiences.find(mapping.segmentId(), IdentifierSource.parse(mapping.identifier()).text()).orElse(null)));
+        return settings.segment(segmentId)
+            .map(mapping -> audience(mapping,
+                    audiences.find(mapping.segmentId(), IdentifierSource.parse(mapping.identifier()).text())
+                        .orElse(null)));
     }
 
-    /** An audience is its name and where its identifiers come from; a mapping's is its segment's, by default. */
+    /**
+     * An audience is its name and where its identifiers come from; a mapping's is its
+     * segment's, by default.
+     */
     private static String key(AudienceView audience) {
         return audience.name() + "\n" + audience.identifier();
     }
@@ -90,7 +105,8 @@ class AudiencesOverview {
     private AudiencesView.Audience audience(SegmentMapping mapping, AudienceView audience) {
         String name = audience != null ? audience.name() : mapping.segmentId();
         String segmentId = audience != null ? audience.segmentId() : mapping.segmentId();
-        String identifier = audience != null ? audience.identifier() : IdentifierSource.parse(mapping.identifier()).text();
+        String identifier = audience != null ? audience.identifier()
+                : IdentifierSource.parse(mapping.identifier()).text();
         List<AudiencesView.Export> exports = new ArrayList<>();
         String problem = null;
         if (mapping != null) {
@@ -98,7 +114,8 @@ class AudiencesOverview {
                 List<SurveyedExport> surveyed = new ArrayList<>(scanner.survey(mapping));
                 Collections.reverse(surveyed);
                 surveyed.forEach(export -> exports.add(export(export)));
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e) {
                 // One unreadable root or segment must not hide the others.
                 log.warn("Could not list the exports of segment {}: {}", mapping.segmentId(), e.getMessage());
                 problem = "its exports could not be listed: " + e.getMessage();
@@ -106,31 +123,39 @@ class AudiencesOverview {
         }
         Long ttl = mapping != null ? mapping.ttl() : audience.ttl();
         List<AudiencesView.Setting> settings = new ArrayList<>();
-        settings.add(new AudiencesView.Setting("Tags", String.join(", ", mapping != null ? mapping.tags() : audience.tags())));
+        settings.add(new AudiencesView.Setting("Tags",
+                String.join(", ", mapping != null ? mapping.tags() : audience.tags())));
         settings.add(new AudiencesView.Setting("TTL", ttl == null ? "none (counter tags)" : Formats.count(ttl) + " s"));
         settings.add(new AudiencesView.Setting("Identifier", identifier));
         if (mapping != null) {
             settings.add(new AudiencesView.Setting("Mode", mapping.mode()));
-            settings.add(new AudiencesView.Setting("Bulk file output", mapping.output() == null ? "bulk-file.output" : mapping.output()));
+            settings.add(new AudiencesView.Setting("Bulk file output",
+                    mapping.output() == null ? "bulk-file.output" : mapping.output()));
             if (mapping.full()) {
-                settings.add(new AudiencesView.Setting("Full", "every export is sent to every member (counter tags go up for all)"));
+                settings.add(new AudiencesView.Setting("Full",
+                        "every export is sent to every member (counter tags go up for all)"));
             }
         }
         String nextRefresh;
         if (audience == null) {
             nextRefresh = "none yet: no member";
-        } else if (ttl == null) {
+        }
+        else if (ttl == null) {
             nextRefresh = "none: counter tags are never refreshed";
-        } else if (audience.ttl() == null) {
+        }
+        else if (audience.ttl() == null) {
             // Its members' expiries count from the TTL of its last completed sync.
             nextRefresh = "not known until a sync of it completes";
-        } else if (audience.nextRefreshAt() == null) {
-            nextRefresh = "none: no member holds an expiring tag";
-        } else {
-            nextRefresh = MINUTE.format(audience.nextRefreshAt()) + (audience.nextRefreshAt().isBefore(Instant.now()) ? " (due)" : "");
         }
-        return new AudiencesView.Audience(name, segmentId, identifier, audience == null ? null : audience.id(), mapping != null,
-                settings, audience == null ? "none yet" : Formats.count(audience.members()),
+        else if (audience.nextRefreshAt() == null) {
+            nextRefresh = "none: no member holds an expiring tag";
+        }
+        else {
+            nextRefresh = MINUTE.format(audience.nextRefreshAt())
+                    + (audience.nextRefreshAt().isBefore(Instant.now()) ? " (due)" : "");
+        }
+        return new AudiencesView.Audience(name, segmentId, identifier, audience == null ? null : audience.id(),
+                mapping != null, settings, audience == null ? "none yet" : Formats.count(audience.members()),
                 audience == null || audience.lastExport() == null ? null : exportName(audience.lastExport()),
                 audience == null ? null : audience.lastExecutionId(),
                 audience == null || audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
@@ -139,11 +164,14 @@ class AudiencesOverview {
     }
 
     private AudiencesView.LastRun lastRun(String segmentId) {
-        return queries.executions(new ExecutionQueries.ExecutionFilter(segmentId, null, null, null), 0, 1).items().stream()
-                .findFirst()
-                .map(row -> new AudiencesView.LastRun(row.id(), StatusLook.of(row.status(), false), row.dryRun() ? "dry run" : "sync",
-                        Formats.time(row.startTime() != null ? row.startTime() : row.createTime())))
-                .orElse(null);
+        return queries.executions(new ExecutionQueries.ExecutionFilter(segmentId, null, null, null), 0, 1)
+            .items()
+            .stream()
+            .findFirst()
+            .map(row -> new AudiencesView.LastRun(row.id(), StatusLook.of(row.status(), false),
+                    row.dryRun() ? "dry run" : "sync",
+                    Formats.time(row.startTime() != null ? row.startTime() : row.createTime())))
+            .orElse(null);
     }
 
     /** {@code 2026-11-28/UUID-EPOCH} of an export folder's location. */
@@ -160,10 +188,13 @@ class AudiencesOverview {
             case SUPERSEDED -> new StatusLook("superseded", "⊘", "status-abandoned");
             case NOT_COMPLETE -> new StatusLook("not complete", "…", "status-none");
         };
-        StatusLook sync = last == null ? new StatusLook("not synced", "·", "status-none") : StatusLook.of(last.getStatus().name(), false);
+        StatusLook sync = last == null ? new StatusLook("not synced", "·", "status-none")
+                : StatusLook.of(last.getStatus().name(), false);
         return new AudiencesView.Export(surveyed.export().name(), surveyed.export().date().toString(),
                 MINUTE.format(surveyed.export().requestedAt()), surveyed.export().folder().uri(), standing,
-                surveyed.standing() == Standing.SUPERSEDED || surveyed.standing() == Standing.NOT_COMPLETE ? surveyed.detail() : null,
+                surveyed.standing() == Standing.SUPERSEDED || surveyed.standing() == Standing.NOT_COMPLETE
+                        ? surveyed.detail() : null,
                 sync, last == null ? null : last.getId());
     }
+
 }

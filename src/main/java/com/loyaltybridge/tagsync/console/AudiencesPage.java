@@ -5,7 +5,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The Audiences page: each audience and mapped segment, its members, refresh wave, runs and exports. */
+/**
+ * The Audiences page: each audience and mapped segment, its members, refresh wave, runs
+ * and exports.
+ */
 @Controller
 @ConditionalOnWebApplication
 class AudiencesPage {
@@ -27,4 +30,5 @@ class AudiencesPage {
     String segments() {
         return "redirect:/audiences";
     }
+
 }

@@ -14,8 +14,9 @@ import com.loyaltybridge.tagsync.api.ApiProblem;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * A console request that fails shows a page with the status and the one-line reason the API would give (an unknown
- * execution, an action its state does not allow), never a stack trace.
+ * A console request that fails shows a page with the status and the one-line reason the
+ * API would give (an unknown execution, an action its state does not allow), never a
+ * stack trace.
  */
 @ControllerAdvice(basePackageClasses = ConsoleErrors.class)
 @ConditionalOnWebApplication
@@ -46,4 +47,5 @@ class ConsoleErrors {
         model.addAttribute("message", message);
         return "console/problem";
     }
+
 }

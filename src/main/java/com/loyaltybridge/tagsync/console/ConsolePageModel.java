@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 import com.loyaltybridge.tagsync.api.ApiClient.Role;
 
-/** What every console page shows of who is signed in: a name, a role, and whether the operator's buttons are offered. */
+/**
+ * What every console page shows of who is signed in: a name, a role, and whether the
+ * operator's buttons are offered.
+ */
 @ControllerAdvice(basePackageClasses = ConsolePageModel.class)
 @ConditionalOnWebApplication
 class ConsolePageModel {
@@ -23,18 +26,22 @@ class ConsolePageModel {
         if (authentication == null || !authentication.isAuthenticated()) {
             return null;
         }
-        boolean operator = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-                .anyMatch(("ROLE_" + Role.OPERATOR)::equals);
-        String name = authentication.getPrincipal() instanceof OidcUser user ? displayName(user) : authentication.getName();
+        boolean operator = authentication.getAuthorities()
+            .stream()
+            .map(GrantedAuthority::getAuthority)
+            .anyMatch(("ROLE_" + Role.OPERATOR)::equals);
+        String name = authentication.getPrincipal() instanceof OidcUser user ? displayName(user)
+                : authentication.getName();
         return new SignedIn(name, operator ? "operator" : "viewer", operator);
     }
 
     private static String displayName(OidcUser user) {
-        for (String candidate : new String[] {user.getPreferredUsername(), user.getEmail(), user.getFullName()}) {
+        for (String candidate : new String[] { user.getPreferredUsername(), user.getEmail(), user.getFullName() }) {
             if (candidate != null && !candidate.isBlank()) {
                 return candidate;
             }
         }
         return user.getSubject();
     }
+
 }

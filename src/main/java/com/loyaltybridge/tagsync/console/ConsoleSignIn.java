@@ -18,16 +18,19 @@ import com.loyaltybridge.tagsync.api.ApiClients;
 import com.loyaltybridge.tagsync.api.LoginFailures;
 
 /**
- * Signing in to the console with a client's name and secret, checked by the API's own {@link ApiClients}. Only the
- * viewer and the operator may: the braze client's secret is refused like a wrong one. An address that failed to log
- * in too often (to the API or here: one {@link LoginFailures}) is refused before its secret is even checked, so a
+ * Signing in to the console with a client's name and secret, checked by the API's own
+ * {@link ApiClients}. Only the viewer and the operator may: the braze client's secret is
+ * refused like a wrong one. An address that failed to log in too often (to the API or
+ * here: one {@link LoginFailures}) is refused before its secret is even checked, so a
  * guess then learns nothing.
  */
 final class ConsoleSignIn implements AuthenticationProvider {
 
-    private static final Set<String> CONSOLE_ROLES = Set.of("ROLE_" + ApiClient.Role.VIEWER, "ROLE_" + ApiClient.Role.OPERATOR);
+    private static final Set<String> CONSOLE_ROLES = Set.of("ROLE_" + ApiClient.Role.VIEWER,
+            "ROLE_" + ApiClient.Role.OPERATOR);
 
     private final ApiClients clients;
+
     private final LoginFailures failures;
 
     ConsoleSignIn(ApiClients clients, LoginFailures failures) {
@@ -48,14 +51,19 @@ final class ConsoleSignIn implements AuthenticationProvider {
         Duration retryAfter() {
             return retryAfter;
         }
+
     }
 
-    /** A client that exists but may not use the console (braze): refused like a bad secret, logged as what it is. */
+    /**
+     * A client that exists but may not use the console (braze): refused like a bad
+     * secret, logged as what it is.
+     */
     static final class NotForConsole extends BadCredentialsException {
 
         NotForConsole() {
             super("bad credentials");
         }
+
     }
 
     @Override
@@ -77,15 +85,22 @@ final class ConsoleSignIn implements AuthenticationProvider {
     }
 
     static String addressOf(Authentication authentication) {
-        return authentication.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : "unknown";
+        return authentication.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress()
+                : "unknown";
     }
 
-    /** What a refused sign-in presented, in our words: a client name only when it is one of ours, never the secret. */
+    /**
+     * What a refused sign-in presented, in our words: a client name only when it is one
+     * of ours, never the secret.
+     */
     static String presented(String name, AuthenticationException refusal) {
-        boolean client = Arrays.stream(ApiClient.values()).map(ApiClient::username).anyMatch(username -> username.equals(name));
+        boolean client = Arrays.stream(ApiClient.values())
+            .map(ApiClient::username)
+            .anyMatch(username -> username.equals(name));
         if (refusal instanceof NotForConsole) {
             return "console sign-in as client " + name + ", which may not use the console";
         }
         return client ? "console sign-in as client " + name : "console sign-in as a name that is no client";
     }
+
 }

@@ -33,10 +33,12 @@ import com.loyaltybridge.tagsync.sync.PlanSummary;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The executions pages: the list, one execution, its live progress (a fragment a page asks for again while the run
- * goes on), its CSV downloads, and the operator's restart, stop and abandon, each behind a page that says what will
- * happen. Every number comes from the API's own services ({@link ExecutionQueries}, {@link Executions}); every action
- * goes through the same checks as the API's, and the security chain lets only operators reach them.
+ * The executions pages: the list, one execution, its live progress (a fragment a page
+ * asks for again while the run goes on), its CSV downloads, and the operator's restart,
+ * stop and abandon, each behind a page that says what will happen. Every number comes
+ * from the API's own services ({@link ExecutionQueries}, {@link Executions}); every
+ * action goes through the same checks as the API's, and the security chain lets only
+ * operators reach them.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -45,9 +47,13 @@ class ExecutionPages {
     private static final List<String> STATUSES = Arrays.stream(BatchStatus.values()).map(BatchStatus::name).toList();
 
     private final Executions executions;
+
     private final ExecutionQueries queries;
+
     private final SyncLaunches launches;
+
     private final ScanSettings scanSettings;
+
     private final ConsoleSettings settings;
 
     ExecutionPages(Executions executions, ExecutionQueries queries, SyncLaunches launches, ScanSettings scanSettings,
@@ -80,22 +86,31 @@ class ExecutionPages {
         if (page < 0) {
             throw ApiProblem.invalid("page", "pages are numbered from 0");
         }
-        ApiPage<ExecutionQueries.ExecutionRow> rows = queries.withCounts(queries.executions(
-                new ExecutionQueries.ExecutionFilter(segmentFilter, statusFilter, null, null), page, settings.pageSize()));
-        model.addAttribute("rows", rows.items().stream().map(row -> ExecutionRowView.of(row,
-                BatchStatus.valueOf(row.status()).isRunning() ? progress(executions.view(row.id())) : null)).toList());
+        ApiPage<ExecutionQueries.ExecutionRow> rows = queries.withCounts(
+                queries.executions(new ExecutionQueries.ExecutionFilter(segmentFilter, statusFilter, null, null), page,
+                        settings.pageSize()));
+        model.addAttribute("rows",
+                rows.items()
+                    .stream()
+                    .map(row -> ExecutionRowView.of(row,
+                            BatchStatus.valueOf(row.status()).isRunning() ? progress(executions.view(row.id())) : null))
+                    .toList());
         model.addAttribute("pager", Pager.of(page, settings.pageSize(), rows.total()));
         model.addAttribute("status", statusFilter);
         model.addAttribute("segment", segmentFilter);
         model.addAttribute("statuses", STATUSES);
-        model.addAttribute("segments", scanSettings.segments().stream().filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
-                .map(SegmentMapping::segmentId).toList());
+        model.addAttribute("segments",
+                scanSettings.segments()
+                    .stream()
+                    .filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
+                    .map(SegmentMapping::segmentId)
+                    .toList());
         return "console/executions";
     }
 
     @GetMapping("/executions/{id}")
-    String show(@PathVariable long id, @RequestParam(defaultValue = "0") int rejected, @RequestParam(defaultValue = "0") int skipped,
-            Model model) {
+    String show(@PathVariable long id, @RequestParam(defaultValue = "0") int rejected,
+            @RequestParam(defaultValue = "0") int skipped, Model model) {
         if (rejected < 0 || skipped < 0) {
             throw ApiProblem.invalid("page", "pages are numbered from 0");
         }
@@ -108,10 +123,14 @@ class ExecutionPages {
         model.addAttribute("started", Formats.time(view.startTime()));
         model.addAttribute("ended", Formats.time(view.endTime()));
         model.addAttribute("duration", Formats.duration(view.startTime(), view.endTime()));
-        model.addAttribute("steps", view.steps().stream().map(step -> new StepRow(step.name(),
-                StatusLook.of(step.status(), false), Formats.time(step.startTime()), Formats.duration(step.startTime(), step.endTime()),
-                Formats.count(step.readCount()), Formats.count(step.writeCount()), Formats.count(step.commitCount()),
-                Formats.count(step.rollbackCount()))).toList());
+        model.addAttribute("steps",
+                view.steps()
+                    .stream()
+                    .map(step -> new StepRow(step.name(), StatusLook.of(step.status(), false),
+                            Formats.time(step.startTime()), Formats.duration(step.startTime(), step.endTime()),
+                            Formats.count(step.readCount()), Formats.count(step.writeCount()),
+                            Formats.count(step.commitCount()), Formats.count(step.rollbackCount())))
+                    .toList());
         model.addAttribute("advice", "FAILED".equals(view.status()) || "STOPPED".equals(view.status())
                 ? FailureAdvice.forFailure(view.exitDescription()).orElse(null) : null);
         ApiPage<?> rejectedUsers = queries.rejectedUsers(instance, rejected, size);
@@ -123,15 +142,22 @@ class ExecutionPages {
         model.addAttribute("bulkFile", queries.bulkFile(instance));
         model.addAttribute("chart", ThroughputChart.of(queries.throughput(execution)));
         BatchStatus status = execution.getStatus();
-        model.addAttribute("plan", view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
-        // A dry run is never restarted: another dry run plans again (the API refuses it too).
-        model.addAttribute("canRestart", !view.dryRun() && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED));
+        model.addAttribute("plan",
+                view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
+        // A dry run is never restarted: another dry run plans again (the API refuses it
+        // too).
+        model.addAttribute("canRestart",
+                !view.dryRun() && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED));
         model.addAttribute("canStop", status.isRunning() && status != BatchStatus.STOPPING);
-        model.addAttribute("canAbandon", !status.isRunning() && status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED);
+        model.addAttribute("canAbandon",
+                !status.isRunning() && status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED);
         return "console/execution";
     }
 
-    /** The progress of a run, asked for again by its page while it runs; once it ended, the page reloads to show it all. */
+    /**
+     * The progress of a run, asked for again by its page while it runs; once it ended,
+     * the page reloads to show it all.
+     */
     @GetMapping("/executions/{id}/progress")
     String progressFragment(@PathVariable long id, Model model, HttpServletResponse response) {
         ProgressView progress = progress(executions.view(id));
@@ -166,21 +192,24 @@ class ExecutionPages {
     String restart(@PathVariable long id, RedirectAttributes redirect) {
         SyncLaunches.Launch launch = launches.launch(executions.restartRequest(id));
         return switch (launch.kind()) {
-            case STARTED -> done(redirect, launch.executionId(), "Execution " + launch.executionId() + " started: it resumes execution "
-                    + id + " where it stopped.");
-            case ALREADY_COMPLETED -> done(redirect, launch.executionId(), "This sync already completed in execution "
-                    + launch.executionId() + "; nothing was run.");
+            case STARTED -> done(redirect, launch.executionId(), "Execution " + launch.executionId()
+                    + " started: it resumes execution " + id + " where it stopped.");
+            case ALREADY_COMPLETED -> done(redirect, launch.executionId(),
+                    "This sync already completed in execution " + launch.executionId() + "; nothing was run.");
             case ALREADY_RUNNING, REFUSED -> refused(redirect, id, launch.outcome().message());
-            case BUSY -> refused(redirect, id, "This process already runs api.max-concurrent-syncs syncs; try again later.");
+            case BUSY ->
+                refused(redirect, id, "This process already runs api.max-concurrent-syncs syncs; try again later.");
         };
     }
 
     @PostMapping("/executions/{id}/stop")
     String stop(@PathVariable long id, RedirectAttributes redirect) {
         if (!executions.requestStop(id)) {
-            return refused(redirect, id, "Execution " + id + " is not running (" + executions.get(id).getStatus() + ").");
+            return refused(redirect, id,
+                    "Execution " + id + " is not running (" + executions.get(id).getStatus() + ").");
         }
-        return done(redirect, id, "Execution " + id + " stops at its next chunk boundary; it can be restarted once STOPPED.");
+        return done(redirect, id,
+                "Execution " + id + " stops at its next chunk boundary; it can be restarted once STOPPED.");
     }
 
     @PostMapping("/executions/{id}/abandon")
@@ -191,17 +220,26 @@ class ExecutionPages {
 
     /** What each action does, in the words of its confirmation page. */
     enum Action {
-        RESTART("Restart", "Restart resumes this sync where it stopped, as a new execution. Users already tagged are never"
-                + " sent again; users whose call may have landed are settled first by reading their tags at SessionM. Lines"
-                + " already read are not read again.", false),
-        STOP("Stop", "The run stops at its next chunk boundary (a chunk is about 20 seconds of calls), wherever it runs, and"
-                + " ends STOPPED. Nothing is lost: restarting it later resumes where it stopped.", true),
-        ABANDON("Abandon", "This sync will never run again: no scan, restart or launch runs it. Users already tagged stay"
-                + " tagged; those not yet tagged will not be. Syncing this export again needs other tag settings. This cannot"
-                + " be undone.", true);
+
+        RESTART("Restart",
+                "Restart resumes this sync where it stopped, as a new execution. Users already tagged are never"
+                        + " sent again; users whose call may have landed are settled first by reading their tags at SessionM. Lines"
+                        + " already read are not read again.",
+                false),
+        STOP("Stop",
+                "The run stops at its next chunk boundary (a chunk is about 20 seconds of calls), wherever it runs, and"
+                        + " ends STOPPED. Nothing is lost: restarting it later resumes where it stopped.",
+                true),
+        ABANDON("Abandon",
+                "This sync will never run again: no scan, restart or launch runs it. Users already tagged stay"
+                        + " tagged; those not yet tagged will not be. Syncing this export again needs other tag settings. This cannot"
+                        + " be undone.",
+                true);
 
         private final String label;
+
         private final String consequence;
+
         private final boolean caution;
 
         Action(String label, String consequence, boolean caution) {
@@ -225,11 +263,12 @@ class ExecutionPages {
         public String path() {
             return name().toLowerCase(Locale.ROOT);
         }
+
     }
 
     /** One step of an execution, as its table shows it. */
-    record StepRow(String name, StatusLook status, String started, String duration, String read, String written, String commits,
-            String rollbacks) {
+    record StepRow(String name, StatusLook status, String started, String duration, String read, String written,
+            String commits, String rollbacks) {
     }
 
     private ProgressView progress(ExecutionView view) {
@@ -250,4 +289,5 @@ class ExecutionPages {
         long jobInstanceId = executions.get(id).getJobInstance().getInstanceId();
         return CsvDownload.of(id, name, csv -> writer.accept(jobInstanceId, csv));
     }
+
 }

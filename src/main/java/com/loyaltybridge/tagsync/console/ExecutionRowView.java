@@ -2,9 +2,13 @@ package com.loyaltybridge.tagsync.console;
 
 import com.loyaltybridge.tagsync.api.ExecutionQueries;
 
-/** One row of the executions page: the API's list row with its sync's counts, as the page shows them. */
+/**
+ * One row of the executions page: the API's list row with its sync's counts, as the page
+ * shows them.
+ */
 record ExecutionRowView(long id, String segmentId, String export, StatusLook status, String started, String duration,
-        String users, String tagged, String rejected, String inDoubt, String skippedLines, ProgressView progress, boolean dryRun) {
+        String users, String tagged, String rejected, String inDoubt, String skippedLines, ProgressView progress,
+        boolean dryRun) {
 
     static ExecutionRowView of(ExecutionQueries.ExecutionRow row, ProgressView progress) {
         ExecutionQueries.RowCounts counts = row.counts();

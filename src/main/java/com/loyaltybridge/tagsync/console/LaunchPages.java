@@ -24,11 +24,12 @@ import com.loyaltybridge.tagsync.sync.PlanSummary;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Launching a sync (operators only): choose a mapped segment and one of its exports, or enter an export folder under
- * the export roots; its dry run plans it (the same dry run as the API's {@code "dryRun": true}: it reads and stages the
- * export and plans it against the audience, sending nothing); the plan page shows whom the real run would send, and
- * launches it. The export is checked exactly as the API's launch checks it ({@link LaunchTargets}), and the sync runs
- * with its segment's mapping.
+ * Launching a sync (operators only): choose a mapped segment and one of its exports, or
+ * enter an export folder under the export roots; its dry run plans it (the same dry run
+ * as the API's {@code "dryRun": true}: it reads and stages the export and plans it
+ * against the audience, sending nothing); the plan page shows whom the real run would
+ * send, and launches it. The export is checked exactly as the API's launch checks it
+ * ({@link LaunchTargets}), and the sync runs with its segment's mapping.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -39,10 +40,15 @@ class LaunchPages {
             + " already holds: counter tags go up by one for everyone, expiring tags start again for everyone.";
 
     private final ScanSettings scanSettings;
+
     private final AudiencesOverview overview;
+
     private final LaunchTargets targets;
+
     private final SyncLaunches launches;
+
     private final Executions executions;
+
     private final ConsoleSettings settings;
 
     LaunchPages(ScanSettings scanSettings, AudiencesOverview overview, LaunchTargets targets, SyncLaunches launches,
@@ -57,10 +63,15 @@ class LaunchPages {
 
     @GetMapping("/launch")
     String choose(@RequestParam(required = false) String segment, Model model) {
-        model.addAttribute("segments", scanSettings.segments().stream().filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
-                .map(SegmentMapping::segmentId).toList());
+        model.addAttribute("segments",
+                scanSettings.segments()
+                    .stream()
+                    .filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
+                    .map(SegmentMapping::segmentId)
+                    .toList());
         model.addAttribute("exportRoots", String.join(", ", scanSettings.exportRoots()));
-        Optional<AudiencesView.Audience> chosen = segment == null || segment.isBlank() ? Optional.empty() : overview.mapped(segment);
+        Optional<AudiencesView.Audience> chosen = segment == null || segment.isBlank() ? Optional.empty()
+                : overview.mapped(segment);
         if (segment != null && !segment.isBlank() && chosen.isEmpty()) {
             throw ApiProblem.notFound("no segment mapping for that segment id");
         }
@@ -77,7 +88,8 @@ class LaunchPages {
         SyncLaunches.Launch dryRun;
         try {
             dryRun = launches.dryRun(targets.resolve(launchOf(folder, full, true)));
-        } catch (ApiProblem problem) {
+        }
+        catch (ApiProblem problem) {
             return refused(problem, model, response);
         }
         if (dryRun.executionId() == null) {
@@ -87,7 +99,10 @@ class LaunchPages {
         return "redirect:/launch/plan/" + dryRun.executionId();
     }
 
-    /** A dry run's plan: while it runs, its progress; once it completed, whom the real run sends, and the button. */
+    /**
+     * A dry run's plan: while it runs, its progress; once it completed, whom the real run
+     * sends, and the button.
+     */
     @GetMapping("/launch/plan/{id}")
     String showPlan(@PathVariable long id, Model model) {
         var execution = executions.get(id);
@@ -97,7 +112,8 @@ class LaunchPages {
         ExecutionView view = executions.view(execution);
         model.addAttribute("execution", view);
         model.addAttribute("progress", ProgressView.of(view, Math.max(1, settings.progressRefresh().toSeconds())));
-        model.addAttribute("plan", view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
+        model.addAttribute("plan",
+                view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
         model.addAttribute("completed", "COMPLETED".equals(view.status()));
         model.addAttribute("fullConsequence", FULL_CONSEQUENCE);
         return "console/launch-plan";
@@ -110,16 +126,18 @@ class LaunchPages {
         SyncLaunches.Launch launch;
         try {
             if (full && !confirmFull) {
-                throw ApiProblem.invalid("full", "confirm that counter tags go up for everyone, or plan it without full");
+                throw ApiProblem.invalid("full",
+                        "confirm that counter tags go up for everyone, or plan it without full");
             }
             launch = launches.launch(targets.resolve(launchOf(export, full, false)));
-        } catch (ApiProblem problem) {
+        }
+        catch (ApiProblem problem) {
             return refused(problem, model, response);
         }
         String message = switch (launch.kind()) {
             case STARTED -> "Execution " + launch.executionId() + " started.";
-            case ALREADY_COMPLETED -> "This export already completed with these settings in execution " + launch.executionId()
-                    + "; nothing was run.";
+            case ALREADY_COMPLETED -> "This export already completed with these settings in execution "
+                    + launch.executionId() + "; nothing was run.";
             case ALREADY_RUNNING, REFUSED -> launch.outcome().message();
             case BUSY -> "This process already runs api.max-concurrent-syncs syncs; try again later.";
         };
@@ -131,7 +149,10 @@ class LaunchPages {
         return "redirect:/executions/" + launch.executionId();
     }
 
-    /** The API's launch of {@code export}: the segment mapping's settings; full only when asked for (else the mapping's). */
+    /**
+     * The API's launch of {@code export}: the segment mapping's settings; full only when
+     * asked for (else the mapping's).
+     */
     private static LaunchRequest launchOf(String export, boolean full, boolean dryRun) {
         if (export == null || export.isBlank()) {
             throw ApiProblem.invalid("export", "choose an export, or enter an export folder");
@@ -148,4 +169,5 @@ class LaunchPages {
         model.addAttribute("problem", message);
         return choose(null, model);
     }
+
 }

@@ -8,18 +8,23 @@ import java.util.Map;
 import com.loyaltybridge.tagsync.api.ExecutionView;
 
 /**
- * A sync's plan as the console shows it: why it sends whom, one line per group of users with its count and, for a dry
- * run, the first identifiers of the group (data from the export, shown as text); and what the real run would cost.
+ * A sync's plan as the console shows it: why it sends whom, one line per group of users
+ * with its count and, for a dry run, the first identifiers of the group (data from the
+ * export, shown as text); and what the real run would cost.
  *
- * @param why      the reason, in words
- * @param planned  false until the plan is made (its counts are unknown)
- * @param groups   entering, refresh due, retried, sent in full, unchanged, left: those that apply
- * @param calls    what the real run would send, in words; null without an estimate
- * @param time     how long at the rate limit, in words; null without an estimate
+ * @param why the reason, in words
+ * @param planned false until the plan is made (its counts are unknown)
+ * @param groups entering, refresh due, retried, sent in full, unchanged, left: those that
+ * apply
+ * @param calls what the real run would send, in words; null without an estimate
+ * @param time how long at the rate limit, in words; null without an estimate
  */
 record PlanLook(String why, boolean planned, List<Group> groups, String calls, String time) {
 
-    /** @param key the group's key in the API's plan ({@code entering}, {@code refresh}, …), also its CSS hook */
+    /**
+     * @param key the group's key in the API's plan ({@code entering}, {@code refresh},
+     * …), also its CSS hook
+     */
     record Group(String key, String label, String count, List<String> firstIdentifiers, boolean more) {
     }
 
@@ -44,16 +49,18 @@ record PlanLook(String why, boolean planned, List<Group> groups, String calls, S
             if (estimate.durationSeconds() != null) {
                 time = "about " + Formats.duration(Duration.ofSeconds(estimate.durationSeconds())) + " at "
                         + Formats.decimal(estimate.requestsPerSecond()) + " requests/s"
-                        + (estimate.lastLatencyMillis() == null ? "" : " (SessionM answered in " + estimate.lastLatencyMillis()
-                                + " ms in the audience's last run)");
-            } else if (estimate.rows() == null) {
+                        + (estimate.lastLatencyMillis() == null ? "" : " (SessionM answered in "
+                                + estimate.lastLatencyMillis() + " ms in the audience's last run)");
+            }
+            else if (estimate.rows() == null) {
                 time = "not known: no rate limit (sessionm.requests-per-second) and no earlier run to go by";
             }
         }
         return new PlanLook(plan.description(), true, groups, calls, time);
     }
 
-    private static void add(List<Group> groups, String key, String label, Long count, Map<String, List<String>> firsts, int shown) {
+    private static void add(List<Group> groups, String key, String label, Long count, Map<String, List<String>> firsts,
+            int shown) {
         if (count == null) {
             return;
         }

@@ -9,9 +9,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import com.loyaltybridge.tagsync.api.OidcSettings;
 
 /**
- * The sign-in page: the form of a client's name and secret (posted to Spring Security's {@code /login}), or the link to
- * the company's identity provider where one is configured. A refusal says only that signing in failed, never which
- * part was wrong; an address refused for a while is told how long to wait.
+ * The sign-in page: the form of a client's name and secret (posted to Spring Security's
+ * {@code /login}), or the link to the company's identity provider where one is
+ * configured. A refusal says only that signing in failed, never which part was wrong; an
+ * address refused for a while is told how long to wait.
  */
 @Controller
 @ConditionalOnWebApplication
@@ -34,12 +35,17 @@ class SignInPage {
         return "console/login";
     }
 
-    /** The wait the refusal named, as a number only: the page never repeats text from its URL. */
+    /**
+     * The wait the refusal named, as a number only: the page never repeats text from its
+     * URL.
+     */
     private static Long seconds(String value) {
         try {
             return Math.max(1, Math.min(86_400, Long.parseLong(value)));
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             return 60L;
         }
     }
+
 }

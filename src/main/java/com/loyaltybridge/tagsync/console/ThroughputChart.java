@@ -7,19 +7,22 @@ import java.util.List;
 import com.loyaltybridge.tagsync.api.ExecutionQueries;
 
 /**
- * The throughput of one run as bars of an SVG drawn on the server ({@code execution.html}): no script, nothing to
- * allow in the Content-Security-Policy, and every label escaped like any other text. Coordinates are in the SVG's
- * own units ({@value #WIDTH} by {@value #HEIGHT}), which the page scales to its width.
+ * The throughput of one run as bars of an SVG drawn on the server
+ * ({@code execution.html}): no script, nothing to allow in the Content-Security-Policy,
+ * and every label escaped like any other text. Coordinates are in the SVG's own units
+ * ({@value #WIDTH} by {@value #HEIGHT}), which the page scales to its width.
  *
- * @param bars        one per interval, left to right
- * @param peakLabel   the top of the scale, in users per second
- * @param description the whole chart in words, for screen readers and for the page without it
+ * @param bars one per interval, left to right
+ * @param peakLabel the top of the scale, in users per second
+ * @param description the whole chart in words, for screen readers and for the page
+ * without it
  */
 record ThroughputChart(List<Bar> bars, String peakLabel, String startLabel, String endLabel, String intervalLabel,
         String description, boolean empty) {
 
     static final int WIDTH = 600;
     static final int HEIGHT = 160;
+
     private static final int TOP = 12;
 
     /** A bar: its box, and what it says when pointed at. */
@@ -41,15 +44,18 @@ record ThroughputChart(List<Bar> bars, String peakLabel, String startLabel, Stri
             double height = peak == 0 ? 0 : (HEIGHT - TOP) * (double) users[i] / peak;
             String from = Formats.duration(Duration.ofMillis(i * throughput.intervalMillis()));
             bars.add(new Bar(number(i * slot + slot * 0.1), number(HEIGHT - height), number(slot * 0.8), number(height),
-                    from + " into the run: " + Formats.count(users[i]) + " users (" + Formats.decimal(users[i] / seconds) + "/s)"));
+                    from + " into the run: " + Formats.count(users[i]) + " users ("
+                            + Formats.decimal(users[i] / seconds) + "/s)"));
         }
-        String interval = seconds >= 60 ? Formats.duration(Duration.ofMillis(throughput.intervalMillis())) : Formats.decimal(seconds) + " s";
+        String interval = seconds >= 60 ? Formats.duration(Duration.ofMillis(throughput.intervalMillis()))
+                : Formats.decimal(seconds) + " s";
         String runLength = Formats.duration(Duration.ofMillis(users.length * throughput.intervalMillis()));
-        String source = "bulk_file_parts".equals(throughput.source()) ? "users written to bulk file parts" : "users done";
-        String description = Formats.count(total) + " " + source + " over " + runLength + ", in intervals of " + interval
-                + "; the busiest interval reached " + Formats.decimal(peak / seconds) + " users/s";
-        return new ThroughputChart(bars, Formats.decimal(peak / seconds) + " users/s", "0:00:00", runLength, interval, description,
-                total == 0);
+        String source = "bulk_file_parts".equals(throughput.source()) ? "users written to bulk file parts"
+                : "users done";
+        String description = Formats.count(total) + " " + source + " over " + runLength + ", in intervals of "
+                + interval + "; the busiest interval reached " + Formats.decimal(peak / seconds) + " users/s";
+        return new ThroughputChart(bars, Formats.decimal(peak / seconds) + " users/s", "0:00:00", runLength, interval,
+                description, total == 0);
     }
 
     private static String number(double value) {

@@ -21,14 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /**
- * One JSON POST and its raw answer, whatever the status: deciding what an answer means is the caller's job. A
- * failure without an HTTP answer is an {@link IOException} that {@link #describe} puts in one line without the URL.
+ * One JSON POST and its raw answer, whatever the status: deciding what an answer means is
+ * the caller's job. A failure without an HTTP answer is an {@link IOException} that
+ * {@link #describe} puts in one line without the URL.
  */
 public final class JsonPost {
 
     /**
-     * Answers are read into memory whole, so one larger than this fails instead of filling the heap of a process
-     * with dozens of calls under way; no answer of the APIs called here comes near it.
+     * Answers are read into memory whole, so one larger than this fails instead of
+     * filling the heap of a process with dozens of calls under way; no answer of the APIs
+     * called here comes near it.
      */
     public static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
@@ -41,21 +43,25 @@ public final class JsonPost {
 
     /**
      * Posts {@code json} to {@code uri}.
-     *
      * @param headers adds the request's own headers, such as Authorization
-     * @throws IOException when no complete answer came back: the connection failed, timed out or was lost, or the
-     *                     answer was larger than {@link #MAX_ANSWER_BYTES}
+     * @throws IOException when no complete answer came back: the connection failed, timed
+     * out or was lost, or the answer was larger than {@link #MAX_ANSWER_BYTES}
      */
     public static Answer post(RestClient client, URI uri, Consumer<HttpHeaders> headers, byte[] json)
             throws IOException {
         try {
-            return client.post().uri(uri).headers(headers)
-                    .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).body(json)
-                    .exchange((request, response) -> new Answer(response.getStatusCode().value(),
-                            response.getHeaders(), readAtMost(response.getBody())));
+            return client.post()
+                .uri(uri)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .body(json)
+                .exchange((request, response) -> new Answer(response.getStatusCode().value(), response.getHeaders(),
+                        readAtMost(response.getBody())));
         }
         catch (ResourceAccessException failure) {
-            // Its message holds the full URL (SessionM Core's carry the API key): only the cause goes on.
+            // Its message holds the full URL (SessionM Core's carry the API key): only
+            // the cause goes on.
             if (failure.getCause() instanceof IOException cause) {
                 throw cause;
             }
@@ -63,7 +69,10 @@ public final class JsonPost {
         }
     }
 
-    /** {@code body} read as JSON; a missing node when it is empty or not JSON: an answer is never trusted to be. */
+    /**
+     * {@code body} read as JSON; a missing node when it is empty or not JSON: an answer
+     * is never trusted to be.
+     */
     public static JsonNode parse(byte[] body) {
         if (body.length == 0) {
             return MissingNode.getInstance();
@@ -77,13 +86,19 @@ public final class JsonPost {
         }
     }
 
-    /** Whether {@code failure} happened before anything was sent: the request cannot have reached the server. */
+    /**
+     * Whether {@code failure} happened before anything was sent: the request cannot have
+     * reached the server.
+     */
     public static boolean couldNotConnect(IOException failure) {
         return failure instanceof ConnectTimeoutException || failure instanceof ConnectException
                 || failure instanceof UnknownHostException || failure instanceof SSLHandshakeException;
     }
 
-    /** One line naming what went wrong and the exception's class, never its message (which may hold the URL). */
+    /**
+     * One line naming what went wrong and the exception's class, never its message (which
+     * may hold the URL).
+     */
     public static String describe(IOException failure) {
         String type = failure.getClass().getSimpleName();
         if (failure instanceof AnswerTooLargeException) {
@@ -111,5 +126,7 @@ public final class JsonPost {
         AnswerTooLargeException() {
             super("answer larger than " + MAX_ANSWER_BYTES + " bytes", null);
         }
+
     }
+
 }

@@ -18,14 +18,17 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Runs calls that are safe to send again (reads, writes that set a value) until they come to a final answer.
+ * Runs calls that are safe to send again (reads, writes that set a value) until they come
+ * to a final answer.
  *
  * <ul>
- * <li>A failure worth another try ({@link Attempt.Retry}: 5xx, timeouts, lost connections) is retried with
- * exponential backoff and jitter, at most {@code maxRetries} times (Spring Framework's {@link RetryTemplate}).</li>
- * <li>A 429 ({@link Attempt.Throttled}) is not a failure: every thread is held back for the wait the server asked
- * for (or the backoff when it named none) and the call is sent again, without using up a retry, until the call has
- * been throttled for {@code maxThrottledWait}.</li>
+ * <li>A failure worth another try ({@link Attempt.Retry}: 5xx, timeouts, lost
+ * connections) is retried with exponential backoff and jitter, at most {@code maxRetries}
+ * times (Spring Framework's {@link RetryTemplate}).</li>
+ * <li>A 429 ({@link Attempt.Throttled}) is not a failure: every thread is held back for
+ * the wait the server asked for (or the backoff when it named none) and the call is sent
+ * again, without using up a retry, until the call has been throttled for
+ * {@code maxThrottledWait}.</li>
  * </ul>
  * Thread-safe; the state of one call lives in its {@link #run}.
  */
@@ -34,28 +37,33 @@ public final class RetryingCalls {
     private static final Logger log = LoggerFactory.getLogger(RetryingCalls.class);
 
     private final String service;
+
     private final RetryTemplate retryTemplate;
+
     private final ExponentialBackOff throttleBackOff;
+
     private final Duration maxThrottledWait;
+
     private final Consumer<Duration> pauseAll;
 
     /**
-     * @param service  names the API in log lines, e.g. "Braze"
-     * @param pauseAll holds back every request to the API for the given time (a shared throttle's pause)
-     * @param onRetry  told before each retry, for metrics
+     * @param service names the API in log lines, e.g. "Braze"
+     * @param pauseAll holds back every request to the API for the given time (a shared
+     * throttle's pause)
+     * @param onRetry told before each retry, for metrics
      */
     public RetryingCalls(String service, Limits limits, Consumer<Duration> pauseAll, Runnable onRetry) {
         this.service = service;
         this.maxThrottledWait = limits.maxThrottledWait();
         this.pauseAll = pauseAll;
         this.retryTemplate = new RetryTemplate(RetryPolicy.builder()
-                .includes(TransientFailure.class)
-                .maxRetries(limits.maxRetries())
-                .delay(limits.initialBackoff())
-                .multiplier(2)
-                .maxDelay(limits.maxBackoff())
-                .jitter(limits.initialBackoff().dividedBy(2))
-                .build());
+            .includes(TransientFailure.class)
+            .maxRetries(limits.maxRetries())
+            .delay(limits.initialBackoff())
+            .multiplier(2)
+            .maxDelay(limits.maxBackoff())
+            .jitter(limits.initialBackoff().dividedBy(2))
+            .build());
         retryTemplate.setRetryListener(new RetryListener() {
             @Override
             public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
@@ -72,16 +80,20 @@ public final class RetryingCalls {
     /**
      * How hard to try.
      *
-     * @param maxRetries       retries after failures worth another try; 429s do not count
-     * @param initialBackoff   first wait between retries, doubling up to {@code maxBackoff}, with jitter of half
-     *                         of it; also the first wait after a 429 that names none
-     * @param maxThrottledWait how long one call keeps waiting through 429s before giving up
+     * @param maxRetries retries after failures worth another try; 429s do not count
+     * @param initialBackoff first wait between retries, doubling up to
+     * {@code maxBackoff}, with jitter of half of it; also the first wait after a 429 that
+     * names none
+     * @param maxThrottledWait how long one call keeps waiting through 429s before giving
+     * up
      */
     public record Limits(int maxRetries, Duration initialBackoff, Duration maxBackoff, Duration maxThrottledWait) {
 
         public Limits {
             Assert.isTrue(maxRetries >= 0, "maxRetries must be 0 or more");
-            Assert.isTrue(!initialBackoff.isNegative() && !initialBackoff.isZero() && maxBackoff.compareTo(initialBackoff) >= 0,
+            Assert.isTrue(
+                    !initialBackoff.isNegative() && !initialBackoff.isZero()
+                            && maxBackoff.compareTo(initialBackoff) >= 0,
                     "backoffs must satisfy 0 < initialBackoff <= maxBackoff");
         }
     }
@@ -97,23 +109,31 @@ public final class RetryingCalls {
         record Retry<T>(String reason) implements Attempt<T> {
         }
 
-        /** HTTP 429: try again after {@code retryAfter} (the server's wish, already capped), or the backoff. */
+        /**
+         * HTTP 429: try again after {@code retryAfter} (the server's wish, already
+         * capped), or the backoff.
+         */
         record Throttled<T>(Optional<Duration> retryAfter) implements Attempt<T> {
         }
+
     }
 
-    /** One try of a call. It holds the call's progress (pages read, say), so a retry goes on where it failed. */
+    /**
+     * One try of a call. It holds the call's progress (pages read, say), so a retry goes
+     * on where it failed.
+     */
     @FunctionalInterface
     public interface Call<T> {
 
         Attempt<T> attempt() throws InterruptedException;
+
     }
 
     /**
-     * Runs {@code call} to its final answer. Never throws for what the server or the network did: when retries run
-     * out, or the thread is interrupted, the answer is {@code notDelivered} with the reason; when 429s last longer
-     * than {@code maxThrottledWait}, it is {@code throttled} with the reason.
-     *
+     * Runs {@code call} to its final answer. Never throws for what the server or the
+     * network did: when retries run out, or the thread is interrupted, the answer is
+     * {@code notDelivered} with the reason; when 429s last longer than
+     * {@code maxThrottledWait}, it is {@code throttled} with the reason.
      * @param name names the call in log lines (never a secret)
      */
     public <T> T run(String name, Call<T> call, Function<String, T> notDelivered, Function<String, T> throttled) {
@@ -170,6 +190,7 @@ public final class RetryingCalls {
     private final class ThrottledSince {
 
         private final long sinceNanos;
+
         private final BackOffExecution waits;
 
         ThrottledSince(long sinceNanos, BackOffExecution waits) {
@@ -177,19 +198,27 @@ public final class RetryingCalls {
             this.waits = waits;
         }
 
-        /** The wait before the next try, or empty when it would take the call past {@code maxThrottledWait}. */
+        /**
+         * The wait before the next try, or empty when it would take the call past
+         * {@code maxThrottledWait}.
+         */
         Optional<Duration> next(Optional<Duration> asked) {
             Duration wait = asked.orElseGet(() -> Duration.ofMillis(waits.nextBackOff()));
             long waitedNanos = System.nanoTime() + wait.toNanos() - sinceNanos;
             return waitedNanos > maxThrottledWait.toNanos() ? Optional.empty() : Optional.of(wait);
         }
+
     }
 
-    /** A failed try worth retrying; its message is the one-line reason, free of secrets. */
+    /**
+     * A failed try worth retrying; its message is the one-line reason, free of secrets.
+     */
     private static final class TransientFailure extends Exception {
 
         TransientFailure(String reason) {
             super(reason, null, false, false);
         }
+
     }
+
 }

@@ -9,22 +9,27 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
- * Hands the caller of {@link SyncLauncher#run(SyncRequest, Consumer)} the execution it started as soon as it
- * exists, while the job goes on in that caller's thread: the REST API answers with the execution id without
- * waiting for the end. The job runs in the launching thread, so a thread-local callback reaches exactly it.
+ * Hands the caller of {@link SyncLauncher#run(SyncRequest, Consumer)} the execution it
+ * started as soon as it exists, while the job goes on in that caller's thread: the REST
+ * API answers with the execution id without waiting for the end. The job runs in the
+ * launching thread, so a thread-local callback reaches exactly it.
  * <p>
- * The one piece of a run this bean holds, and it is confined to that run's thread: {@code JobOperator.start} creates
- * the execution and runs the job in one call, and Spring Batch offers no callback per launch, only listeners per job.
- * Keying callbacks by a launch id instead would take a job parameter, stored with every execution, for nothing the
- * thread does not already tell. It relies on the synchronous launch that {@link SyncLauncher} needs anyway, as it
- * returns the summary of the run it started.
+ * The one piece of a run this bean holds, and it is confined to that run's thread:
+ * {@code JobOperator.start} creates the execution and runs the job in one call, and
+ * Spring Batch offers no callback per launch, only listeners per job. Keying callbacks by
+ * a launch id instead would take a job parameter, stored with every execution, for
+ * nothing the thread does not already tell. It relies on the synchronous launch that
+ * {@link SyncLauncher} needs anyway, as it returns the summary of the run it started.
  */
 @Component
 class ExecutionStartHook implements JobExecutionListener {
 
     private final ThreadLocal<Consumer<JobExecution>> onStart = new ThreadLocal<>();
 
-    /** Calls {@code callback} when the job this thread launches next has its execution; until {@link #clear()}. */
+    /**
+     * Calls {@code callback} when the job this thread launches next has its execution;
+     * until {@link #clear()}.
+     */
     void notify(Consumer<JobExecution> callback) {
         onStart.set(callback);
     }
@@ -40,4 +45,5 @@ class ExecutionStartHook implements JobExecutionListener {
             callback.accept(jobExecution);
         }
     }
+
 }

@@ -24,19 +24,22 @@ import com.loyaltybridge.tagsync.sync.RunLockCheck;
 import com.loyaltybridge.tagsync.sync.RunLockLostException;
 
 /**
- * One process at a time per sync, across machines: a PostgreSQL session advisory lock held on a
- * dedicated connection for the whole run. PostgreSQL releases it when that connection ends, so a
- * killed process never leaves a sync locked, and a run that gets the lock knows that any execution
- * still marked running belongs to a process that is gone.
+ * One process at a time per sync, across machines: a PostgreSQL session advisory lock
+ * held on a dedicated connection for the whole run. PostgreSQL releases it when that
+ * connection ends, so a killed process never leaves a sync locked, and a run that gets
+ * the lock knows that any execution still marked running belongs to a process that is
+ * gone.
  * <p>
- * The other side of that coin: when the lock's connection ends (PostgreSQL restarted, the connection was
- * terminated or timed out), the lock is gone although this process still runs. A run finds that out before it
- * sends more users ({@link #requireHeld}), so two processes never send the same sync at once.
+ * The other side of that coin: when the lock's connection ends (PostgreSQL restarted, the
+ * connection was terminated or timed out), the lock is gone although this process still
+ * runs. A run finds that out before it sends more users ({@link #requireHeld}), so two
+ * processes never send the same sync at once.
  * <p>
- * Several syncs run at once in one process ({@code serve}), each under its own lock. So nothing of a lock lives in
- * this bean: {@link #tryAcquire} hands the launcher a {@link RunLock}, the launcher hands its {@link Holder} to the
- * run (a job parameter, {@link Holder#of}), and the run asks PostgreSQL whether that very session still holds that very
- * lock ({@link #forRun}).
+ * Several syncs run at once in one process ({@code serve}), each under its own lock. So
+ * nothing of a lock lives in this bean: {@link #tryAcquire} hands the launcher a
+ * {@link RunLock}, the launcher hands its {@link Holder} to the run (a job parameter,
+ * {@link Holder#of}), and the run asks PostgreSQL whether that very session still holds
+ * that very lock ({@link #forRun}).
  */
 @Component
 public class ExportRunLocks implements RunLockCheck {
@@ -44,9 +47,10 @@ public class ExportRunLocks implements RunLockCheck {
     private static final Logger log = LoggerFactory.getLogger(ExportRunLocks.class);
 
     /**
-     * The session that holds an advisory lock, as PostgreSQL shows it. A bigint key appears as its high and low
-     * 32 bits (classid, objid, objsubid 1). The session is told apart by its process id and start time, so a new
-     * session that reuses the process id of an ended one is not mistaken for it.
+     * The session that holds an advisory lock, as PostgreSQL shows it. A bigint key
+     * appears as its high and low 32 bits (classid, objid, objsubid 1). The session is
+     * told apart by its process id and start time, so a new session that reuses the
+     * process id of an ended one is not mistaken for it.
      */
     private static final String STILL_HELD = """
             SELECT EXISTS (
@@ -57,6 +61,7 @@ public class ExportRunLocks implements RunLockCheck {
                   AND l.pid = ? AND (extract(epoch FROM a.backend_start) * 1000000)::bigint = ?)""";
 
     private final DataSource dataSource;
+
     private final JdbcTemplate jdbc;
 
     public ExportRunLocks(DataSource dataSource, JdbcTemplate jdbc) {
@@ -65,9 +70,9 @@ public class ExportRunLocks implements RunLockCheck {
     }
 
     /**
-     * The lock for {@code name}, and on the same connection those for {@code alsoNames}; empty when another process
-     * (or another run of this one) holds any of them. The run checks only the first ({@link Holder}); closing releases
-     * them all.
+     * The lock for {@code name}, and on the same connection those for {@code alsoNames};
+     * empty when another process (or another run of this one) holds any of them. The run
+     * checks only the first ({@link Holder}); closing releases them all.
      */
     public Optional<RunLock> tryAcquire(String name, String... alsoNames) {
         long key = keyOf(name);
@@ -94,9 +99,11 @@ public class ExportRunLocks implements RunLockCheck {
             releaseAll(connection);
             connection.close();
             return Optional.empty();
-        } catch (SQLException e) {
+        }
+        catch (SQLException e) {
             closeQuietly(connection);
-            throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(), e);
+            throw new DataAccessResourceFailureException("could not take the run lock in PostgreSQL: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -128,9 +135,8 @@ public class ExportRunLocks implements RunLockCheck {
     }
 
     /**
-     * Returns if the session of {@code holder} still holds its lock: PostgreSQL keeps a session's advisory lock for as
-     * long as the session lives, and not a moment longer.
-     *
+     * Returns if the session of {@code holder} still holds its lock: PostgreSQL keeps a
+     * session's advisory lock for as long as the session lives, and not a moment longer.
      * @throws RunLockLostException when that session has ended
      */
     public void requireHeld(Holder holder) {
@@ -145,7 +151,8 @@ public class ExportRunLocks implements RunLockCheck {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
@@ -154,23 +161,28 @@ public class ExportRunLocks implements RunLockCheck {
         if (connection != null) {
             try {
                 connection.close();
-            } catch (SQLException e) {
+            }
+            catch (SQLException e) {
                 log.debug("closing a connection failed", e);
             }
         }
     }
 
     /**
-     * Which PostgreSQL session holds which lock: what a run needs to check its own lock, in a form that travels as a
-     * job parameter ({@link #text()}, {@link #parse}).
+     * Which PostgreSQL session holds which lock: what a run needs to check its own lock,
+     * in a form that travels as a job parameter ({@link #text()}, {@link #parse}).
      *
-     * @param key                the advisory lock's key
-     * @param pid                the holding session's backend process id
-     * @param sessionStartMicros when that session started, in microseconds since the epoch
+     * @param key the advisory lock's key
+     * @param pid the holding session's backend process id
+     * @param sessionStartMicros when that session started, in microseconds since the
+     * epoch
      */
     public record Holder(long key, int pid, long sessionStartMicros) {
 
-        /** The job parameter that carries the holder of an execution's lock (not identifying: each run has its own). */
+        /**
+         * The job parameter that carries the holder of an execution's lock (not
+         * identifying: each run has its own).
+         */
         static final String JOB_PARAMETER = "runLock";
 
         /** {@code parameters} with this holder added. */
@@ -197,6 +209,7 @@ public class ExportRunLocks implements RunLockCheck {
     public static final class RunLock implements AutoCloseable {
 
         private final Connection connection;
+
         private final Holder holder;
 
         private RunLock(Connection connection, Holder holder) {
@@ -213,14 +226,19 @@ public class ExportRunLocks implements RunLockCheck {
             try {
                 releaseAll(connection);
                 connection.close();
-            } catch (SQLException e) {
-                // A pooled connection must not go back to the pool still holding the lock: drop it instead.
+            }
+            catch (SQLException e) {
+                // A pooled connection must not go back to the pool still holding the
+                // lock: drop it instead.
                 try {
                     connection.abort(Runnable::run);
-                } catch (SQLException abortFailure) {
+                }
+                catch (SQLException abortFailure) {
                     log.debug("aborting the lock connection failed", abortFailure);
                 }
             }
         }
+
     }
+
 }

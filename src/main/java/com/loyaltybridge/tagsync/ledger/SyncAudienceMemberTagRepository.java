@@ -14,12 +14,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * What SessionM holds from us, per audience, member and tag (table {@code sync_audience_member_tag}).
+ * What SessionM holds from us, per audience, member and tag (table
+ * {@code sync_audience_member_tag}).
  * <p>
- * Its rows change only in the transaction that records their cause, so that a crash can neither lose a tag we sent
- * nor record one we did not: the intent before a call ({@link #recordIntents}) and its outcome
- * ({@link #recordOutcomes}) in the ledger's own transactions, a published bulk file part ({@link #recordPublished})
- * in the transaction that records the part, the members who left ({@link #markLeft}) at the end of a sync.
+ * Its rows change only in the transaction that records their cause, so that a crash can
+ * neither lose a tag we sent nor record one we did not: the intent before a call
+ * ({@link #recordIntents}) and its outcome ({@link #recordOutcomes}) in the ledger's own
+ * transactions, a published bulk file part ({@link #recordPublished}) in the transaction
+ * that records the part, the members who left ({@link #markLeft}) at the end of a sync.
  */
 @Repository
 public class SyncAudienceMemberTagRepository {
@@ -53,8 +55,9 @@ public class SyncAudienceMemberTagRepository {
     }
 
     /**
-     * Where a plan reads the audience's state from: a query yielding {@code identifier, tag, status, expires_at}, with
-     * its parameters. Usually the audience's rows; for its first sync after an upgrade, the tagged users of its last
+     * Where a plan reads the audience's state from: a query yielding
+     * {@code identifier, tag, status, expires_at}, with its parameters. Usually the
+     * audience's rows; for its first sync after an upgrade, the tagged users of its last
      * sync from before audiences (see {@link #seedOf}).
      */
     public record StateSource(String sql, List<Object> parameters) {
@@ -68,26 +71,31 @@ public class SyncAudienceMemberTagRepository {
     }
 
     /**
-     * The members a sync from before audiences leaves: the users SessionM took (or, for a bulk file, every user
-     * written), each with its tags, tagged when that sync ended.
+     * The members a sync from before audiences leaves: the users SessionM took (or, for a
+     * bulk file, every user written), each with its tags, tagged when that sync ended.
      */
     public StateSource seedOf(SyncPlanRepository.BeforeAudiences before) {
-        boolean wroteBulkFile = Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM sync_bulk_file_part WHERE job_instance_id = ?)", Boolean.class,
-                before.jobInstanceId()));
-        String taken = wroteBulkFile ? "TRUE" : "u.state IN ('" + LedgerState.TAGGED + "', '" + LedgerState.ALREADY_TAGGED + "', '"
-                + LedgerState.IN_DOUBT + "')";
-        return new StateSource("""
-                SELECT u.identifier, t.tag, %s AS status,
-                       CASE WHEN ?::bigint IS NOT NULL THEN ?::timestamptz + ?::bigint * interval '1 second' END AS expires_at
-                FROM sync_user AS u CROSS JOIN unnest(?::text[]) AS t(tag)
-                WHERE u.job_instance_id = ? AND %s""".formatted(MemberTagStatus.TAGGED.literal(), taken),
+        boolean wroteBulkFile = Boolean.TRUE
+            .equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM sync_bulk_file_part WHERE job_instance_id = ?)",
+                    Boolean.class, before.jobInstanceId()));
+        String taken = wroteBulkFile ? "TRUE" : "u.state IN ('" + LedgerState.TAGGED + "', '"
+                + LedgerState.ALREADY_TAGGED + "', '" + LedgerState.IN_DOUBT + "')";
+        return new StateSource(
+                """
+                        SELECT u.identifier, t.tag, %s AS status,
+                               CASE WHEN ?::bigint IS NOT NULL THEN ?::timestamptz + ?::bigint * interval '1 second' END AS expires_at
+                        FROM sync_user AS u CROSS JOIN unnest(?::text[]) AS t(tag)
+                        WHERE u.job_instance_id = ? AND %s"""
+                    .formatted(MemberTagStatus.TAGGED.literal(), taken),
                 List.of(SqlParameters.nullable(before.ttlSeconds()), Timestamp.from(before.endedAt()),
-                        SqlParameters.nullable(before.ttlSeconds()),
-                        before.tags().toArray(String[]::new), before.jobInstanceId()));
+                        SqlParameters.nullable(before.ttlSeconds()), before.tags().toArray(String[]::new),
+                        before.jobInstanceId()));
     }
 
-    /** Makes the members of {@code source} the audience's first ones, tagged when that sync ended. */
+    /**
+     * Makes the members of {@code source} the audience's first ones, tagged when that
+     * sync ended.
+     */
     public int seed(long audienceId, long jobInstanceId, StateSource source, Instant taggedAt) {
         List<Object> parameters = new ArrayList<>(List.of(audienceId, Timestamp.from(taggedAt), jobInstanceId));
         parameters.addAll(source.parameters());
@@ -98,18 +106,28 @@ public class SyncAudienceMemberTagRepository {
                 ON CONFLICT DO NOTHING""".formatted(source.sql()), parameters));
     }
 
-    /** Whether the audience has any state: a sync of it has recorded at least one intent or part. */
+    /**
+     * Whether the audience has any state: a sync of it has recorded at least one intent
+     * or part.
+     */
     public boolean hasState(long audienceId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM sync_audience_member_tag WHERE audience_id = ?)", Boolean.class, audienceId));
+        return Boolean.TRUE
+            .equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM sync_audience_member_tag WHERE audience_id = ?)",
+                    Boolean.class, audienceId));
     }
 
-    /** Calls are about to carry these members' tags: they may land from now on. In the caller's transaction. */
+    /**
+     * Calls are about to carry these members' tags: they may land from now on. In the
+     * caller's transaction.
+     */
     public void recordIntents(long audienceId, long jobInstanceId, List<MemberTags> members) {
         upsert(audienceId, jobInstanceId, members, null);
     }
 
-    /** What became of these members' tags; {@code ttlSeconds} their time to live (null for counter tags). In the caller's transaction. */
+    /**
+     * What became of these members' tags; {@code ttlSeconds} their time to live (null for
+     * counter tags). In the caller's transaction.
+     */
     public void recordOutcomes(long audienceId, long jobInstanceId, List<MemberTags> members, Long ttlSeconds) {
         upsert(audienceId, jobInstanceId, members, ttlSeconds);
     }
@@ -142,12 +160,13 @@ public class SyncAudienceMemberTagRepository {
     }
 
     /**
-     * The users of a published bulk file part (those the plan sends, from {@code firstUserSeq} to {@code lastUserSeq})
-     * now hold their tags: publication is the delivery we can know. In the caller's transaction, the one that records
-     * the part.
+     * The users of a published bulk file part (those the plan sends, from
+     * {@code firstUserSeq} to {@code lastUserSeq}) now hold their tags: publication is
+     * the delivery we can know. In the caller's transaction, the one that records the
+     * part.
      */
-    public int recordPublished(long audienceId, long jobInstanceId, long firstUserSeq, long lastUserSeq, List<String> allTags,
-            Long ttlSeconds) {
+    public int recordPublished(long audienceId, long jobInstanceId, long firstUserSeq, long lastUserSeq,
+            List<String> allTags, Long ttlSeconds) {
         return jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement("""
                     INSERT INTO sync_audience_member_tag AS m
@@ -159,7 +178,7 @@ public class SyncAudienceMemberTagRepository {
                     ON CONFLICT (audience_id, identifier, tag) DO UPDATE SET status = excluded.status,
                         tagged_at = excluded.tagged_at, expires_at = excluded.expires_at,
                         job_instance_id = excluded.job_instance_id, changed_at = now()"""
-                    .formatted(MemberTagStatus.TAGGED.literal(), SyncUserRepository.TO_SEND.formatted("u")));
+                .formatted(MemberTagStatus.TAGGED.literal(), SyncUserRepository.TO_SEND.formatted("u")));
             statement.setLong(1, audienceId);
             statement.setObject(2, ttlSeconds);
             statement.setObject(3, ttlSeconds);
@@ -172,33 +191,41 @@ public class SyncAudienceMemberTagRepository {
         });
     }
 
-    /** The members a sync found gone ({@code sync_left_user}) no longer hold anything from us, as far as we send. */
+    /**
+     * The members a sync found gone ({@code sync_left_user}) no longer hold anything from
+     * us, as far as we send.
+     */
     public int markLeft(long audienceId, long jobInstanceId) {
-        return jdbc.update("""
-                UPDATE sync_audience_member_tag AS m SET status = %s, job_instance_id = ?, changed_at = now()
-                FROM sync_left_user AS l
-                WHERE l.job_instance_id = ? AND m.audience_id = ? AND m.identifier = l.identifier AND m.status IN (%s)"""
+        return jdbc
+            .update("""
+                    UPDATE sync_audience_member_tag AS m SET status = %s, job_instance_id = ?, changed_at = now()
+                    FROM sync_left_user AS l
+                    WHERE l.job_instance_id = ? AND m.audience_id = ? AND m.identifier = l.identifier AND m.status IN (%s)"""
                 .formatted(MemberTagStatus.LEFT.literal(), HOLDING), jobInstanceId, jobInstanceId, audienceId);
     }
 
     /**
-     * Forgets the members {@code jobInstanceId} found gone (its {@code sync_left_user} rows after {@code afterIdentifier}
-     * up to {@code lastIdentifier}) whose tags are still LEFT since then, in the caller's transaction, before those rows
-     * go: a member who returns is entering whether its row says LEFT or is not there. Returns the rows deleted.
+     * Forgets the members {@code jobInstanceId} found gone (its {@code sync_left_user}
+     * rows after {@code afterIdentifier} up to {@code lastIdentifier}) whose tags are
+     * still LEFT since then, in the caller's transaction, before those rows go: a member
+     * who returns is entering whether its row says LEFT or is not there. Returns the rows
+     * deleted.
      */
     public int deleteLeft(long audienceId, long jobInstanceId, String afterIdentifier, String lastIdentifier) {
-        return jdbc.update("""
-                DELETE FROM sync_audience_member_tag AS m USING sync_left_user AS l
-                WHERE l.job_instance_id = ? AND l.identifier > ? AND l.identifier <= ?
-                  AND m.audience_id = ? AND m.identifier = l.identifier AND m.status = %s AND m.job_instance_id = ?"""
-                .formatted(MemberTagStatus.LEFT.literal()), jobInstanceId, afterIdentifier, lastIdentifier, audienceId,
-                jobInstanceId);
+        return jdbc.update(
+                """
+                        DELETE FROM sync_audience_member_tag AS m USING sync_left_user AS l
+                        WHERE l.job_instance_id = ? AND l.identifier > ? AND l.identifier <= ?
+                          AND m.audience_id = ? AND m.identifier = l.identifier AND m.status = %s AND m.job_instance_id = ?"""
+                    .formatted(MemberTagStatus.LEFT.literal()),
+                jobInstanceId, afterIdentifier, lastIdentifier, audienceId, jobInstanceId);
     }
 
     /** Members now (those whose tags are not all LEFT), by the status of their tags. */
     public Map<MemberTagStatus, Long> countByStatus(long audienceId) {
         Map<MemberTagStatus, Long> counts = new java.util.EnumMap<>(MemberTagStatus.class);
-        jdbc.query("SELECT status, count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? GROUP BY status",
+        jdbc.query(
+                "SELECT status, count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? GROUP BY status",
                 rs -> {
                     counts.put(MemberTagStatus.valueOf(rs.getString(1)), rs.getLong(2));
                 }, audienceId);
@@ -207,29 +234,36 @@ public class SyncAudienceMemberTagRepository {
 
     /** Members of the audience now: those with a tag that is not LEFT. */
     public long memberCount(long audienceId) {
-        return jdbc.queryForObject("""
-                SELECT count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? AND status <> %s"""
-                .formatted(MemberTagStatus.LEFT.literal()), Long.class, audienceId);
+        return jdbc.queryForObject(
+                """
+                        SELECT count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? AND status <> %s"""
+                    .formatted(MemberTagStatus.LEFT.literal()),
+                Long.class, audienceId);
     }
 
-    /** When the first expiring tag held from us ends: the next refresh wave is due that long before. */
+    /**
+     * When the first expiring tag held from us ends: the next refresh wave is due that
+     * long before.
+     */
     public Optional<Instant> firstExpiry(long audienceId) {
         Timestamp first = jdbc.queryForObject("""
                 SELECT min(expires_at) FROM sync_audience_member_tag WHERE audience_id = ? AND status IN (%s)"""
-                .formatted(HOLDING), Timestamp.class, audienceId);
+            .formatted(HOLDING), Timestamp.class, audienceId);
         return Optional.ofNullable(first).map(Timestamp::toInstant);
     }
 
     /**
-     * Members holding a tag from us that a sync starting now would refresh: one of their expiring tags ends before
-     * {@code dueBefore} (the run's start plus {@code sync.ttl-refresh-before}), or has no end recorded, as a plan of the
-     * difference decides it (see {@code SyncUserRepository.planDifference}), for the members still in the audience.
+     * Members holding a tag from us that a sync starting now would refresh: one of their
+     * expiring tags ends before {@code dueBefore} (the run's start plus
+     * {@code sync.ttl-refresh-before}), or has no end recorded, as a plan of the
+     * difference decides it (see {@code SyncUserRepository.planDifference}), for the
+     * members still in the audience.
      */
     public long refreshDueCount(long audienceId, Instant dueBefore) {
         return jdbc.queryForObject("""
                 SELECT count(DISTINCT identifier) FROM sync_audience_member_tag
                 WHERE audience_id = ? AND status IN (%s) AND (expires_at IS NULL OR expires_at < ?)"""
-                .formatted(HOLDING), Long.class, audienceId, Timestamp.from(dueBefore));
+            .formatted(HOLDING), Long.class, audienceId, Timestamp.from(dueBefore));
     }
 
     /** One member of an audience: each of its tags as we hold it. */
@@ -239,15 +273,16 @@ public class SyncAudienceMemberTagRepository {
     /**
      * One tag of a member.
      *
-     * @param taggedAt  when SessionM last took it; null when it never did
+     * @param taggedAt when SessionM last took it; null when it never did
      * @param expiresAt when an expiring tag ends; null for a counter tag
      */
     public record MemberTag(String tag, MemberTagStatus status, Instant taggedAt, Instant expiresAt) {
     }
 
     /**
-     * One page of the audience's members by identifier, each with all its tags: those with a tag in {@code status}, or
-     * when it is null those that are members now (a tag not LEFT).
+     * One page of the audience's members by identifier, each with all its tags: those
+     * with a tag in {@code status}, or when it is null those that are members now (a tag
+     * not LEFT).
      */
     public List<Member> members(long audienceId, MemberTagStatus status, int limit, long offset) {
         List<Member> members = new ArrayList<>();
@@ -257,23 +292,29 @@ public class SyncAudienceMemberTagRepository {
                     SELECT DISTINCT identifier FROM sync_audience_member_tag WHERE audience_id = ? AND %s
                     ORDER BY identifier LIMIT ? OFFSET ?)
                 ORDER BY identifier, tag""".formatted(statusFilter(status)), rs -> {
-                    String identifier = rs.getString(1);
-                    if (members.isEmpty() || !members.get(members.size() - 1).identifier().equals(identifier)) {
-                        members.add(new Member(identifier, new ArrayList<>()));
-                    }
-                    members.get(members.size() - 1).tags().add(new MemberTag(rs.getString(2),
-                            MemberTagStatus.valueOf(rs.getString(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))));
-                }, audienceId, audienceId, limit, offset);
+            String identifier = rs.getString(1);
+            if (members.isEmpty() || !members.get(members.size() - 1).identifier().equals(identifier)) {
+                members.add(new Member(identifier, new ArrayList<>()));
+            }
+            members.get(members.size() - 1)
+                .tags()
+                .add(new MemberTag(rs.getString(2), MemberTagStatus.valueOf(rs.getString(3)),
+                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))));
+        }, audienceId, audienceId, limit, offset);
         return members.stream().map(member -> new Member(member.identifier(), List.copyOf(member.tags()))).toList();
     }
 
     /** How many members {@link #members} pages through. */
     public long memberCount(long audienceId, MemberTagStatus status) {
-        return jdbc.queryForObject("SELECT count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? AND "
-                + statusFilter(status), Long.class, audienceId);
+        return jdbc
+            .queryForObject("SELECT count(DISTINCT identifier) FROM sync_audience_member_tag WHERE audience_id = ? AND "
+                    + statusFilter(status), Long.class, audienceId);
     }
 
-    /** Members with a tag in {@code status}; with none given, members now: a tag that is not LEFT. */
+    /**
+     * Members with a tag in {@code status}; with none given, members now: a tag that is
+     * not LEFT.
+     */
     private static String statusFilter(MemberTagStatus status) {
         return status == null ? "status <> " + MemberTagStatus.LEFT.literal() : "status = " + status.literal();
     }
@@ -285,4 +326,5 @@ public class SyncAudienceMemberTagRepository {
     private static java.sql.Array textArray(Connection connection, List<String> values) throws SQLException {
         return connection.createArrayOf("text", values.toArray(String[]::new));
     }
+
 }

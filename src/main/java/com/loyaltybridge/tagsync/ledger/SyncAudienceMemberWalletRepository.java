@@ -10,10 +10,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * What Braze holds from us for a wallet audience (table {@code sync_audience_member_wallet}): per member, the
- * fingerprint of the wallet last written to its profile, which profile, and when. It changes only with the outcome
- * that causes it: a write Braze took ({@link #recordWritten}, in the chunk's transaction with the member's ledger
- * row), or a leaver's attributes cleared ({@link #forget}, with the leaver's row). Every method costs one round trip.
+ * What Braze holds from us for a wallet audience (table
+ * {@code sync_audience_member_wallet}): per member, the fingerprint of the wallet last
+ * written to its profile, which profile, and when. It changes only with the outcome that
+ * causes it: a write Braze took ({@link #recordWritten}, in the chunk's transaction with
+ * the member's ledger row), or a leaver's attributes cleared ({@link #forget}, with the
+ * leaver's row). Every method costs one round trip.
  */
 @Repository
 public class SyncAudienceMemberWalletRepository {
@@ -41,13 +43,17 @@ public class SyncAudienceMemberWalletRepository {
     /**
      * A wallet written to a member's profile.
      *
-     * @param fingerprint    the wallet's fingerprint, 64 hex digits
-     * @param brazeUserField the field that names the profile: {@code external_id} or {@code braze_id}
+     * @param fingerprint the wallet's fingerprint, 64 hex digits
+     * @param brazeUserField the field that names the profile: {@code external_id} or
+     * {@code braze_id}
      */
     public record Written(String identifier, String fingerprint, String brazeUserField, String brazeUserId) {
     }
 
-    /** The wallets last written for those of {@code identifiers} that have one, by identifier. */
+    /**
+     * The wallets last written for those of {@code identifiers} that have one, by
+     * identifier.
+     */
     public Map<String, Written> lastWritten(long audienceId, Collection<String> identifiers) {
         Map<String, Written> written = new HashMap<>();
         if (identifiers.isEmpty()) {
@@ -59,7 +65,8 @@ public class SyncAudienceMemberWalletRepository {
             statement.setArray(2, connection.createArrayOf("text", identifiers.toArray(String[]::new)));
             return statement;
         }, rs -> {
-            written.put(rs.getString(1), new Written(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            written.put(rs.getString(1),
+                    new Written(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
         });
         return written;
     }
@@ -73,15 +80,22 @@ public class SyncAudienceMemberWalletRepository {
             PreparedStatement statement = connection.prepareStatement(RECORD_WRITTEN);
             statement.setLong(1, audienceId);
             statement.setLong(2, jobInstanceId);
-            statement.setArray(3, connection.createArrayOf("text", written.stream().map(Written::identifier).toArray(String[]::new)));
-            statement.setArray(4, connection.createArrayOf("text", written.stream().map(Written::fingerprint).toArray(String[]::new)));
-            statement.setArray(5, connection.createArrayOf("text", written.stream().map(Written::brazeUserField).toArray(String[]::new)));
-            statement.setArray(6, connection.createArrayOf("text", written.stream().map(Written::brazeUserId).toArray(String[]::new)));
+            statement.setArray(3,
+                    connection.createArrayOf("text", written.stream().map(Written::identifier).toArray(String[]::new)));
+            statement.setArray(4, connection.createArrayOf("text",
+                    written.stream().map(Written::fingerprint).toArray(String[]::new)));
+            statement.setArray(5, connection.createArrayOf("text",
+                    written.stream().map(Written::brazeUserField).toArray(String[]::new)));
+            statement.setArray(6, connection.createArrayOf("text",
+                    written.stream().map(Written::brazeUserId).toArray(String[]::new)));
             return statement;
         });
     }
 
-    /** Forgets these members, in the caller's transaction: they left, and their attributes were cleared (or left). */
+    /**
+     * Forgets these members, in the caller's transaction: they left, and their attributes
+     * were cleared (or left).
+     */
     public void forget(long audienceId, Collection<String> identifiers) {
         if (identifiers.isEmpty()) {
             return;
@@ -96,8 +110,9 @@ public class SyncAudienceMemberWalletRepository {
     }
 
     /**
-     * Forgets, in the caller's transaction, the audience's members that the run {@code jobInstanceId} recorded as
-     * leavers in {@code state} (see {@code SyncWalletLeaverRepository}): their attributes are left as they are.
+     * Forgets, in the caller's transaction, the audience's members that the run
+     * {@code jobInstanceId} recorded as leavers in {@code state} (see
+     * {@code SyncWalletLeaverRepository}): their attributes are left as they are.
      */
     public int forgetLeavers(long audienceId, long jobInstanceId, LedgerState state) {
         return jdbc.update("""
@@ -106,23 +121,29 @@ public class SyncAudienceMemberWalletRepository {
                 audienceId, jobInstanceId, state.name());
     }
 
-    /** Whether any wallet of the audience was written: its runs write only what changed since. */
+    /**
+     * Whether any wallet of the audience was written: its runs write only what changed
+     * since.
+     */
     public boolean hasState(long audienceId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM sync_audience_member_wallet WHERE audience_id = ?)", Boolean.class, audienceId));
+        return Boolean.TRUE.equals(
+                jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM sync_audience_member_wallet WHERE audience_id = ?)",
+                        Boolean.class, audienceId));
     }
 
     /**
-     * The members with a wallet written, as a query yielding {@code identifier, braze_user_field, braze_user_id} with
-     * its parameters, for a statement of another table (the leavers').
+     * The members with a wallet written, as a query yielding
+     * {@code identifier, braze_user_field, braze_user_id} with its parameters, for a
+     * statement of another table (the leavers').
      */
     public record Members(String sql, List<Object> parameters) {
     }
 
     /** The audience's members: see {@link Members}. */
     public Members membersOf(long audienceId) {
-        return new Members("""
-                SELECT identifier, braze_user_field, braze_user_id FROM sync_audience_member_wallet WHERE audience_id = ?""",
+        return new Members(
+                """
+                        SELECT identifier, braze_user_field, braze_user_id FROM sync_audience_member_wallet WHERE audience_id = ?""",
                 List.of(audienceId));
     }
 
@@ -130,4 +151,5 @@ public class SyncAudienceMemberWalletRepository {
         return jdbc.queryForObject("SELECT count(*) FROM sync_audience_member_wallet WHERE audience_id = ?", Long.class,
                 audienceId);
     }
+
 }

@@ -12,7 +12,10 @@ import org.springframework.stereotype.Repository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
-/** The objects of an export as listed when its sync first started (table {@code sync_export_object}). */
+/**
+ * The objects of an export as listed when its sync first started (table
+ * {@code sync_export_object}).
+ */
 @Repository
 public class SyncExportObjectRepository {
 
@@ -25,19 +28,18 @@ public class SyncExportObjectRepository {
     public List<StoredObject> objectsOf(long jobInstanceId, StorageLocation export) {
         return jdbc.query("""
                 SELECT object_name, size_bytes, etag, last_modified FROM sync_export_object
-                WHERE job_instance_id = ? ORDER BY object_index""",
-                (rs, row) -> {
-                    Timestamp modified = rs.getTimestamp("last_modified");
-                    return new StoredObject(export, rs.getString("object_name"), rs.getLong("size_bytes"),
-                            rs.getString("etag"), modified == null ? null : modified.toInstant());
-                },
-                jobInstanceId);
+                WHERE job_instance_id = ? ORDER BY object_index""", (rs, row) -> {
+            Timestamp modified = rs.getTimestamp("last_modified");
+            return new StoredObject(export, rs.getString("object_name"), rs.getLong("size_bytes"), rs.getString("etag"),
+                    modified == null ? null : modified.toInstant());
+        }, jobInstanceId);
     }
 
     public void record(long jobInstanceId, List<StoredObject> objects) {
-        jdbc.batchUpdate("""
-                INSERT INTO sync_export_object (job_instance_id, object_index, object_name, size_bytes, etag, last_modified)
-                VALUES (?, ?, ?, ?, ?, ?)""",
+        jdbc.batchUpdate(
+                """
+                        INSERT INTO sync_export_object (job_instance_id, object_index, object_name, size_bytes, etag, last_modified)
+                        VALUES (?, ?, ?, ?, ?, ?)""",
                 new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int index) throws SQLException {
@@ -47,7 +49,8 @@ public class SyncExportObjectRepository {
                         ps.setString(3, object.name());
                         ps.setLong(4, object.size());
                         ps.setString(5, object.etag());
-                        ps.setTimestamp(6, object.lastModified() == null ? null : Timestamp.from(object.lastModified()));
+                        ps.setTimestamp(6,
+                                object.lastModified() == null ? null : Timestamp.from(object.lastModified()));
                     }
 
                     @Override
@@ -56,4 +59,5 @@ public class SyncExportObjectRepository {
                     }
                 });
     }
+
 }

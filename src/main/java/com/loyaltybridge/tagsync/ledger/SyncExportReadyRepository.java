@@ -5,7 +5,10 @@ import org.springframework.stereotype.Repository;
 
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
-/** Exports Braze has said are complete (its completion callback), table {@code sync_export_ready}. */
+/**
+ * Exports Braze has said are complete (its completion callback), table
+ * {@code sync_export_ready}.
+ */
 @Repository
 public class SyncExportReadyRepository {
 
@@ -15,7 +18,10 @@ public class SyncExportReadyRepository {
         this.jdbc = jdbc;
     }
 
-    /** Records that Braze said the export in {@code folder}, of segment {@code segmentId}, is complete. */
+    /**
+     * Records that Braze said the export in {@code folder}, of segment {@code segmentId},
+     * is complete.
+     */
     public void markReady(StorageLocation folder, String segmentId) {
         jdbc.update("""
                 INSERT INTO sync_export_ready (export_location, segment_id, received_at) VALUES (?, ?, now())
@@ -23,7 +29,9 @@ public class SyncExportReadyRepository {
     }
 
     public boolean isReady(StorageLocation folder) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM sync_export_ready WHERE export_location = ?)", Boolean.class, folder.uri()));
+        return Boolean.TRUE
+            .equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM sync_export_ready WHERE export_location = ?)",
+                    Boolean.class, folder.uri()));
     }
+
 }

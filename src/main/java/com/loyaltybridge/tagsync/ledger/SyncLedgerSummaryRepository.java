@@ -15,16 +15,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The counts of syncs whose users' rows are pruned (table {@code sync_ledger_summary}), stored before the first row
- * goes: the summary of such a sync reads them instead of counting its rows. Also finds the syncs whose rows are still
- * there and that ended before a given time, the candidates for pruning.
+ * The counts of syncs whose users' rows are pruned (table {@code sync_ledger_summary}),
+ * stored before the first row goes: the summary of such a sync reads them instead of
+ * counting its rows. Also finds the syncs whose rows are still there and that ended
+ * before a given time, the candidates for pruning.
  */
 @Repository
 public class SyncLedgerSummaryRepository {
 
     /** A state's column: its name in lower case. */
-    private static final String STATE_COLUMNS = Arrays.stream(LedgerState.values()).map(SyncLedgerSummaryRepository::column)
-            .collect(Collectors.joining(", "));
+    private static final String STATE_COLUMNS = Arrays.stream(LedgerState.values())
+        .map(SyncLedgerSummaryRepository::column)
+        .collect(Collectors.joining(", "));
 
     private final JdbcTemplate jdbc;
 
@@ -35,7 +37,7 @@ public class SyncLedgerSummaryRepository {
     /**
      * What a sync's summary counts of its users.
      *
-     * @param users        distinct users of the export
+     * @param users distinct users of the export
      * @param usersByState the users by state, as the summary counts them
      */
     public record LedgerCounts(long users, Map<LedgerState, Long> usersByState) {
@@ -47,7 +49,10 @@ public class SyncLedgerSummaryRepository {
         }
     }
 
-    /** The counts stored for a sync whose rows are pruned, or being pruned; empty for any other. */
+    /**
+     * The counts stored for a sync whose rows are pruned, or being pruned; empty for any
+     * other.
+     */
     public Optional<LedgerCounts> find(long jobInstanceId) {
         return jdbc.query("SELECT users, " + STATE_COLUMNS + " FROM sync_ledger_summary WHERE job_instance_id = ?",
                 (rs, row) -> {
@@ -56,10 +61,15 @@ public class SyncLedgerSummaryRepository {
                         byState.put(state, rs.getLong(column(state)));
                     }
                     return new LedgerCounts(rs.getLong("users"), byState);
-                }, jobInstanceId).stream().findFirst();
+                }, jobInstanceId)
+            .stream()
+            .findFirst();
     }
 
-    /** Stores a sync's counts, in the caller's transaction; counts stored before (an interrupted prune) stay. */
+    /**
+     * Stores a sync's counts, in the caller's transaction; counts stored before (an
+     * interrupted prune) stay.
+     */
     public void record(long jobInstanceId, LedgerCounts counts) {
         Object[] arguments = new Object[LedgerState.values().length + 2];
         arguments[0] = jobInstanceId;
@@ -67,8 +77,9 @@ public class SyncLedgerSummaryRepository {
         for (LedgerState state : LedgerState.values()) {
             arguments[state.ordinal() + 2] = counts.usersByState().getOrDefault(state, 0L);
         }
-        jdbc.update("INSERT INTO sync_ledger_summary (job_instance_id, users, " + STATE_COLUMNS + ", summarised_at) VALUES (?, ?, "
-                + "?, ".repeat(LedgerState.values().length) + "now()) ON CONFLICT (job_instance_id) DO NOTHING", arguments);
+        jdbc.update("INSERT INTO sync_ledger_summary (job_instance_id, users, " + STATE_COLUMNS
+                + ", summarised_at) VALUES (?, ?, " + "?, ".repeat(LedgerState.values().length)
+                + "now()) ON CONFLICT (job_instance_id) DO NOTHING", arguments);
     }
 
     /** The last of the sync's prunable rows are gone. */
@@ -79,16 +90,20 @@ public class SyncLedgerSummaryRepository {
     /**
      * A sync whose rows are not pruned yet, as its last execution left it.
      *
-     * @param status  the last execution's status (Spring Batch's {@code BatchStatus}, by name)
-     * @param endedAt when it ended; for one that never recorded its end (killed), when it last recorded anything
+     * @param status the last execution's status (Spring Batch's {@code BatchStatus}, by
+     * name)
+     * @param endedAt when it ended; for one that never recorded its end (killed), when it
+     * last recorded anything
      */
-    public record Unpruned(long jobInstanceId, String jobName, long lastExecutionId, String status, LocalDateTime endedAt) {
+    public record Unpruned(long jobInstanceId, String jobName, long lastExecutionId, String status,
+            LocalDateTime endedAt) {
     }
 
     /**
-     * The syncs of {@code jobNames} whose rows are not pruned yet (or not to the end) and whose last execution ended
-     * before {@code endedBefore}, oldest first. Reads Spring Batch's tables: times there are the local time of the
-     * process that wrote them, as is {@code endedBefore}.
+     * The syncs of {@code jobNames} whose rows are not pruned yet (or not to the end) and
+     * whose last execution ended before {@code endedBefore}, oldest first. Reads Spring
+     * Batch's tables: times there are the local time of the process that wrote them, as
+     * is {@code endedBefore}.
      */
     public List<Unpruned> unprunedEndedBefore(List<String> jobNames, LocalDateTime endedBefore) {
         Object[] arguments = new Object[jobNames.size() + 1];
@@ -96,16 +111,18 @@ public class SyncLedgerSummaryRepository {
             arguments[i] = jobNames.get(i);
         }
         arguments[jobNames.size()] = Timestamp.valueOf(endedBefore);
-        return jdbc.query("""
-                SELECT i.job_instance_id, i.job_name, e.job_execution_id, e.status, e.ended
-                FROM batch_job_instance AS i
-                CROSS JOIN LATERAL (
-                    SELECT job_execution_id, status, coalesce(end_time, last_updated, create_time) AS ended
-                    FROM batch_job_execution WHERE job_instance_id = i.job_instance_id
-                    ORDER BY job_execution_id DESC LIMIT 1) AS e
-                LEFT JOIN sync_ledger_summary AS s ON s.job_instance_id = i.job_instance_id
-                WHERE i.job_name IN (%s) AND s.pruned_at IS NULL AND e.ended < ?
-                ORDER BY e.ended, i.job_instance_id""".formatted(String.join(", ", jobNames.stream().map(name -> "?").toList())),
+        return jdbc.query(
+                """
+                        SELECT i.job_instance_id, i.job_name, e.job_execution_id, e.status, e.ended
+                        FROM batch_job_instance AS i
+                        CROSS JOIN LATERAL (
+                            SELECT job_execution_id, status, coalesce(end_time, last_updated, create_time) AS ended
+                            FROM batch_job_execution WHERE job_instance_id = i.job_instance_id
+                            ORDER BY job_execution_id DESC LIMIT 1) AS e
+                        LEFT JOIN sync_ledger_summary AS s ON s.job_instance_id = i.job_instance_id
+                        WHERE i.job_name IN (%s) AND s.pruned_at IS NULL AND e.ended < ?
+                        ORDER BY e.ended, i.job_instance_id"""
+                    .formatted(String.join(", ", jobNames.stream().map(name -> "?").toList())),
                 (rs, row) -> new Unpruned(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                         rs.getTimestamp(5).toLocalDateTime()),
                 arguments);
@@ -114,4 +131,5 @@ public class SyncLedgerSummaryRepository {
     private static String column(LedgerState state) {
         return state.name().toLowerCase(Locale.ROOT);
     }
+
 }

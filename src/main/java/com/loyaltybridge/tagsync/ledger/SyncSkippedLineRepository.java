@@ -17,7 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.brazeexport.ExportRecord;
 
-/** Lines of an export that did not become a user, with where and why (table {@code sync_skipped_line}). */
+/**
+ * Lines of an export that did not become a user, with where and why (table
+ * {@code sync_skipped_line}).
+ */
 @Repository
 public class SyncSkippedLineRepository {
 
@@ -32,6 +35,7 @@ public class SyncSkippedLineRepository {
             FROM sync_skipped_line WHERE job_instance_id = ? ORDER BY object_key, line_number""";
 
     private final JdbcTemplate jdbc;
+
     private final TransactionTemplate readOnly;
 
     public SyncSkippedLineRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
@@ -44,8 +48,9 @@ public class SyncSkippedLineRepository {
     }
 
     /**
-     * Records the lines in the caller's transaction (the chunk's), in one statement, and returns how many were new:
-     * a line recorded before (read again by a resumed run) is not recorded twice.
+     * Records the lines in the caller's transaction (the chunk's), in one statement, and
+     * returns how many were new: a line recorded before (read again by a resumed run) is
+     * not recorded twice.
      */
     public int record(long jobInstanceId, List<ExportRecord.SkippedLine> lines) {
         if (lines.isEmpty()) {
@@ -54,19 +59,27 @@ public class SyncSkippedLineRepository {
         return jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(RECORD);
             statement.setLong(1, jobInstanceId);
-            statement.setArray(2, connection.createArrayOf("text", lines.stream().map(ExportRecord.SkippedLine::objectKey).toArray(String[]::new)));
-            statement.setArray(3, connection.createArrayOf("bigint", lines.stream().map(ExportRecord.SkippedLine::lineNumber).toArray(Long[]::new)));
-            statement.setArray(4, connection.createArrayOf("text", lines.stream().map(l -> l.reason().code()).toArray(String[]::new)));
-            statement.setArray(5, connection.createArrayOf("text", lines.stream().map(l -> SyncUserRepository.clip(l.detail(), 500)).toArray(String[]::new)));
+            statement.setArray(2, connection.createArrayOf("text",
+                    lines.stream().map(ExportRecord.SkippedLine::objectKey).toArray(String[]::new)));
+            statement.setArray(3, connection.createArrayOf("bigint",
+                    lines.stream().map(ExportRecord.SkippedLine::lineNumber).toArray(Long[]::new)));
+            statement.setArray(4, connection.createArrayOf("text",
+                    lines.stream().map(l -> l.reason().code()).toArray(String[]::new)));
+            statement.setArray(5, connection.createArrayOf("text",
+                    lines.stream().map(l -> SyncUserRepository.clip(l.detail(), 500)).toArray(String[]::new)));
             return statement;
         });
     }
 
     public long count(long jobInstanceId) {
-        return jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class, jobInstanceId);
+        return jdbc.queryForObject("SELECT count(*) FROM sync_skipped_line WHERE job_instance_id = ?", Long.class,
+                jobInstanceId);
     }
 
-    /** Skipped lines of each of several syncs at once (one statement); syncs without any are left out. */
+    /**
+     * Skipped lines of each of several syncs at once (one statement); syncs without any
+     * are left out.
+     */
     public Map<Long, Long> countOf(Collection<Long> jobInstanceIds) {
         Map<Long, Long> counts = new HashMap<>();
         if (jobInstanceIds.isEmpty()) {
@@ -88,10 +101,9 @@ public class SyncSkippedLineRepository {
         Map<String, Long> counts = new LinkedHashMap<>();
         jdbc.query("""
                 SELECT reason, count(*) FROM sync_skipped_line WHERE job_instance_id = ?
-                GROUP BY reason ORDER BY 2 DESC, 1""",
-                rs -> {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                }, jobInstanceId);
+                GROUP BY reason ORDER BY 2 DESC, 1""", rs -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        }, jobInstanceId);
         return counts;
     }
 
@@ -100,7 +112,10 @@ public class SyncSkippedLineRepository {
         return jdbc.query(IN_ORDER + " LIMIT ? OFFSET ?", (rs, row) -> skippedLine(rs), jobInstanceId, limit, offset);
     }
 
-    /** Every skipped line, by object and line, streamed from PostgreSQL rather than read into memory first. */
+    /**
+     * Every skipped line, by object and line, streamed from PostgreSQL rather than read
+     * into memory first.
+     */
     public void forEachSkippedLine(long jobInstanceId, Consumer<SkippedLine> consumer) {
         Streaming.forEachRow(jdbc, readOnly, IN_ORDER, jobInstanceId, rs -> consumer.accept(skippedLine(rs)));
     }
@@ -108,4 +123,5 @@ public class SyncSkippedLineRepository {
     private static SkippedLine skippedLine(ResultSet rs) throws SQLException {
         return new SkippedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4));
     }
+
 }

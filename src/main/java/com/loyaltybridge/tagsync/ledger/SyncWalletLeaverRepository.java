@@ -16,9 +16,10 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Members of a wallet audience that the export of a run no longer holds (table {@code sync_wallet_leaver}): recorded
- * once the export is staged, then cleared in Braze as the run's members are written, with the same intents and
- * outcomes ({@code STAGED}, {@code SENDING}, {@code WRITTEN}, {@code REFUSED}; {@code UNCHANGED} when clearing is
+ * Members of a wallet audience that the export of a run no longer holds (table
+ * {@code sync_wallet_leaver}): recorded once the export is staged, then cleared in Braze
+ * as the run's members are written, with the same intents and outcomes ({@code STAGED},
+ * {@code SENDING}, {@code WRITTEN}, {@code REFUSED}; {@code UNCHANGED} when clearing is
  * off).
  */
 @Repository
@@ -26,8 +27,8 @@ public class SyncWalletLeaverRepository {
 
     private static final String MARK_SENDING = """
             UPDATE sync_wallet_leaver SET state = %s, updated_at = now()
-            WHERE job_instance_id = ? AND identifier = ANY(?::text[]) AND state = %s""".formatted(LedgerState.SENDING.literal(),
-            LedgerState.STAGED.literal());
+            WHERE job_instance_id = ? AND identifier = ANY(?::text[]) AND state = %s"""
+        .formatted(LedgerState.SENDING.literal(), LedgerState.STAGED.literal());
 
     private static final String COMPLETE = """
             UPDATE sync_wallet_leaver AS l
@@ -36,6 +37,7 @@ public class SyncWalletLeaverRepository {
             WHERE l.job_instance_id = ? AND l.identifier = c.identifier""";
 
     private final JdbcTemplate jdbc;
+
     private final TransactionTemplate independentTransaction;
 
     public SyncWalletLeaverRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
@@ -53,23 +55,31 @@ public class SyncWalletLeaverRepository {
     }
 
     /**
-     * Records, in the caller's transaction, the members of the audience ({@code members}) that the export of
-     * {@code jobInstanceId} does not hold, in {@code state}; returns how many were recorded now. A member recorded
-     * before keeps its row, so a resumed run records only those it had not.
+     * Records, in the caller's transaction, the members of the audience ({@code members})
+     * that the export of {@code jobInstanceId} does not hold, in {@code state}; returns
+     * how many were recorded now. A member recorded before keeps its row, so a resumed
+     * run records only those it had not.
      */
-    public int recordLeavers(long jobInstanceId, SyncAudienceMemberWalletRepository.Members members, LedgerState state) {
+    public int recordLeavers(long jobInstanceId, SyncAudienceMemberWalletRepository.Members members,
+            LedgerState state) {
         List<Object> parameters = new ArrayList<>();
         parameters.add(jobInstanceId);
         parameters.addAll(members.parameters());
         parameters.add(jobInstanceId);
-        return jdbc.update(SqlParameters.statement("""
-                INSERT INTO sync_wallet_leaver (job_instance_id, identifier, braze_user_field, braze_user_id, state)
-                SELECT ?, m.identifier, m.braze_user_field, m.braze_user_id, %s FROM (%s) AS m
-                WHERE NOT EXISTS (SELECT 1 FROM sync_user AS u WHERE u.job_instance_id = ? AND u.identifier = m.identifier)
-                ON CONFLICT DO NOTHING""".formatted(state.literal(), members.sql()), parameters));
+        return jdbc.update(SqlParameters.statement(
+                """
+                        INSERT INTO sync_wallet_leaver (job_instance_id, identifier, braze_user_field, braze_user_id, state)
+                        SELECT ?, m.identifier, m.braze_user_field, m.braze_user_id, %s FROM (%s) AS m
+                        WHERE NOT EXISTS (SELECT 1 FROM sync_user AS u WHERE u.job_instance_id = ? AND u.identifier = m.identifier)
+                        ON CONFLICT DO NOTHING"""
+                    .formatted(state.literal(), members.sql()),
+                parameters));
     }
 
-    /** Commits, on its own and whatever happens to the caller's transaction, that these leavers are about to be cleared. */
+    /**
+     * Commits, on its own and whatever happens to the caller's transaction, that these
+     * leavers are about to be cleared.
+     */
     public void recordIntents(long jobInstanceId, List<String> identifiers) {
         if (identifiers.isEmpty()) {
             return;
@@ -82,38 +92,45 @@ public class SyncWalletLeaverRepository {
         }));
     }
 
-    /** Records what became of the clearing of these leavers, in the caller's transaction. */
+    /**
+     * Records what became of the clearing of these leavers, in the caller's transaction.
+     */
     public void recordOutcomes(long jobInstanceId, List<Cleared> cleared) {
         if (cleared.isEmpty()) {
             return;
         }
         jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(COMPLETE);
-            statement.setArray(1, connection.createArrayOf("text", cleared.stream().map(Cleared::identifier).toArray(String[]::new)));
-            statement.setArray(2, connection.createArrayOf("text", cleared.stream().map(c -> c.state().name()).toArray(String[]::new)));
-            statement.setArray(3, connection.createArrayOf("text", cleared.stream()
-                    .map(c -> SyncUserRepository.clip(c.brazeMessage(), 500)).toArray(String[]::new)));
-            statement.setArray(4, connection.createArrayOf("boolean", cleared.stream()
-                    .map(c -> c.writtenAgain() ? Boolean.TRUE : null).toArray(Boolean[]::new)));
+            statement.setArray(1,
+                    connection.createArrayOf("text", cleared.stream().map(Cleared::identifier).toArray(String[]::new)));
+            statement.setArray(2, connection.createArrayOf("text",
+                    cleared.stream().map(c -> c.state().name()).toArray(String[]::new)));
+            statement.setArray(3, connection.createArrayOf("text",
+                    cleared.stream().map(c -> SyncUserRepository.clip(c.brazeMessage(), 500)).toArray(String[]::new)));
+            statement.setArray(4, connection.createArrayOf("boolean",
+                    cleared.stream().map(c -> c.writtenAgain() ? Boolean.TRUE : null).toArray(Boolean[]::new)));
             statement.setLong(5, jobInstanceId);
             return statement;
         });
     }
 
-    /** Reads the leavers of a run still to be cleared, by identifier; restartable like the ledger's readers. */
-    public JdbcPagingItemReader<Leaver> pendingLeaversReader(String name, long jobInstanceId, int pageSize) throws Exception {
-        return new JdbcPagingItemReaderBuilder<Leaver>()
-                .name(name)
-                .dataSource(jdbc.getDataSource())
-                .selectClause("SELECT identifier, state, braze_user_field, braze_user_id")
-                .fromClause("FROM sync_wallet_leaver")
-                .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ")")
-                .parameterValues(Map.of("jobInstanceId", jobInstanceId))
-                .sortKeys(Map.of("identifier", Order.ASCENDING))
-                .pageSize(pageSize)
-                .rowMapper((rs, row) -> new Leaver(rs.getString("identifier"), LedgerState.valueOf(rs.getString("state")),
-                        rs.getString("braze_user_field"), rs.getString("braze_user_id")))
-                .build();
+    /**
+     * Reads the leavers of a run still to be cleared, by identifier; restartable like the
+     * ledger's readers.
+     */
+    public JdbcPagingItemReader<Leaver> pendingLeaversReader(String name, long jobInstanceId, int pageSize)
+            throws Exception {
+        return new JdbcPagingItemReaderBuilder<Leaver>().name(name)
+            .dataSource(jdbc.getDataSource())
+            .selectClause("SELECT identifier, state, braze_user_field, braze_user_id")
+            .fromClause("FROM sync_wallet_leaver")
+            .whereClause("WHERE job_instance_id = :jobInstanceId AND state IN (" + LedgerState.pendingLiterals() + ")")
+            .parameterValues(Map.of("jobInstanceId", jobInstanceId))
+            .sortKeys(Map.of("identifier", Order.ASCENDING))
+            .pageSize(pageSize)
+            .rowMapper((rs, row) -> new Leaver(rs.getString("identifier"), LedgerState.valueOf(rs.getString("state")),
+                    rs.getString("braze_user_field"), rs.getString("braze_user_id")))
+            .build();
     }
 
     /** The leavers of a run by state. */
@@ -127,13 +144,16 @@ public class SyncWalletLeaverRepository {
 
     /** Leavers cleared while an earlier request clearing them may have landed. */
     public long writtenAgainCount(long jobInstanceId) {
-        return jdbc.queryForObject("SELECT count(*) FROM sync_wallet_leaver WHERE job_instance_id = ? AND written_again",
-                Long.class, jobInstanceId);
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM sync_wallet_leaver WHERE job_instance_id = ? AND written_again", Long.class,
+                jobInstanceId);
     }
 
     /** Up to {@code limit} of the run's leavers, by identifier. */
     public List<String> firstIdentifiers(long jobInstanceId, int limit) {
-        return jdbc.queryForList("SELECT identifier FROM sync_wallet_leaver WHERE job_instance_id = ? ORDER BY identifier LIMIT ?",
+        return jdbc.queryForList(
+                "SELECT identifier FROM sync_wallet_leaver WHERE job_instance_id = ? ORDER BY identifier LIMIT ?",
                 String.class, jobInstanceId, limit);
     }
+
 }

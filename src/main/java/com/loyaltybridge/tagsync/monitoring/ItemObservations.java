@@ -5,10 +5,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Turns off Spring Batch's observation of every single item read and processed ({@code spring.batch.item.*}). With
- * Micrometer's handler each one looks up and records a timer: measured at about a fifth of the staging step of a
- * 1,000,000-user export (README, "Benchmarks"). Chunks, steps and jobs are still observed, and {@link SyncMetrics}
- * counts the users.
+ * Turns off Spring Batch's observation of every single item read and processed
+ * ({@code spring.batch.item.*}). With Micrometer's handler each one looks up and records
+ * a timer: measured at about a fifth of the staging step of a 1,000,000-user export
+ * (README, "Benchmarks"). Chunks, steps and jobs are still observed, and
+ * {@link SyncMetrics} counts the users.
  */
 @Configuration(proxyBeanMethods = false)
 class ItemObservations {
@@ -19,4 +20,5 @@ class ItemObservations {
     ObservationPredicate noPerItemBatchObservations() {
         return (name, context) -> !name.startsWith(PER_ITEM_OBSERVATIONS);
     }
+
 }

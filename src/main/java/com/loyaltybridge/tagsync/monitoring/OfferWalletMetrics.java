@@ -16,17 +16,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * What each execution of the offers job did, as Micrometer meters tagged by Braze segment ({@code none} outside
- * Braze's layout); dry runs are not counted:
+ * What each execution of the offers job did, as Micrometer meters tagged by Braze segment
+ * ({@code none} outside Braze's layout); dry runs are not counted:
  * <ul>
- * <li>{@code tagsync.wallets} (counter), tag {@code outcome}: {@code read} (wallets read and compared),
- * {@code written}, {@code unchanged}, {@code rejected} (by SessionM), {@code refused} (by Braze), {@code cleared}
- * (leavers), {@code written_again} (in requests sent again after a run stopped)</li>
- * <li>{@code tagsync.wallets.braze.requests} (counter): {@code /users/track} requests that wrote or cleared wallets</li>
- * <li>{@code tagsync.offers.duration} (timer), tag {@code status}: how long executions ran and how they ended</li>
+ * <li>{@code tagsync.wallets} (counter), tag {@code outcome}: {@code read} (wallets read
+ * and compared), {@code written}, {@code unchanged}, {@code rejected} (by SessionM),
+ * {@code refused} (by Braze), {@code cleared} (leavers), {@code written_again} (in
+ * requests sent again after a run stopped)</li>
+ * <li>{@code tagsync.wallets.braze.requests} (counter): {@code /users/track} requests
+ * that wrote or cleared wallets</li>
+ * <li>{@code tagsync.offers.duration} (timer), tag {@code status}: how long executions
+ * ran and how they ended</li>
  * </ul>
- * Counts are the difference the execution made to its run's ledger, so restarts never count a member twice. The
- * clients' own traffic is in {@code sessionm.connect.*} and {@code braze.track.*}.
+ * Counts are the difference the execution made to its run's ledger, so restarts never
+ * count a member twice. The clients' own traffic is in {@code sessionm.connect.*} and
+ * {@code braze.track.*}.
  */
 @Component
 class OfferWalletMetrics implements JobExecutionListener {
@@ -34,7 +38,9 @@ class OfferWalletMetrics implements JobExecutionListener {
     private static final String NONE = "none";
 
     private final MeterRegistry registry;
+
     private final OfferWalletSummaries summaries;
+
     private final Map<Long, OfferWalletSummary> before = new ConcurrentHashMap<>();
 
     OfferWalletMetrics(MeterRegistry registry, OfferWalletSummaries summaries) {
@@ -64,16 +70,25 @@ class OfferWalletMetrics implements JobExecutionListener {
         wallets(segment, "refused", end.refused() - start.refused());
         wallets(segment, "cleared", end.leavers(LedgerState.WRITTEN) - start.leavers(LedgerState.WRITTEN));
         wallets(segment, "written_again", end.writtenAgain() - start.writtenAgain());
-        Counter.builder("tagsync.wallets.braze.requests").description("Braze /users/track requests that wrote or cleared wallets")
-                .tag("segment", segment).register(registry)
-                .increment(Math.max(0, end.brazeRequests() + end.clearingRequests() - start.brazeRequests() - start.clearingRequests()));
-        Timer.builder("tagsync.offers.duration").description("Executions of the offers job: how long they ran, by final status")
-                .tags("segment", segment, "status", execution.getStatus().name())
-                .register(registry).record(end.duration());
+        Counter.builder("tagsync.wallets.braze.requests")
+            .description("Braze /users/track requests that wrote or cleared wallets")
+            .tag("segment", segment)
+            .register(registry)
+            .increment(Math.max(0,
+                    end.brazeRequests() + end.clearingRequests() - start.brazeRequests() - start.clearingRequests()));
+        Timer.builder("tagsync.offers.duration")
+            .description("Executions of the offers job: how long they ran, by final status")
+            .tags("segment", segment, "status", execution.getStatus().name())
+            .register(registry)
+            .record(end.duration());
     }
 
     private void wallets(String segment, String outcome, long count) {
-        Counter.builder("tagsync.wallets").description("Offer wallets of members by what became of them")
-                .tags("segment", segment, "outcome", outcome).register(registry).increment(Math.max(0, count));
+        Counter.builder("tagsync.wallets")
+            .description("Offer wallets of members by what became of them")
+            .tags("segment", segment, "outcome", outcome)
+            .register(registry)
+            .increment(Math.max(0, count));
     }
+
 }

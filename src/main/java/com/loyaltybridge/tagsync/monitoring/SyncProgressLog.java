@@ -32,12 +32,14 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
- * While a sync runs, one log line every {@code monitoring.progress-interval}: the running step, done/total,
- * rate and ETA. Staging counts the export's objects and bytes (users are known only once staged); tagging and
- * the bulk file count users, from the ledger. While tagging, the line also gives SessionM's traffic since the last
- * line (all syncs of the process: they share the rate and the in-flight limit): requests per second against the
- * configured rate, latency p50 and p99, the in-flight limit and what held calls back. A separate thread reads, so
- * the run itself never waits for it. The offers job's runs log their own progress ({@link WalletProgressLog}).
+ * While a sync runs, one log line every {@code monitoring.progress-interval}: the running
+ * step, done/total, rate and ETA. Staging counts the export's objects and bytes (users
+ * are known only once staged); tagging and the bulk file count users, from the ledger.
+ * While tagging, the line also gives SessionM's traffic since the last line (all syncs of
+ * the process: they share the rate and the in-flight limit): requests per second against
+ * the configured rate, latency p50 and p99, the in-flight limit and what held calls back.
+ * A separate thread reads, so the run itself never waits for it. The offers job's runs
+ * log their own progress ({@link WalletProgressLog}).
  */
 @Component
 class SyncProgressLog implements JobExecutionListener, DisposableBean {
@@ -45,15 +47,21 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(SyncProgressLog.class);
 
     private final MonitoringSettings settings;
+
     private final SyncUserRepository users;
+
     private final SyncBulkFilePartRepository bulkFileParts;
+
     private final SyncExportObjectRepository catalog;
+
     private final InFlightLimiter limiter;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress");
         thread.setDaemon(true);
         return thread;
     });
+
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
     SyncProgressLog(MonitoringSettings settings, SyncUserRepository users, SyncBulkFilePartRepository bulkFileParts,
@@ -70,7 +78,8 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         long interval = settings.progressInterval().toMillis();
         if (interval > 0 && SyncSummaries.isTagSync(execution)) {
             Reporter reporter = new Reporter(execution);
-            reporters.put(execution.getId(), timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
+            reporters.put(execution.getId(),
+                    timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -87,16 +96,26 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         timer.shutdownNow();
     }
 
-    /** The progress of one execution; remembers where each step stood when first seen, for its rate. */
+    /**
+     * The progress of one execution; remembers where each step stood when first seen, for
+     * its rate.
+     */
     private final class Reporter {
 
         private final JobExecution execution;
+
         private final long jobInstanceId;
+
         private final SyncRequest request;
+
         private String step;
+
         private long firstDone;
+
         private long firstCounted;
+
         private long firstSeenNanos;
+
         private InFlightLimiter.Snapshot lastSessionm;
 
         Reporter(JobExecution execution) {
@@ -107,8 +126,11 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
 
         void report() {
             try {
-                StepExecution running = execution.getStepExecutions().stream()
-                        .filter(s -> s.getStatus().isRunning()).reduce((a, b) -> b).orElse(null);
+                StepExecution running = execution.getStepExecutions()
+                    .stream()
+                    .filter(s -> s.getStatus().isRunning())
+                    .reduce((a, b) -> b)
+                    .orElse(null);
                 if (running == null) {
                     return;
                 }
@@ -116,15 +138,18 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                     case STAGE_USERS -> staging(running);
                     case TAG_USERS -> users("users tagged", tagged());
                     case WRITE_BULK_FILE -> users("users written to the bulk file",
-                            new long[] {bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId)});
+                            new long[] { bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId) });
                     case OPEN_PLAN, LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS, PLAN_AUDIENCE, UPDATE_AUDIENCE -> null;
                 }).orElse(null);
                 if (progress != null) {
-                    log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(), running.getStepName(),
-                            describe(running.getStepName(), progress), SyncStep.TAG_USERS.stepName().equals(running.getStepName()) ? sessionm() : "");
+                    log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(),
+                            running.getStepName(), describe(running.getStepName(), progress),
+                            SyncStep.TAG_USERS.stepName().equals(running.getStepName()) ? sessionm() : "");
                 }
-            } catch (RuntimeException e) {
-                // A progress line is not worth failing or slowing the run for; the next tick tries again.
+            }
+            catch (RuntimeException e) {
+                // A progress line is not worth failing or slowing the run for; the next
+                // tick tries again.
                 log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
             }
         }
@@ -133,11 +158,17 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         private long[] tagged() {
             Map<LedgerState, Long> byState = users.countByState(jobInstanceId);
             long all = byState.values().stream().mapToLong(Long::longValue).sum();
-            long pending = Arrays.stream(LedgerState.values()).filter(LedgerState::isPending).mapToLong(byState::get).sum();
-            return new long[] {all - pending, all};
+            long pending = Arrays.stream(LedgerState.values())
+                .filter(LedgerState::isPending)
+                .mapToLong(byState::get)
+                .sum();
+            return new long[] { all - pending, all };
         }
 
-        /** SessionM's traffic since the last line (or, on the first, since this run's first line). */
+        /**
+         * SessionM's traffic since the last line (or, on the first, since this run's
+         * first line).
+         */
         private String sessionm() {
             InFlightLimiter.Snapshot now = limiter.snapshot();
             InFlightLimiter.Snapshot since = lastSessionm;
@@ -155,15 +186,19 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
             int finished = BrazeExportItemReader.objectsFinished(step.getExecutionContext());
             long totalBytes = objects.stream().mapToLong(StoredObject::size).sum();
             long doneBytes = objects.stream().limit(finished).mapToLong(StoredObject::size).sum();
-            // Lines are what moves within an object; finished objects' bytes are what says how far the export is.
-            return new Progress(doneBytes, totalBytes, "objects " + finished + "/" + objects.size() + " ("
-                    + megabytes(doneBytes) + " of " + megabytes(totalBytes) + " compressed), "
-                    + String.format(Locale.ROOT, "%,d", step.getReadCount()) + " lines read", step.getReadCount(), "lines");
+            // Lines are what moves within an object; finished objects' bytes are what
+            // says how far the export is.
+            return new Progress(doneBytes, totalBytes,
+                    "objects " + finished + "/" + objects.size() + " (" + megabytes(doneBytes) + " of "
+                            + megabytes(totalBytes) + " compressed), "
+                            + String.format(Locale.ROOT, "%,d", step.getReadCount()) + " lines read",
+                    step.getReadCount(), "lines");
         }
 
         private Progress users(String what, long[] doneAndTotal) {
             return new Progress(doneAndTotal[0], doneAndTotal[1],
-                    String.format(Locale.ROOT, "%,d/%,d %s", doneAndTotal[0], doneAndTotal[1], what), doneAndTotal[0], "users");
+                    String.format(Locale.ROOT, "%,d/%,d %s", doneAndTotal[0], doneAndTotal[1], what), doneAndTotal[0],
+                    "users");
         }
 
         private String describe(String stepName, Progress progress) {
@@ -175,20 +210,24 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
                 firstSeenNanos = now;
             }
             double seconds = (now - firstSeenNanos) / 1e9;
-            String percent = progress.total() == 0 ? "" : String.format(Locale.ROOT, " (%.1f%%)", progress.done() * 100.0 / progress.total());
+            String percent = progress.total() == 0 ? ""
+                    : String.format(Locale.ROOT, " (%.1f%%)", progress.done() * 100.0 / progress.total());
             if (seconds <= 0) {
                 return progress.text() + percent + ", rate unknown yet, ETA unknown";
             }
             double rate = (progress.counted() - firstCounted) / seconds;
             long advanced = progress.done() - firstDone;
-            String eta = advanced <= 0 ? "unknown"
-                    : format(Duration.ofSeconds((long) Math.ceil(seconds * (progress.total() - progress.done()) / advanced)));
-            return progress.text() + percent + ", " + String.format(Locale.ROOT, "%,.0f %s/s", rate, progress.unit()) + ", ETA " + eta;
+            String eta = advanced <= 0 ? "unknown" : format(
+                    Duration.ofSeconds((long) Math.ceil(seconds * (progress.total() - progress.done()) / advanced)));
+            return progress.text() + percent + ", " + String.format(Locale.ROOT, "%,.0f %s/s", rate, progress.unit())
+                    + ", ETA " + eta;
         }
+
     }
 
     /**
-     * @param done    how far the step is, out of {@code total} (bytes of finished objects, or users)
+     * @param done how far the step is, out of {@code total} (bytes of finished objects,
+     * or users)
      * @param counted what the rate counts, in {@code unit}s (lines read, or users)
      */
     private record Progress(long done, long total, String text, long counted, String unit) {
@@ -199,6 +238,8 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     }
 
     private static String format(Duration duration) {
-        return String.format(Locale.ROOT, "%d:%02d:%02d", duration.toHours(), duration.toMinutesPart(), duration.toSecondsPart());
+        return String.format(Locale.ROOT, "%d:%02d:%02d", duration.toHours(), duration.toMinutesPart(),
+                duration.toSecondsPart());
     }
+
 }

@@ -22,9 +22,10 @@ import com.loyaltybridge.tagsync.wallet.OfferWalletSummaries;
 import com.loyaltybridge.tagsync.wallet.WalletStep;
 
 /**
- * While the offers job reads wallets, one log line every {@code monitoring.progress-interval}: wallets done out of the
- * members, the rate since the step started and the time left at it, from the ledger. A thread of its own reads, so the
- * run never waits for it.
+ * While the offers job reads wallets, one log line every
+ * {@code monitoring.progress-interval}: wallets done out of the members, the rate since
+ * the step started and the time left at it, from the ledger. A thread of its own reads,
+ * so the run never waits for it.
  */
 @Component
 class WalletProgressLog implements JobExecutionListener, DisposableBean {
@@ -32,12 +33,15 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WalletProgressLog.class);
 
     private final MonitoringSettings settings;
+
     private final SyncUserRepository users;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "wallet-progress");
         thread.setDaemon(true);
         return thread;
     });
+
     private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
     WalletProgressLog(MonitoringSettings settings, SyncUserRepository users) {
@@ -50,7 +54,8 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
         long interval = settings.progressInterval().toMillis();
         if (interval > 0 && OfferWalletSummaries.isOffersJob(execution)) {
             Reporter reporter = new Reporter(execution);
-            reporters.put(execution.getId(), timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
+            reporters.put(execution.getId(),
+                    timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -67,12 +72,18 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
         timer.shutdownNow();
     }
 
-    /** The progress of one execution; remembers where the step stood when first seen, for its rate. */
+    /**
+     * The progress of one execution; remembers where the step stood when first seen, for
+     * its rate.
+     */
     private final class Reporter {
 
         private final JobExecution execution;
+
         private final long jobInstanceId;
+
         private long firstDone = -1;
+
         private long firstSeenNanos;
 
         Reporter(JobExecution execution) {
@@ -82,8 +93,12 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
 
         void report() {
             try {
-                StepExecution running = execution.getStepExecutions().stream().filter(step -> step.getStatus().isRunning())
-                        .filter(WalletStep.REFRESH_WALLETS::is).findFirst().orElse(null);
+                StepExecution running = execution.getStepExecutions()
+                    .stream()
+                    .filter(step -> step.getStatus().isRunning())
+                    .filter(WalletStep.REFRESH_WALLETS::is)
+                    .findFirst()
+                    .orElse(null);
                 if (running == null) {
                     return;
                 }
@@ -98,18 +113,24 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
                 double seconds = (now - firstSeenNanos) / 1e9;
                 double rate = seconds <= 0 ? 0 : (done - firstDone) / seconds;
                 String eta = rate <= 0 ? "unknown" : format(Duration.ofSeconds((long) Math.ceil((all - done) / rate)));
-                log.info("Progress of execution {} ({}), step {}: {}/{} wallets read ({}%), {} written, {} unchanged, {} members/s,"
-                        + " ETA {}", execution.getId(), execution.getJobParameters().getString("export"), running.getStepName(),
+                log.info(
+                        "Progress of execution {} ({}), step {}: {}/{} wallets read ({}%), {} written, {} unchanged, {} members/s,"
+                                + " ETA {}",
+                        execution.getId(), execution.getJobParameters().getString("export"), running.getStepName(),
                         done, all, all == 0 ? 0 : done * 100 / all, byState.get(LedgerState.WRITTEN),
                         byState.get(LedgerState.UNCHANGED), Math.round(rate), eta);
-            } catch (RuntimeException e) {
-                // A progress line is not worth failing or slowing the run for; the next tick tries again.
+            }
+            catch (RuntimeException e) {
+                // A progress line is not worth failing or slowing the run for; the next
+                // tick tries again.
                 log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
             }
         }
+
     }
 
     private static String format(Duration duration) {
         return String.format("%d:%02d:%02d", duration.toHours(), duration.toMinutesPart(), duration.toSecondsPart());
     }
+
 }

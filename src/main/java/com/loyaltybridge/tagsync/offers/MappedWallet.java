@@ -9,13 +9,16 @@ import com.loyaltybridge.tagsync.brazeapi.BrazeUser;
 import com.loyaltybridge.tagsync.brazeapi.UserAttributes;
 
 /**
- * An offer wallet turned into Braze custom attributes, and its fingerprint. Compare the fingerprint with the one
- * written last time; write {@link #attributesFor} only when it differs.
+ * An offer wallet turned into Braze custom attributes, and its fingerprint. Compare the
+ * fingerprint with the one written last time; write {@link #attributesFor} only when it
+ * differs.
  */
 public final class MappedWallet {
 
     private final ObjectNode values;
+
     private final WalletFingerprint fingerprint;
+
     private final String syncedAtName;
 
     MappedWallet(ObjectNode values, WalletFingerprint fingerprint, String syncedAtName) {
@@ -24,19 +27,25 @@ public final class MappedWallet {
         this.syncedAtName = syncedAtName;
     }
 
-    /** The attributes by name (the offers, the points), without the sync time: what the fingerprint covers. */
+    /**
+     * The attributes by name (the offers, the points), without the sync time: what the
+     * fingerprint covers.
+     */
     public ObjectNode values() {
         return values.deepCopy();
     }
 
-    /** The fingerprint of {@link #values()}: equal for equal wallets, whenever they were read. */
+    /**
+     * The fingerprint of {@link #values()}: equal for equal wallets, whenever they were
+     * read.
+     */
     public WalletFingerprint fingerprint() {
         return fingerprint;
     }
 
     /**
-     * The attribute object that writes this wallet to {@code user}'s profile, with the sync time (to the second)
-     * when {@code offers.attributes.synced-at-name} is set.
+     * The attribute object that writes this wallet to {@code user}'s profile, with the
+     * sync time (to the second) when {@code offers.attributes.synced-at-name} is set.
      */
     public UserAttributes attributesFor(BrazeUser user, Instant syncedAt) {
         ObjectNode attributes = values.deepCopy();
@@ -50,4 +59,5 @@ public final class MappedWallet {
     public String toString() {
         return "MappedWallet[" + fingerprint + "]";
     }
+
 }

@@ -3,9 +3,9 @@ package com.loyaltybridge.tagsync.offers;
 import tools.jackson.core.JsonPointer;
 
 /**
- * One field an offer object in Braze gets: its name there and where it is in SessionM's offer. Written in the
- * settings as {@code name=/json/pointer}, or as the pointer alone ({@code /offer_id}) to keep the name of the
- * pointer's last step.
+ * One field an offer object in Braze gets: its name there and where it is in SessionM's
+ * offer. Written in the settings as {@code name=/json/pointer}, or as the pointer alone
+ * ({@code /offer_id}) to keep the name of the pointer's last step.
  */
 record OfferField(String name, JsonPointer pointer) {
 

@@ -15,9 +15,10 @@ import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Orders offers by one field, soonest first: dates and times (ISO 8601, with or without an offset, taken as UTC
- * without one), then numbers, then other text; offers without the field last. Ties are broken by the offer's JSON,
- * so that SessionM listing the same offers in another order changes nothing that is written.
+ * Orders offers by one field, soonest first: dates and times (ISO 8601, with or without
+ * an offset, taken as UTC without one), then numbers, then other text; offers without the
+ * field last. Ties are broken by the offer's JSON, so that SessionM listing the same
+ * offers in another order changes nothing that is written.
  */
 final class OfferOrder {
 
@@ -56,12 +57,14 @@ final class OfferOrder {
     }
 
     static final Comparator<SortKey> ORDER = Comparator.comparing(SortKey::rank)
-            .thenComparing(SortKey::instant, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(SortKey::number, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(SortKey::text, Comparator.nullsLast(Comparator.naturalOrder()));
+        .thenComparing(SortKey::instant, Comparator.nullsLast(Comparator.naturalOrder()))
+        .thenComparing(SortKey::number, Comparator.nullsLast(Comparator.naturalOrder()))
+        .thenComparing(SortKey::text, Comparator.nullsLast(Comparator.naturalOrder()));
 
     enum Rank {
+
         TIME, NUMBER, TEXT, MISSING
+
     }
 
     record SortKey(Rank rank, Instant instant, BigDecimal number, String text) {
@@ -85,4 +88,5 @@ final class OfferOrder {
             }
         }
     }
+
 }

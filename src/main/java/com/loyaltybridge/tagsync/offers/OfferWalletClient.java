@@ -46,34 +46,47 @@ import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
 import com.loyaltybridge.tagsync.sessionm.SessionmMetrics;
 
 /**
- * Reads one customer's offer wallet from SessionM Connect: {@code POST {endpoint}/offers/api/2.0/offers/get_user_offers}
- * with {@code retailer_id}, {@code user_id}, {@code skip}/{@code take} and {@code culture}, page after page until
+ * Reads one customer's offer wallet from SessionM Connect: {@code POST
+ * {endpoint}/offers/api/2.0/offers/get_user_offers} with {@code retailer_id},
+ * {@code user_id}, {@code skip}/{@code take} and {@code culture}, page after page until
  * {@code total_records} offers are read.
  *
- * <p>What each answer means. SessionM documents no Connect error, so they are read like Core's (see
- * {@link AnswerClassifier}); the body's {@code status} decides as much as the HTTP code:
+ * <p>
+ * What each answer means. SessionM documents no Connect error, so they are read like
+ * Core's (see {@link AnswerClassifier}); the body's {@code status} decides as much as the
+ * HTTP code:
  * <ul>
- * <li>HTTP 2xx with a JSON body holding a {@code payload} and no {@code "status":"error"}: a page of the wallet.
- * Fields not named here are ignored; a missing {@code user_offers} is an empty page.</li>
- * <li>401, 403, or an error code in {@code auth-error-codes}: {@link CredentialsRefused}; the run must stop.</li>
- * <li>429: every thread waits out {@code Retry-After} (capped by {@code max-retry-after}; without it, the backoff)
- * through the shared {@link RequestThrottle}, and the page is asked for again, without using up a retry, until
- * the read has been throttled for {@code max-throttled-wait}: {@link Throttled}.</li>
- * <li>5xx, a timeout, a lost connection, an error code in {@code retryable-error-codes}: the page is asked for
- * again with exponential backoff. A read changes nothing at SessionM, so any failure may be retried; when retries
- * run out, {@link NotDelivered}. Pages already read are kept.</li>
- * <li>Any other JSON answer, such as 404 or 200 with {@code "status":"error"} and {@code user_not_found}:
- * {@link WalletOutcome.Rejected} with SessionM's code, permanent for this customer.</li>
- * <li>An answer that is not JSON (a proxy's page, a wrong endpoint), or JSON without a {@code payload}:
- * {@link Unreadable}, not retried.</li>
+ * <li>HTTP 2xx with a JSON body holding a {@code payload} and no
+ * {@code "status":"error"}: a page of the wallet. Fields not named here are ignored; a
+ * missing {@code user_offers} is an empty page.</li>
+ * <li>401, 403, or an error code in {@code auth-error-codes}: {@link CredentialsRefused};
+ * the run must stop.</li>
+ * <li>429: every thread waits out {@code Retry-After} (capped by {@code max-retry-after};
+ * without it, the backoff) through the shared {@link RequestThrottle}, and the page is
+ * asked for again, without using up a retry, until the read has been throttled for
+ * {@code max-throttled-wait}: {@link Throttled}.</li>
+ * <li>5xx, a timeout, a lost connection, an error code in {@code retryable-error-codes}:
+ * the page is asked for again with exponential backoff. A read changes nothing at
+ * SessionM, so any failure may be retried; when retries run out, {@link NotDelivered}.
+ * Pages already read are kept.</li>
+ * <li>Any other JSON answer, such as 404 or 200 with {@code "status":"error"} and
+ * {@code user_not_found}: {@link WalletOutcome.Rejected} with SessionM's code, permanent
+ * for this customer.</li>
+ * <li>An answer that is not JSON (a proxy's page, a wrong endpoint), or JSON without a
+ * {@code payload}: {@link Unreadable}, not retried.</li>
  * </ul>
  *
- * <p>Thread-safe: one client serves every thread of every run. Credentials are checked when a wallet is read, so
- * the bean exists in runs that never read one. The Connect authorization string never reaches logs or messages.
+ * <p>
+ * Thread-safe: one client serves every thread of every run. Credentials are checked when
+ * a wallet is read, so the bean exists in runs that never read one. The Connect
+ * authorization string never reaches logs or messages.
  *
- * <p>Many wallets are read at once through {@link #reads()}: on the client's own threads, as many at once as
- * {@code max-in-flight} (the connections it keeps), every thread under the one rate limit. Threads are made as reads
- * need them and end after {@value #IDLE_THREAD_SECONDS} s without work; the pool stops with the application context.
+ * <p>
+ * Many wallets are read at once through {@link #reads()}: on the client's own threads, as
+ * many at once as {@code max-in-flight} (the connections it keeps), every thread under
+ * the one rate limit. Threads are made as reads need them and end after
+ * {@value #IDLE_THREAD_SECONDS} s without work; the pool stops with the application
+ * context.
  */
 public class OfferWalletClient implements AutoCloseable {
 
@@ -82,16 +95,25 @@ public class OfferWalletClient implements AutoCloseable {
     private static final String BASIC_PREFIX = "basic ";
     static final String NOT_READ_AUTH = "not read: SessionM Connect refused the credentials";
     static final String NOT_READ_SHUT_DOWN = "not read: the client is shut down";
+
     private static final long IDLE_THREAD_SECONDS = 30;
+
     private static final long SHUTDOWN_GRACE_SECONDS = 30;
+
     private static final long HIGHEST_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final ConnectSettings settings;
+
     private final RequestThrottle throttle;
+
     private final RestClient restClient;
+
     private final AnswerClassifier classifier;
+
     private final SessionmMetrics metrics;
+
     private final RetryingCalls calls;
+
     private final ThreadPoolExecutor pool;
 
     public OfferWalletClient(ConnectSettings settings, RequestThrottle throttle, MeterRegistry meterRegistry) {
@@ -103,8 +125,8 @@ public class OfferWalletClient implements AutoCloseable {
                 settings.maxRetryAfter(), Clock.systemUTC());
         this.metrics = new SessionmMetrics(meterRegistry, "sessionm.connect", "SessionM Connect");
         this.calls = new RetryingCalls("SessionM Connect", settings.retryLimits(), throttle::pauseFor, metrics::retry);
-        this.pool = new ThreadPoolExecutor(settings.maxInFlight(), settings.maxInFlight(), IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new CustomizableThreadFactory("connect-read-"));
+        this.pool = new ThreadPoolExecutor(settings.maxInFlight(), settings.maxInFlight(), IDLE_THREAD_SECONDS,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new CustomizableThreadFactory("connect-read-"));
         pool.allowCoreThreadTimeOut(true);
     }
 
@@ -119,28 +141,37 @@ public class OfferWalletClient implements AutoCloseable {
     }
 
     /**
-     * The wallet reads of one run, on the client's threads. Once SessionM refuses the credentials, or the run
-     * {@linkplain #stop stops} them, the reads not yet started are not made: they come back {@link NotDelivered}.
-     * Reads under way finish, so that every outcome is known.
+     * The wallet reads of one run, on the client's threads. Once SessionM refuses the
+     * credentials, or the run {@linkplain #stop stops} them, the reads not yet started
+     * are not made: they come back {@link NotDelivered}. Reads under way finish, so that
+     * every outcome is known.
      */
     public final class Reads {
 
         private final AtomicReference<String> stopReason = new AtomicReference<>();
-        /** How long each read took on its thread, pages and retries included, in microseconds. */
+
+        /**
+         * How long each read took on its thread, pages and retries included, in
+         * microseconds.
+         */
         private final ConcurrentHistogram latencies = new ConcurrentHistogram(HIGHEST_LATENCY_MICROS, 2);
 
         private Reads() {
         }
 
-        /** How long the reads made so far took each (not counting their wait for a thread), in microseconds. */
+        /**
+         * How long the reads made so far took each (not counting their wait for a
+         * thread), in microseconds.
+         */
         public Histogram latencies() {
             return latencies.copy();
         }
 
         /**
-         * Reads the wallet of {@code userId} (see {@link #read}) once a thread is free, reads submitted earlier first.
-         * The future completes with the outcome on the thread that read it, or with the exception of a programming or
-         * configuration error (missing credentials).
+         * Reads the wallet of {@code userId} (see {@link #read}) once a thread is free,
+         * reads submitted earlier first. The future completes with the outcome on the
+         * thread that read it, or with the exception of a programming or configuration
+         * error (missing credentials).
          */
         public CompletableFuture<WalletOutcome> submit(String userId, @Nullable String culture) {
             ReadTask task = new ReadTask(userId, culture, this);
@@ -153,18 +184,25 @@ public class OfferWalletClient implements AutoCloseable {
             return task.outcome;
         }
 
-        /** No read of these starts from now on: they come back {@link NotDelivered} with {@code reason}. */
+        /**
+         * No read of these starts from now on: they come back {@link NotDelivered} with
+         * {@code reason}.
+         */
         public void stop(String reason) {
             stopReason.compareAndSet(null, reason);
         }
+
     }
 
     /** One wallet read waiting for a thread. */
     private final class ReadTask implements Runnable {
 
         private final String userId;
+
         private final String culture;
+
         private final Reads reads;
+
         private final CompletableFuture<WalletOutcome> outcome = new CompletableFuture<>();
 
         ReadTask(String userId, String culture, Reads reads) {
@@ -189,7 +227,8 @@ public class OfferWalletClient implements AutoCloseable {
                 outcome.completeExceptionally(failure);
                 return;
             }
-            reads.latencies.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
+            reads.latencies
+                .recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(1, (System.nanoTime() - start) / 1000)));
             if (read instanceof CredentialsRefused) {
                 reads.stopReason.compareAndSet(null, NOT_READ_AUTH);
             }
@@ -199,11 +238,12 @@ public class OfferWalletClient implements AutoCloseable {
         void notRun() {
             outcome.complete(new NotDelivered(NOT_READ_SHUT_DOWN));
         }
+
     }
 
     /**
-     * Stops the pool: reads not started come back {@link NotDelivered}, reads under way are interrupted and given a
-     * grace period to report what became of them.
+     * Stops the pool: reads not started come back {@link NotDelivered}, reads under way
+     * are interrupted and given a grace period to report what became of them.
      */
     @Override
     public void close() throws InterruptedException {
@@ -214,11 +254,13 @@ public class OfferWalletClient implements AutoCloseable {
     }
 
     /**
-     * Reads the offer wallet of one customer; never throws for what SessionM or the network did.
-     *
-     * @param userId  the SessionM user id ({@code get_user_offers} takes no external id)
-     * @param culture the member's culture, e.g. {@code fr-CA}; null or blank for {@code sessionm.connect.culture}
-     * @throws IllegalStateException when the Connect endpoint, authorization or retailer id is not set
+     * Reads the offer wallet of one customer; never throws for what SessionM or the
+     * network did.
+     * @param userId the SessionM user id ({@code get_user_offers} takes no external id)
+     * @param culture the member's culture, e.g. {@code fr-CA}; null or blank for
+     * {@code sessionm.connect.culture}
+     * @throws IllegalStateException when the Connect endpoint, authorization or retailer
+     * id is not set
      */
     public WalletOutcome read(String userId, @Nullable String culture) {
         List<String> missing = settings.missingCredentials();
@@ -232,16 +274,28 @@ public class OfferWalletClient implements AutoCloseable {
         });
     }
 
-    /** One customer's read, across its pages and attempts. Confined to the thread that runs it. */
+    /**
+     * One customer's read, across its pages and attempts. Confined to the thread that
+     * runs it.
+     */
     private final class WalletRead {
 
         private final String userId;
+
         private final String culture;
+
         private final List<JsonNode> offers = new ArrayList<>();
-        /** Entries of {@code user_offers} received so far, objects or not: the next page's {@code skip}. */
+
+        /**
+         * Entries of {@code user_offers} received so far, objects or not: the next page's
+         * {@code skip}.
+         */
         private int received;
+
         private int totalRecords = -1;
+
         private JsonNode availablePoints;
+
         private JsonNode totalPoints;
 
         WalletRead(String userId, String culture) {
@@ -317,8 +371,8 @@ public class OfferWalletClient implements AutoCloseable {
         private OfferWallet wallet() {
             boolean complete = received < settings.maxOffersRead() || (totalRecords >= 0 && received >= totalRecords);
             if (!complete) {
-                log.warn("The wallet of user {} holds {} offers: only the first {} were read",
-                        userId, totalRecords < 0 ? "more than " + received : totalRecords, settings.maxOffersRead());
+                log.warn("The wallet of user {} holds {} offers: only the first {} were read", userId,
+                        totalRecords < 0 ? "more than " + received : totalRecords, settings.maxOffersRead());
             }
             return new OfferWallet(userId, offers, availablePoints, totalPoints, totalRecords, complete);
         }
@@ -342,6 +396,7 @@ public class OfferWalletClient implements AutoCloseable {
         private Attempt<WalletOutcome> done(WalletOutcome outcome) {
             return new Attempt.Done<>(outcome);
         }
+
     }
 
     private Exchanged exchange(ObjectNode body) throws InterruptedException {
@@ -354,7 +409,8 @@ public class OfferWalletClient implements AutoCloseable {
             JsonPost.Answer raw = JsonPost.post(restClient, uri,
                     headers -> headers.set(HttpHeaders.AUTHORIZATION, basicAuthorization()), json);
             SessionmAnswer answer = classifier.classify(raw.status(), raw.headers(), raw.body());
-            exchanged = new Exchanged(answer, raw.status(), !(answer instanceof Rejected) || !JsonPost.parse(raw.body()).isMissingNode());
+            exchanged = new Exchanged(answer, raw.status(),
+                    !(answer instanceof Rejected) || !JsonPost.parse(raw.body()).isMissingNode());
         }
         catch (IOException failure) {
             exchanged = new Exchanged(new Failed(JsonPost.describe(failure), false), null, false);
@@ -370,10 +426,14 @@ public class OfferWalletClient implements AutoCloseable {
                 + ConnectSettings.GET_USER_OFFERS_PATH);
     }
 
-    /** SessionM supplies the string that follows "Basic"; one given with the word already is taken as it is. */
+    /**
+     * SessionM supplies the string that follows "Basic"; one given with the word already
+     * is taken as it is.
+     */
     private String basicAuthorization() {
         String authorization = settings.authorization().trim();
-        return authorization.toLowerCase(Locale.ROOT).startsWith(BASIC_PREFIX) ? authorization : "Basic " + authorization;
+        return authorization.toLowerCase(Locale.ROOT).startsWith(BASIC_PREFIX) ? authorization
+                : "Basic " + authorization;
     }
 
     private static JsonNode numberOrNull(JsonNode value) {
@@ -382,8 +442,10 @@ public class OfferWalletClient implements AutoCloseable {
 
     /**
      * @param status null when no HTTP answer came back
-     * @param json   false when a refusal's body was not JSON: not SessionM speaking about the customer
+     * @param json false when a refusal's body was not JSON: not SessionM speaking about
+     * the customer
      */
     private record Exchanged(SessionmAnswer answer, Integer status, boolean json) {
     }
+
 }

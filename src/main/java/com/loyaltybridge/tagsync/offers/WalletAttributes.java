@@ -15,23 +15,27 @@ import com.loyaltybridge.tagsync.brazeapi.UserAttributes;
 import com.loyaltybridge.tagsync.offers.OfferOrder.SortKey;
 
 /**
- * Turns an offer wallet into Braze custom attributes ({@link WalletAttributesSettings} names them):
- * <pre>
+ * Turns an offer wallet into Braze custom attributes ({@link WalletAttributesSettings}
+ * names them): <pre>
  * "sessionm_offers": [{"offer_id": "...", "name": "...", "expiration_date": "...", ...}, ...],
  * "sessionm_available_points": 100,
  * "sessionm_total_points": 1000
- * </pre>
- * Each offer object holds the configured fields the offer has, values copied as SessionM gave them (strings cut to
- * {@code max-string-length}); fields not configured are ignored, and an offer with none of them is left out. The
- * offers are sorted soonest-expiring first, then capped at {@code max-offers} and at {@code max-offers-size}.
- * Points SessionM did not give are written as null, which removes them from the profile.
+ * </pre> Each offer object holds the configured fields the offer has, values copied as
+ * SessionM gave them (strings cut to {@code max-string-length}); fields not configured
+ * are ignored, and an offer with none of them is left out. The offers are sorted
+ * soonest-expiring first, then capped at {@code max-offers} and at
+ * {@code max-offers-size}. Points SessionM did not give are written as null, which
+ * removes them from the profile.
  *
- * <p>Stateless and thread-safe.
+ * <p>
+ * Stateless and thread-safe.
  */
 public final class WalletAttributes {
 
     private final WalletAttributesSettings settings;
+
     private final List<OfferField> fields;
+
     private final OfferOrder order;
 
     public WalletAttributes(WalletAttributesSettings settings) {
@@ -61,7 +65,10 @@ public final class WalletAttributes {
         return new MappedWallet(values, WalletFingerprint.of(values), settings.syncedAtName());
     }
 
-    /** The attribute object that removes every wallet attribute from {@code user}'s profile (null removes). */
+    /**
+     * The attribute object that removes every wallet attribute from {@code user}'s
+     * profile (null removes).
+     */
     public UserAttributes cleared(BrazeUser user) {
         ObjectNode attributes = JsonMapper.shared().createObjectNode();
         for (String name : List.of(settings.offersName(), settings.availablePointsName(), settings.totalPointsName(),
@@ -84,7 +91,10 @@ public final class WalletAttributes {
         return projected;
     }
 
-    /** A copy of {@code value} with every string cut to {@code max-string-length} characters. */
+    /**
+     * A copy of {@code value} with every string cut to {@code max-string-length}
+     * characters.
+     */
     private JsonNode cut(JsonNode value) {
         if (value.isString()) {
             String text = value.asString();
@@ -105,7 +115,10 @@ public final class WalletAttributes {
         return value.deepCopy();
     }
 
-    /** The first {@code max-offers} offers whose array stays within {@code max-offers-size}. */
+    /**
+     * The first {@code max-offers} offers whose array stays within
+     * {@code max-offers-size}.
+     */
     private ArrayNode capped(List<Sorted> offers) {
         ArrayNode array = JsonMapper.shared().createArrayNode();
         long size = 2;
@@ -133,7 +146,10 @@ public final class WalletAttributes {
         }
     }
 
-    /** @param canonical its canonical JSON, which breaks ties in the order */
+    /**
+     * @param canonical its canonical JSON, which breaks ties in the order
+     */
     private record Sorted(SortKey key, ObjectNode projected, String canonical) {
     }
+
 }

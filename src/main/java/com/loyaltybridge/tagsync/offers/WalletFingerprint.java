@@ -13,9 +13,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a member's wallet looked like when it was last written to Braze, in 64 hex digits: the SHA-256 of the
- * attributes written, in a canonical JSON (object keys sorted, no spaces, numbers in their shortest exact form), so
- * the same attributes always give the same fingerprint, whatever order SessionM listed fields in.
+ * What a member's wallet looked like when it was last written to Braze, in 64 hex digits:
+ * the SHA-256 of the attributes written, in a canonical JSON (object keys sorted, no
+ * spaces, numbers in their shortest exact form), so the same attributes always give the
+ * same fingerprint, whatever order SessionM listed fields in.
  */
 public record WalletFingerprint(String hex) {
 
@@ -34,14 +35,17 @@ public record WalletFingerprint(String hex) {
         catch (NoSuchAlgorithmException everyJavaHasIt) {
             throw new IllegalStateException(everyJavaHasIt);
         }
-        try (JsonGenerator generator = JsonMapper.shared().createGenerator(
-                new DigestOutputStream(OutputStream.nullOutputStream(), sha256))) {
+        try (JsonGenerator generator = JsonMapper.shared()
+            .createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), sha256))) {
             writeCanonical(attributes, generator);
         }
         return new WalletFingerprint(HexFormat.of().formatHex(sha256.digest()));
     }
 
-    /** The canonical JSON of {@code node}, as the fingerprint hashes it (for tests and troubleshooting). */
+    /**
+     * The canonical JSON of {@code node}, as the fingerprint hashes it (for tests and
+     * troubleshooting).
+     */
     static String canonicalJson(JsonNode node) {
         java.io.StringWriter text = new java.io.StringWriter();
         try (JsonGenerator generator = JsonMapper.shared().createGenerator(text)) {

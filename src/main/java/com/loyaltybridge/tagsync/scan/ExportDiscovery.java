@@ -16,8 +16,8 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * Finds a segment's exports under the export roots and tells which are complete: Braze's callback said so,
- * or no object in the folder is younger than {@code scan.settle-time}.
+ * Finds a segment's exports under the export roots and tells which are complete: Braze's
+ * callback said so, or no object in the folder is younger than {@code scan.settle-time}.
  */
 @Component
 public class ExportDiscovery {
@@ -25,8 +25,11 @@ public class ExportDiscovery {
     private static final Logger log = LoggerFactory.getLogger(ExportDiscovery.class);
 
     private final ObjectStore store;
+
     private final SyncExportReadyRepository readiness;
+
     private final ScanSettings settings;
+
     private final Clock clock = Clock.systemUTC();
 
     public ExportDiscovery(ObjectStore store, SyncExportReadyRepository readiness, ScanSettings settings) {
@@ -45,7 +48,8 @@ public class ExportDiscovery {
                     Optional<SegmentExport> export = SegmentExport.of(root, segmentId, date, name);
                     if (export.isPresent()) {
                         exports.add(export.get());
-                    } else {
+                    }
+                    else {
                         log.debug("Ignoring {}{}/{}/: not a Braze export folder", segmentFolder, date, name);
                     }
                 }
@@ -55,13 +59,18 @@ public class ExportDiscovery {
         return exports;
     }
 
-    /** Whether {@code export} is complete, and if not, since when its newest object has been there. */
+    /**
+     * Whether {@code export} is complete, and if not, since when its newest object has
+     * been there.
+     */
     public Completeness completenessOf(SegmentExport export) {
         if (readiness.isReady(export.folder())) {
             return Completeness.COMPLETE;
         }
-        Optional<Instant> newest = store.list(export.folder()).stream().map(StoredObject::lastModified)
-                .max(Comparator.naturalOrder());
+        Optional<Instant> newest = store.list(export.folder())
+            .stream()
+            .map(StoredObject::lastModified)
+            .max(Comparator.naturalOrder());
         if (newest.isEmpty()) {
             return new Completeness(false, null);
         }
@@ -79,8 +88,13 @@ public class ExportDiscovery {
         return Optional.empty();
     }
 
-    /** @param newestObject when the newest object of the export was written; null when it has none or Braze said it is complete */
+    /**
+     * @param newestObject when the newest object of the export was written; null when it
+     * has none or Braze said it is complete
+     */
     public record Completeness(boolean complete, Instant newestObject) {
         static final Completeness COMPLETE = new Completeness(true, null);
+
     }
+
 }

@@ -19,14 +19,17 @@ import com.loyaltybridge.tagsync.sync.ExportJobSummaries;
 import com.loyaltybridge.tagsync.sync.ExportJobSummary;
 
 /**
- * One scan, what the CronJob runs: for each segment mapping, the newest complete export is synced (a mapping of kind
- * {@code offers}: its wallets written to Braze), if it was not yet; a sync of it that failed before is run again (it resumes) until it has had {@code scan.max-attempts}
- * executions, then left for a person. Every older export that was never synced is superseded: reported, never sent.
- * Its audience follows the newest export, which an older one would undo; and a new deployment over a year of daily
+ * One scan, what the CronJob runs: for each segment mapping, the newest complete export
+ * is synced (a mapping of kind {@code offers}: its wallets written to Braze), if it was
+ * not yet; a sync of it that failed before is run again (it resumes) until it has had
+ * {@code scan.max-attempts} executions, then left for a person. Every older export that
+ * was never synced is superseded: reported, never sent. Its audience follows the newest
+ * export, which an older one would undo; and a new deployment over a year of daily
  * exports syncs one, not 365. An older export whose sync failed is not resumed either.
  * <p>
- * Every launch goes through {@link SyncLauncher}, whose lock per audience makes two scans at once (or a scan and
- * the REST API, or a {@code sync} by hand) skip what the other is running.
+ * Every launch goes through {@link SyncLauncher}, whose lock per audience makes two scans
+ * at once (or a scan and the REST API, or a {@code sync} by hand) skip what the other is
+ * running.
  */
 @Service
 public class ExportScanner {
@@ -34,14 +37,20 @@ public class ExportScanner {
     private static final Logger log = LoggerFactory.getLogger(ExportScanner.class);
 
     private final ScanSettings settings;
+
     private final ExportDiscovery discovery;
+
     private final JobRepository jobRepository;
+
     private final SyncLauncher launcher;
+
     private final List<ExportJobSummaries> summaries;
 
-    /** @param summaries those of every job a mapping can run */
-    public ExportScanner(ScanSettings settings, ExportDiscovery discovery, JobRepository jobRepository, SyncLauncher launcher,
-            List<ExportJobSummaries> summaries) {
+    /**
+     * @param summaries those of every job a mapping can run
+     */
+    public ExportScanner(ScanSettings settings, ExportDiscovery discovery, JobRepository jobRepository,
+            SyncLauncher launcher, List<ExportJobSummaries> summaries) {
         this.settings = settings;
         this.discovery = discovery;
         this.jobRepository = jobRepository;
@@ -49,14 +58,18 @@ public class ExportScanner {
         this.summaries = summaries;
     }
 
-    /** What was found, segment by segment and oldest export first; exports synced by earlier runs are only counted. */
+    /**
+     * What was found, segment by segment and oldest export first; exports synced by
+     * earlier runs are only counted.
+     */
     public ScanReport scan() {
         return scan(false);
     }
 
     /**
-     * Like {@link #scan()}; with {@code dryRun}, the newest complete export of each segment that the scan would sync is
-     * planned instead (see {@link SyncLauncher#dryRun}): nothing is sent, nothing of an audience changes.
+     * Like {@link #scan()}; with {@code dryRun}, the newest complete export of each
+     * segment that the scan would sync is planned instead (see
+     * {@link SyncLauncher#dryRun}): nothing is sent, nothing of an audience changes.
      */
     public ScanReport scan(boolean dryRun) {
         List<ScanResult> results = new ArrayList<>();
@@ -68,8 +81,10 @@ public class ExportScanner {
                 switch (export.standing()) {
                     case SYNCED -> syncedBefore++;
                     case NEXT -> results.add(handle(export, dryRun));
-                    case SUPERSEDED -> results.add(new ScanResult(export.export(), ScanResult.Action.SUPERSEDED, null, export.detail()));
-                    case NOT_COMPLETE -> results.add(new ScanResult(export.export(), ScanResult.Action.NOT_COMPLETE, null, export.detail()));
+                    case SUPERSEDED -> results
+                        .add(new ScanResult(export.export(), ScanResult.Action.SUPERSEDED, null, export.detail()));
+                    case NOT_COMPLETE -> results
+                        .add(new ScanResult(export.export(), ScanResult.Action.NOT_COMPLETE, null, export.detail()));
                 }
             }
         }
@@ -80,23 +95,30 @@ public class ExportScanner {
      * Where an export of a mapped segment stands for a scan.
      * <ul>
      * <li>{@code SYNCED}: its sync with the mapping's settings completed;</li>
-     * <li>{@code NEXT}: the newest complete export, not synced yet: the next scan syncs it (or resumes its sync), within
-     * {@code scan.max-attempts};</li>
-     * <li>{@code SUPERSEDED}: older than the newest complete one and not synced: never sent, nor resumed;</li>
-     * <li>{@code NOT_COMPLETE}: newer than the newest complete one, still being written.</li>
+     * <li>{@code NEXT}: the newest complete export, not synced yet: the next scan syncs
+     * it (or resumes its sync), within {@code scan.max-attempts};</li>
+     * <li>{@code SUPERSEDED}: older than the newest complete one and not synced: never
+     * sent, nor resumed;</li>
+     * <li>{@code NOT_COMPLETE}: newer than the newest complete one, still being
+     * written.</li>
      * </ul>
      */
-    public enum Standing { SYNCED, NEXT, SUPERSEDED, NOT_COMPLETE }
+    public enum Standing {
+
+        SYNCED, NEXT, SUPERSEDED, NOT_COMPLETE
+
+    }
 
     /**
      * One export of a mapped segment as a scan judges it, before it runs anything.
      *
-     * @param request    the sync the mapping makes of it
+     * @param request the sync the mapping makes of it
      * @param executions the executions of that sync so far, oldest first
-     * @param detail     why, in words, for {@code SUPERSEDED} and {@code NOT_COMPLETE}; null otherwise
+     * @param detail why, in words, for {@code SUPERSEDED} and {@code NOT_COMPLETE}; null
+     * otherwise
      */
-    public record SurveyedExport(SegmentExport export, ExportJobRequest request, Standing standing, List<JobExecution> executions,
-            String detail) {
+    public record SurveyedExport(SegmentExport export, ExportJobRequest request, Standing standing,
+            List<JobExecution> executions, String detail) {
 
         /** The latest execution of its sync; null when it never ran. */
         public JobExecution last() {
@@ -105,13 +127,17 @@ public class ExportScanner {
     }
 
     /**
-     * The exports of one mapped segment, oldest first, each with where it stands (see {@link Standing}): what a scan
-     * decides, and what the console shows of a segment's exports. Reads the store and the job repository; runs nothing.
+     * The exports of one mapped segment, oldest first, each with where it stands (see
+     * {@link Standing}): what a scan decides, and what the console shows of a segment's
+     * exports. Reads the store and the job repository; runs nothing.
      */
     public List<SurveyedExport> survey(SegmentMapping segment) {
-        List<Candidate> candidates = discovery.exportsOf(segment.segmentId()).stream()
-                .map(export -> candidate(export, segment.jobRequestFor(export.folder()))).toList();
-        // From the newest back to the newest complete one: those after it are not complete yet.
+        List<Candidate> candidates = discovery.exportsOf(segment.segmentId())
+            .stream()
+            .map(export -> candidate(export, segment.jobRequestFor(export.folder())))
+            .toList();
+        // From the newest back to the newest complete one: those after it are not
+        // complete yet.
         List<SurveyedExport> notComplete = new ArrayList<>();
         int newest = candidates.size() - 1;
         for (; newest >= 0; newest--) {
@@ -131,9 +157,11 @@ public class ExportScanner {
             Candidate candidate = candidates.get(i);
             if (candidate.completed()) {
                 surveyed.add(candidate.surveyed(Standing.SYNCED, null));
-            } else if (i < newest) {
+            }
+            else if (i < newest) {
                 surveyed.add(candidate.surveyed(Standing.SUPERSEDED, superseded(candidate, candidates.get(newest))));
-            } else {
+            }
+            else {
                 surveyed.add(candidate.surveyed(Standing.NEXT, null));
             }
         }
@@ -143,38 +171,50 @@ public class ExportScanner {
 
     private Candidate candidate(SegmentExport export, ExportJobRequest request) {
         JobInstance instance = jobRepository.getJobInstance(request.jobName(), request.toJobParameters());
-        List<JobExecution> executions = instance == null ? List.of() : jobRepository.getJobExecutions(instance).stream()
-                .sorted(Comparator.comparing(JobExecution::getId)).toList();
+        List<JobExecution> executions = instance == null ? List.of()
+                : jobRepository.getJobExecutions(instance)
+                    .stream()
+                    .sorted(Comparator.comparing(JobExecution::getId))
+                    .toList();
         JobExecution last = executions.isEmpty() ? null : executions.get(executions.size() - 1);
         return new Candidate(export, request, executions, last);
     }
 
     private String notComplete(ExportDiscovery.Completeness completeness) {
-        return completeness.newestObject() == null
-                ? "not complete: the folder holds no object yet"
-                : "not complete yet: newest object written at " + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS)
-                        + ", settles after " + settings.settleTime().toMinutes() + " min";
+        return completeness.newestObject() == null ? "not complete: the folder holds no object yet"
+                : "not complete yet: newest object written at "
+                        + completeness.newestObject().truncatedTo(ChronoUnit.SECONDS) + ", settles after "
+                        + settings.settleTime().toMinutes() + " min";
     }
 
-    /** An export older than the newest complete one, and not synced: never sent, nor resumed. */
+    /**
+     * An export older than the newest complete one, and not synced: never sent, nor
+     * resumed.
+     */
     private static String superseded(Candidate older, Candidate newest) {
         JobExecution last = older.last();
         String head = "superseded by the newer export " + newest.export().date() + "/" + newest.export().name() + ": ";
         String detail;
         if (last == null) {
             detail = "never synced, never sent";
-        } else if (last.getStatus() == BatchStatus.ABANDONED) {
+        }
+        else if (last.getStatus() == BatchStatus.ABANDONED) {
             detail = "abandoned by an operator (execution " + last.getId() + ")";
-        } else if (last.getStatus().isRunning()) {
+        }
+        else if (last.getStatus().isRunning()) {
             detail = "execution " + last.getId() + " is marked " + last.getStatus()
                     + " (running in another process, or left by one that is gone); not resumed";
-        } else {
+        }
+        else {
             detail = "its sync ended " + last.getStatus() + " (execution " + last.getId() + ") and is not resumed";
         }
         return head + detail;
     }
 
-    /** The newest complete export, not yet synced: the rules of attempts, then its sync or its dry run. */
+    /**
+     * The newest complete export, not yet synced: the rules of attempts, then its sync or
+     * its dry run.
+     */
     private ScanResult handle(SurveyedExport candidate, boolean dryRun) {
         SegmentExport export = candidate.export();
         JobExecution last = candidate.last();
@@ -183,13 +223,15 @@ public class ExportScanner {
                     "abandoned by an operator (execution " + last.getId() + "); not run again");
         }
         if (last != null && !last.getStatus().isRunning() && candidate.executions().size() >= settings.maxAttempts()) {
-            return new ScanResult(export, ScanResult.Action.GAVE_UP, null, "ended " + last.getStatus() + " after "
-                    + candidate.executions().size() + " executions (scan.max-attempts=" + settings.maxAttempts()
-                    + ", last execution " + last.getId() + "): left for a person to restart or abandon");
+            return new ScanResult(export, ScanResult.Action.GAVE_UP, null,
+                    "ended " + last.getStatus() + " after " + candidate.executions().size()
+                            + " executions (scan.max-attempts=" + settings.maxAttempts() + ", last execution "
+                            + last.getId() + "): left for a person to restart or abandon");
         }
         if (dryRun) {
-            return new ScanResult(export, ScanResult.Action.PLANNED, summaryOf(launcher.dryRun(candidate.request(), execution -> {
-            }).execution()), null);
+            return new ScanResult(export, ScanResult.Action.PLANNED,
+                    summaryOf(launcher.dryRun(candidate.request(), execution -> {
+                    }).execution()), null);
         }
         return run(export, candidate.request());
     }
@@ -211,17 +253,22 @@ public class ExportScanner {
     }
 
     private ExportJobSummary summaryOf(JobExecution execution) {
-        return summaries.stream().filter(job -> job.summarises(execution)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no summary of job " + execution.getJobInstance().getJobName()))
-                .of(execution);
+        return summaries.stream()
+            .filter(job -> job.summarises(execution))
+            .findFirst()
+            .orElseThrow(
+                    () -> new IllegalStateException("no summary of job " + execution.getJobInstance().getJobName()))
+            .of(execution);
     }
 
     /**
-     * An export of a segment with the sync the mapping makes of it, and that sync's executions so far.
+     * An export of a segment with the sync the mapping makes of it, and that sync's
+     * executions so far.
      *
      * @param last the latest of them; null when there is none
      */
-    private record Candidate(SegmentExport export, ExportJobRequest request, List<JobExecution> executions, JobExecution last) {
+    private record Candidate(SegmentExport export, ExportJobRequest request, List<JobExecution> executions,
+            JobExecution last) {
 
         boolean completed() {
             return last != null && last.getStatus() == BatchStatus.COMPLETED;
@@ -231,4 +278,5 @@ public class ExportScanner {
             return new SurveyedExport(export, request, standing, executions, detail);
         }
     }
+
 }

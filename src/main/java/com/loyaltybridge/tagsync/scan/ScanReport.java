@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one scan did.
  *
- * @param results      one per export the scan handled or had to leave, segment by segment, oldest export first
+ * @param results one per export the scan handled or had to leave, segment by segment,
+ * oldest export first
  * @param syncedBefore exports found already synced by earlier runs (not listed)
  */
 public record ScanReport(List<ScanResult> results, int syncedBefore) {

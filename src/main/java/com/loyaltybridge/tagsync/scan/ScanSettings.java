@@ -13,23 +13,22 @@ import com.loyaltybridge.tagsync.storage.ExportRoots;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * Which exports a scan (and the REST API) may sync, and when: the segment mappings, usually from the file
- * mounted from the ConfigMap ({@code spring.config.import}).
+ * Which exports a scan (and the REST API) may sync, and when: the segment mappings,
+ * usually from the file mounted from the ConfigMap ({@code spring.config.import}).
  *
- * @param exportRoots where Braze writes exports: {@code s3://bucket/} (or {@code file:/dir/}), each holding
- *                    {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/}; nothing outside them is ever read, not even
- *                    through a symbolic link in a {@code file:} one
- * @param settleTime  an export counts as complete once its newest object is this old (Braze writes no marker),
- *                    or as soon as its completion callback came
- * @param maxAttempts executions of one sync a scan makes before it leaves a failing sync to a person
- * @param segments    the segment mappings; a segment has at most one of each kind
+ * @param exportRoots where Braze writes exports: {@code s3://bucket/} (or
+ * {@code file:/dir/}), each holding {@code segment-export/SEGMENT_ID/DATE/UUID-EPOCH/};
+ * nothing outside them is ever read, not even through a symbolic link in a {@code file:}
+ * one
+ * @param settleTime an export counts as complete once its newest object is this old
+ * (Braze writes no marker), or as soon as its completion callback came
+ * @param maxAttempts executions of one sync a scan makes before it leaves a failing sync
+ * to a person
+ * @param segments the segment mappings; a segment has at most one of each kind
  */
 @ConfigurationProperties("scan")
-public record ScanSettings(
-        @DefaultValue List<String> exportRoots,
-        @DefaultValue("10m") Duration settleTime,
-        @DefaultValue("3") int maxAttempts,
-        @DefaultValue List<SegmentMapping> segments) implements ExportRoots {
+public record ScanSettings(@DefaultValue List<String> exportRoots, @DefaultValue("10m") Duration settleTime,
+        @DefaultValue("3") int maxAttempts, @DefaultValue List<SegmentMapping> segments) implements ExportRoots {
 
     public ScanSettings {
         exportRoots.forEach(StorageLocation::parse);
@@ -53,9 +52,13 @@ public record ScanSettings(
         return exportRoots.stream().map(StorageLocation::parse).toList();
     }
 
-    /** The segment's mapping of kind {@code tags}: the one the REST API and Braze's callback launch. */
+    /**
+     * The segment's mapping of kind {@code tags}: the one the REST API and Braze's
+     * callback launch.
+     */
     public Optional<SegmentMapping> segment(String segmentId) {
-        return segments.stream().filter(s -> s.segmentId().equals(segmentId) && s.mappingKind() == SegmentMapping.Kind.TAGS)
-                .findFirst();
+        return segments.stream()
+            .filter(s -> s.segmentId().equals(segmentId) && s.mappingKind() == SegmentMapping.Kind.TAGS)
+            .findFirst();
     }
 }

@@ -18,22 +18,30 @@ public record SegmentExport(StorageLocation root, String segmentId, LocalDate da
 
     /** Oldest request first; the date folder and the name only break ties. */
     public static final Comparator<SegmentExport> OLDEST_FIRST = Comparator.comparing(SegmentExport::requestedAt)
-            .thenComparing(SegmentExport::date).thenComparing(SegmentExport::name);
+        .thenComparing(SegmentExport::date)
+        .thenComparing(SegmentExport::name);
 
-    /** Whether {@code name} is the name of an export folder in Braze's layout, {@code UUID-EPOCH}. */
+    /**
+     * Whether {@code name} is the name of an export folder in Braze's layout,
+     * {@code UUID-EPOCH}.
+     */
     public static boolean isExportName(String name) {
         return BrazeExportFolder.isExportName(name);
     }
 
-    /** The export named {@code name} in the date folder {@code date}; empty when the names are not Braze's. */
+    /**
+     * The export named {@code name} in the date folder {@code date}; empty when the names
+     * are not Braze's.
+     */
     static Optional<SegmentExport> of(StorageLocation root, String segmentId, String date, String name) {
         return BrazeExportFolder.of(segmentId, date, name)
-                .map(folder -> new SegmentExport(root, segmentId, folder.date(), name, folder.requestedAt()));
+            .map(folder -> new SegmentExport(root, segmentId, folder.date(), name, folder.requestedAt()));
     }
 
     /**
-     * The export {@code folder} is, when it is an export folder directly under one of {@code roots}; empty for
-     * any other location (another bucket, another prefix, another layout).
+     * The export {@code folder} is, when it is an export folder directly under one of
+     * {@code roots}; empty for any other location (another bucket, another prefix,
+     * another layout).
      */
     public static Optional<SegmentExport> locate(StorageLocation folder, Iterable<StorageLocation> roots) {
         for (StorageLocation root : roots) {

@@ -20,10 +20,11 @@ import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Success;
 import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Throttled;
 
 /**
- * Turns what came back from SessionM into a {@link SessionmAnswer}. SessionM may answer HTTP 200 with
- * {@code {"status":"error","errors":{"code":"..."}}}, so the body decides as much as the status. Error codes are
- * compared case-insensitively: SessionM's docs show them in both cases. {@code errors} may be an object or an
- * array; the body may be empty or not JSON. SessionM Connect's error bodies are not documented: its client reads
+ * Turns what came back from SessionM into a {@link SessionmAnswer}. SessionM may answer
+ * HTTP 200 with {@code {"status":"error","errors":{"code":"..."}}}, so the body decides
+ * as much as the status. Error codes are compared case-insensitively: SessionM's docs
+ * show them in both cases. {@code errors} may be an object or an array; the body may be
+ * empty or not JSON. SessionM Connect's error bodies are not documented: its client reads
  * them the same way.
  */
 public final class AnswerClassifier {
@@ -31,8 +32,11 @@ public final class AnswerClassifier {
     private static final int MAX_MESSAGE_LENGTH = 300;
 
     private final Set<String> retryableErrorCodes;
+
     private final Set<String> authErrorCodes;
+
     private final Duration maxRetryAfter;
+
     private final Clock clock;
 
     public AnswerClassifier(Set<String> retryableErrorCodes, Set<String> authErrorCodes, Duration maxRetryAfter,
@@ -54,11 +58,13 @@ public final class AnswerClassifier {
             return new Throttled(retryAfter(headers));
         }
         if (status >= 500) {
-            // 503 says the service did not take the call; other 5xx may come after it was applied.
+            // 503 says the service did not take the call; other 5xx may come after it was
+            // applied.
             return new Failed(describe(status, code), status != 503);
         }
         if (code != null && retryableErrorCodes.contains(code)) {
-            // SessionM does not say whether an error body means "not applied", so assume it may have been.
+            // SessionM does not say whether an error body means "not applied", so assume
+            // it may have been.
             return new Failed(describe(status, code), true);
         }
         if (status >= 200 && status < 300 && !errorBody) {
@@ -69,7 +75,8 @@ public final class AnswerClassifier {
 
     /** An exchange that failed without an HTTP answer. */
     static Failed classify(IOException failure) {
-        // A request timeout or a connection lost after sending may come after SessionM applied the call.
+        // A request timeout or a connection lost after sending may come after SessionM
+        // applied the call.
         return new Failed(JsonPost.describe(failure), !JsonPost.couldNotConnect(failure));
     }
 
@@ -123,4 +130,5 @@ public final class AnswerClassifier {
     private static Set<String> lowerCase(Set<String> codes) {
         return codes.stream().map(code -> code.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
+
 }

@@ -8,12 +8,16 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The tag names a customer holds, read from SessionM's answer to "Retrieve customer tags".
+ * The tag names a customer holds, read from SessionM's answer to "Retrieve customer
+ * tags".
  *
- * <p>SessionM does not document that answer, so it is read leniently: a {@code tags} array at the top level or
- * under {@code user}, whose elements are either tag names or objects carrying the name in {@code name},
- * {@code tag} or {@code tag_name}. An answer without such an array proves nothing about the customer's tags and
- * yields no {@code CustomerTags}: treating it as "no tags" would resend counter tags that may have landed.
+ * <p>
+ * SessionM does not document that answer, so it is read leniently: a {@code tags} array
+ * at the top level or under {@code user}, whose elements are either tag names or objects
+ * carrying the name in {@code name}, {@code tag} or {@code tag_name}. An answer without
+ * such an array proves nothing about the customer's tags and yields no
+ * {@code CustomerTags}: treating it as "no tags" would resend counter tags that may have
+ * landed.
  */
 record CustomerTags(Set<String> names) {
 

@@ -1,7 +1,11 @@
 package com.loyaltybridge.tagsync.sessionm;
 
-/** How SessionM knows a customer in a tags call: by the external id shared with Braze, or by its own user_id. */
+/**
+ * How SessionM knows a customer in a tags call: by the external id shared with Braze, or
+ * by its own user_id.
+ */
 public enum IdentifierType {
+
     /** {@code /priv/v1/apps/{api_key}/external/users/{external_id}/tags} */
     EXTERNAL_ID("external/users"),
     /** {@code /priv/v1/apps/{api_key}/users/{user_id}/tags} */
@@ -13,8 +17,12 @@ public enum IdentifierType {
         this.collection = collection;
     }
 
-    /** The path between the app and the identifier: {@code external/users} or {@code users}. */
+    /**
+     * The path between the app and the identifier: {@code external/users} or
+     * {@code users}.
+     */
     public String collection() {
         return collection;
     }
+
 }

@@ -15,36 +15,53 @@ import org.HdrHistogram.Histogram;
 import com.loyaltybridge.tagsync.sessionm.AdaptiveLimit.Strain;
 
 /**
- * Room for calls to SessionM under way at once, shared by every sync of the process (SessionM's capacity is shared
- * too): a call takes room before it starts ({@link #acquire()}) and runs in it ({@link Permit#run}), which gives the
- * room back when the call is over. How much room there is adapts while calls go on (see {@link AdaptiveLimit}), between 1 and
- * {@code sessionm.max-in-flight}; the configured rate stays the hard ceiling ({@link RequestThrottle}).
+ * Room for calls to SessionM under way at once, shared by every sync of the process
+ * (SessionM's capacity is shared too): a call takes room before it starts
+ * ({@link #acquire()}) and runs in it ({@link Permit#run}), which gives the room back
+ * when the call is over. How much room there is adapts while calls go on (see
+ * {@link AdaptiveLimit}), between 1 and {@code sessionm.max-in-flight}; the configured
+ * rate stays the hard ceiling ({@link RequestThrottle}).
  *
- * <p>It also keeps the process's running totals (requests, 429s, errors, a latency histogram, time held back by each
- * bound), from which {@link Snapshot#paceSince} gives the figures of any stretch of time: a run takes a snapshot when
- * it starts and works out its own figures from it, so nothing of a run is kept here.
+ * <p>
+ * It also keeps the process's running totals (requests, 429s, errors, a latency
+ * histogram, time held back by each bound), from which {@link Snapshot#paceSince} gives
+ * the figures of any stretch of time: a run takes a snapshot when it starts and works out
+ * its own figures from it, so nothing of a run is kept here.
  */
 public final class InFlightLimiter {
 
     private static final long HIGHEST_LATENCY_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition room = lock.newCondition();
+
     private final LongSupplier clock;
+
     private final int bound;
+
     private final double requestsPerSecond;
+
     private final AdaptiveLimit decisions;
+
     // Running totals since the limiter was made; guarded by lock.
     private final Histogram latencies = new Histogram(1, HIGHEST_LATENCY_MICROS, 2);
-    /** What the call running on this thread waited for the rate limit and pauses so far. */
+
+    /**
+     * What the call running on this thread waited for the rate limit and pauses so far.
+     */
     private final ThreadLocal<long[]> waitedOnThisThread = ThreadLocal.withInitial(() -> new long[1]);
+
     private long requests;
+
     private long throttled;
+
     private long errors;
 
     /**
-     * @param bound             {@code sessionm.max-in-flight}: the most calls under way at once
-     * @param requestsPerSecond {@code sessionm.requests-per-second}: the rate the limit aims for; 0 for none
+     * @param bound {@code sessionm.max-in-flight}: the most calls under way at once
+     * @param requestsPerSecond {@code sessionm.requests-per-second}: the rate the limit
+     * aims for; 0 for none
      */
     public InFlightLimiter(int bound, double requestsPerSecond) {
         this(bound, requestsPerSecond, System::nanoTime);
@@ -57,7 +74,10 @@ public final class InFlightLimiter {
         this.decisions = new AdaptiveLimit(bound, requestsPerSecond, clock.getAsLong());
     }
 
-    /** Blocks until there is room for one more call; the call must then {@linkplain Permit#run run} in it. */
+    /**
+     * Blocks until there is room for one more call; the call must then
+     * {@linkplain Permit#run run} in it.
+     */
     public Permit acquire() throws InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -66,7 +86,8 @@ public final class InFlightLimiter {
                 room.await();
             }
             return new Permit(now);
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -75,6 +96,7 @@ public final class InFlightLimiter {
     public final class Permit {
 
         private final long acquiredNanos;
+
         private boolean released;
 
         private Permit(long acquiredNanos) {
@@ -82,15 +104,16 @@ public final class InFlightLimiter {
         }
 
         /**
-         * Runs the call on this thread and then gives the room back, telling the limit how long the call held it
-         * beyond what it waited for the rate limit and pauses.
+         * Runs the call on this thread and then gives the room back, telling the limit
+         * how long the call held it beyond what it waited for the rate limit and pauses.
          */
         public <T> T run(Supplier<T> call) {
             long[] waited = waitedOnThisThread.get();
             waited[0] = 0;
             try {
                 return call.get();
-            } finally {
+            }
+            finally {
                 long waits = waited[0];
                 release(now -> decisions.release(now, Math.max(0, now - acquiredNanos - waits)));
             }
@@ -108,15 +131,22 @@ public final class InFlightLimiter {
             released = true;
             update(event);
         }
+
     }
 
-    /** A request waited for the rate limit and for {@code Retry-After} pauses before it went. */
+    /**
+     * A request waited for the rate limit and for {@code Retry-After} pauses before it
+     * went.
+     */
     void waited(RequestThrottle.Waited waited) {
         waitedOnThisThread.get()[0] += waited.rateNanos() + waited.pausedNanos();
         update(now -> decisions.waited(now, waited.rateNanos(), waited.pausedNanos()));
     }
 
-    /** SessionM answered a request, whatever it said, except for the answers of {@link #strained}. */
+    /**
+     * SessionM answered a request, whatever it said, except for the answers of
+     * {@link #strained}.
+     */
     void answered(Duration latency) {
         update(now -> {
             requests++;
@@ -131,7 +161,8 @@ public final class InFlightLimiter {
             requests++;
             if (strain == Strain.THROTTLED) {
                 throttled++;
-            } else {
+            }
+            else {
                 errors++;
             }
             decisions.strained(now, strain);
@@ -145,7 +176,8 @@ public final class InFlightLimiter {
             if (decisions.inFlight() < decisions.limit()) {
                 room.signalAll();
             }
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -155,7 +187,8 @@ public final class InFlightLimiter {
         lock.lock();
         try {
             return decisions.limit();
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -165,7 +198,8 @@ public final class InFlightLimiter {
         lock.lock();
         try {
             return decisions.inFlight();
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -185,7 +219,8 @@ public final class InFlightLimiter {
         lock.lock();
         try {
             return decisions.lastRequestsPerSecond();
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -195,7 +230,8 @@ public final class InFlightLimiter {
         lock.lock();
         try {
             return decisions.heldBackNanos().get(by) / 1e9;
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -206,22 +242,34 @@ public final class InFlightLimiter {
         try {
             return new Snapshot(clock.getAsLong(), requests, throttled, errors, latencies.copy(),
                     decisions.heldBackNanos(), decisions.limit(), bound, requestsPerSecond);
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
 
-    /** The process's running totals at one moment; {@link #paceSince} turns two of them into figures. */
+    /**
+     * The process's running totals at one moment; {@link #paceSince} turns two of them
+     * into figures.
+     */
     public static final class Snapshot {
 
         private final long nanos;
+
         private final long requests;
+
         private final long throttled;
+
         private final long errors;
+
         private final Histogram latencies;
+
         private final Map<HeldBackBy, Long> heldBackNanos;
+
         private final int limit;
+
         private final int bound;
+
         private final double requestsPerSecond;
 
         private Snapshot(long nanos, long requests, long throttled, long errors, Histogram latencies,
@@ -237,7 +285,10 @@ public final class InFlightLimiter {
             this.requestsPerSecond = requestsPerSecond;
         }
 
-        /** What SessionM's traffic was like from {@code earlier} to this snapshot, with the limit as it is now. */
+        /**
+         * What SessionM's traffic was like from {@code earlier} to this snapshot, with
+         * the limit as it is now.
+         */
         public SessionmPace paceSince(Snapshot earlier) {
             Histogram between = latencies.copy();
             between.subtract(earlier.latencies);
@@ -252,5 +303,7 @@ public final class InFlightLimiter {
             return histogram.getTotalCount() == 0 ? null
                     : Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos(histogram.getValueAtPercentile(percentile)));
         }
+
     }
+
 }

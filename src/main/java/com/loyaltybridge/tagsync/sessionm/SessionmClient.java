@@ -28,76 +28,99 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome.NotDelivered;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome.Tagged;
 
 /**
- * Puts tags on one customer at SessionM without ever applying a call twice that SessionM may already have applied.
- * Counter tags are not idempotent (every applied call adds 1), so a call is only repeated when SessionM is known
- * not to have applied it, or after reading the customer's tags showed what is still missing.
+ * Puts tags on one customer at SessionM without ever applying a call twice that SessionM
+ * may already have applied. Counter tags are not idempotent (every applied call adds 1),
+ * so a call is only repeated when SessionM is known not to have applied it, or after
+ * reading the customer's tags showed what is still missing.
  *
- * <p>What each answer means:
+ * <p>
+ * What each answer means:
  * <ul>
  * <li>HTTP 2xx with a body that is not {@code "status":"error"}: done.</li>
- * <li>401, 403, or an error code in {@code authErrorCodes}: {@link AuthenticationFailed}; the run must stop.</li>
- * <li>429: not applied. Every thread waits out {@code Retry-After} (capped by {@code maxRetryAfter}; without it,
- * the retry backoff) and the call is sent again. 429s do not use up {@code maxRetries}: the call keeps waiting
- * until it has been throttled for {@code maxThrottledWait}.</li>
- * <li>503, or a connection that could not be opened: not applied; retried with exponential backoff and jitter
- * ({@code initialBackoff}, doubling, at most {@code maxBackoff}, {@code maxRetries} times).</li>
+ * <li>401, 403, or an error code in {@code authErrorCodes}: {@link AuthenticationFailed};
+ * the run must stop.</li>
+ * <li>429: not applied. Every thread waits out {@code Retry-After} (capped by
+ * {@code maxRetryAfter}; without it, the retry backoff) and the call is sent again. 429s
+ * do not use up {@code maxRetries}: the call keeps waiting until it has been throttled
+ * for {@code maxThrottledWait}.</li>
+ * <li>503, or a connection that could not be opened: not applied; retried with
+ * exponential backoff and jitter ({@code initialBackoff}, doubling, at most
+ * {@code maxBackoff}, {@code maxRetries} times).</li>
  * <li>Other 5xx, a request timeout, a connection lost after sending, an error code in
- * {@code retryableErrorCodes}: the outcome is <em>unknown</em>. Before sending again the client waits
- * {@code settleDelay}, reads the customer's tags and sends only the tags that are missing. A counter tag that is
- * present proves nothing (the customer may have had it before), so {@code inDoubtCounterTags} decides: count it
- * as applied ({@link AlreadyTagged} or {@link Tagged} with {@code inDoubt}) or send it again ({@link Tagged}
- * with {@code inDoubt}).</li>
- * <li>Any other answer, such as 404 {@code user_not_found} or 200 {@code requires_registered_user}:
- * {@link TagOutcome.Rejected}, permanent for this customer.</li>
+ * {@code retryableErrorCodes}: the outcome is <em>unknown</em>. Before sending again the
+ * client waits {@code settleDelay}, reads the customer's tags and sends only the tags
+ * that are missing. A counter tag that is present proves nothing (the customer may have
+ * had it before), so {@code inDoubtCounterTags} decides: count it as applied
+ * ({@link AlreadyTagged} or {@link Tagged} with {@code inDoubt}) or send it again
+ * ({@link Tagged} with {@code inDoubt}).</li>
+ * <li>Any other answer, such as 404 {@code user_not_found} or 200
+ * {@code requires_registered_user}: {@link TagOutcome.Rejected}, permanent for this
+ * customer.</li>
  * </ul>
- * When retries run out the outcome is {@link NotDelivered}, whose {@code mayHaveBeenApplied} tells whether an
- * unknown outcome was left unsettled.
+ * When retries run out the outcome is {@link NotDelivered}, whose
+ * {@code mayHaveBeenApplied} tells whether an unknown outcome was left unsettled.
  *
- * <p>Reading a customer's tags is assumed to be a GET on {@code tagsReadPath}: SessionM lists "Retrieve customer
- * tags" without documenting it (see {@link CustomerTags} for how its answer is read). If that read says SessionM
- * does not know the customer ({@code user_not_found}, {@code requires_registered_user}), no call for it can have
- * landed and the customer is {@link TagOutcome.Rejected}. If the read is refused otherwise, or its answer holds no
- * tag list, the call ends {@link NotDelivered} with {@code mayHaveBeenApplied}: nothing is sent on a guess.
+ * <p>
+ * Reading a customer's tags is assumed to be a GET on {@code tagsReadPath}: SessionM
+ * lists "Retrieve customer tags" without documenting it (see {@link CustomerTags} for how
+ * its answer is read). If that read says SessionM does not know the customer
+ * ({@code user_not_found}, {@code requires_registered_user}), no call for it can have
+ * landed and the customer is {@link TagOutcome.Rejected}. If the read is refused
+ * otherwise, or its answer holds no tag list, the call ends {@link NotDelivered} with
+ * {@code mayHaveBeenApplied}: nothing is sent on a guess.
  *
- * <p>The client is thread-safe. Credentials are checked when a call is made, so the bean exists in runs that never
- * call SessionM. Neither the API secret nor full URLs (which carry the API key) reach logs or messages.
+ * <p>
+ * The client is thread-safe. Credentials are checked when a call is made, so the bean
+ * exists in runs that never call SessionM. Neither the API secret nor full URLs (which
+ * carry the API key) reach logs or messages.
  */
 public class SessionmClient {
 
     private static final Logger log = LoggerFactory.getLogger(SessionmClient.class);
 
-    /** SessionM's codes for a customer it does not know, or that cannot hold tags: a call for it cannot have landed. */
+    /**
+     * SessionM's codes for a customer it does not know, or that cannot hold tags: a call
+     * for it cannot have landed.
+     */
     private static final Set<String> UNKNOWN_CUSTOMER_CODES = Set.of("user_not_found", "requires_registered_user");
 
     private final SessionmSettings settings;
+
     private final RequestThrottle throttle;
+
     private final SessionmExchange exchange;
+
     private final RetryTemplate retryTemplate;
+
     private final ExponentialBackOff throttleBackOff;
 
     /**
-     * @param restClient    the HTTP client to SessionM, and {@code retryTemplate} the retries of {@link TransientFailure}s:
-     *                      as {@link SessionmClientFactory} builds them
+     * @param restClient the HTTP client to SessionM, and {@code retryTemplate} the
+     * retries of {@link TransientFailure}s: as {@link SessionmClientFactory} builds them
      */
     SessionmClient(SessionmSettings settings, RequestThrottle throttle, InFlightLimiter limiter, RestClient restClient,
             RetryTemplate retryTemplate, SessionmMetrics metrics) {
         this.settings = settings;
         this.throttle = throttle;
-        AnswerClassifier classifier = new AnswerClassifier(settings.retryableErrorCodes(),
-                settings.authErrorCodes(), settings.maxRetryAfter(), Clock.systemUTC());
+        AnswerClassifier classifier = new AnswerClassifier(settings.retryableErrorCodes(), settings.authErrorCodes(),
+                settings.maxRetryAfter(), Clock.systemUTC());
         this.exchange = new SessionmExchange(restClient, settings, throttle, classifier, metrics, limiter);
         this.retryTemplate = retryTemplate;
         this.throttleBackOff = backOff(settings);
     }
 
-    /** Sends the tags of {@code request}; never throws for what SessionM or the network did. */
+    /**
+     * Sends the tags of {@code request}; never throws for what SessionM or the network
+     * did.
+     */
     public TagOutcome send(TagRequest request) {
         return deliver(new Delivery(request, false));
     }
 
     /**
-     * Finishes a call that an earlier run may or may not have completed (its ledger entry was left in doubt):
-     * reads the customer's tags first and sends only what is missing, as after an unknown outcome.
+     * Finishes a call that an earlier run may or may not have completed (its ledger entry
+     * was left in doubt): reads the customer's tags first and sends only what is missing,
+     * as after an unknown outcome.
      */
     public TagOutcome settle(TagRequest request) {
         return deliver(new Delivery(request, true));
@@ -118,8 +141,8 @@ public class SessionmClient {
                 return delivery.notDelivered("interrupted");
             }
             if (last instanceof TransientFailure failure) {
-                return delivery.notDelivered(failure.getMessage() + ", " + (exhausted.getRetryCount() + 1)
-                        + " attempts");
+                return delivery
+                    .notDelivered(failure.getMessage() + ", " + (exhausted.getRetryCount() + 1) + " attempts");
             }
             if (last instanceof RuntimeException bug) {
                 throw bug;
@@ -132,14 +155,27 @@ public class SessionmClient {
     private final class Delivery implements Retryable<TagOutcome> {
 
         private final TagRequest request;
+
         private final String name;
+
         private List<String> pending;
-        /** An attempt's outcome is unknown and no read of the customer's tags has settled it yet. */
+
+        /**
+         * An attempt's outcome is unknown and no read of the customer's tags has settled
+         * it yet.
+         */
         private boolean unsettled;
+
         private boolean settleDelayDue;
-        /** A counter tag's presence was taken as proof, or it was sent again: its count may be off by one. */
+
+        /**
+         * A counter tag's presence was taken as proof, or it was sent again: its count
+         * may be off by one.
+         */
         private boolean inDoubt;
+
         private long throttledSinceNanos;
+
         private BackOffExecution throttleWaits;
 
         Delivery(TagRequest request, boolean unsettled) {
@@ -158,7 +194,8 @@ public class SessionmClient {
         public TagOutcome execute() throws TransientFailure, InterruptedException {
             if (unsettled) {
                 if (settleDelayDue) {
-                    // Gives SessionM time to finish a write whose answer was lost before reading its result.
+                    // Gives SessionM time to finish a write whose answer was lost before
+                    // reading its result.
                     Thread.sleep(settings.settleDelay().toMillis());
                     settleDelayDue = false;
                 }
@@ -198,7 +235,8 @@ public class SessionmClient {
             }
             if (answer.get() instanceof Rejected rejected) {
                 if (UNKNOWN_CUSTOMER_CODES.contains(rejected.code())) {
-                    // A customer SessionM does not know cannot have taken the call in doubt: refused, like its POST.
+                    // A customer SessionM does not know cannot have taken the call in
+                    // doubt: refused, like its POST.
                     unsettled = false;
                     return Optional.of(refused(rejected));
                 }
@@ -210,13 +248,17 @@ public class SessionmClient {
             }
             Optional<CustomerTags> held = CustomerTags.from(success.body());
             if (held.isEmpty()) {
-                return Optional.of(notDelivered("could not settle: SessionM's answer to reading tags holds no tag list"));
+                return Optional
+                    .of(notDelivered("could not settle: SessionM's answer to reading tags holds no tag list"));
             }
             unsettled = false;
             return decide(held.get());
         }
 
-        /** Narrows {@link #pending} to what still has to be sent, or ends the call if nothing has. */
+        /**
+         * Narrows {@link #pending} to what still has to be sent, or ends the call if
+         * nothing has.
+         */
         private Optional<TagOutcome> decide(CustomerTags held) {
             List<String> present = pending.stream().filter(held::holds).toList();
             if (present.isEmpty()) {
@@ -237,7 +279,10 @@ public class SessionmClient {
             return Optional.empty();
         }
 
-        /** Sends {@code call} again after each 429, until it has been throttled for {@code maxThrottledWait}. */
+        /**
+         * Sends {@code call} again after each 429, until it has been throttled for
+         * {@code maxThrottledWait}.
+         */
         private Optional<SessionmAnswer> untilNotThrottled(Call call) throws InterruptedException {
             while (true) {
                 SessionmAnswer answer = call.run();
@@ -279,19 +324,26 @@ public class SessionmClient {
             log.warn("Tags not delivered to {}: {} (may have been applied: {})", name, reason, unsettled);
             return new NotDelivered(reason, unsettled);
         }
+
     }
 
     @FunctionalInterface
     private interface Call {
+
         SessionmAnswer run() throws InterruptedException;
+
     }
 
-    /** A failed attempt worth retrying; its message is the one-line reason, free of secrets. */
+    /**
+     * A failed attempt worth retrying; its message is the one-line reason, free of
+     * secrets.
+     */
     static final class TransientFailure extends Exception {
 
         TransientFailure(String reason) {
             super(reason, null, false, false);
         }
+
     }
 
     private static ExponentialBackOff backOff(SessionmSettings settings) {
@@ -300,4 +352,5 @@ public class SessionmClient {
         backOff.setJitter(settings.initialBackoff().dividedBy(2).toMillis());
         return backOff;
     }
+
 }

@@ -8,9 +8,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The SessionM client beans. They need no credentials to exist (a CSV-only run has none): a call without them
- * fails, naming the missing environment variables. Metrics go to the application's {@link MeterRegistry} when
- * there is one (Actuator), else to Micrometer's global registry, which records nothing until given a registry.
+ * The SessionM client beans. They need no credentials to exist (a CSV-only run has none):
+ * a call without them fails, naming the missing environment variables. Metrics go to the
+ * application's {@link MeterRegistry} when there is one (Actuator), else to Micrometer's
+ * global registry, which records nothing until given a registry.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SessionmSettings.class)
@@ -21,7 +22,10 @@ public class SessionmConfiguration {
         return new RequestThrottle(settings.requestsPerSecond());
     }
 
-    /** One for the process: every sync shares SessionM's capacity, so they share the room for calls too. */
+    /**
+     * One for the process: every sync shares SessionM's capacity, so they share the room
+     * for calls too.
+     */
     @Bean
     InFlightLimiter sessionmInFlightLimiter(SessionmSettings settings) {
         return new InFlightLimiter(settings.maxInFlight(), settings.requestsPerSecond());
@@ -38,4 +42,5 @@ public class SessionmConfiguration {
     SessionmTagSender sessionmTagSender(SessionmClient sessionmClient, InFlightLimiter sessionmInFlightLimiter) {
         return new SessionmTagSender(sessionmClient, sessionmInFlightLimiter);
     }
+
 }

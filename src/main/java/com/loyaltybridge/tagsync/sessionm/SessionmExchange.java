@@ -18,20 +18,28 @@ import com.loyaltybridge.tagsync.sessionm.SessionmAnswer.Failed;
 import com.loyaltybridge.tagsync.sessionm.TagsPaths.Target;
 
 /**
- * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured, classified, and told to the
- * {@link InFlightLimiter} (how long it waited, how long SessionM took, or what strain it met). It never retries and
- * never throws for what SessionM or the network did; deciding what happens next is {@link SessionmClient}'s job.
+ * One HTTP exchange with SessionM: through the {@link RequestThrottle}, measured,
+ * classified, and told to the {@link InFlightLimiter} (how long it waited, how long
+ * SessionM took, or what strain it met). It never retries and never throws for what
+ * SessionM or the network did; deciding what happens next is {@link SessionmClient}'s
+ * job.
  */
 final class SessionmExchange {
 
     private static final Logger log = LoggerFactory.getLogger(SessionmExchange.class);
 
     private final RestClient restClient;
+
     private final SessionmSettings settings;
+
     private final TagsPaths paths;
+
     private final RequestThrottle throttle;
+
     private final AnswerClassifier classifier;
+
     private final SessionmMetrics metrics;
+
     private final InFlightLimiter limiter;
 
     SessionmExchange(RestClient restClient, SessionmSettings settings, RequestThrottle throttle,
@@ -70,9 +78,10 @@ final class SessionmExchange {
         SessionmAnswer answer;
         Integer status = null;
         try {
-            RestClient.RequestBodySpec spec = restClient.method(method).uri(target.uri())
-                    .headers(headers -> headers.setBasicAuth(settings.apiKey(), settings.apiSecret()))
-                    .accept(MediaType.APPLICATION_JSON);
+            RestClient.RequestBodySpec spec = restClient.method(method)
+                .uri(target.uri())
+                .headers(headers -> headers.setBasicAuth(settings.apiKey(), settings.apiSecret()))
+                .accept(MediaType.APPLICATION_JSON);
             if (body != null) {
                 spec.contentType(MediaType.APPLICATION_JSON).body(body);
             }
@@ -82,23 +91,25 @@ final class SessionmExchange {
             answer = classifier.classify(raw.status(), raw.headers(), raw.body());
         }
         catch (ResourceAccessException failure) {
-            // Its message holds the full URL and so the API key: only the cause's type is used.
+            // Its message holds the full URL and so the API key: only the cause's type is
+            // used.
             answer = failure.getCause() instanceof IOException cause ? AnswerClassifier.classify(cause)
                     : new Failed("connection lost (" + failure.getClass().getSimpleName() + ")", true);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        // What SessionM's answers say about its strain is what the in-flight limit adapts to.
+        // What SessionM's answers say about its strain is what the in-flight limit adapts
+        // to.
         switch (metrics.exchange(method.name(), answer, status, took)) {
             case THROTTLED -> limiter.strained(AdaptiveLimit.Strain.THROTTLED);
             case RETRYABLE_ERROR -> limiter.strained(AdaptiveLimit.Strain.SERVER_ERROR);
             case IO_ERROR -> limiter.strained(AdaptiveLimit.Strain.NO_ANSWER);
             default -> limiter.answered(took);
         }
-        log.debug("SessionM {} {} -> {} in {} ms", method, target, answer.getClass().getSimpleName(),
-                took.toMillis());
+        log.debug("SessionM {} {} -> {} in {} ms", method, target, answer.getClass().getSimpleName(), took.toMillis());
         return answer;
     }
 
     private record RawAnswer(int status, HttpHeaders headers, byte[] body) {
     }
+
 }

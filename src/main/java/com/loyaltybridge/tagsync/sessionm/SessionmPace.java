@@ -9,36 +9,47 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How SessionM's traffic went over a stretch of time (a run, or the last progress interval): the figures of every
- * sync of the process, as they share SessionM's rate and the in-flight limit.
+ * How SessionM's traffic went over a stretch of time (a run, or the last progress
+ * interval): the figures of every sync of the process, as they share SessionM's rate and
+ * the in-flight limit.
  *
- * @param seconds                     length of the stretch
- * @param requests                    HTTP requests to SessionM answered or failed in it (retries and reads included)
+ * @param seconds length of the stretch
+ * @param requests HTTP requests to SessionM answered or failed in it (retries and reads
+ * included)
  * @param configuredRequestsPerSecond {@code sessionm.requests-per-second}; 0 for none
- * @param latencyP50                  median latency of the requests SessionM answered (not 429s, 5xx or timeouts);
- *                                    null when none was
- * @param latencyP99                  99th percentile of the same
- * @param inFlightLimit               the in-flight limit at the end of the stretch
- * @param inFlightCap                 {@code sessionm.max-in-flight}: the bound of the limit
- * @param throttled                   429 answers
- * @param errors                      5xx answers, retryable error bodies, timeouts and lost connections
- * @param heldBackSeconds             how long each bound held calls back (see {@link HeldBackBy})
+ * @param latencyP50 median latency of the requests SessionM answered (not 429s, 5xx or
+ * timeouts); null when none was
+ * @param latencyP99 99th percentile of the same
+ * @param inFlightLimit the in-flight limit at the end of the stretch
+ * @param inFlightCap {@code sessionm.max-in-flight}: the bound of the limit
+ * @param throttled 429 answers
+ * @param errors 5xx answers, retryable error bodies, timeouts and lost connections
+ * @param heldBackSeconds how long each bound held calls back (see {@link HeldBackBy})
  */
 public record SessionmPace(double seconds, long requests, double configuredRequestsPerSecond,
-        @Nullable Duration latencyP50, @Nullable Duration latencyP99, int inFlightLimit, int inFlightCap, long throttled,
-        long errors, Map<HeldBackBy, Double> heldBackSeconds) {
+        @Nullable Duration latencyP50, @Nullable Duration latencyP99, int inFlightLimit, int inFlightCap,
+        long throttled, long errors, Map<HeldBackBy, Double> heldBackSeconds) {
 
     public double requestsPerSecond() {
         return seconds <= 0 ? 0 : requests / seconds;
     }
 
-    /** The bound that held calls back the longest; {@link HeldBackBy#NOTHING} if none did. */
+    /**
+     * The bound that held calls back the longest; {@link HeldBackBy#NOTHING} if none did.
+     */
     public HeldBackBy heldBackMostBy() {
-        return heldBackSeconds.entrySet().stream().filter(entry -> entry.getValue() > 0)
-                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(HeldBackBy.NOTHING);
+        return heldBackSeconds.entrySet()
+            .stream()
+            .filter(entry -> entry.getValue() > 0)
+            .max(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .orElse(HeldBackBy.NOTHING);
     }
 
-    /** {@code 98.7 of 100 requests/s configured (99%)}, or {@code 98.7 requests/s (no rate limit)}. */
+    /**
+     * {@code 98.7 of 100 requests/s configured (99%)}, or
+     * {@code 98.7 requests/s (no rate limit)}.
+     */
     public String rateText() {
         if (configuredRequestsPerSecond <= 0) {
             return String.format(Locale.ROOT, "%,.1f requests/s (no rate limit configured)", requestsPerSecond());
@@ -56,8 +67,9 @@ public record SessionmPace(double seconds, long requests, double configuredReque
     }
 
     /**
-     * The bound that held calls back the longest, with its share of the time the limit judged, then the others
-     * that count: {@code the rate limit (sessionm.requests-per-second), 96% of the time; SessionM's strain 4%}.
+     * The bound that held calls back the longest, with its share of the time the limit
+     * judged, then the others that count:
+     * {@code the rate limit (sessionm.requests-per-second), 96% of the time; SessionM's strain 4%}.
      */
     public String heldBackText() {
         double judged = heldBackSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -65,11 +77,12 @@ public record SessionmPace(double seconds, long requests, double configuredReque
             return "not judged yet";
         }
         HeldBackBy most = heldBackMostBy();
-        String others = heldBackSeconds.entrySet().stream()
-                .filter(entry -> entry.getKey() != most && entry.getValue() / judged >= 0.005)
-                .sorted(Map.Entry.<HeldBackBy, Double>comparingByValue(Comparator.reverseOrder()))
-                .map(entry -> shortName(entry.getKey()) + " " + percent(entry.getValue() / judged))
-                .collect(Collectors.joining(", "));
+        String others = heldBackSeconds.entrySet()
+            .stream()
+            .filter(entry -> entry.getKey() != most && entry.getValue() / judged >= 0.005)
+            .sorted(Map.Entry.<HeldBackBy, Double>comparingByValue(Comparator.reverseOrder()))
+            .map(entry -> shortName(entry.getKey()) + " " + percent(entry.getValue() / judged))
+            .collect(Collectors.joining(", "));
         return most.description() + ", " + percent(heldBackSeconds.get(most) / judged) + " of the time"
                 + (others.isEmpty() ? "" : "; " + others);
     }

@@ -18,15 +18,18 @@ import com.loyaltybridge.tagsync.sessionm.TagOutcome.AuthenticationFailed;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome.NotDelivered;
 
 /**
- * Sends many customers' tags concurrently, as many at once as the {@link InFlightLimiter} has room for: each call
- * takes room before it is handed to a thread and gives it back when it is over. Threads run one {@link SessionmClient}
- * call at a time; they are made when a call needs one (at most the limiter's bound), and end after
- * {@value #IDLE_THREAD_SECONDS} s without work, so a process holds as many threads as the limit has lately used, not
- * the bound. The pool is stopped with the application context.
+ * Sends many customers' tags concurrently, as many at once as the {@link InFlightLimiter}
+ * has room for: each call takes room before it is handed to a thread and gives it back
+ * when it is over. Threads run one {@link SessionmClient} call at a time; they are made
+ * when a call needs one (at most the limiter's bound), and end after
+ * {@value #IDLE_THREAD_SECONDS} s without work, so a process holds as many threads as the
+ * limit has lately used, not the bound. The pool is stopped with the application context.
  *
- * <p>Once SessionM refuses the credentials, the calls of the same {@link #sendAll} that have not started are not
- * sent: they come back {@link NotDelivered} with {@code mayHaveBeenApplied} false. Calls already under way finish,
- * so that every outcome is known.
+ * <p>
+ * Once SessionM refuses the credentials, the calls of the same {@link #sendAll} that have
+ * not started are not sent: they come back {@link NotDelivered} with
+ * {@code mayHaveBeenApplied} false. Calls already under way finish, so that every outcome
+ * is known.
  */
 public class SessionmTagSender implements AutoCloseable {
 
@@ -39,7 +42,9 @@ public class SessionmTagSender implements AutoCloseable {
     static final long IDLE_THREAD_SECONDS = 30;
 
     private final SessionmClient client;
+
     private final InFlightLimiter limiter;
+
     private final ThreadPoolExecutor pool;
 
     public SessionmTagSender(SessionmClient client, InFlightLimiter limiter) {
@@ -52,8 +57,9 @@ public class SessionmTagSender implements AutoCloseable {
     }
 
     /**
-     * Every thread is busy: yet the call that wants one holds room, so fewer calls than the bound are under way, and
-     * one of the threads has just given its call's room back and is on its way to take the next call.
+     * Every thread is busy: yet the call that wants one holds room, so fewer calls than
+     * the bound are under way, and one of the threads has just given its call's room back
+     * and is on its way to take the next call.
      */
     private static void awaitFinishingThread(Runnable call, ThreadPoolExecutor pool) {
         try {
@@ -70,8 +76,9 @@ public class SessionmTagSender implements AutoCloseable {
     }
 
     /**
-     * Sends every call and returns their outcomes in the order of {@code sends}. Never throws for what happened to
-     * one customer; a programming or configuration error (such as missing credentials) is thrown.
+     * Sends every call and returns their outcomes in the order of {@code sends}. Never
+     * throws for what happened to one customer; a programming or configuration error
+     * (such as missing credentials) is thrown.
      */
     public List<TagOutcome> sendAll(List<TagSend> sends) {
         return sendAll(sends, new SendListener() {
@@ -79,14 +86,16 @@ public class SessionmTagSender implements AutoCloseable {
     }
 
     /**
-     * Follows the sends of one {@link #sendAll(List, SendListener)} as they happen, on the sending threads, so that
-     * the caller can record what is about to happen before it happens, and what happened as soon as it did.
+     * Follows the sends of one {@link #sendAll(List, SendListener)} as they happen, on
+     * the sending threads, so that the caller can record what is about to happen before
+     * it happens, and what happened as soon as it did.
      */
     public interface SendListener {
 
         /**
-         * Called with the index of a send on the thread about to make its first request. If it throws, that send
-         * and every send not yet started are not sent: they come back {@link NotDelivered}, not applied.
+         * Called with the index of a send on the thread about to make its first request.
+         * If it throws, that send and every send not yet started are not sent: they come
+         * back {@link NotDelivered}, not applied.
          */
         default void beforeStart(int index) {
         }
@@ -94,9 +103,13 @@ public class SessionmTagSender implements AutoCloseable {
         /** Called with the index and outcome of a send once it is known. */
         default void completed(int index, TagOutcome outcome) {
         }
+
     }
 
-    /** Like {@link #sendAll(List)}, telling {@code listener} about each send as it starts and ends. */
+    /**
+     * Like {@link #sendAll(List)}, telling {@code listener} about each send as it starts
+     * and ends.
+     */
     public List<TagOutcome> sendAll(List<TagSend> sends, SendListener listener) {
         AtomicReference<String> stopReason = new AtomicReference<>();
         List<Future<TagOutcome>> futures = new ArrayList<>(sends.size());
@@ -112,7 +125,8 @@ public class SessionmTagSender implements AutoCloseable {
                     break;
                 }
                 catch (InterruptedException e) {
-                    // Calls under way finish so their outcomes are known; the rest are not started.
+                    // Calls under way finish so their outcomes are known; the rest are
+                    // not started.
                     interrupted = true;
                     stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
                 }
@@ -134,8 +148,12 @@ public class SessionmTagSender implements AutoCloseable {
         return outcomes;
     }
 
-    /** Waits for room, then hands the send to a thread; a send not started comes back {@link NotDelivered}. */
-    private Future<TagOutcome> submit(TagSend send, int index, SendListener listener, AtomicReference<String> stopReason) {
+    /**
+     * Waits for room, then hands the send to a thread; a send not started comes back
+     * {@link NotDelivered}.
+     */
+    private Future<TagOutcome> submit(TagSend send, int index, SendListener listener,
+            AtomicReference<String> stopReason) {
         String stopped = stopReason.get();
         if (stopped != null || pool.isShutdown()) {
             return notSent(stopped != null ? stopped : NOT_SENT_SHUT_DOWN);
@@ -145,7 +163,8 @@ public class SessionmTagSender implements AutoCloseable {
             permit = limiter.acquire();
         }
         catch (InterruptedException e) {
-            // Calls under way finish so their outcomes are known; the rest are not started.
+            // Calls under way finish so their outcomes are known; the rest are not
+            // started.
             stopReason.compareAndSet(null, NOT_SENT_INTERRUPTED);
             Thread.currentThread().interrupt();
             return notSent(stopReason.get());
@@ -184,8 +203,9 @@ public class SessionmTagSender implements AutoCloseable {
     }
 
     /**
-     * Stops the pool: calls not started are cancelled (they come back {@link NotDelivered}, not sent), calls under
-     * way are interrupted and given a grace period to report what became of them.
+     * Stops the pool: calls not started are cancelled (they come back
+     * {@link NotDelivered}, not sent), calls under way are interrupted and given a grace
+     * period to report what became of them.
      */
     @Override
     public void close() throws InterruptedException {
@@ -194,4 +214,5 @@ public class SessionmTagSender implements AutoCloseable {
         }
         pool.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
     }
+
 }

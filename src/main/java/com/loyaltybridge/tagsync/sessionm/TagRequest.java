@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Tags to put on one customer in one call.
  *
- * @param ttlSeconds time to live of the tags; null makes them counter tags (each applied call adds 1)
+ * @param ttlSeconds time to live of the tags; null makes them counter tags (each applied
+ * call adds 1)
  */
 public record TagRequest(IdentifierType identifierType, String identifier, List<String> tags, Long ttlSeconds) {
 

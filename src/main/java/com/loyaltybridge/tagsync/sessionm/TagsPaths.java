@@ -8,18 +8,25 @@ import org.springframework.util.Assert;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Where a customer's tags live. The customer identifier and the API key are data placed in the path, so each
- * is percent-encoded as exactly one path segment: an identifier such as {@code ../../admin} or {@code id?x=1}
- * must reach SessionM as that identifier, never as another path or a query.
+ * Where a customer's tags live. The customer identifier and the API key are data placed
+ * in the path, so each is percent-encoded as exactly one path segment: an identifier such
+ * as {@code ../../admin} or {@code id?x=1} must reach SessionM as that identifier, never
+ * as another path or a query.
  */
 final class TagsPaths {
 
-    /** The documented create-or-increment path; reading a customer's tags is assumed to use it too. */
+    /**
+     * The documented create-or-increment path; reading a customer's tags is assumed to
+     * use it too.
+     */
     static final String DOCUMENTED_TAGS_PATH = "/priv/v1/apps/{api_key}/{collection}/{identifier}/tags";
 
     private static final String API_KEY = "{api_key}";
+
     private static final String COLLECTION = "{collection}";
+
     private static final String IDENTIFIER = "{identifier}";
+
     private static final String MASKED_API_KEY = "***";
 
     private final String readTemplate;
@@ -42,24 +49,26 @@ final class TagsPaths {
         return target(readTemplate, endpoint, apiKey, type, identifier);
     }
 
-    private static Target target(String template, URI endpoint, String apiKey, IdentifierType type,
-            String identifier) {
+    private static Target target(String template, URI endpoint, String apiKey, IdentifierType type, String identifier) {
         String encodedIdentifier = encodeSegment(identifier);
         String path = expand(template, encodeSegment(apiKey), type, encodedIdentifier);
         String base = endpoint.toString().replaceAll("/+$", "");
-        // URI.create keeps the encoding as given; a multi-argument URI constructor would encode '%' again.
+        // URI.create keeps the encoding as given; a multi-argument URI constructor would
+        // encode '%' again.
         return new Target(URI.create(base + path), expand(template, MASKED_API_KEY, type, encodedIdentifier));
     }
 
     private static String expand(String template, String apiKey, IdentifierType type, String encodedIdentifier) {
-        return template.replace(API_KEY, apiKey).replace(COLLECTION, type.collection())
-                .replace(IDENTIFIER, encodedIdentifier);
+        return template.replace(API_KEY, apiKey)
+            .replace(COLLECTION, type.collection())
+            .replace(IDENTIFIER, encodedIdentifier);
     }
 
     /**
-     * Encodes every character outside RFC 3986 "unreserved" (UTF-8 bytes for non-ASCII). The dot segments
-     * {@code .} and {@code ..} are made only of unreserved characters, so they are encoded explicitly: clients,
-     * proxies and servers remove them from paths.
+     * Encodes every character outside RFC 3986 "unreserved" (UTF-8 bytes for non-ASCII).
+     * The dot segments {@code .} and {@code ..} are made only of unreserved characters,
+     * so they are encoded explicitly: clients, proxies and servers remove them from
+     * paths.
      */
     static String encodeSegment(String value) {
         return switch (value) {
@@ -72,7 +81,7 @@ final class TagsPaths {
     /**
      * One request target.
      *
-     * @param uri          the full address, which carries the API key: never log it
+     * @param uri the full address, which carries the API key: never log it
      * @param loggablePath the path with the API key masked, for logs and messages
      */
     record Target(URI uri, String loggablePath) {
@@ -82,4 +91,5 @@ final class TagsPaths {
             return loggablePath;
         }
     }
+
 }

@@ -28,32 +28,46 @@ import org.slf4j.LoggerFactory;
 import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
- * {@link ObjectStore} on a local directory, with the semantics of the S3 one: an object is written to a
- * hidden temporary file beside its target and appears under its name by one atomic rename, and a file
- * that changed since it was listed is noticed through its fingerprint (size, modification time, inode).
+ * {@link ObjectStore} on a local directory, with the semantics of the S3 one: an object
+ * is written to a hidden temporary file beside its target and appears under its name by
+ * one atomic rename, and a file that changed since it was listed is noticed through its
+ * fingerprint (size, modification time, inode).
  * <p>
- * Under an export root, what is read must really be there: a folder or file whose real path (symbolic links
- * resolved) leaves the root is refused, and a listing leaves out the links that lead out. Every read of a
- * {@code file:} export goes through here, so a scan, the REST API and the sync job itself are all held to it.
- * Refusals name only the location asked for, never what a link points at.
+ * Under an export root, what is read must really be there: a folder or file whose real
+ * path (symbolic links resolved) leaves the root is refused, and a listing leaves out the
+ * links that lead out. Every read of a {@code file:} export goes through here, so a scan,
+ * the REST API and the sync job itself are all held to it. Refusals name only the
+ * location asked for, never what a link points at.
  */
 public final class LocalObjectStore implements ObjectStore {
 
     private static final Logger log = LoggerFactory.getLogger(LocalObjectStore.class);
+
     private static final String UNPUBLISHED_MARK = ".inprogress-";
-    private static final Pattern UNPUBLISHED = Pattern.compile(
-            "\\..+" + Pattern.quote(UNPUBLISHED_MARK) + "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
+    private static final Pattern UNPUBLISHED = Pattern.compile("\\..+" + Pattern.quote(UNPUBLISHED_MARK)
+            + "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
     private static final int WRITE_BUFFER_SIZE = 64 * 1024;
 
-    /** The {@code file:} export roots, as configured (not resolved: a root may itself be a link, e.g. to a volume). */
+    /**
+     * The {@code file:} export roots, as configured (not resolved: a root may itself be a
+     * link, e.g. to a volume).
+     */
     private final List<Path> exportRoots;
 
-    /** A store that confines nothing: for outputs and tests; the application's store knows the export roots. */
+    /**
+     * A store that confines nothing: for outputs and tests; the application's store knows
+     * the export roots.
+     */
     public LocalObjectStore() {
         this(List.of());
     }
 
-    /** @param exportRoots the export roots; the {@code file:} ones confine what is read under them */
+    /**
+     * @param exportRoots the export roots; the {@code file:} ones confine what is read
+     * under them
+     */
     public LocalObjectStore(List<StorageLocation> exportRoots) {
         this.exportRoots = exportRoots.stream().filter(root -> !root.isS3()).map(StorageLocation::directory).toList();
     }
@@ -78,9 +92,11 @@ public final class LocalObjectStore implements ObjectStore {
                     objects.add(storedObject(folder, name, attributes));
                 }
             }
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             return List.of();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ObjectUnavailableException("cannot list " + folder + ": " + describe(e), e);
         }
         objects.sort(Comparator.comparing(StoredObject::name));
@@ -97,9 +113,11 @@ public final class LocalObjectStore implements ObjectStore {
                     names.add(path.getFileName().toString());
                 }
             }
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             return List.of();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ObjectUnavailableException("cannot list the folders of " + folder + ": " + describe(e), e);
         }
         names.sort(Comparator.naturalOrder());
@@ -114,24 +132,28 @@ public final class LocalObjectStore implements ObjectStore {
         }
         InputStream in;
         try {
-            // Opened before the fingerprint is checked, so that what was checked is what is read.
+            // Opened before the fingerprint is checked, so that what was checked is what
+            // is read.
             in = Files.newInputStream(path);
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             throw new ObjectUnavailableException(object.uri() + " was listed but is gone: it was deleted since", e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ObjectUnavailableException("cannot read " + object.uri() + ": " + describe(e), e);
         }
         String fingerprint;
         try {
             fingerprint = fingerprint(Files.readAttributes(path, BasicFileAttributes.class));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             closeQuietly(in);
             throw new ObjectUnavailableException("cannot read " + object.uri() + ": " + describe(e), e);
         }
         if (object.etag() != null && !object.etag().equals(fingerprint)) {
             closeQuietly(in);
-            throw new ObjectUnavailableException(object.uri() + " changed since it was listed: its size, modification"
-                    + " time or inode differ");
+            throw new ObjectUnavailableException(
+                    object.uri() + " changed since it was listed: its size, modification" + " time or inode differ");
         }
         return new ListedFileInputStream(in, object);
     }
@@ -142,8 +164,10 @@ public final class LocalObjectStore implements ObjectStore {
         ObjectNames.requireValid(name);
         try {
             Files.createDirectories(directory);
-            return new LocalPendingObject(folder, name, directory.resolve("." + name + UNPUBLISHED_MARK + UUID.randomUUID()));
-        } catch (IOException e) {
+            return new LocalPendingObject(folder, name,
+                    directory.resolve("." + name + UNPUBLISHED_MARK + UUID.randomUUID()));
+        }
+        catch (IOException e) {
             throw new ObjectUnavailableException("cannot write " + folder.uri() + name + ": " + describe(e), e);
         }
     }
@@ -157,10 +181,13 @@ public final class LocalObjectStore implements ObjectStore {
                 Files.deleteIfExists(path);
                 log.info("Discarded the unpublished file {}", path);
             }
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             // No directory, nothing left behind.
-        } catch (IOException e) {
-            throw new ObjectUnavailableException("cannot discard the unpublished files in " + folder + ": " + describe(e), e);
+        }
+        catch (IOException e) {
+            throw new ObjectUnavailableException(
+                    "cannot discard the unpublished files in " + folder + ": " + describe(e), e);
         }
     }
 
@@ -169,7 +196,10 @@ public final class LocalObjectStore implements ObjectStore {
                 attributes.lastModifiedTime().toInstant());
     }
 
-    /** Changes when the file is rewritten, appended to or replaced by another file, even one of equal size. */
+    /**
+     * Changes when the file is rewritten, appended to or replaced by another file, even
+     * one of equal size.
+     */
     private static String fingerprint(BasicFileAttributes attributes) {
         Object inode = attributes.fileKey();
         return attributes.size() + "-" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)
@@ -179,13 +209,17 @@ public final class LocalObjectStore implements ObjectStore {
     private static BasicFileAttributes attributesIfPresent(Path path) throws IOException {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             // Deleted between the directory listing and this look: it is not there.
             return null;
         }
     }
 
-    /** The directory of {@code folder}, once its real path is known not to leave its export root. */
+    /**
+     * The directory of {@code folder}, once its real path is known not to leave its
+     * export root.
+     */
     private Path confined(StorageLocation folder) {
         Path directory = requireLocal(folder);
         if (leadsOutOfRoot(folder, directory)) {
@@ -195,8 +229,9 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     /**
-     * Whether {@code path} (in or under {@code folder}) lies under an export root lexically but not really: a symbolic
-     * link on the way leads out of it. A path that does not exist leads nowhere.
+     * Whether {@code path} (in or under {@code folder}) lies under an export root
+     * lexically but not really: a symbolic link on the way leads out of it. A path that
+     * does not exist leads nowhere.
      */
     private boolean leadsOutOfRoot(StorageLocation folder, Path path) {
         Path root = exportRoots.stream().filter(path::startsWith).findFirst().orElse(null);
@@ -205,20 +240,26 @@ public final class LocalObjectStore implements ObjectStore {
         }
         try {
             return !path.toRealPath().startsWith(root.toRealPath());
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             return false;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ObjectUnavailableException("cannot read " + folder.uri() + ": " + describe(e), e);
         }
     }
 
-    /** Whether a listing of {@code folder} leaves out its entry {@code path}: a symbolic link out of the export root. */
+    /**
+     * Whether a listing of {@code folder} leaves out its entry {@code path}: a symbolic
+     * link out of the export root.
+     */
     private boolean leftOut(StorageLocation folder, Path path) {
         if (!Files.isSymbolicLink(path) || !leadsOutOfRoot(folder, path)) {
             return false;
         }
         log.warn("Leaving out {} in {}: a symbolic link out of its export root",
-                UntrustedText.quote(path.getFileName().toString()), UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
+                UntrustedText.quote(path.getFileName().toString()),
+                UntrustedText.quote(folder.uri(), StorageLocation.MAX_LENGTH));
         return true;
     }
 
@@ -250,16 +291,22 @@ public final class LocalObjectStore implements ObjectStore {
     private static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             log.debug("Ignoring a failure to close after an earlier failure", e);
         }
     }
 
-    /** A listed file's bytes; a file that grows or shrinks while it is read fails instead of yielding a mix. */
+    /**
+     * A listed file's bytes; a file that grows or shrinks while it is read fails instead
+     * of yielding a mix.
+     */
     private static final class ListedFileInputStream extends InputStream {
 
         private final InputStream in;
+
         private final StoredObject object;
+
         private long position;
 
         ListedFileInputStream(InputStream in, StoredObject object) {
@@ -278,16 +325,17 @@ public final class LocalObjectStore implements ObjectStore {
             int read;
             try {
                 read = in.read(buffer, offset, length);
-            } catch (IOException e) {
-                throw new ObjectUnavailableException("reading " + object.uri() + " failed at byte " + position + ": "
-                        + describe(e), e);
+            }
+            catch (IOException e) {
+                throw new ObjectUnavailableException(
+                        "reading " + object.uri() + " failed at byte " + position + ": " + describe(e), e);
             }
             if (read > 0) {
                 position += read;
             }
             if (position > object.size() || (read < 0 && position < object.size())) {
-                throw new ObjectUnavailableException(object.uri() + " changed while it was read: it was listed with "
-                        + object.size() + " bytes");
+                throw new ObjectUnavailableException(
+                        object.uri() + " changed while it was read: it was listed with " + object.size() + " bytes");
             }
             return read;
         }
@@ -296,18 +344,26 @@ public final class LocalObjectStore implements ObjectStore {
         public void close() throws IOException {
             in.close();
         }
+
     }
 
     /** Written to a hidden temporary file, renamed over the target on publish. */
     private static final class LocalPendingObject implements PendingObject {
 
         private final StorageLocation folder;
+
         private final String name;
+
         private final Path temporary;
+
         private final FileChannel channel;
+
         private final OutputStream buffered;
+
         private final OutputStream stream = new FileOutputStreamView();
+
         private boolean published;
+
         private boolean closed;
 
         LocalPendingObject(StorageLocation folder, String name, Path temporary) throws IOException {
@@ -336,7 +392,8 @@ public final class LocalObjectStore implements ObjectStore {
                 published = true;
                 closed = true;
                 return storedObject(folder, name, Files.readAttributes(target, BasicFileAttributes.class));
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new ObjectUnavailableException("cannot publish " + folder.uri() + name + ": " + describe(e), e);
             }
         }
@@ -350,8 +407,10 @@ public final class LocalObjectStore implements ObjectStore {
             closeQuietly(channel);
             try {
                 Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                // Not fatal: the file stays hidden, and discardUnpublished(folder) removes it later.
+            }
+            catch (IOException e) {
+                // Not fatal: the file stays hidden, and discardUnpublished(folder)
+                // removes it later.
                 log.warn("Could not delete the unpublished file {}: {}", temporary, describe(e));
             }
         }
@@ -367,13 +426,18 @@ public final class LocalObjectStore implements ObjectStore {
         private static void syncDirectory(Path directory) {
             try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
                 channel.force(true);
-            } catch (IOException e) {
-                // Some platforms (Windows) cannot open a directory; there the rename's durability is the OS's business.
+            }
+            catch (IOException e) {
+                // Some platforms (Windows) cannot open a directory; there the rename's
+                // durability is the OS's business.
                 log.debug("Could not flush directory {}: {}", directory, describe(e));
             }
         }
 
-        /** Writes into the temporary file; closing it is harmless, so wrapping writers may close it. */
+        /**
+         * Writes into the temporary file; closing it is harmless, so wrapping writers may
+         * close it.
+         */
         private final class FileOutputStreamView extends OutputStream {
 
             @Override
@@ -381,7 +445,8 @@ public final class LocalObjectStore implements ObjectStore {
                 requireOpen();
                 try {
                     buffered.write(b);
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw failure(e);
                 }
             }
@@ -391,20 +456,23 @@ public final class LocalObjectStore implements ObjectStore {
                 requireOpen();
                 try {
                     buffered.write(bytes, offset, length);
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw failure(e);
                 }
             }
 
             @Override
             public void flush() {
-                // After publish or discard nothing is buffered here, and wrapping writers flush when they close.
+                // After publish or discard nothing is buffered here, and wrapping writers
+                // flush when they close.
                 if (closed) {
                     return;
                 }
                 try {
                     buffered.flush();
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw failure(e);
                 }
             }
@@ -412,6 +480,9 @@ public final class LocalObjectStore implements ObjectStore {
             private ObjectUnavailableException failure(IOException e) {
                 return new ObjectUnavailableException("cannot write " + folder.uri() + name + ": " + describe(e), e);
             }
+
         }
+
     }
+
 }

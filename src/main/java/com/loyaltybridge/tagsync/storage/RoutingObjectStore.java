@@ -7,13 +7,14 @@ import java.util.function.Supplier;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The one {@link ObjectStore} of the application: sends each call to the store of the location's
- * scheme. The S3 store is built on first use, so a run that only touches {@code file:} locations
- * never needs AWS credentials or a region.
+ * The one {@link ObjectStore} of the application: sends each call to the store of the
+ * location's scheme. The S3 store is built on first use, so a run that only touches
+ * {@code file:} locations never needs AWS credentials or a region.
  */
 public final class RoutingObjectStore implements ObjectStore {
 
     private final ObjectStore local;
+
     private final SingletonSupplier<ObjectStore> s3;
 
     public RoutingObjectStore(ObjectStore local, Supplier<? extends ObjectStore> s3) {
@@ -57,4 +58,5 @@ public final class RoutingObjectStore implements ObjectStore {
             case FILE -> local;
         };
     }
+
 }

@@ -16,7 +16,8 @@ final class S3Failures {
         if (e instanceof S3Exception s3 && s3.awsErrorDetails() != null) {
             String code = s3.awsErrorDetails().errorCode();
             String message = s3.awsErrorDetails().errorMessage();
-            return oneLine(s3.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
+            return oneLine(
+                    s3.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : oneLine(e.getMessage());
     }
@@ -28,4 +29,5 @@ final class S3Failures {
     private static String oneLine(String text) {
         return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
+
 }

@@ -16,21 +16,28 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * The body of one listed S3 object, read as it arrives. Every GET is pinned to the listed ETag, so the
- * bytes delivered are the listed object's or the read fails. When the connection breaks mid-body, the
- * read goes on from the byte reached with a ranged GET: a reader of a large export never starts over
- * because of one network hiccup. Failures surface as {@link ObjectUnavailableException}.
+ * The body of one listed S3 object, read as it arrives. Every GET is pinned to the listed
+ * ETag, so the bytes delivered are the listed object's or the read fails. When the
+ * connection breaks mid-body, the read goes on from the byte reached with a ranged GET: a
+ * reader of a large export never starts over because of one network hiccup. Failures
+ * surface as {@link ObjectUnavailableException}.
  */
 final class S3ObjectInputStream extends InputStream {
 
     private static final Logger log = LoggerFactory.getLogger(S3ObjectInputStream.class);
 
     private final S3Client s3;
+
     private final StoredObject object;
+
     private final int maxResumes;
+
     private ResponseInputStream<GetObjectResponse> body;
+
     private long position;
+
     private int resumes;
+
     private boolean closed;
 
     S3ObjectInputStream(S3Client s3, StoredObject object, int maxResumes) {
@@ -67,7 +74,8 @@ final class S3ObjectInputStream extends InputStream {
                     return -1;
                 }
                 failure = new EOFException("the body ended after " + position + " of " + object.size() + " bytes");
-            } catch (IOException | SdkClientException e) {
+            }
+            catch (IOException | SdkClientException e) {
                 failure = e;
             }
             resumeAfter(failure);
@@ -77,21 +85,22 @@ final class S3ObjectInputStream extends InputStream {
     private void resumeAfter(Exception failure) {
         body.abort();
         if (position >= object.size() || resumes >= maxResumes) {
-            // At the end there is nothing left to resume: a failure there is a checksum mismatch, not a dropped connection.
+            // At the end there is nothing left to resume: a failure there is a checksum
+            // mismatch, not a dropped connection.
             throw new ObjectUnavailableException("reading " + object.uri() + " failed at byte " + position + " of "
                     + object.size() + (resumes == 0 ? "" : " after " + resumes + " resumed connections") + ": "
                     + S3Failures.describe(failure), failure);
         }
         resumes++;
-        log.warn("Reading {} broke at byte {} of {} ({}); resuming from there (attempt {} of {})",
-                object.uri(), position, object.size(), S3Failures.describe(failure), resumes, maxResumes);
+        log.warn("Reading {} broke at byte {} of {} ({}); resuming from there (attempt {} of {})", object.uri(),
+                position, object.size(), S3Failures.describe(failure), resumes, maxResumes);
         body = get(position);
     }
 
     private ResponseInputStream<GetObjectResponse> get(long from) {
         GetObjectRequest.Builder request = GetObjectRequest.builder()
-                .bucket(object.folder().bucket())
-                .key(object.key());
+            .bucket(object.folder().bucket())
+            .key(object.key());
         if (object.etag() != null) {
             request.ifMatch(object.etag());
         }
@@ -100,14 +109,16 @@ final class S3ObjectInputStream extends InputStream {
         }
         try {
             return s3.getObject(request.build());
-        } catch (SdkException e) {
+        }
+        catch (SdkException e) {
             if (S3Failures.hasStatus(e, S3Failures.NOT_FOUND)) {
-                throw new ObjectUnavailableException(object.uri() + " was listed but is gone: it was deleted since ("
-                        + S3Failures.describe(e) + ")", e);
+                throw new ObjectUnavailableException(
+                        object.uri() + " was listed but is gone: it was deleted since (" + S3Failures.describe(e) + ")",
+                        e);
             }
             if (S3Failures.hasStatus(e, S3Failures.PRECONDITION_FAILED)) {
-                throw new ObjectUnavailableException(object.uri() + " changed since it was listed: its ETag is no longer "
-                        + object.etag(), e);
+                throw new ObjectUnavailableException(
+                        object.uri() + " changed since it was listed: its ETag is no longer " + object.etag(), e);
             }
             throw new ObjectUnavailableException("cannot read " + object.uri() + ": " + S3Failures.describe(e), e);
         }
@@ -121,9 +132,12 @@ final class S3ObjectInputStream extends InputStream {
         closed = true;
         if (position >= object.size()) {
             body.close();
-        } else {
-            // Closing would first download the rest of the body to keep the connection; dropping it is cheaper.
+        }
+        else {
+            // Closing would first download the rest of the body to keep the connection;
+            // dropping it is cheaper.
             body.abort();
         }
     }
+
 }

@@ -16,14 +16,20 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** {@link ObjectStore} on S3 or an S3-compatible server, through the SDK's synchronous client. */
+/**
+ * {@link ObjectStore} on S3 or an S3-compatible server, through the SDK's synchronous
+ * client.
+ */
 public final class S3ObjectStore implements ObjectStore {
 
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+
     private static final String DELIMITER = "/";
 
     private final S3Client s3;
+
     private final int readResumeAttempts;
+
     private final int uploadPartSize;
 
     public S3ObjectStore(S3Client s3, S3Settings settings) {
@@ -37,19 +43,22 @@ public final class S3ObjectStore implements ObjectStore {
         requireS3(folder);
         try {
             List<StoredObject> objects = new ArrayList<>();
-            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(
-                    b -> b.bucket(folder.bucket()).prefix(folder.prefix()).delimiter(DELIMITER))) {
+            for (ListObjectsV2Response page : s3
+                .listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()).delimiter(DELIMITER))) {
                 for (S3Object object : page.contents()) {
                     String name = object.key().substring(folder.prefix().length());
-                    // An object named exactly like the folder is the marker some tools create for it, not content.
+                    // An object named exactly like the folder is the marker some tools
+                    // create for it, not content.
                     if (!name.isEmpty()) {
-                        objects.add(new StoredObject(folder, name, object.size(), object.eTag(), object.lastModified()));
+                        objects
+                            .add(new StoredObject(folder, name, object.size(), object.eTag(), object.lastModified()));
                     }
                 }
             }
             objects.sort(Comparator.comparing(StoredObject::name));
             return List.copyOf(objects);
-        } catch (SdkException e) {
+        }
+        catch (SdkException e) {
             throw new ObjectUnavailableException("cannot list " + folder + ": " + S3Failures.describe(e), e);
         }
     }
@@ -59,8 +68,8 @@ public final class S3ObjectStore implements ObjectStore {
         requireS3(folder);
         try {
             List<String> names = new ArrayList<>();
-            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(
-                    b -> b.bucket(folder.bucket()).prefix(folder.prefix()).delimiter(DELIMITER))) {
+            for (ListObjectsV2Response page : s3
+                .listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()).delimiter(DELIMITER))) {
                 for (CommonPrefix prefix : page.commonPrefixes()) {
                     String name = prefix.prefix().substring(folder.prefix().length(), prefix.prefix().length() - 1);
                     if (!name.isEmpty()) {
@@ -70,8 +79,10 @@ public final class S3ObjectStore implements ObjectStore {
             }
             names.sort(Comparator.naturalOrder());
             return List.copyOf(names);
-        } catch (SdkException e) {
-            throw new ObjectUnavailableException("cannot list the folders of " + folder + ": " + S3Failures.describe(e), e);
+        }
+        catch (SdkException e) {
+            throw new ObjectUnavailableException("cannot list the folders of " + folder + ": " + S3Failures.describe(e),
+                    e);
         }
     }
 
@@ -97,25 +108,28 @@ public final class S3ObjectStore implements ObjectStore {
     public void discardUnpublished(StorageLocation folder) {
         requireS3(folder);
         try {
-            for (ListMultipartUploadsResponse page : s3.listMultipartUploadsPaginator(
-                    b -> b.bucket(folder.bucket()).prefix(folder.prefix()))) {
+            for (ListMultipartUploadsResponse page : s3
+                .listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))) {
                 for (MultipartUpload upload : page.uploads()) {
                     if (isDirectlyIn(folder, upload.key())) {
                         abort(folder, upload);
                     }
                 }
             }
-        } catch (SdkException e) {
-            throw new ObjectUnavailableException("cannot discard the unpublished uploads in " + folder + ": "
-                    + S3Failures.describe(e), e);
+        }
+        catch (SdkException e) {
+            throw new ObjectUnavailableException(
+                    "cannot discard the unpublished uploads in " + folder + ": " + S3Failures.describe(e), e);
         }
     }
 
     private void abort(StorageLocation folder, MultipartUpload upload) {
         try {
             s3.abortMultipartUpload(b -> b.bucket(folder.bucket()).key(upload.key()).uploadId(upload.uploadId()));
-            log.info("Discarded the unpublished upload of s3://{}/{} started {}", folder.bucket(), upload.key(), upload.initiated());
-        } catch (SdkException e) {
+            log.info("Discarded the unpublished upload of s3://{}/{} started {}", folder.bucket(), upload.key(),
+                    upload.initiated());
+        }
+        catch (SdkException e) {
             // Completed or aborted by its writer in the meantime: gone either way.
             if (!S3Failures.hasStatus(e, S3Failures.NOT_FOUND)) {
                 throw e;
@@ -132,4 +146,5 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IllegalArgumentException(folder + " is not an S3 location");
         }
     }
+
 }

@@ -19,28 +19,45 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * An S3 object being written. Content is buffered one part at a time and sent by multipart upload, so
- * memory stays at one part whatever the size; S3 shows nothing until the upload is completed. Content
- * that fits in one part is sent by a single PutObject at publish, equally atomic.
+ * An S3 object being written. Content is buffered one part at a time and sent by
+ * multipart upload, so memory stays at one part whatever the size; S3 shows nothing until
+ * the upload is completed. Content that fits in one part is sent by a single PutObject at
+ * publish, equally atomic.
  */
 final class S3PendingObject implements PendingObject {
 
     private static final Logger log = LoggerFactory.getLogger(S3PendingObject.class);
+
     private static final int INITIAL_BUFFER_SIZE = 64 * 1024;
 
-    private enum State { WRITING, PUBLISHED, FAILED, DISCARDED }
+    private enum State {
+
+        WRITING, PUBLISHED, FAILED, DISCARDED
+
+    }
 
     private final S3Client s3;
+
     private final StorageLocation folder;
+
     private final String name;
+
     private final String key;
+
     private final int partSize;
+
     private final OutputStream stream = new PartOutputStream();
+
     private final List<CompletedPart> uploadedParts = new ArrayList<>();
+
     private byte[] part = new byte[INITIAL_BUFFER_SIZE];
+
     private int partLength;
+
     private long size;
+
     private String uploadId;
+
     private State state = State.WRITING;
 
     S3PendingObject(S3Client s3, StorageLocation folder, String name, int partSize) {
@@ -63,16 +80,23 @@ final class S3PendingObject implements PendingObject {
             String etag;
             if (uploadId == null) {
                 etag = s3.putObject(b -> b.bucket(folder.bucket()).key(key), bufferedPart()).eTag();
-            } else {
+            }
+            else {
                 uploadPart();
-                etag = s3.completeMultipartUpload(b -> b.bucket(folder.bucket()).key(key).uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(uploadedParts))).eTag();
+                etag = s3
+                    .completeMultipartUpload(b -> b.bucket(folder.bucket())
+                        .key(key)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(uploadedParts)))
+                    .eTag();
             }
             state = State.PUBLISHED;
             part = null;
-            // Neither answer carries the modification time; the time of publishing is what it approximates.
+            // Neither answer carries the modification time; the time of publishing is
+            // what it approximates.
             return new StoredObject(folder, name, size, etag, Instant.now());
-        } catch (SdkException e) {
+        }
+        catch (SdkException e) {
             state = State.FAILED;
             throw new ObjectUnavailableException("cannot publish " + uri() + ": " + S3Failures.describe(e), e);
         }
@@ -88,8 +112,10 @@ final class S3PendingObject implements PendingObject {
         if (uploadId != null) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(folder.bucket()).key(key).uploadId(uploadId));
-            } catch (SdkException e) {
-                // Not found: discardUnpublished(folder) was faster. Otherwise not fatal either: the parts stay
+            }
+            catch (SdkException e) {
+                // Not found: discardUnpublished(folder) was faster. Otherwise not fatal
+                // either: the parts stay
                 // invisible, and discardUnpublished(folder) removes them later.
                 if (!S3Failures.hasStatus(e, S3Failures.NOT_FOUND)) {
                     log.warn("Could not abort the unpublished upload of {}: {}", uri(), S3Failures.describe(e));
@@ -102,7 +128,8 @@ final class S3PendingObject implements PendingObject {
         requireWriting();
         int written = 0;
         while (written < length) {
-            // A full part is sent only once more content arrives, so content of at most one part goes by PutObject.
+            // A full part is sent only once more content arrives, so content of at most
+            // one part goes by PutObject.
             if (partLength == partSize) {
                 uploadPart();
             }
@@ -123,18 +150,25 @@ final class S3PendingObject implements PendingObject {
                 uploadId = s3.createMultipartUpload(b -> b.bucket(folder.bucket()).key(key)).uploadId();
             }
             int partNumber = uploadedParts.size() + 1;
-            String etag = s3.uploadPart(b -> b.bucket(folder.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
-                    bufferedPart()).eTag();
+            String etag = s3
+                .uploadPart(b -> b.bucket(folder.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
+                        bufferedPart())
+                .eTag();
             uploadedParts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
             partLength = 0;
-        } catch (SdkException e) {
+        }
+        catch (SdkException e) {
             state = State.FAILED;
-            throw new ObjectUnavailableException("cannot upload part " + (uploadedParts.size() + 1) + " of " + uri()
-                    + ": " + S3Failures.describe(e), e);
+            throw new ObjectUnavailableException(
+                    "cannot upload part " + (uploadedParts.size() + 1) + " of " + uri() + ": " + S3Failures.describe(e),
+                    e);
         }
     }
 
-    /** The buffered part as a request body that the SDK can read again when it retries, without copying it. */
+    /**
+     * The buffered part as a request body that the SDK can read again when it retries,
+     * without copying it.
+     */
     private RequestBody bufferedPart() {
         byte[] content = part;
         int length = partLength;
@@ -145,8 +179,8 @@ final class S3PendingObject implements PendingObject {
 
     private void requireWriting() {
         if (state != State.WRITING) {
-            throw new IllegalStateException(uri() + " is no longer open for writing ("
-                    + state.name().toLowerCase(Locale.ROOT) + ")");
+            throw new IllegalStateException(
+                    uri() + " is no longer open for writing (" + state.name().toLowerCase(Locale.ROOT) + ")");
         }
     }
 
@@ -154,12 +188,15 @@ final class S3PendingObject implements PendingObject {
         return folder.uri() + name;
     }
 
-    /** Writes into the pending object; closing it is harmless, so wrapping writers may close it. */
+    /**
+     * Writes into the pending object; closing it is harmless, so wrapping writers may
+     * close it.
+     */
     private final class PartOutputStream extends OutputStream {
 
         @Override
         public void write(int b) {
-            S3PendingObject.this.write(new byte[] {(byte) b}, 0, 1);
+            S3PendingObject.this.write(new byte[] { (byte) b }, 0, 1);
         }
 
         @Override
@@ -167,5 +204,7 @@ final class S3PendingObject implements PendingObject {
             Objects.checkFromIndexSize(offset, length, bytes.length);
             S3PendingObject.this.write(bytes, offset, length);
         }
+
     }
+
 }

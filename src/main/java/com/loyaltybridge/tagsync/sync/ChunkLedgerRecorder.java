@@ -16,36 +16,53 @@ import com.loyaltybridge.tagsync.sessionm.SessionmTagSender;
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 
 /**
- * Keeps the ledger of one chunk in step with its calls, in independent transactions. As calls
- * start, it commits the intent for the next batch of users ahead of them, together with the outcomes
- * that came back since the last commit; the rest is committed by {@link #recordRemaining}.
+ * Keeps the ledger of one chunk in step with its calls, in independent transactions. As
+ * calls start, it commits the intent for the next batch of users ahead of them, together
+ * with the outcomes that came back since the last commit; the rest is committed by
+ * {@link #recordRemaining}.
  * <p>
- * A call never starts before its user's intent is committed. The next batch is committed once half of the
- * committed intents are used up, by the thread that gets there, while the other threads keep calling: they
- * only wait when they reach users whose intent is still being committed. Only users whose intent is committed
- * and whose outcome is not can be in doubt after a crash: at most one and a half batches plus the calls under
- * way, not the whole chunk. Round trips stay a small constant per chunk (its size divided by the batch size).
+ * A call never starts before its user's intent is committed. The next batch is committed
+ * once half of the committed intents are used up, by the thread that gets there, while
+ * the other threads keep calling: they only wait when they reach users whose intent is
+ * still being committed. Only users whose intent is committed and whose outcome is not
+ * can be in doubt after a crash: at most one and a half batches plus the calls under way,
+ * not the whole chunk. Round trips stay a small constant per chunk (its size divided by
+ * the batch size).
  * <p>
- * Each intent is committed only while this process still holds the sync's run lock. When an intent
- * cannot be committed (the lock or PostgreSQL is gone), no further call starts, and
- * {@link #throwIfIntentsFailed()} gives the reason.
+ * Each intent is committed only while this process still holds the sync's run lock. When
+ * an intent cannot be committed (the lock or PostgreSQL is gone), no further call starts,
+ * and {@link #throwIfIntentsFailed()} gives the reason.
  */
 final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
 
     private final List<? extends LedgerEntry> entries;
+
     private final DeliveryLedger ledger;
+
     private final Runnable runLockCheck;
+
     private final int batchSize;
+
     private final BiFunction<LedgerEntry, TagOutcome, SyncUserRepository.Completion> completionOf;
+
     private final Queue<IndexedCompletion> unrecorded = new ConcurrentLinkedQueue<>();
+
     private final boolean[] recorded;
+
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition intentsCommitted = lock.newCondition();
+
     /** Calls of the entries before this index may start. Guarded by {@link #lock}. */
     private int intentCommittedUpTo;
+
     /** A thread is committing intents right now. Guarded by {@link #lock}. */
     private boolean committing;
-    /** Why committing intents failed: no call waiting for them may start. Guarded by {@link #lock}. */
+
+    /**
+     * Why committing intents failed: no call waiting for them may start. Guarded by
+     * {@link #lock}.
+     */
     private RuntimeException commitFailure;
 
     private record IndexedCompletion(int index, SyncUserRepository.Completion completion) {
@@ -61,7 +78,10 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
         this.recorded = new boolean[entries.size()];
     }
 
-    /** Returns once the intent for the entry at {@code index} is committed; may commit the next batch first. */
+    /**
+     * Returns once the intent for the entry at {@code index} is committed; may commit the
+     * next batch first.
+     */
     @Override
     public void beforeStart(int index) {
         while (true) {
@@ -73,7 +93,8 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
                     throw commitFailure;
                 }
                 boolean covered = index < intentCommittedUpTo;
-                boolean runningLow = intentCommittedUpTo - index <= batchSize / 2 && intentCommittedUpTo < entries.size();
+                boolean runningLow = intentCommittedUpTo - index <= batchSize / 2
+                        && intentCommittedUpTo < entries.size();
                 if (covered && (committing || !runningLow)) {
                     return;
                 }
@@ -84,7 +105,8 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
                 committing = true;
                 from = intentCommittedUpTo;
                 end = Math.min(entries.size(), Math.max(index + 1, from + batchSize));
-            } finally {
+            }
+            finally {
                 lock.unlock();
             }
             commitIntents(from, end);
@@ -95,15 +117,17 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     }
 
     private void commitIntents(int from, int end) {
-        List<LedgerEntry> intents = entries.subList(from, end).stream()
-                .filter(entry -> entry.state() == LedgerState.STAGED)
-                .map(LedgerEntry.class::cast)
-                .toList();
+        List<LedgerEntry> intents = entries.subList(from, end)
+            .stream()
+            .filter(entry -> entry.state() == LedgerState.STAGED)
+            .map(LedgerEntry.class::cast)
+            .toList();
         RuntimeException failure = null;
         try {
             runLockCheck.run();
             ledger.record(intents, drainUnrecorded());
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             failure = e;
         }
         lock.lock();
@@ -111,11 +135,13 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
             committing = false;
             if (failure == null) {
                 intentCommittedUpTo = end;
-            } else {
+            }
+            else {
                 commitFailure = failure;
             }
             intentsCommitted.signalAll();
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
         if (failure != null) {
@@ -123,14 +149,18 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
         }
     }
 
-    /** Rethrows what stopped an intent from being committed, if anything did: the reason calls were left unsent. */
+    /**
+     * Rethrows what stopped an intent from being committed, if anything did: the reason
+     * calls were left unsent.
+     */
     void throwIfIntentsFailed() {
         lock.lock();
         try {
             if (commitFailure != null) {
                 throw commitFailure;
             }
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
@@ -141,8 +171,8 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     }
 
     /**
-     * Commits every outcome not committed yet, including those of sends that never started; call it once
-     * {@code sendAll} has returned them.
+     * Commits every outcome not committed yet, including those of sends that never
+     * started; call it once {@code sendAll} has returned them.
      */
     void recordRemaining(List<TagOutcome> outcomes) {
         lock.lock();
@@ -156,15 +186,19 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
                 }
             }
             ledger.record(List.of(), completions);
-        } finally {
+        }
+        finally {
             lock.unlock();
         }
     }
 
-    /** Takes the outcomes that came back since the last commit; only the committing thread calls it. */
+    /**
+     * Takes the outcomes that came back since the last commit; only the committing thread
+     * calls it.
+     */
     private List<Delivered> drainUnrecorded() {
         List<Delivered> drained = new ArrayList<>();
-        for (IndexedCompletion completion; (completion = unrecorded.poll()) != null; ) {
+        for (IndexedCompletion completion; (completion = unrecorded.poll()) != null;) {
             recorded[completion.index()] = true;
             drained.add(new Delivered(entries.get(completion.index()), completion.completion()));
         }
@@ -174,4 +208,5 @@ final class ChunkLedgerRecorder implements SessionmTagSender.SendListener {
     private Delivered delivered(int index, TagOutcome outcome) {
         return new Delivered(entries.get(index), completionOf.apply(entries.get(index), outcome));
     }
+
 }

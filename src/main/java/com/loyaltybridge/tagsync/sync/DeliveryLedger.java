@@ -15,10 +15,12 @@ import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository.MemberTa
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
- * Commits what happens to a run's users around their calls, each time in a transaction of its own, whatever becomes of
- * the chunk: the intents before the calls and the outcomes after, in the ledger ({@code sync_user}) and, for a sync of
- * an audience, in the audience's state with them. So a crash anywhere can neither lose a tag we sent nor record one we
- * did not: the state says {@code SENDING} exactly where the ledger does, and follows the outcome once it is known.
+ * Commits what happens to a run's users around their calls, each time in a transaction of
+ * its own, whatever becomes of the chunk: the intents before the calls and the outcomes
+ * after, in the ledger ({@code sync_user}) and, for a sync of an audience, in the
+ * audience's state with them. So a crash anywhere can neither lose a tag we sent nor
+ * record one we did not: the state says {@code SENDING} exactly where the ledger does,
+ * and follows the outcome once it is known.
  */
 final class DeliveryLedger {
 
@@ -27,19 +29,26 @@ final class DeliveryLedger {
     }
 
     private final long jobInstanceId;
+
     private final SyncUserRepository users;
+
     private final SyncAudienceMemberTagRepository memberTags;
+
     private final Long audienceId;
+
     private final List<String> syncTags;
+
     private final Long ttlSeconds;
+
     private final TransactionTemplate independentTransaction;
 
     /**
-     * @param audienceId the run's audience; null for a sync without one, whose calls change no audience
-     * @param syncTags   the sync's tags, for users sent all of them
+     * @param audienceId the run's audience; null for a sync without one, whose calls
+     * change no audience
+     * @param syncTags the sync's tags, for users sent all of them
      */
-    DeliveryLedger(long jobInstanceId, SyncUserRepository users, SyncAudienceMemberTagRepository memberTags, Long audienceId,
-            List<String> syncTags, Long ttlSeconds, PlatformTransactionManager transactionManager) {
+    DeliveryLedger(long jobInstanceId, SyncUserRepository users, SyncAudienceMemberTagRepository memberTags,
+            Long audienceId, List<String> syncTags, Long ttlSeconds, PlatformTransactionManager transactionManager) {
         this.jobInstanceId = jobInstanceId;
         this.users = users;
         this.memberTags = memberTags;
@@ -50,7 +59,10 @@ final class DeliveryLedger {
         this.independentTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** Commits, on its own, that the {@code sending} users are about to be called and what became of the {@code delivered} ones. */
+    /**
+     * Commits, on its own, that the {@code sending} users are about to be called and what
+     * became of the {@code delivered} ones.
+     */
     void record(List<LedgerEntry> sending, List<Delivered> delivered) {
         List<LedgerEntry> intents = sending.stream().filter(entry -> entry.state() == LedgerState.STAGED).toList();
         if (intents.isEmpty() && delivered.isEmpty()) {
@@ -61,14 +73,18 @@ final class DeliveryLedger {
                     delivered.stream().map(Delivered::completion).toList());
             if (audienceId != null) {
                 memberTags.recordIntents(audienceId, jobInstanceId, intents.stream()
-                        .map(entry -> new MemberTags(entry.identifier(), entry.tagsOf(syncTags), MemberTagStatus.SENDING)).toList());
-                memberTags.recordOutcomes(audienceId, jobInstanceId, delivered.stream()
-                        .map(this::outcome).filter(Objects::nonNull).toList(), ttlSeconds);
+                    .map(entry -> new MemberTags(entry.identifier(), entry.tagsOf(syncTags), MemberTagStatus.SENDING))
+                    .toList());
+                memberTags.recordOutcomes(audienceId, jobInstanceId,
+                        delivered.stream().map(this::outcome).filter(Objects::nonNull).toList(), ttlSeconds);
             }
         });
     }
 
-    /** What an outcome leaves in the audience's state; null when it changes nothing there (the call was not made). */
+    /**
+     * What an outcome leaves in the audience's state; null when it changes nothing there
+     * (the call was not made).
+     */
     private MemberTags outcome(Delivered delivered) {
         MemberTagStatus status = switch (delivered.completion().state()) {
             case TAGGED, ALREADY_TAGGED -> MemberTagStatus.TAGGED;
@@ -82,4 +98,5 @@ final class DeliveryLedger {
         LedgerEntry entry = delivered.entry();
         return status == null ? null : new MemberTags(entry.identifier(), entry.tagsOf(syncTags), status);
     }
+
 }

@@ -9,7 +9,10 @@ import org.slf4j.Logger;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
-/** The objects that appeared in, or vanished from, an export folder since the sync first listed it. */
+/**
+ * The objects that appeared in, or vanished from, an export folder since the sync first
+ * listed it.
+ */
 record ExportFolderChanges(List<String> added, List<String> removed) {
 
     static ExportFolderChanges between(List<StoredObject> listed, List<StoredObject> now) {
@@ -20,7 +23,10 @@ record ExportFolderChanges(List<String> added, List<String> removed) {
                 listed.stream().map(StoredObject::name).filter(name -> !currentNames.contains(name)).toList());
     }
 
-    /** Warns about each kind of change: the sync reads the objects it first listed, whatever came or went since. */
+    /**
+     * Warns about each kind of change: the sync reads the objects it first listed,
+     * whatever came or went since.
+     */
     void warn(Logger log, StorageLocation export) {
         if (!added.isEmpty()) {
             log.warn("{} objects appeared in {} since this sync first listed it; they are not part of this sync: {}",

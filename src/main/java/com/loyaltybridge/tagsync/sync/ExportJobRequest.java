@@ -10,9 +10,10 @@ import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * What the launcher needs of a run of any job that reads one export (the tag sync's {@link SyncRequest}, the offers
- * job's request): which job, its parameters, and what its lock and its audience are. Each job's request stays the one
- * typed boundary to its own job parameters; the export is the one parameter they all share, under one name.
+ * What the launcher needs of a run of any job that reads one export (the tag sync's
+ * {@link SyncRequest}, the offers job's request): which job, its parameters, and what its
+ * lock and its audience are. Each job's request stays the one typed boundary to its own
+ * job parameters; the export is the one parameter they all share, under one name.
  */
 public interface ExportJobRequest {
 
@@ -37,20 +38,30 @@ public interface ExportJobRequest {
     IdentifierSource identifierSource();
 
     /**
-     * The name of the audience the run belongs to, as {@code sync_audience} records it; null without one. Two runs of
-     * one audience never run at once.
+     * The name of the audience the run belongs to, as {@code sync_audience} records it;
+     * null without one. Two runs of one audience never run at once.
      */
     @Nullable String audienceName();
 
-    /** When the export was requested (the EPOCH of its Braze folder name); empty outside Braze's layout. */
+    /**
+     * When the export was requested (the EPOCH of its Braze folder name); empty outside
+     * Braze's layout.
+     */
     Optional<Instant> exportRequestedAt();
 
-    /** Whether the run ignores what the audience's state says (and so may run an export older than its last one). */
+    /**
+     * Whether the run ignores what the audience's state says (and so may run an export
+     * older than its last one).
+     */
     boolean full();
 
     /** A short description for logs and summaries. */
     String describe();
 
-    /** Which of the request's settings make it another run of the same export, for a message: "tag settings (tags, ...)". */
+    /**
+     * Which of the request's settings make it another run of the same export, for a
+     * message: "tag settings (tags, ...)".
+     */
     String identifyingSettings();
+
 }

@@ -8,9 +8,10 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores why a sync failed as one line per failure in its job execution's exit description (column
- * {@code exit_message}), where the REST API and an operator's query find it later. Spring Batch would store a
- * stack trace cut at 2,500 characters, which usually loses the cause that says what went wrong.
+ * Stores why a sync failed as one line per failure in its job execution's exit
+ * description (column {@code exit_message}), where the REST API and an operator's query
+ * find it later. Spring Batch would store a stack trace cut at 2,500 characters, which
+ * usually loses the cause that says what went wrong.
  */
 @Component
 class FailureExitDescription implements JobExecutionListener {
@@ -19,7 +20,9 @@ class FailureExitDescription implements JobExecutionListener {
     public void afterJob(JobExecution execution) {
         List<String> failures = SyncSummaries.failureMessages(execution);
         if (!failures.isEmpty()) {
-            execution.setExitStatus(new ExitStatus(execution.getExitStatus().getExitCode(), String.join("; ", failures)));
+            execution
+                .setExitStatus(new ExitStatus(execution.getExitStatus().getExitCode(), String.join("; ", failures)));
         }
     }
+
 }

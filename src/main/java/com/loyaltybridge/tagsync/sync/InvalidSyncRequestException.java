@@ -1,13 +1,15 @@
 package com.loyaltybridge.tagsync.sync;
 
 /**
- * A {@link SyncRequest} that cannot be run, refused before anything is written: the message is
- * {@code field: reason}, where field is the request's field at fault (export, tags, ttl, mode, identifier, output),
- * the name of its command-line option and of its REST field.
+ * A {@link SyncRequest} that cannot be run, refused before anything is written: the
+ * message is {@code field: reason}, where field is the request's field at fault (export,
+ * tags, ttl, mode, identifier, output), the name of its command-line option and of its
+ * REST field.
  */
 public class InvalidSyncRequestException extends IllegalArgumentException {
 
     private final String field;
+
     private final String reason;
 
     public InvalidSyncRequestException(String field, String reason) {
@@ -24,4 +26,5 @@ public class InvalidSyncRequestException extends IllegalArgumentException {
     public String reason() {
         return reason;
     }
+
 }

@@ -15,20 +15,25 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
 
 /**
- * Fixes the set of objects a sync reads: listed once, when the sync first starts, and recorded.
- * Every later start of the same sync reads exactly that set, and says so when the folder has changed,
- * or is gone: a folder that cannot be listed any more only matters if objects are still to be read.
+ * Fixes the set of objects a sync reads: listed once, when the sync first starts, and
+ * recorded. Every later start of the same sync reads exactly that set, and says so when
+ * the folder has changed, or is gone: a folder that cannot be listed any more only
+ * matters if objects are still to be read.
  */
 class ListExportObjectsTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(ListExportObjectsTasklet.class);
 
     private final long jobInstanceId;
+
     private final StorageLocation export;
+
     private final BrazeExportListing listing;
+
     private final SyncExportObjectRepository catalog;
 
-    ListExportObjectsTasklet(long jobInstanceId, StorageLocation export, BrazeExportListing listing, SyncExportObjectRepository catalog) {
+    ListExportObjectsTasklet(long jobInstanceId, StorageLocation export, BrazeExportListing listing,
+            SyncExportObjectRepository catalog) {
         this.jobInstanceId = jobInstanceId;
         this.export = export;
         this.listing = listing;
@@ -49,8 +54,10 @@ class ListExportObjectsTasklet implements Tasklet {
         List<StoredObject> current;
         try {
             current = listing.objectsOf(export);
-        } catch (RuntimeException e) {
-            // Braze deletes exports after a few hours: a sync that staged its users before then can still finish.
+        }
+        catch (RuntimeException e) {
+            // Braze deletes exports after a few hours: a sync that staged its users
+            // before then can still finish.
             log.warn("Could not list {} again ({}); going on with the objects listed when this sync first started",
                     export, e.getMessage());
             return RepeatStatus.FINISHED;
@@ -58,4 +65,5 @@ class ListExportObjectsTasklet implements Tasklet {
         ExportFolderChanges.between(recorded, current).warn(log, export);
         return RepeatStatus.FINISHED;
     }
+
 }

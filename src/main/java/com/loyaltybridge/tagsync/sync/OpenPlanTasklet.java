@@ -18,27 +18,37 @@ import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
- * Decides, once per sync and before its export is staged, whom it sends: every user (no audience, {@code --full}, the
- * audience's first sync) or only those the audience's state says need something. Staging then gives every user the
- * plan's reason, or none for step {@code planAudience} to decide; every later run of the sync finds the same plan.
+ * Decides, once per sync and before its export is staged, whom it sends: every user (no
+ * audience, {@code --full}, the audience's first sync) or only those the audience's state
+ * says need something. Staging then gives every user the plan's reason, or none for step
+ * {@code planAudience} to decide; every later run of the sync finds the same plan.
  * <p>
- * A dry run looks the audience up without recording it: it changes nothing of the audiences.
+ * A dry run looks the audience up without recording it: it changes nothing of the
+ * audiences.
  */
 class OpenPlanTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(OpenPlanTasklet.class);
 
     private final long jobInstanceId;
+
     private final SyncRequest request;
+
     private final boolean dryRun;
+
     private final SyncAudienceRepository audiences;
+
     private final SyncAudienceMemberTagRepository memberTags;
+
     private final SyncPlanRepository plans;
+
     private final SyncUserRepository ledger;
+
     private final SyncSettings settings;
 
     OpenPlanTasklet(long jobInstanceId, SyncRequest request, boolean dryRun, SyncAudienceRepository audiences,
-            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, SyncUserRepository ledger, SyncSettings settings) {
+            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, SyncUserRepository ledger,
+            SyncSettings settings) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.dryRun = dryRun;
@@ -66,7 +76,8 @@ class OpenPlanTasklet implements Tasklet {
         String name = request.audienceName();
         if (name == null) {
             plans.open(jobInstanceId, null, PlanReason.NO_AUDIENCE, runStart, refreshBefore);
-            log.info("No audience: the export is outside Braze's layout and none was named (--audience); every user is sent");
+            log.info(
+                    "No audience: the export is outside Braze's layout and none was named (--audience); every user is sent");
             return RepeatStatus.FINISHED;
         }
         Optional<Audience> audience = dryRun ? audiences.find(name, request.identifierSource().text())
@@ -86,8 +97,11 @@ class OpenPlanTasklet implements Tasklet {
         }
         boolean before = request.audience() == null && request.segmentId() != null
                 && audience.map(Audience::seededFromJobInstanceId).isEmpty()
-                && plans.latestCompletedBeforeAudiences(SegmentSyncJobConfiguration.JOB_NAME, request.segmentId(),
-                        request.identifierSource().text()).isPresent();
+                && plans
+                    .latestCompletedBeforeAudiences(SegmentSyncJobConfiguration.JOB_NAME, request.segmentId(),
+                            request.identifierSource().text())
+                    .isPresent();
         return before ? PlanReason.SEEDED : PlanReason.FIRST_SYNC;
     }
+
 }

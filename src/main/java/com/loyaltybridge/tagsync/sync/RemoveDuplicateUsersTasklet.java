@@ -12,19 +12,25 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * Leaves one ledger row per identifier once the whole export is staged: a user repeated in the export is sent or
- * written once, as its first line, and each later line is recorded as a skipped {@code duplicate_user} line. One
- * statement in the step's transaction, so a crash leaves the ledger as it was and the step simply runs again.
- * Fails the run when the duplicates take the skipped lines over {@code sync.max-skipped-lines}.
+ * Leaves one ledger row per identifier once the whole export is staged: a user repeated
+ * in the export is sent or written once, as its first line, and each later line is
+ * recorded as a skipped {@code duplicate_user} line. One statement in the step's
+ * transaction, so a crash leaves the ledger as it was and the step simply runs again.
+ * Fails the run when the duplicates take the skipped lines over
+ * {@code sync.max-skipped-lines}.
  */
 class RemoveDuplicateUsersTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(RemoveDuplicateUsersTasklet.class);
 
     private final long jobInstanceId;
+
     private final StorageLocation export;
+
     private final SyncUserRepository ledger;
+
     private final SyncSkippedLineRepository skippedLines;
+
     private final long maxSkippedLines;
 
     RemoveDuplicateUsersTasklet(long jobInstanceId, StorageLocation export, SyncUserRepository ledger,
@@ -50,4 +56,5 @@ class RemoveDuplicateUsersTasklet implements Tasklet {
         }
         return RepeatStatus.FINISHED;
     }
+
 }

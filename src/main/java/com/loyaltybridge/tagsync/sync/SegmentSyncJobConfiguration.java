@@ -39,93 +39,107 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * The segment tag sync: one job instance per export and tag setting.
- * <pre>
+ * The segment tag sync: one job instance per export and tag setting. <pre>
  * openPlan -> listExportObjects -> stageUsers -> removeDuplicateUsers -> planAudience -> mode? -- API --> tagUsers -------> updateAudience
  *                                                                                           \- CSV --> writeBulkFile --/
- * </pre>
- * {@code openPlan} decides whom the sync sends: everyone, or only what changed for its audience; {@code stageUsers}
- * streams the export into the ledger ({@code sync_user}), recording bad lines; {@code removeDuplicateUsers} keeps each
- * user once; {@code planAudience} decides who needs what against the audience's state and finds who left; the API and
- * CSV steps then work from the ledger, so both resume exactly where they stopped, recording what SessionM holds in the
- * audience's state as they go; {@code updateAudience} marks the members who left and moves the audience on to this
+ * </pre> {@code openPlan} decides whom the sync sends: everyone, or only what changed for
+ * its audience; {@code stageUsers} streams the export into the ledger
+ * ({@code sync_user}), recording bad lines; {@code removeDuplicateUsers} keeps each user
+ * once; {@code planAudience} decides who needs what against the audience's state and
+ * finds who left; the API and CSV steps then work from the ledger, so both resume exactly
+ * where they stopped, recording what SessionM holds in the audience's state as they go;
+ * {@code updateAudience} marks the members who left and moves the audience on to this
  * export.
  * <p>
- * The dry run ({@value #DRY_RUN_JOB_NAME}) is the same up to {@code planAudience}, in a job instance of its own: it
- * sends nothing, writes no bulk file and changes nothing of the audience.
+ * The dry run ({@value #DRY_RUN_JOB_NAME}) is the same up to {@code planAudience}, in a
+ * job instance of its own: it sends nothing, writes no bulk file and changes nothing of
+ * the audience.
  */
 @Configuration(proxyBeanMethods = false)
 public class SegmentSyncJobConfiguration {
 
     public static final String JOB_NAME = "segmentTagSync";
+
     public static final String DRY_RUN_JOB_NAME = "segmentTagSyncDryRun";
 
-    /** {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics, progress log). */
+    /**
+     * {@code listeners}: every {@link JobExecutionListener} bean (start hook, metrics,
+     * progress log).
+     */
     @Bean
-    Job segmentTagSyncJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep, Step stageUsersStep,
-            Step removeDuplicateUsersStep, Step planAudienceStep, Step tagUsersStep, Step writeBulkFileStep,
-            Step updateAudienceStep, SyncUserRepository ledger, SyncSettings settings, ObjectProvider<JobExecutionListener> listeners) {
+    Job segmentTagSyncJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep,
+            Step stageUsersStep, Step removeDuplicateUsersStep, Step planAudienceStep, Step tagUsersStep,
+            Step writeBulkFileStep, Step updateAudienceStep, SyncUserRepository ledger, SyncSettings settings,
+            ObjectProvider<JobExecutionListener> listeners) {
         SyncModeDecider mode = new SyncModeDecider(ledger, settings.autoApiMaxUsers());
         JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
         listeners.orderedStream().forEach(job::listener);
-        return job
-                .start(openPlanStep)
-                .next(listExportObjectsStep)
-                .next(stageUsersStep)
-                .next(removeDuplicateUsersStep)
-                .next(planAudienceStep)
-                .next(mode).on(SyncMode.API.name()).to(tagUsersStep).next(updateAudienceStep)
-                .from(mode).on(SyncMode.CSV.name()).to(writeBulkFileStep).next(updateAudienceStep)
-                .end()
-                .build();
+        return job.start(openPlanStep)
+            .next(listExportObjectsStep)
+            .next(stageUsersStep)
+            .next(removeDuplicateUsersStep)
+            .next(planAudienceStep)
+            .next(mode)
+            .on(SyncMode.API.name())
+            .to(tagUsersStep)
+            .next(updateAudienceStep)
+            .from(mode)
+            .on(SyncMode.CSV.name())
+            .to(writeBulkFileStep)
+            .next(updateAudienceStep)
+            .end()
+            .build();
     }
 
     /** The dry run: the plan of a sync, and nothing else. */
     @Bean
-    Job segmentTagSyncDryRunJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep, Step stageUsersStep,
-            Step removeDuplicateUsersStep, Step planAudienceStep, ObjectProvider<JobExecutionListener> listeners) {
+    Job segmentTagSyncDryRunJob(JobRepository jobRepository, Step openPlanStep, Step listExportObjectsStep,
+            Step stageUsersStep, Step removeDuplicateUsersStep, Step planAudienceStep,
+            ObjectProvider<JobExecutionListener> listeners) {
         JobBuilder job = new JobBuilder(DRY_RUN_JOB_NAME, jobRepository);
         listeners.orderedStream().forEach(job::listener);
-        return job
-                .start(openPlanStep)
-                .next(listExportObjectsStep)
-                .next(stageUsersStep)
-                .next(removeDuplicateUsersStep)
-                .next(planAudienceStep)
-                .build();
+        return job.start(openPlanStep)
+            .next(listExportObjectsStep)
+            .next(stageUsersStep)
+            .next(removeDuplicateUsersStep)
+            .next(planAudienceStep)
+            .build();
     }
 
     @Bean
-    Step openPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, OpenPlanTasklet openPlanTasklet) {
+    Step openPlanStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            OpenPlanTasklet openPlanTasklet) {
         return new StepBuilder(SyncStep.OPEN_PLAN.stepName(), jobRepository)
-                .tasklet(openPlanTasklet, transactionManager)
-                .build();
+            .tasklet(openPlanTasklet, transactionManager)
+            .build();
     }
 
     @Bean
     @StepScope
-    OpenPlanTasklet openPlanTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncAudienceRepository audiences,
-            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, SyncUserRepository ledger, SyncSettings settings) {
-        return new OpenPlanTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution), audiences,
-                memberTags, plans, ledger, settings);
+    OpenPlanTasklet openPlanTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+            SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans,
+            SyncUserRepository ledger, SyncSettings settings) {
+        return new OpenPlanTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution),
+                audiences, memberTags, plans, ledger, settings);
     }
 
     @Bean
     Step listExportObjectsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             ListExportObjectsTasklet listExportObjectsTasklet) {
         return new StepBuilder(SyncStep.LIST_EXPORT_OBJECTS.stepName(), jobRepository)
-                .tasklet(listExportObjectsTasklet, transactionManager)
-                .allowStartIfComplete(true)
-                .build();
+            .tasklet(listExportObjectsTasklet, transactionManager)
+            .allowStartIfComplete(true)
+            .build();
     }
 
     @Bean
     @StepScope
     ListExportObjectsTasklet listExportObjectsTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
             BrazeExportListing listing, SyncExportObjectRepository catalog) {
-        // Shared with the offers job: it reads only the export of the run's parameters, whichever job runs.
-        return new ListExportObjectsTasklet(jobInstanceId(stepExecution), ExportJobRequest.exportOf(stepExecution.getJobParameters()),
-                listing, catalog);
+        // Shared with the offers job: it reads only the export of the run's parameters,
+        // whichever job runs.
+        return new ListExportObjectsTasklet(jobInstanceId(stepExecution),
+                ExportJobRequest.exportOf(stepExecution.getJobParameters()), listing, catalog);
     }
 
     @Bean
@@ -133,23 +147,26 @@ public class SegmentSyncJobConfiguration {
             BrazeExportItemReader<ExportRecord> exportReader, StagingWriter stagingWriter, BrazeExportListing listing,
             SyncExportObjectRepository catalog, SyncSettings settings) {
         return new StepBuilder(SyncStep.STAGE_USERS.stepName(), jobRepository)
-                .<ExportRecord, ExportRecord>chunk(settings.stagingChunkSize())
-                .transactionManager(transactionManager)
-                .reader(exportReader)
-                .writer(stagingWriter)
-                .listener(new StagedExportCheck(listing, catalog))
-                .build();
+            .<ExportRecord, ExportRecord>chunk(settings.stagingChunkSize())
+            .transactionManager(transactionManager)
+            .reader(exportReader)
+            .writer(stagingWriter)
+            .listener(new StagedExportCheck(listing, catalog))
+            .build();
     }
 
-    /** Lines parsed into users on the reader's read-ahead thread, while the step stages the previous chunk. */
+    /**
+     * Lines parsed into users on the reader's read-ahead thread, while the step stages
+     * the previous chunk.
+     */
     @Bean
     @StepScope
     BrazeExportItemReader<ExportRecord> exportReader(@Value("#{stepExecution}") StepExecution stepExecution,
             ObjectStore store, SyncExportObjectRepository catalog, BrazeExportSettings settings) {
         SyncRequest request = request(stepExecution);
         BrazeUserParser parser = new BrazeUserParser(request.identifierSource(), settings);
-        return new BrazeExportItemReader<>(store, catalog.objectsOf(jobInstanceId(stepExecution), request.export()), settings,
-                parser);
+        return new BrazeExportItemReader<>(store, catalog.objectsOf(jobInstanceId(stepExecution), request.export()),
+                settings, parser);
     }
 
     @Bean
@@ -165,8 +182,8 @@ public class SegmentSyncJobConfiguration {
     Step removeDuplicateUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet) {
         return new StepBuilder(SyncStep.REMOVE_DUPLICATE_USERS.stepName(), jobRepository)
-                .tasklet(removeDuplicateUsersTasklet, transactionManager)
-                .build();
+            .tasklet(removeDuplicateUsersTasklet, transactionManager)
+            .build();
     }
 
     @Bean
@@ -174,43 +191,48 @@ public class SegmentSyncJobConfiguration {
     RemoveDuplicateUsersTasklet removeDuplicateUsersTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
             SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncSettings settings) {
         // Shared with the offers job, like listExportObjects.
-        return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution), ExportJobRequest.exportOf(stepExecution.getJobParameters()),
-                ledger, skippedLines, settings.maxSkippedLines());
+        return new RemoveDuplicateUsersTasklet(jobInstanceId(stepExecution),
+                ExportJobRequest.exportOf(stepExecution.getJobParameters()), ledger, skippedLines,
+                settings.maxSkippedLines());
     }
 
     @Bean
     Step planAudienceStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             PlanAudienceTasklet planAudienceTasklet, SyncUserRepository ledger) {
         return new StepBuilder(SyncStep.PLAN_AUDIENCE.stepName(), jobRepository)
-                .tasklet(planAudienceTasklet, transactionManager)
-                .listener(refreshingPlannerStatistics(ledger))
-                .build();
+            .tasklet(planAudienceTasklet, transactionManager)
+            .listener(refreshingPlannerStatistics(ledger))
+            .build();
     }
 
     @Bean
     @StepScope
-    PlanAudienceTasklet planAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncPlanRepository plans,
-            SyncUserRepository ledger, SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags,
-            SyncLeftUserRepository leftUsers) {
-        return new PlanAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution), plans, ledger,
-                audiences, memberTags, leftUsers);
+    PlanAudienceTasklet planAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+            SyncPlanRepository plans, SyncUserRepository ledger, SyncAudienceRepository audiences,
+            SyncAudienceMemberTagRepository memberTags, SyncLeftUserRepository leftUsers) {
+        return new PlanAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), isDryRun(stepExecution),
+                plans, ledger, audiences, memberTags, leftUsers);
     }
 
     @Bean
     Step tagUsersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter, SyncUserRepository ledger,
-            SessionmPaceRecorder sessionmPaceRecorder, SyncSettings settings, SessionmSettings sessionm) {
+            JdbcPagingItemReader<LedgerEntry> pendingUsersReader, TagUsersWriter tagUsersWriter,
+            SyncUserRepository ledger, SessionmPaceRecorder sessionmPaceRecorder, SyncSettings settings,
+            SessionmSettings sessionm) {
         return new StepBuilder(SyncStep.TAG_USERS.stepName(), jobRepository)
-                .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.requestsPerSecond()))
-                .transactionManager(transactionManager)
-                .reader(pendingUsersReader)
-                .writer(tagUsersWriter)
-                .stream(sessionmPaceRecorder)
-                .listener(refreshingPlannerStatistics(ledger))
-                .build();
+            .<LedgerEntry, LedgerEntry>chunk(settings.taggingChunkSize(sessionm.requestsPerSecond()))
+            .transactionManager(transactionManager)
+            .reader(pendingUsersReader)
+            .writer(tagUsersWriter)
+            .stream(sessionmPaceRecorder)
+            .listener(refreshingPlannerStatistics(ledger))
+            .build();
     }
 
-    /** The users still to tag, in export order; restarts resume after the last committed chunk. */
+    /**
+     * The users still to tag, in export order; restarts resume after the last committed
+     * chunk.
+     */
     @Bean
     @StepScope
     JdbcPagingItemReader<LedgerEntry> pendingUsersReader(@Value("#{stepExecution}") StepExecution stepExecution,
@@ -222,17 +244,21 @@ public class SegmentSyncJobConfiguration {
     @Bean
     @StepScope
     TagUsersWriter tagUsersWriter(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans, PlatformTransactionManager transactionManager,
-            SessionmTagSender sender, RunLockCheck runLocks, InFlightLimiter limiter, SyncSettings settings) {
+            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans,
+            PlatformTransactionManager transactionManager, SessionmTagSender sender, RunLockCheck runLocks,
+            InFlightLimiter limiter, SyncSettings settings) {
         long jobInstanceId = jobInstanceId(stepExecution);
         SyncRequest request = request(stepExecution);
-        DeliveryLedger deliveries = new DeliveryLedger(jobInstanceId, ledger, memberTags, plan(plans, jobInstanceId).audienceId(),
-                request.tags(), request.ttlSeconds(), transactionManager);
+        DeliveryLedger deliveries = new DeliveryLedger(jobInstanceId, ledger, memberTags,
+                plan(plans, jobInstanceId).audienceId(), request.tags(), request.ttlSeconds(), transactionManager);
         return new TagUsersWriter(request, deliveries, sender, runLocks.forRun(stepExecution.getJobParameters()),
                 () -> settings.intentBatchSize(limiter.limit()));
     }
 
-    /** This execution's SessionM figures, saved with each chunk (see {@link SessionmPaceRecorder}). */
+    /**
+     * This execution's SessionM figures, saved with each chunk (see
+     * {@link SessionmPaceRecorder}).
+     */
     @Bean
     @StepScope
     SessionmPaceRecorder sessionmPaceRecorder(InFlightLimiter limiter) {
@@ -243,12 +269,15 @@ public class SegmentSyncJobConfiguration {
     Step writeBulkFileStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             WriteBulkFileTasklet writeBulkFileTasklet, SyncUserRepository ledger) {
         return new StepBuilder(SyncStep.WRITE_BULK_FILE.stepName(), jobRepository)
-                .tasklet(writeBulkFileTasklet, transactionManager)
-                .listener(refreshingPlannerStatistics(ledger))
-                .build();
+            .tasklet(writeBulkFileTasklet, transactionManager)
+            .listener(refreshingPlannerStatistics(ledger))
+            .build();
     }
 
-    /** For the steps that read the staged users back: see {@link SyncUserRepository#refreshPlannerStatistics()}. */
+    /**
+     * For the steps that read the staged users back: see
+     * {@link SyncUserRepository#refreshPlannerStatistics()}.
+     */
     private static StepExecutionListener refreshingPlannerStatistics(SyncUserRepository ledger) {
         return new StepExecutionListener() {
             @Override
@@ -260,29 +289,32 @@ public class SegmentSyncJobConfiguration {
 
     @Bean
     @StepScope
-    WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncUserRepository ledger,
-            SyncBulkFilePartRepository parts, BulkFileWriter writer, BulkFileSettings bulkFileSettings,
-            SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans) {
+    WriteBulkFileTasklet writeBulkFileTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+            SyncUserRepository ledger, SyncBulkFilePartRepository parts, BulkFileWriter writer,
+            BulkFileSettings bulkFileSettings, SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans) {
         SyncRequest request = request(stepExecution);
         long jobInstanceId = jobInstanceId(stepExecution);
-        StorageLocation output = request.output() != null ? request.output() : StorageLocation.parse(bulkFileSettings.output());
-        return new WriteBulkFileTasklet(jobInstanceId, request, BulkFileWriter.folderFor(output, request.export(), jobInstanceId),
-                ledger, parts, writer, memberTags, plan(plans, jobInstanceId).audienceId());
+        StorageLocation output = request.output() != null ? request.output()
+                : StorageLocation.parse(bulkFileSettings.output());
+        return new WriteBulkFileTasklet(jobInstanceId, request,
+                BulkFileWriter.folderFor(output, request.export(), jobInstanceId), ledger, parts, writer, memberTags,
+                plan(plans, jobInstanceId).audienceId());
     }
 
     @Bean
     Step updateAudienceStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             UpdateAudienceTasklet updateAudienceTasklet) {
         return new StepBuilder(SyncStep.UPDATE_AUDIENCE.stepName(), jobRepository)
-                .tasklet(updateAudienceTasklet, transactionManager)
-                .build();
+            .tasklet(updateAudienceTasklet, transactionManager)
+            .build();
     }
 
     @Bean
     @StepScope
-    UpdateAudienceTasklet updateAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution, SyncPlanRepository plans,
-            SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags) {
-        return new UpdateAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), plans, audiences, memberTags);
+    UpdateAudienceTasklet updateAudienceTasklet(@Value("#{stepExecution}") StepExecution stepExecution,
+            SyncPlanRepository plans, SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags) {
+        return new UpdateAudienceTasklet(jobInstanceId(stepExecution), request(stepExecution), plans, audiences,
+                memberTags);
     }
 
     private static SyncRequest request(StepExecution stepExecution) {
@@ -290,7 +322,8 @@ public class SegmentSyncJobConfiguration {
     }
 
     private static SyncPlanRepository.Plan plan(SyncPlanRepository plans, long jobInstanceId) {
-        return plans.find(jobInstanceId).orElseThrow(() -> new IllegalStateException("sync " + jobInstanceId + " has no plan"));
+        return plans.find(jobInstanceId)
+            .orElseThrow(() -> new IllegalStateException("sync " + jobInstanceId + " has no plan"));
     }
 
     private static boolean isDryRun(StepExecution stepExecution) {
@@ -300,4 +333,5 @@ public class SegmentSyncJobConfiguration {
     private static long jobInstanceId(StepExecution stepExecution) {
         return stepExecution.getJobExecution().getJobInstance().getInstanceId();
     }
+
 }

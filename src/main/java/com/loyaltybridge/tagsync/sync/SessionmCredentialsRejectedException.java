@@ -2,7 +2,10 @@ package com.loyaltybridge.tagsync.sync;
 
 import com.loyaltybridge.tagsync.sessionm.TagOutcome;
 
-/** SessionM refused the API credentials: the run stops at once rather than failing every user. */
+/**
+ * SessionM refused the API credentials: the run stops at once rather than failing every
+ * user.
+ */
 public class SessionmCredentialsRejectedException extends RuntimeException {
 
     SessionmCredentialsRejectedException(TagOutcome.AuthenticationFailed failure) {
@@ -10,4 +13,5 @@ public class SessionmCredentialsRejectedException extends RuntimeException {
                 + (failure.code() == null ? "" : ", " + failure.code())
                 + "): check SESSIONM_CORE_API_KEY and SESSIONM_CORE_API_SECRET, then run the same command again to resume");
     }
+
 }

@@ -15,24 +15,33 @@ import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
- * Records a chunk of the export in the ledger: users become {@code STAGED} rows and unusable lines
- * become skipped lines, all in the chunk's transaction. Fails the run once more lines were skipped
- * than {@code sync.max-skipped-lines} allows. Users repeated in the export are all staged here, and
- * removed afterwards ({@link RemoveDuplicateUsersTasklet}). The offers job stages its members with it too: they come
- * with who they are in Braze, which the ledger then stores as well.
+ * Records a chunk of the export in the ledger: users become {@code STAGED} rows and
+ * unusable lines become skipped lines, all in the chunk's transaction. Fails the run once
+ * more lines were skipped than {@code sync.max-skipped-lines} allows. Users repeated in
+ * the export are all staged here, and removed afterwards
+ * ({@link RemoveDuplicateUsersTasklet}). The offers job stages its members with it too:
+ * they come with who they are in Braze, which the ledger then stores as well.
  */
 public class StagingWriter implements ItemStreamWriter<ExportRecord> {
 
     private final long jobInstanceId;
+
     private final SyncUserRepository ledger;
+
     private final SyncSkippedLineRepository skippedLines;
+
     private final long maxSkippedLines;
+
     private final SendReason reason;
+
     private long skippedSoFar;
 
-    /** @param reason why every user is sent, for a plan that sends everyone; null when step planAudience decides */
-    public StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, long maxSkippedLines,
-            SendReason reason) {
+    /**
+     * @param reason why every user is sent, for a plan that sends everyone; null when
+     * step planAudience decides
+     */
+    public StagingWriter(long jobInstanceId, SyncUserRepository ledger, SyncSkippedLineRepository skippedLines,
+            long maxSkippedLines, SendReason reason) {
         this.jobInstanceId = jobInstanceId;
         this.ledger = ledger;
         this.skippedLines = skippedLines;
@@ -52,7 +61,8 @@ public class StagingWriter implements ItemStreamWriter<ExportRecord> {
         for (ExportRecord record : chunk) {
             if (record instanceof ExportUser user) {
                 users.add(user);
-            } else if (record instanceof SkippedLine line) {
+            }
+            else if (record instanceof SkippedLine line) {
                 skipped.add(line);
             }
         }
@@ -62,4 +72,5 @@ public class StagingWriter implements ItemStreamWriter<ExportRecord> {
             throw new TooManySkippedLinesException(skippedSoFar, maxSkippedLines);
         }
     }
+
 }

@@ -6,11 +6,15 @@ import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /** How the users of an export reach SessionM. */
 public enum SyncMode {
+
     /** One tags call per user. */
     API,
     /** A CSV bulk file for SessionM's import. */
     CSV,
-    /** {@link #API} for exports of at most {@code sync.auto-api-max-users} users, {@link #CSV} above. */
+    /**
+     * {@link #API} for exports of at most {@code sync.auto-api-max-users} users,
+     * {@link #CSV} above.
+     */
     AUTO;
 
     public static SyncMode parse(String text) {
@@ -25,4 +29,5 @@ public enum SyncMode {
     public String text() {
         return name().toLowerCase(Locale.ROOT);
     }
+
 }

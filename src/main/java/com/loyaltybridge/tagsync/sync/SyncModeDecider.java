@@ -10,15 +10,18 @@ import org.springframework.batch.core.step.StepExecution;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 
 /**
- * Chooses between the API and the bulk file once the plan is made: {@code auto} counts the users the plan sends (the
- * difference, for an audience that has synced before), so the choice is the same on every restart.
+ * Chooses between the API and the bulk file once the plan is made: {@code auto} counts
+ * the users the plan sends (the difference, for an audience that has synced before), so
+ * the choice is the same on every restart.
  */
 class SyncModeDecider implements JobExecutionDecider {
 
     static final String RESOLVED_MODE = "resolvedMode";
+
     private static final Logger log = LoggerFactory.getLogger(SyncModeDecider.class);
 
     private final SyncUserRepository ledger;
+
     private final long autoApiMaxUsers;
 
     SyncModeDecider(SyncUserRepository ledger, long autoApiMaxUsers) {
@@ -39,4 +42,5 @@ class SyncModeDecider implements JobExecutionDecider {
         jobExecution.getExecutionContext().putString(RESOLVED_MODE, mode.text());
         return new FlowExecutionStatus(mode.name());
     }
+
 }

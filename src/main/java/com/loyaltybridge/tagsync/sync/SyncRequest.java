@@ -21,23 +21,26 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.text.UntrustedText;
 
 /**
- * One sync: which export, which tags, how. The export with its tag settings (tags, TTL, mode,
- * identifier) identifies the job instance, so the same command run again resumes or reports the
- * same instance; {@code output} does not.
+ * One sync: which export, which tags, how. The export with its tag settings (tags, TTL,
+ * mode, identifier) identifies the job instance, so the same command run again resumes or
+ * reports the same instance; {@code output} does not.
  * <p>
- * The one boundary every way of launching a sync goes through (command line, segment mappings, REST): what cannot
- * become the job's parameters is refused here with an {@link InvalidSyncRequestException} naming the field, before
- * anything is written.
+ * The one boundary every way of launching a sync goes through (command line, segment
+ * mappings, REST): what cannot become the job's parameters is refused here with an
+ * {@link InvalidSyncRequestException} naming the field, before anything is written.
  *
- * @param tags       tag names, sorted and without repeats (their order means nothing to SessionM)
+ * @param tags tag names, sorted and without repeats (their order means nothing to
+ * SessionM)
  * @param ttlSeconds time to live of the tags in seconds; null for counter tags
- * @param output     where a CSV bulk file goes; null when none was given
- * @param audience   the audience named explicitly ({@code --audience}); null for the export's Braze segment, and so
- *                   when it names that segment
- * @param full       send every member whatever the audience's state ({@code --full}): its own sync of the export
+ * @param output where a CSV bulk file goes; null when none was given
+ * @param audience the audience named explicitly ({@code --audience}); null for the
+ * export's Braze segment, and so when it names that segment
+ * @param full send every member whatever the audience's state ({@code --full}): its own
+ * sync of the export
  */
 public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
-        IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) implements ExportJobRequest {
+        IdentifierSource identifierSource, StorageLocation output, String audience,
+        boolean full) implements ExportJobRequest {
 
     static final String EXPORT = EXPORT_PARAMETER;
     static final String TAGS = "tags";
@@ -47,21 +50,28 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     static final String OUTPUT = "output";
     static final String AUDIENCE = "audience";
     static final String FULL = "full";
+
     private static final String COUNTER_TAGS = "none";
 
     /** Tags of one sync: each user gets them in one call, and one bulk file row each. */
     public static final int MAX_TAGS = 100;
+
     /**
-     * Spring Batch keeps each job parameter in {@code batch_job_execution_params.parameter_value}, a varchar(2500).
-     * A longer one fails its insert after the job instance row was written, so it is refused before.
+     * Spring Batch keeps each job parameter in
+     * {@code batch_job_execution_params.parameter_value}, a varchar(2500). A longer one
+     * fails its insert after the job instance row was written, so it is refused before.
      */
     public static final int MAX_PARAMETER_LENGTH = 2500;
+
     /** As a Braze segment id: {@code sync_audience.name}. */
     public static final int MAX_AUDIENCE_NAME_LENGTH = 256;
 
-    /** A sync of the export's own audience (its Braze segment, if any), sending what changed. */
-    public SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode, IdentifierSource identifierSource,
-            StorageLocation output) {
+    /**
+     * A sync of the export's own audience (its Braze segment, if any), sending what
+     * changed.
+     */
+    public SyncRequest(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
+            IdentifierSource identifierSource, StorageLocation output) {
         this(export, tags, ttlSeconds, mode, identifierSource, output, null, false);
     }
 
@@ -87,7 +97,8 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
                 audience = null;
             }
         }
-        Map<String, String> parameters = parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output, audience, full);
+        Map<String, String> parameters = parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output,
+                audience, full);
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             if (parameter.getValue().length() > MAX_PARAMETER_LENGTH) {
                 throw new InvalidSyncRequestException(parameter.getKey(), "takes " + parameter.getValue().length()
@@ -97,8 +108,9 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     }
 
     /**
-     * Why {@code tags} cannot be the tags of one sync, in one line; empty when they can: each must be a usable tag
-     * name, at most {@value #MAX_TAGS} distinct ones, and together (with their commas) one job parameter.
+     * Why {@code tags} cannot be the tags of one sync, in one line; empty when they can:
+     * each must be a usable tag name, at most {@value #MAX_TAGS} distinct ones, and
+     * together (with their commas) one job parameter.
      */
     public static Optional<String> problemWithTags(Collection<String> tags) {
         if (tags.isEmpty()) {
@@ -116,8 +128,8 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         }
         int length = String.join(",", distinct).length();
         if (length > MAX_PARAMETER_LENGTH) {
-            return Optional.of("the tags take " + length + " characters with their commas; a job parameter holds at most "
-                    + MAX_PARAMETER_LENGTH);
+            return Optional.of("the tags take " + length
+                    + " characters with their commas; a job parameter holds at most " + MAX_PARAMETER_LENGTH);
         }
         return Optional.empty();
     }
@@ -128,11 +140,11 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
             return Optional.of("an empty audience name");
         }
         if (name.length() > MAX_AUDIENCE_NAME_LENGTH) {
-            return Optional.of(UntrustedText.quote(name) + " is not an audience name: longer than " + MAX_AUDIENCE_NAME_LENGTH
-                    + " characters");
+            return Optional.of(UntrustedText.quote(name) + " is not an audience name: longer than "
+                    + MAX_AUDIENCE_NAME_LENGTH + " characters");
         }
         return UntrustedText.forbiddenCharacterIn(name)
-                .map(character -> UntrustedText.quote(name) + " is not an audience name: it holds " + character);
+            .map(character -> UntrustedText.quote(name) + " is not an audience name: it holds " + character);
     }
 
     public IdentifierType identifierType() {
@@ -171,15 +183,19 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     }
 
     /**
-     * The name of the audience this sync belongs to: the one named explicitly, else the export's Braze segment; null
-     * for an export outside Braze's layout with none named, which is synced in full.
+     * The name of the audience this sync belongs to: the one named explicitly, else the
+     * export's Braze segment; null for an export outside Braze's layout with none named,
+     * which is synced in full.
      */
     @Override
     public String audienceName() {
         return audience != null ? audience : segmentId();
     }
 
-    /** When the export was requested (the EPOCH of its Braze folder name); empty outside Braze's layout. */
+    /**
+     * When the export was requested (the EPOCH of its Braze folder name); empty outside
+     * Braze's layout.
+     */
     @Override
     public Optional<Instant> exportRequestedAt() {
         return BrazeExportFolder.of(export).map(BrazeExportFolder::requestedAt);
@@ -199,16 +215,17 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     public JobParameters toJobParameters() {
         JobParametersBuilder builder = new JobParametersBuilder();
         parameterTexts(export, tags, ttlSeconds, mode, identifierSource, output, audience, full)
-                .forEach((name, value) -> builder.addString(name, value, !name.equals(OUTPUT)));
+            .forEach((name, value) -> builder.addString(name, value, !name.equals(OUTPUT)));
         return builder.toJobParameters();
     }
 
     /**
-     * The job parameters as text, in order; all identifying but {@code output}, which is left out when absent, as are
-     * {@code audience} and {@code full} unless given: the syncs from before audiences keep their job instances.
+     * The job parameters as text, in order; all identifying but {@code output}, which is
+     * left out when absent, as are {@code audience} and {@code full} unless given: the
+     * syncs from before audiences keep their job instances.
      */
-    private static Map<String, String> parameterTexts(StorageLocation export, List<String> tags, Long ttlSeconds, SyncMode mode,
-            IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) {
+    private static Map<String, String> parameterTexts(StorageLocation export, List<String> tags, Long ttlSeconds,
+            SyncMode mode, IdentifierSource identifierSource, StorageLocation output, String audience, boolean full) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(EXPORT, export.uri());
         parameters.put(TAGS, String.join(",", tags));
@@ -230,14 +247,11 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     public static SyncRequest fromJobParameters(JobParameters parameters) {
         String ttl = parameters.getString(TTL);
         String output = parameters.getString(OUTPUT);
-        return new SyncRequest(
-                StorageLocation.parse(parameters.getString(EXPORT)),
+        return new SyncRequest(StorageLocation.parse(parameters.getString(EXPORT)),
                 new ArrayList<>(List.of(parameters.getString(TAGS).split(","))),
                 ttl == null || ttl.equals(COUNTER_TAGS) ? null : Long.valueOf(ttl),
-                SyncMode.parse(parameters.getString(MODE)),
-                IdentifierSource.parse(parameters.getString(IDENTIFIER)),
-                output == null ? null : StorageLocation.parse(output),
-                parameters.getString(AUDIENCE),
+                SyncMode.parse(parameters.getString(MODE)), IdentifierSource.parse(parameters.getString(IDENTIFIER)),
+                output == null ? null : StorageLocation.parse(output), parameters.getString(AUDIENCE),
                 "true".equals(parameters.getString(FULL)));
     }
 
@@ -245,8 +259,8 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     @Override
     public String describe() {
         return export.uri() + " tags=" + String.join(",", tags)
-                + (ttlSeconds == null ? " (counter tags)" : " ttl=" + ttlSeconds + "s")
-                + " mode=" + mode.text() + " identifier=" + identifierSource.text()
-                + (audience == null ? "" : " audience=" + audience) + (full ? " full" : "");
+                + (ttlSeconds == null ? " (counter tags)" : " ttl=" + ttlSeconds + "s") + " mode=" + mode.text()
+                + " identifier=" + identifierSource.text() + (audience == null ? "" : " audience=" + audience)
+                + (full ? " full" : "");
     }
 }

@@ -6,21 +6,18 @@ import java.util.Optional;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * The steps of the sync job (see {@link SegmentSyncJobConfiguration}), by the names Spring Batch records them under
- * ({@code batch_step_execution.step_name}). Summaries, metrics, the progress log and the API's step list find a step
- * by this name: it is written here only. Renaming a step is more than an edit, though: Spring Batch resumes a failed
- * execution step by step name, so an execution recorded under the old name would run the renamed step from scratch.
+ * The steps of the sync job (see {@link SegmentSyncJobConfiguration}), by the names
+ * Spring Batch records them under ({@code batch_step_execution.step_name}). Summaries,
+ * metrics, the progress log and the API's step list find a step by this name: it is
+ * written here only. Renaming a step is more than an edit, though: Spring Batch resumes a
+ * failed execution step by step name, so an execution recorded under the old name would
+ * run the renamed step from scratch.
  */
 public enum SyncStep {
 
-    OPEN_PLAN("openPlan"),
-    LIST_EXPORT_OBJECTS("listExportObjects"),
-    STAGE_USERS("stageUsers"),
-    REMOVE_DUPLICATE_USERS("removeDuplicateUsers"),
-    PLAN_AUDIENCE("planAudience"),
-    TAG_USERS("tagUsers"),
-    WRITE_BULK_FILE("writeBulkFile"),
-    UPDATE_AUDIENCE("updateAudience");
+    OPEN_PLAN("openPlan"), LIST_EXPORT_OBJECTS("listExportObjects"), STAGE_USERS("stageUsers"),
+    REMOVE_DUPLICATE_USERS("removeDuplicateUsers"), PLAN_AUDIENCE("planAudience"), TAG_USERS("tagUsers"),
+    WRITE_BULK_FILE("writeBulkFile"), UPDATE_AUDIENCE("updateAudience");
 
     private final String stepName;
 
@@ -42,4 +39,5 @@ public enum SyncStep {
     public boolean is(StepExecution execution) {
         return stepName.equals(execution.getStepName());
     }
+
 }

@@ -35,26 +35,37 @@ import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.sessionm.SessionmSettings;
 
 /**
- * Builds the {@link SyncSummary} of an execution from the ledger and the job repository; for a sync whose users' rows
- * were pruned (see {@code sync.ledger-retention}), from the counts stored before they went.
+ * Builds the {@link SyncSummary} of an execution from the ledger and the job repository;
+ * for a sync whose users' rows were pruned (see {@code sync.ledger-retention}), from the
+ * counts stored before they went.
  */
 @Component
 public class SyncSummaries implements ExportJobSummaries {
 
     private final SyncUserRepository ledger;
+
     private final SyncSkippedLineRepository skippedLines;
+
     private final SyncBulkFilePartRepository bulkFileParts;
+
     private final SyncPlanRepository plans;
+
     private final SyncLeftUserRepository leftUsers;
+
     private final SyncAudienceRepository audiences;
+
     private final SyncLedgerSummaryRepository ledgerSummaries;
+
     private final JobRepository jobRepository;
+
     private final SyncSettings settings;
+
     private final SessionmSettings sessionm;
 
-    public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines, SyncBulkFilePartRepository bulkFileParts,
-            SyncPlanRepository plans, SyncLeftUserRepository leftUsers, SyncAudienceRepository audiences,
-            SyncLedgerSummaryRepository ledgerSummaries, JobRepository jobRepository, SyncSettings settings, SessionmSettings sessionm) {
+    public SyncSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines,
+            SyncBulkFilePartRepository bulkFileParts, SyncPlanRepository plans, SyncLeftUserRepository leftUsers,
+            SyncAudienceRepository audiences, SyncLedgerSummaryRepository ledgerSummaries, JobRepository jobRepository,
+            SyncSettings settings, SessionmSettings sessionm) {
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.bulkFileParts = bulkFileParts;
@@ -67,10 +78,14 @@ public class SyncSummaries implements ExportJobSummaries {
         this.sessionm = sessionm;
     }
 
-    /** Whether {@code execution} is one of the tag sync (or its dry run): another job's has no summary here. */
+    /**
+     * Whether {@code execution} is one of the tag sync (or its dry run): another job's
+     * has no summary here.
+     */
     public static boolean isTagSync(JobExecution execution) {
         String job = execution.getJobInstance().getJobName();
-        return SegmentSyncJobConfiguration.JOB_NAME.equals(job) || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
+        return SegmentSyncJobConfiguration.JOB_NAME.equals(job)
+                || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
     }
 
     @Override
@@ -85,50 +100,51 @@ public class SyncSummaries implements ExportJobSummaries {
         Optional<Plan> plan = plans.find(jobInstanceId);
         Optional<LedgerCounts> stored = ledgerSummaries.find(jobInstanceId);
         LedgerCounts counts = stored.orElseGet(() -> countLedger(jobInstanceId, plan));
-        List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId).stream().map(SyncBulkFilePartRepository.RecordedPart::part).toList();
+        List<PublishedPart> parts = bulkFileParts.partsOf(jobInstanceId)
+            .stream()
+            .map(SyncBulkFilePartRepository.RecordedPart::part)
+            .toList();
         String bulkFolder = parts.isEmpty() ? null
                 : parts.get(0).location().substring(0, parts.get(0).location().lastIndexOf('/') + 1);
-        return new SyncSummary(
-                jobInstanceId,
-                execution.getId(),
-                request,
-                execution.getStatus(),
-                failureMessages(execution),
-                resolvedMode(execution),
-                counts.users(),
-                counts.usersByState(),
-                ledger.rejectionsByCode(jobInstanceId),
-                skippedLines.countByReason(jobInstanceId),
-                parts.size(),
-                parts.stream().mapToLong(PublishedPart::rows).sum(),
-                bulkFolder,
-                execution.getStartTime(),
-                execution.getEndTime(),
-                usersHandled(execution),
-                lastPace(execution),
+        return new SyncSummary(jobInstanceId, execution.getId(), request, execution.getStatus(),
+                failureMessages(execution), resolvedMode(execution), counts.users(), counts.usersByState(),
+                ledger.rejectionsByCode(jobInstanceId), skippedLines.countByReason(jobInstanceId), parts.size(),
+                parts.stream().mapToLong(PublishedPart::rows).sum(), bulkFolder, execution.getStartTime(),
+                execution.getEndTime(), usersHandled(execution), lastPace(execution),
                 plan.map(found -> planSummary(execution, request, found, stored.isPresent())).orElse(null));
     }
 
     /**
-     * What the summary of a sync counts of its users: the counts stored when its rows were pruned, or else counted from
-     * its rows now. Pruning stores these very counts before the first row goes.
+     * What the summary of a sync counts of its users: the counts stored when its rows
+     * were pruned, or else counted from its rows now. Pruning stores these very counts
+     * before the first row goes.
      */
     public LedgerCounts ledgerCounts(long jobInstanceId) {
-        return ledgerSummaries.find(jobInstanceId).orElseGet(() -> countLedger(jobInstanceId, plans.find(jobInstanceId)));
+        return ledgerSummaries.find(jobInstanceId)
+            .orElseGet(() -> countLedger(jobInstanceId, plans.find(jobInstanceId)));
     }
 
     private LedgerCounts countLedger(long jobInstanceId, Optional<Plan> plan) {
-        // Under a plan of the difference, the members who need nothing stay STAGED: they are not users to tag.
+        // Under a plan of the difference, the members who need nothing stay STAGED: they
+        // are not users to tag.
         boolean difference = plan.map(found -> found.kind() == PlanKind.DIFFERENCE).orElse(false);
         return new LedgerCounts(ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId, difference));
     }
 
     private static SessionmPace lastPace(JobExecution execution) {
-        return execution.getStepExecutions().stream().filter(SyncStep.TAG_USERS::is)
-                .map(SessionmPaceRecorder::read).filter(Objects::nonNull).findFirst().orElse(null);
+        return execution.getStepExecutions()
+            .stream()
+            .filter(SyncStep.TAG_USERS::is)
+            .map(SessionmPaceRecorder::read)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
     }
 
-    /** @param pruned whether the sync's users' rows are pruned: the plan's counts remain, its identifiers are gone */
+    /**
+     * @param pruned whether the sync's users' rows are pruned: the plan's counts remain,
+     * its identifiers are gone
+     */
     private PlanSummary planSummary(JobExecution execution, SyncRequest request, Plan plan, boolean pruned) {
         boolean dryRun = SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
         boolean hasAudience = plan.why() != PlanReason.NO_AUDIENCE && plan.why() != PlanReason.BEFORE_AUDIENCES;
@@ -139,32 +155,41 @@ public class SyncSummaries implements ExportJobSummaries {
         long jobInstanceId = plan.jobInstanceId();
         Map<String, List<String>> firsts = new LinkedHashMap<>();
         for (SendReason reason : SendReason.values()) {
-            firsts.put(reason.name().toLowerCase(Locale.ROOT), ledger.firstIdentifiers(jobInstanceId, reason, PlanSummary.FIRST_IDENTIFIERS));
+            firsts.put(reason.name().toLowerCase(Locale.ROOT),
+                    ledger.firstIdentifiers(jobInstanceId, reason, PlanSummary.FIRST_IDENTIFIERS));
         }
         firsts.put("unchanged", ledger.firstIdentifiers(jobInstanceId, null, PlanSummary.FIRST_IDENTIFIERS));
-        firsts.put("leaving", leftUsers.leftUsers(jobInstanceId, PlanSummary.FIRST_IDENTIFIERS, 0).stream()
-                .map(SyncLeftUserRepository.LeftUser::identifier).toList());
+        firsts.put("leaving",
+                leftUsers.leftUsers(jobInstanceId, PlanSummary.FIRST_IDENTIFIERS, 0)
+                    .stream()
+                    .map(SyncLeftUserRepository.LeftUser::identifier)
+                    .toList());
         return new PlanSummary(audience, plan.why(), plan.counts(), true, firsts, estimate(request, plan, audience));
     }
 
     /**
-     * What the real run would cost: its mode as {@code auto} would choose it, its calls (or rows), and for the API how
-     * long they take at the rate the configured limit and the in-flight bound allow, given how fast SessionM answered
-     * the audience's last run (the rate limit alone says too little when SessionM is slow).
+     * What the real run would cost: its mode as {@code auto} would choose it, its calls
+     * (or rows), and for the API how long they take at the rate the configured limit and
+     * the in-flight bound allow, given how fast SessionM answered the audience's last run
+     * (the rate limit alone says too little when SessionM is slow).
      */
     private PlanSummary.Estimate estimate(SyncRequest request, Plan plan, String audience) {
         long toSend = plan.counts().toSend();
         SyncMode mode = request.mode() != SyncMode.AUTO ? request.mode()
                 : toSend <= settings.autoApiMaxUsers() ? SyncMode.API : SyncMode.CSV;
         if (mode == SyncMode.CSV) {
-            return new PlanSummary.Estimate(mode.text(), ledger.rowsToWrite(plan.jobInstanceId(), request.tags().size()), 0, null, null);
+            return new PlanSummary.Estimate(mode.text(),
+                    ledger.rowsToWrite(plan.jobInstanceId(), request.tags().size()), 0, null, null);
         }
-        Long latencyMillis = audience == null ? null : audiences.find(audience, request.identifierSource().text())
-                .map(SyncAudienceRepository.Audience::lastJobInstanceId)
-                .map(instance -> jobRepository.getJobInstance(instance))
-                .map(jobRepository::getLastJobExecution)
-                .map(SyncSummaries::lastPace)
-                .map(SessionmPace::latencyP50).map(Duration::toMillis).orElse(null);
+        Long latencyMillis = audience == null ? null
+                : audiences.find(audience, request.identifierSource().text())
+                    .map(SyncAudienceRepository.Audience::lastJobInstanceId)
+                    .map(instance -> jobRepository.getJobInstance(instance))
+                    .map(jobRepository::getLastJobExecution)
+                    .map(SyncSummaries::lastPace)
+                    .map(SessionmPace::latencyP50)
+                    .map(Duration::toMillis)
+                    .orElse(null);
         double rate = sessionm.requestsPerSecond();
         if (latencyMillis != null && latencyMillis > 0) {
             double inFlightAllows = sessionm.maxInFlight() * 1000.0 / latencyMillis;
@@ -175,8 +200,9 @@ public class SyncSummaries implements ExportJobSummaries {
     }
 
     /**
-     * The mode the run took: the decider's record of it, which the job repository stores with the job's context only
-     * once the step after it ends; until then, read from that step (so a running sync's progress is known elsewhere).
+     * The mode the run took: the decider's record of it, which the job repository stores
+     * with the job's context only once the step after it ends; until then, read from that
+     * step (so a running sync's progress is known elsewhere).
      */
     private static String resolvedMode(JobExecution execution) {
         String recorded = execution.getExecutionContext().getString(SyncModeDecider.RESOLVED_MODE, null);
@@ -194,7 +220,10 @@ public class SyncSummaries implements ExportJobSummaries {
         return null;
     }
 
-    /** Users this execution alone got through its busiest step: its throughput counts nothing done before a restart. */
+    /**
+     * Users this execution alone got through its busiest step: its throughput counts
+     * nothing done before a restart.
+     */
     private static long usersHandled(JobExecution execution) {
         long handled = 0;
         for (StepExecution step : execution.getStepExecutions()) {
@@ -209,9 +238,10 @@ public class SyncSummaries implements ExportJobSummaries {
     }
 
     /**
-     * One line per distinct failure: the message of the exception that says what went wrong, never a stack trace.
-     * A step that ended UNKNOWN also interrupts the job, whose exception only repeats the step: it is left out when
-     * the step's own failure is there to say why.
+     * One line per distinct failure: the message of the exception that says what went
+     * wrong, never a stack trace. A step that ended UNKNOWN also interrupts the job,
+     * whose exception only repeats the step: it is left out when the step's own failure
+     * is there to say why.
      */
     public static List<String> failureMessages(JobExecution execution) {
         Set<String> messages = new LinkedHashSet<>();
@@ -223,8 +253,8 @@ public class SyncSummaries implements ExportJobSummaries {
     }
 
     /**
-     * What went wrong, in one line: our own exceptions are written for the user; past them, PostgreSQL's words
-     * when the database failed, else the root cause's message.
+     * What went wrong, in one line: our own exceptions are written for the user; past
+     * them, PostgreSQL's words when the database failed, else the root cause's message.
      */
     public static String explain(Throwable failure) {
         Throwable cause = failure;
@@ -249,4 +279,5 @@ public class SyncSummaries implements ExportJobSummaries {
     private static boolean isOurs(Throwable failure) {
         return failure.getClass().getName().startsWith("com.loyaltybridge.tagsync.");
     }
+
 }

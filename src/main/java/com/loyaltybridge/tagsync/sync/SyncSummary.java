@@ -15,32 +15,18 @@ import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 
 /**
- * What a sync did, counted from PostgreSQL: the counts cover the whole job instance (every
- * execution of it), the timing covers the execution this summary is about.
+ * What a sync did, counted from PostgreSQL: the counts cover the whole job instance
+ * (every execution of it), the timing covers the execution this summary is about.
  *
  * @param usersThisExecution users handled by this execution alone, for its throughput
- * @param sessionm           SessionM's traffic while this execution tagged users (all syncs of the process: they
- *                           share the rate); null if it tagged nobody
+ * @param sessionm SessionM's traffic while this execution tagged users (all syncs of the
+ * process: they share the rate); null if it tagged nobody
  */
-public record SyncSummary(
-        long jobInstanceId,
-        long jobExecutionId,
-        SyncRequest request,
-        BatchStatus status,
-        List<String> failures,
-        String resolvedMode,
-        long users,
-        Map<LedgerState, Long> usersByState,
-        Map<String, Long> rejectedByCode,
-        Map<String, Long> skippedByReason,
-        long bulkFileParts,
-        long bulkFileRows,
-        String bulkFileFolder,
-        LocalDateTime startTime,
-        LocalDateTime endTime,
-        long usersThisExecution,
-        @Nullable SessionmPace sessionm,
-        @Nullable PlanSummary plan) implements ExportJobSummary {
+public record SyncSummary(long jobInstanceId, long jobExecutionId, SyncRequest request, BatchStatus status,
+        List<String> failures, String resolvedMode, long users, Map<LedgerState, Long> usersByState,
+        Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, long bulkFileParts, long bulkFileRows,
+        String bulkFileFolder, LocalDateTime startTime, LocalDateTime endTime, long usersThisExecution,
+        @Nullable SessionmPace sessionm, @Nullable PlanSummary plan) implements ExportJobSummary {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -77,7 +63,9 @@ public record SyncSummary(
         return millis == 0 ? 0 : usersThisExecution * 1000.0 / millis;
     }
 
-    /** Users that need a person's look: refused by SessionM, in doubt, or lines skipped. */
+    /**
+     * Users that need a person's look: refused by SessionM, in doubt, or lines skipped.
+     */
     @Override
     public boolean needsAttention() {
         return rejected() > 0 || inDoubt() > 0 || skipped() > 0;
@@ -87,15 +75,22 @@ public record SyncSummary(
         return SyncMode.API.text().equals(resolvedMode);
     }
 
-    /** {@code users N}, then what was tagged (api) or written (csv), the skipped lines and the failures. */
+    /**
+     * {@code users N}, then what was tagged (api) or written (csv), the skipped lines and
+     * the failures.
+     */
     @Override
     public String scanCounts() {
         StringBuilder line = new StringBuilder("users ").append(users);
         if (usedApi()) {
-            line.append(", tagged ").append(count(LedgerState.TAGGED) + count(LedgerState.ALREADY_TAGGED))
-                    .append(", in doubt ").append(inDoubt())
-                    .append(", rejected ").append(rejected());
-        } else if (bulkFileParts > 0) {
+            line.append(", tagged ")
+                .append(count(LedgerState.TAGGED) + count(LedgerState.ALREADY_TAGGED))
+                .append(", in doubt ")
+                .append(inDoubt())
+                .append(", rejected ")
+                .append(rejected());
+        }
+        else if (bulkFileParts > 0) {
             line.append(", bulk file rows ").append(bulkFileRows);
         }
         line.append(", skipped lines ").append(skipped());
@@ -108,14 +103,16 @@ public record SyncSummary(
     @Override
     public String format() {
         StringBuilder text = new StringBuilder();
-        text.append(plan != null && plan.dryRun() ? "Dry run " : "Segment tag sync ").append(status).append(": ")
-                .append(request.describe());
+        text.append(plan != null && plan.dryRun() ? "Dry run " : "Segment tag sync ")
+            .append(status)
+            .append(": ")
+            .append(request.describe());
         if (resolvedMode != null && request.mode() == SyncMode.AUTO) {
             text.append(" (auto chose ").append(resolvedMode).append(")");
         }
         text.append('\n');
-        line(text, "job instance", jobInstanceId + ", execution " + jobExecutionId
-                + (startTime == null ? "" : ", " + TIME.format(startTime) + " to " + (endTime == null ? "now" : TIME.format(endTime))));
+        line(text, "job instance", jobInstanceId + ", execution " + jobExecutionId + (startTime == null ? ""
+                : ", " + TIME.format(startTime) + " to " + (endTime == null ? "now" : TIME.format(endTime))));
         line(text, "lines read", number(linesRead()));
         line(text, "users", number(users));
         if (plan != null) {
@@ -124,13 +121,15 @@ public record SyncSummary(
         if (usedApi()) {
             line(text, "tagged", number(count(LedgerState.TAGGED)));
             line(text, "already tagged", number(count(LedgerState.ALREADY_TAGGED)));
-            line(text, "in doubt", number(inDoubt()) + (inDoubt() > 0 ? "  (counter tags after an unanswered call; see README)" : ""));
+            line(text, "in doubt",
+                    number(inDoubt()) + (inDoubt() > 0 ? "  (counter tags after an unanswered call; see README)" : ""));
             line(text, "rejected by SessionM", number(rejected()) + breakdown(rejectedByCode));
             long pending = count(LedgerState.STAGED) + count(LedgerState.SENDING);
             if (pending > 0) {
                 line(text, "not yet tagged", number(pending) + "  (run the same command again to resume)");
             }
-        } else if (SyncMode.CSV.text().equals(resolvedMode)) {
+        }
+        else if (SyncMode.CSV.text().equals(resolvedMode)) {
             line(text, "bulk file", number(bulkFileParts) + " parts, " + number(bulkFileRows) + " rows"
                     + (bulkFileFolder == null ? "" : " in " + bulkFileFolder));
         }
@@ -141,8 +140,8 @@ public record SyncSummary(
             line(text, "SessionM rate", sessionm.rateText());
             line(text, "SessionM latency", sessionm.latencyText());
             if (sessionm.throttled() + sessionm.errors() > 0) {
-                line(text, "SessionM strain", number(sessionm.throttled()) + " answered 429, " + number(sessionm.errors())
-                        + " 5xx, timeouts or lost connections");
+                line(text, "SessionM strain", number(sessionm.throttled()) + " answered 429, "
+                        + number(sessionm.errors()) + " 5xx, timeouts or lost connections");
             }
             line(text, "in-flight limit", sessionm.inFlightText() + " at the end");
             line(text, "held back by", sessionm.heldBackText());
@@ -151,9 +150,13 @@ public record SyncSummary(
         return text.toString();
     }
 
-    /** The plan's lines: why, and the users by kind; for a dry run, the first identifiers and the cost. */
+    /**
+     * The plan's lines: why, and the users by kind; for a dry run, the first identifiers
+     * and the cost.
+     */
     private void plan(StringBuilder text) {
-        line(text, "plan", (plan.audience() == null ? "" : "audience " + plan.audience() + ": ") + plan.why().description());
+        line(text, "plan",
+                (plan.audience() == null ? "" : "audience " + plan.audience() + ": ") + plan.why().description());
         if (plan.counts() == null) {
             return;
         }
@@ -171,31 +174,33 @@ public record SyncSummary(
             line(text, "sent in full", number(counts.full()) + firsts("full"));
         }
         if (plan.audience() != null) {
-            line(text, "left", number(counts.leaving()) + firsts("leaving")
-                    + (counts.leaving() > 0 ? "  (their tags stay in SessionM: an expiring tag runs out; see README)" : ""));
+            line(text, "left", number(counts.leaving()) + firsts("leaving") + (counts.leaving() > 0
+                    ? "  (their tags stay in SessionM: an expiring tag runs out; see README)" : ""));
         }
         PlanSummary.Estimate estimate = plan.estimate();
         if (estimate != null) {
             if (estimate.mode().equals(SyncMode.CSV.text())) {
                 line(text, "would write", number(estimate.calls()) + " bulk file rows");
-            } else {
-                line(text, "would call SessionM", number(estimate.calls()) + " times"
-                        + (estimate.duration() == null ? "" : String.format(Locale.ROOT, ", about %s at %,.0f requests/s%s",
-                                humane(estimate.duration()), estimate.rate(), estimate.lastLatencyMillis() == null ? ""
-                                        : " (SessionM answered in " + estimate.lastLatencyMillis() + " ms last time)")));
+            }
+            else {
+                line(text, "would call SessionM", number(estimate.calls()) + " times" + (estimate
+                    .duration() == null ? "" : String.format(Locale.ROOT, ", about %s at %,.0f requests/s%s",
+                            humane(estimate.duration()), estimate.rate(), estimate.lastLatencyMillis() == null ? ""
+                                    : " (SessionM answered in " + estimate.lastLatencyMillis() + " ms last time)")));
             }
         }
     }
 
     private String firsts(String group) {
         List<String> identifiers = plan.firstIdentifiers().getOrDefault(group, List.of());
-        return identifiers.isEmpty() ? "" : "  (" + String.join(", ", identifiers) + (identifiers.size() == PlanSummary.FIRST_IDENTIFIERS
-                ? ", ..." : "") + ")";
+        return identifiers.isEmpty() ? "" : "  (" + String.join(", ", identifiers)
+                + (identifiers.size() == PlanSummary.FIRST_IDENTIFIERS ? ", ..." : "") + ")";
     }
 
     private static String humane(Duration duration) {
         long seconds = duration.toSeconds();
-        return seconds < 120 ? seconds + " s" : seconds < 7200 ? (seconds / 60) + " min" : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+        return seconds < 120 ? seconds + " s"
+                : seconds < 7200 ? (seconds / 60) + " min" : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
     }
 
     private static void line(StringBuilder text, String label, String value) {
@@ -210,7 +215,9 @@ public record SyncSummary(
         if (counts.isEmpty()) {
             return "";
         }
-        return "  (" + counts.entrySet().stream().map(e -> e.getKey() + ": " + number(e.getValue()))
-                .collect(Collectors.joining(", ")) + ")";
+        return "  (" + counts.entrySet()
+            .stream()
+            .map(e -> e.getKey() + ": " + number(e.getValue()))
+            .collect(Collectors.joining(", ")) + ")";
     }
 }

@@ -8,16 +8,19 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * A CSV meant for people, who open it in a spreadsheet: RFC 4180 (commons-csv) with a header, and no cell a
- * spreadsheet would run as a formula. Excel, LibreOffice and Google Sheets evaluate a cell that starts with
- * {@code =}, {@code +}, {@code -} or {@code @} (tab and carriage return can hide such a start), so
- * {@code =HYPERLINK("http://evil.example/","click")} in an identifier or a SessionM message would become a live link
- * or a command. Such a cell is written with a single quote in front, as OWASP advises ("CSV Injection"): the
- * spreadsheet shows it as text. {@code |} is prefixed as well: harmless for
- * a reader, and spreadsheets differ in what they evaluate.
+ * A CSV meant for people, who open it in a spreadsheet: RFC 4180 (commons-csv) with a
+ * header, and no cell a spreadsheet would run as a formula. Excel, LibreOffice and Google
+ * Sheets evaluate a cell that starts with {@code =}, {@code +}, {@code -} or {@code @}
+ * (tab and carriage return can hide such a start), so
+ * {@code =HYPERLINK("http://evil.example/","click")} in an identifier or a SessionM
+ * message would become a live link or a command. Such a cell is written with a single
+ * quote in front, as OWASP advises ("CSV Injection"): the spreadsheet shows it as text.
+ * {@code |} is prefixed as well: harmless for a reader, and spreadsheets differ in what
+ * they evaluate.
  * <p>
- * Every CSV for people goes through here (the API's rejected users and skipped lines). The bulk file for SessionM's
- * import is data for a machine and keeps its identifiers exact: it does not use this class.
+ * Every CSV for people goes through here (the API's rejected users and skipped lines).
+ * The bulk file for SessionM's import is data for a machine and keeps its identifiers
+ * exact: it does not use this class.
  */
 public final class SpreadsheetCsv implements Flushable {
 
@@ -27,16 +30,23 @@ public final class SpreadsheetCsv implements Flushable {
         this.printer = printer;
     }
 
-    /** A CSV written to {@code out}, starting with the {@code header} row (names of ours, written as they are). */
+    /**
+     * A CSV written to {@code out}, starting with the {@code header} row (names of ours,
+     * written as they are).
+     */
     public static SpreadsheetCsv to(Appendable out, String... header) {
         try {
             return new SpreadsheetCsv(CSVFormat.RFC4180.builder().setHeader(header).get().print(out));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Writes one row; each value becomes its {@link #cell} text ({@code null} an empty cell). */
+    /**
+     * Writes one row; each value becomes its {@link #cell} text ({@code null} an empty
+     * cell).
+     */
     public void row(Object... values) {
         Object[] cells = new Object[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -44,14 +54,16 @@ public final class SpreadsheetCsv implements Flushable {
         }
         try {
             printer.printRecord(cells);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * The text of the cell a spreadsheet shows for {@code value}: its text, with a single quote in front when it starts
-     * with a character that would make it a formula; {@code null} stays null (an empty cell).
+     * The text of the cell a spreadsheet shows for {@code value}: its text, with a single
+     * quote in front when it starts with a character that would make it a formula;
+     * {@code null} stays null (an empty cell).
      */
     public static String cell(Object value) {
         if (value == null) {
@@ -62,15 +74,18 @@ public final class SpreadsheetCsv implements Flushable {
     }
 
     private static boolean startsFormula(char first) {
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r' || first == '|';
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                || first == '|';
     }
 
     @Override
     public void flush() {
         try {
             printer.flush();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
 }

@@ -9,26 +9,28 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How the offers job reads wallets and writes them to Braze (the Connect and Braze clients have settings of their own:
- * {@code sessionm.connect.*}, {@code braze.rest.*}; the attributes: {@code offers.attributes.*}).
+ * How the offers job reads wallets and writes them to Braze (the Connect and Braze
+ * clients have settings of their own: {@code sessionm.connect.*}, {@code braze.rest.*};
+ * the attributes: {@code offers.attributes.*}).
  *
- * @param chunkSize    members whose wallets are read, compared and written per transaction; unset,
- *                     {@value #CHUNK_SECONDS} s of reads at {@code sessionm.connect.requests-per-second} (at least
- *                     {@value #MIN_CHUNK_SIZE}, at most {@value #MAX_CHUNK_SIZE}; {@value #UNLIMITED_RATE_CHUNK_SIZE}
- *                     without a rate limit). A chunk's outcomes are committed together once Braze has answered all
- *                     its requests: after a SIGKILL, the requests of the chunk under way are sent again (setting
- *                     attributes is idempotent), and a stop is seen when a chunk ends, which must come within the
- *                     API's shutdown wait (25 s)
- * @param clearLeavers whether members who left the segment since the last run get their wallet attributes cleared
- *                     (set to null, once); off, they keep the last wallet written, and the audience forgets them
- * @param cultures     the culture a member's language in the export is read in, e.g. {@code fr=fr-CA}: SessionM's
- *                     example culture is {@code en-US}, Braze exports ISO 639-1 languages ({@code fr}). A language
- *                     not listed is sent as it is; a member without one is read in {@code sessionm.connect.culture}
+ * @param chunkSize members whose wallets are read, compared and written per transaction;
+ * unset, {@value #CHUNK_SECONDS} s of reads at
+ * {@code sessionm.connect.requests-per-second} (at least {@value #MIN_CHUNK_SIZE}, at
+ * most {@value #MAX_CHUNK_SIZE}; {@value #UNLIMITED_RATE_CHUNK_SIZE} without a rate
+ * limit). A chunk's outcomes are committed together once Braze has answered all its
+ * requests: after a SIGKILL, the requests of the chunk under way are sent again (setting
+ * attributes is idempotent), and a stop is seen when a chunk ends, which must come within
+ * the API's shutdown wait (25 s)
+ * @param clearLeavers whether members who left the segment since the last run get their
+ * wallet attributes cleared (set to null, once); off, they keep the last wallet written,
+ * and the audience forgets them
+ * @param cultures the culture a member's language in the export is read in, e.g.
+ * {@code fr=fr-CA}: SessionM's example culture is {@code en-US}, Braze exports ISO 639-1
+ * languages ({@code fr}). A language not listed is sent as it is; a member without one is
+ * read in {@code sessionm.connect.culture}
  */
 @ConfigurationProperties("offers")
-public record OfferWalletSettings(
-        @Nullable Integer chunkSize,
-        @DefaultValue("true") boolean clearLeavers,
+public record OfferWalletSettings(@Nullable Integer chunkSize, @DefaultValue("true") boolean clearLeavers,
         @DefaultValue Map<String, String> cultures) {
 
     static final int CHUNK_SECONDS = 10;
@@ -45,7 +47,10 @@ public record OfferWalletSettings(
         cultures = byLanguage;
     }
 
-    /** The chunk size in force with Connect reads limited to {@code requestsPerSecond} (0: no limit). */
+    /**
+     * The chunk size in force with Connect reads limited to {@code requestsPerSecond} (0:
+     * no limit).
+     */
     int chunkSize(double requestsPerSecond) {
         if (chunkSize != null) {
             return chunkSize;
@@ -58,8 +63,9 @@ public record OfferWalletSettings(
     }
 
     /**
-     * The culture to read a member's wallet in: its language mapped by {@code cultures}, else its language as it is,
-     * else {@code fallback} (the run's culture, or {@code sessionm.connect.culture} when null).
+     * The culture to read a member's wallet in: its language mapped by {@code cultures},
+     * else its language as it is, else {@code fallback} (the run's culture, or
+     * {@code sessionm.connect.culture} when null).
      */
     @Nullable String cultureOf(@Nullable String language, @Nullable String fallback) {
         if (language == null || language.isBlank()) {

@@ -20,7 +20,10 @@ import com.loyaltybridge.tagsync.ledger.SyncWalletLeaverRepository;
 import com.loyaltybridge.tagsync.sync.ExportJobSummaries;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
-/** Builds the {@link OfferWalletSummary} of an execution of the offers job from the ledger and the job repository. */
+/**
+ * Builds the {@link OfferWalletSummary} of an execution of the offers job from the ledger
+ * and the job repository.
+ */
 @Component
 public class OfferWalletSummaries implements ExportJobSummaries {
 
@@ -28,14 +31,20 @@ public class OfferWalletSummaries implements ExportJobSummaries {
     public static final int FIRST_IDENTIFIERS = 20;
 
     private final SyncUserRepository ledger;
+
     private final SyncSkippedLineRepository skippedLines;
+
     private final SyncWalletLeaverRepository leavers;
+
     private final SyncPlanRepository plans;
+
     private final BrazeRestSettings braze;
+
     private final JobRepository jobRepository;
 
     public OfferWalletSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines,
-            SyncWalletLeaverRepository leavers, SyncPlanRepository plans, BrazeRestSettings braze, JobRepository jobRepository) {
+            SyncWalletLeaverRepository leavers, SyncPlanRepository plans, BrazeRestSettings braze,
+            JobRepository jobRepository) {
         this.jobRepository = jobRepository;
         this.ledger = ledger;
         this.skippedLines = skippedLines;
@@ -47,7 +56,8 @@ public class OfferWalletSummaries implements ExportJobSummaries {
     /** Whether {@code execution} is one of the offers job (or its dry run). */
     public static boolean isOffersJob(JobExecution execution) {
         String job = execution.getJobInstance().getJobName();
-        return OfferWalletJobConfiguration.JOB_NAME.equals(job) || OfferWalletJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
+        return OfferWalletJobConfiguration.JOB_NAME.equals(job)
+                || OfferWalletJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
     }
 
     @Override
@@ -61,44 +71,49 @@ public class OfferWalletSummaries implements ExportJobSummaries {
         OfferWalletRequest request = OfferWalletRequest.fromJobParameters(execution.getJobParameters());
         boolean dryRun = OfferWalletJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
         Optional<Plan> plan = plans.find(jobInstanceId);
-        String audience = plan.filter(found -> found.why() != PlanReason.NO_AUDIENCE).isPresent() ? request.audienceName() : null;
+        String audience = plan.filter(found -> found.why() != PlanReason.NO_AUDIENCE).isPresent()
+                ? request.audienceName() : null;
         Optional<StepExecution> refresh = lastOf(execution, WalletStep.REFRESH_WALLETS);
         Optional<StepExecution> clearing = lastOf(execution, WalletStep.CLEAR_LEAVERS);
-        return new OfferWalletSummary(
-                jobInstanceId,
-                execution.getId(),
-                request,
-                dryRun,
-                execution.getStatus(),
-                SyncSummaries.failureMessages(execution),
-                audience,
-                plan.map(Plan::why).orElse(null),
-                ledger.userCount(jobInstanceId),
-                ledger.countByState(jobInstanceId),
-                ledger.rejectionsByCode(jobInstanceId),
-                ledger.refusalsByMessage(jobInstanceId),
-                skippedLines.countByReason(jobInstanceId),
-                leavers.countByState(jobInstanceId),
+        return new OfferWalletSummary(jobInstanceId, execution.getId(), request, dryRun, execution.getStatus(),
+                SyncSummaries.failureMessages(execution), audience, plan.map(Plan::why).orElse(null),
+                ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId),
+                ledger.rejectionsByCode(jobInstanceId), ledger.refusalsByMessage(jobInstanceId),
+                skippedLines.countByReason(jobInstanceId), leavers.countByState(jobInstanceId),
                 refresh.map(WalletPaceRecorder::brazeRequests).orElse(0L),
                 clearing.map(WalletPaceRecorder::brazeRequests).orElse(0L),
                 ledger.writtenAgainCount(jobInstanceId) + leavers.writtenAgainCount(jobInstanceId),
-                braze.attributesPerRequest(),
-                execution.getStartTime(),
-                execution.getEndTime(),
-                execution.getStepExecutions().stream().filter(WalletStep.REFRESH_WALLETS::is).mapToLong(StepExecution::getWriteCount).sum(),
-                execution.getStepExecutions().stream().filter(WalletStep.REFRESH_WALLETS::is).map(WalletPaceRecorder::read)
-                        .filter(Objects::nonNull).findFirst().orElse(null),
-                execution.getStepExecutions().stream().filter(WalletStep.CLEAR_LEAVERS::is).map(WalletPaceRecorder::read)
-                        .filter(Objects::nonNull).findFirst().orElse(null),
+                braze.attributesPerRequest(), execution.getStartTime(), execution.getEndTime(),
+                execution.getStepExecutions()
+                    .stream()
+                    .filter(WalletStep.REFRESH_WALLETS::is)
+                    .mapToLong(StepExecution::getWriteCount)
+                    .sum(),
+                execution.getStepExecutions()
+                    .stream()
+                    .filter(WalletStep.REFRESH_WALLETS::is)
+                    .map(WalletPaceRecorder::read)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null),
+                execution.getStepExecutions()
+                    .stream()
+                    .filter(WalletStep.CLEAR_LEAVERS::is)
+                    .map(WalletPaceRecorder::read)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null),
                 dryRun ? ledger.firstIdentifiersIn(jobInstanceId, LedgerState.CHANGED, FIRST_IDENTIFIERS) : List.of(),
                 dryRun ? leavers.firstIdentifiers(jobInstanceId, FIRST_IDENTIFIERS) : List.of());
     }
 
     /**
-     * The latest execution of {@code step} in the run, this execution's or an earlier one's: what its context holds is
-     * the run's so far. Spring Batch copies a step's context into its next execution, so the latest has it all.
+     * The latest execution of {@code step} in the run, this execution's or an earlier
+     * one's: what its context holds is the run's so far. Spring Batch copies a step's
+     * context into its next execution, so the latest has it all.
      */
     private Optional<StepExecution> lastOf(JobExecution execution, WalletStep step) {
         return Optional.ofNullable(jobRepository.getLastStepExecution(execution.getJobInstance(), step.stepName()));
     }
+
 }

@@ -12,25 +12,35 @@ import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberWalletRepository;
 import com.loyaltybridge.tagsync.ledger.SyncWalletLeaverRepository;
 
 /**
- * Records the audience's members that this run's export no longer holds: the members with a wallet written whom the
- * export did not stage. They are cleared by the next step ({@code STAGED}); with {@code offers.clear-leavers} off they
- * are only counted ({@code UNCHANGED}) and the audience forgets them, in the same transaction. One statement, run
- * again harmlessly by a resumed run; a dry run records them, to count, and changes nothing of the audience.
+ * Records the audience's members that this run's export no longer holds: the members with
+ * a wallet written whom the export did not stage. They are cleared by the next step
+ * ({@code STAGED}); with {@code offers.clear-leavers} off they are only counted
+ * ({@code UNCHANGED}) and the audience forgets them, in the same transaction. One
+ * statement, run again harmlessly by a resumed run; a dry run records them, to count, and
+ * changes nothing of the audience.
  */
 class RecordLeaversTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(RecordLeaversTasklet.class);
 
     private final long jobInstanceId;
+
     private final Long audienceId;
+
     private final boolean dryRun;
+
     private final boolean clearLeavers;
+
     private final SyncWalletLeaverRepository leavers;
+
     private final SyncAudienceMemberWalletRepository wallets;
 
-    /** @param audienceId the run's audience; null without one, which has no members to leave */
-    RecordLeaversTasklet(long jobInstanceId, Long audienceId, boolean dryRun, boolean clearLeavers, SyncWalletLeaverRepository leavers,
-            SyncAudienceMemberWalletRepository wallets) {
+    /**
+     * @param audienceId the run's audience; null without one, which has no members to
+     * leave
+     */
+    RecordLeaversTasklet(long jobInstanceId, Long audienceId, boolean dryRun, boolean clearLeavers,
+            SyncWalletLeaverRepository leavers, SyncAudienceMemberWalletRepository wallets) {
         this.jobInstanceId = jobInstanceId;
         this.audienceId = audienceId;
         this.dryRun = dryRun;
@@ -50,10 +60,13 @@ class RecordLeaversTasklet implements Tasklet {
             wallets.forgetLeavers(audienceId, jobInstanceId, LedgerState.UNCHANGED);
         }
         if (recorded > 0) {
-            log.info("{} members left the segment since their wallet was written; {}", recorded, state == LedgerState.STAGED
-                    ? (dryRun ? "a run would clear their wallet attributes" : "their wallet attributes are cleared")
-                    : "their wallet attributes are left as they are (offers.clear-leavers is off)");
+            log.info("{} members left the segment since their wallet was written; {}", recorded,
+                    state == LedgerState.STAGED
+                            ? (dryRun ? "a run would clear their wallet attributes"
+                                    : "their wallet attributes are cleared")
+                            : "their wallet attributes are left as they are (offers.clear-leavers is off)");
         }
         return RepeatStatus.FINISHED;
     }
+
 }

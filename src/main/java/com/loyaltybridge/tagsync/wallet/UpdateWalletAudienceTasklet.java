@@ -7,16 +7,25 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
 
-/** The last step: the audience now follows this run's export, so an older export of it is never run after it. */
+/**
+ * The last step: the audience now follows this run's export, so an older export of it is
+ * never run after it.
+ */
 class UpdateWalletAudienceTasklet implements Tasklet {
 
     private final long jobInstanceId;
+
     private final OfferWalletRequest request;
+
     private final Long audienceId;
+
     private final SyncAudienceRepository audiences;
 
-    /** @param audienceId the run's audience; null without one */
-    UpdateWalletAudienceTasklet(long jobInstanceId, OfferWalletRequest request, Long audienceId, SyncAudienceRepository audiences) {
+    /**
+     * @param audienceId the run's audience; null without one
+     */
+    UpdateWalletAudienceTasklet(long jobInstanceId, OfferWalletRequest request, Long audienceId,
+            SyncAudienceRepository audiences) {
         this.jobInstanceId = jobInstanceId;
         this.request = request;
         this.audienceId = audienceId;
@@ -26,9 +35,10 @@ class UpdateWalletAudienceTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         if (audienceId != null) {
-            audiences.markSynced(audienceId, request.export().uri(), request.exportRequestedAt().orElse(null), jobInstanceId,
-                    null, null);
+            audiences.markSynced(audienceId, request.export().uri(), request.exportRequestedAt().orElse(null),
+                    jobInstanceId, null, null);
         }
         return RepeatStatus.FINISHED;
     }
+
 }

@@ -27,38 +27,52 @@ import com.loyaltybridge.tagsync.offers.OfferWalletClient;
 import com.loyaltybridge.tagsync.offers.WalletOutcome;
 
 /**
- * One chunk of {@link RefreshWalletsWriter}, from the reads to Braze's answers. Confined to one chunk: nothing of it
- * outlives it.
+ * One chunk of {@link RefreshWalletsWriter}, from the reads to Braze's answers. Confined
+ * to one chunk: nothing of it outlives it.
  * <p>
- * Every member's read is handed to the Connect client at once; the client's threads read up to
- * {@code sessionm.connect.max-in-flight} wallets at a time, under the shared rate limit. Each read is mapped on the
- * thread that made it, and dropped there: only a changed wallet's attributes are kept, in the batch being filled.
- * The thread that fills a batch commits its members' intent ({@code SENDING}) and hands the request to the Braze
- * client, whose threads send up to {@code braze.rest.max-in-flight} at once while the reads go on. As soon as Braze
- * answers a request, its members' outcomes and the audience's new fingerprints are committed, on their own, by the
- * thread that sent it: a kill leaves in doubt only the requests under way. The outcomes that involve no request
- * (unchanged, rejected by SessionM, a dry run's changed) are returned, for the chunk's transaction.
+ * Every member's read is handed to the Connect client at once; the client's threads read
+ * up to {@code sessionm.connect.max-in-flight} wallets at a time, under the shared rate
+ * limit. Each read is mapped on the thread that made it, and dropped there: only a
+ * changed wallet's attributes are kept, in the batch being filled. The thread that fills
+ * a batch commits its members' intent ({@code SENDING}) and hands the request to the
+ * Braze client, whose threads send up to {@code braze.rest.max-in-flight} at once while
+ * the reads go on. As soon as Braze answers a request, its members' outcomes and the
+ * audience's new fingerprints are committed, on their own, by the thread that sent it: a
+ * kill leaves in doubt only the requests under way. The outcomes that involve no request
+ * (unchanged, rejected by SessionM, a dry run's changed) are returned, for the chunk's
+ * transaction.
  * <p>
- * Whatever goes wrong (credentials refused, a service failing after its retries, an intent that cannot be committed)
- * stops the reads that have not started, and no request is handed over after it; it is returned as the chunk's
- * failure.
+ * Whatever goes wrong (credentials refused, a service failing after its retries, an
+ * intent that cannot be committed) stops the reads that have not started, and no request
+ * is handed over after it; it is returned as the chunk's failure.
  */
 final class WalletChunk {
 
-    /** Below this many members, a chunk of unreadable answers is taken as members', not as a wrong endpoint. */
+    /**
+     * Below this many members, a chunk of unreadable answers is taken as members', not as
+     * a wrong endpoint.
+     */
     static final int MIN_MEMBERS_TO_JUDGE_ENDPOINT = 10;
-    /** The code a member's read is rejected with when SessionM's answer is not a wallet (not JSON, no payload). */
+
+    /**
+     * The code a member's read is rejected with when SessionM's answer is not a wallet
+     * (not JSON, no payload).
+     */
     static final String UNREADABLE_ANSWER = "unreadable_answer";
 
     /**
      * What every chunk of one run shares.
      *
-     * @param audienceId        null without an audience: nothing to compare with, nothing recorded for it
-     * @param writesEveryWallet write a wallet even when it is the one last written ({@code --full})
-     * @param culture           the run's culture for members without a language; null for Connect's setting
-     * @param runLockCheck      throws once the run no longer holds its lock: no intent is committed after
-     * @param written           commits, in a transaction of its own, what became of the members of one request and
-     *                          the fingerprints of the wallets Braze took
+     * @param audienceId null without an audience: nothing to compare with, nothing
+     * recorded for it
+     * @param writesEveryWallet write a wallet even when it is the one last written
+     * ({@code --full})
+     * @param culture the run's culture for members without a language; null for Connect's
+     * setting
+     * @param runLockCheck throws once the run no longer holds its lock: no intent is
+     * committed after
+     * @param written commits, in a transaction of its own, what became of the members of
+     * one request and the fingerprints of the wallets Braze took
      */
     record Context(long jobInstanceId, @Nullable Long audienceId, boolean writesEveryWallet, boolean dryRun,
             @Nullable String culture, OfferWalletSettings settings, RefreshWalletsWriter.Services services,
@@ -69,42 +83,67 @@ final class WalletChunk {
     /**
      * What became of a chunk, besides the requests already recorded.
      *
-     * @param completions the outcome of every member that involved no request to Braze and has one (the others stay
-     *                    as they were: {@code STAGED}, or {@code SENDING} when a request carrying them may have landed)
-     * @param failure     why the chunk must fail; null when it need not
+     * @param completions the outcome of every member that involved no request to Braze
+     * and has one (the others stay as they were: {@code STAGED}, or {@code SENDING} when
+     * a request carrying them may have landed)
+     * @param failure why the chunk must fail; null when it need not
      */
     record Result(List<WalletCompletion> completions, @Nullable RuntimeException failure) {
     }
 
     private final Context context;
+
     private final List<WalletMember> members;
+
     private final Map<String, Written> lastWritten;
+
     private final OfferWalletClient.Reads reads;
+
     private final BrazeTrackClient.@Nullable Batches batches;
+
     private final int batchSize;
+
     private final Instant readAt = Instant.now();
 
     /** Guards the fields below, written by the read threads. */
     private final Object lock = new Object();
+
     private final WalletCompletion[] outcomes;
+
     private final String[] fingerprints;
+
     private List<Integer> filling = new ArrayList<>();
+
     private List<UserAttributes> fillingAttributes = new ArrayList<>();
+
     private final List<Sent> sent = new ArrayList<>();
-    /** Requests whose outcome is recorded: by the thread that sent them, or at the end for those never sent. */
+
+    /**
+     * Requests whose outcome is recorded: by the thread that sent them, or at the end for
+     * those never sent.
+     */
     private final Set<List<Integer>> settled = new HashSet<>();
+
     private RuntimeException failure;
+
     private int unread;
+
     private String lastUnreadReason;
+
     private int unreadable;
+
     private String lastUnreadableReason;
 
-    /** A request handed to Braze: the indices of its members, in its order, and its outcome to come. */
+    /**
+     * A request handed to Braze: the indices of its members, in its order, and its
+     * outcome to come.
+     */
     private record Sent(List<Integer> members, Future<TrackOutcome> outcome) {
     }
 
     /** What a request's outcome leaves for its members. */
-    private record Settled(List<WalletCompletion> completions, List<Written> written, @Nullable RuntimeException failure) {
+    private record Settled(List<WalletCompletion> completions, List<Written> written,
+            @Nullable RuntimeException failure) {
     }
 
     WalletChunk(Context context, List<WalletMember> members, Map<String, Written> lastWritten) {
@@ -123,11 +162,12 @@ final class WalletChunk {
         for (int index = 0; index < members.size(); index++) {
             WalletMember member = members.get(index);
             int at = index;
-            done.add(reads.submit(member.identifier(), context.settings().cultureOf(member.language(), context.culture()))
-                    .handle((outcome, error) -> {
-                        read(at, outcome, error);
-                        return null;
-                    }));
+            done.add(reads
+                .submit(member.identifier(), context.settings().cultureOf(member.language(), context.culture()))
+                .handle((outcome, error) -> {
+                    read(at, outcome, error);
+                    return null;
+                }));
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
         List<Integer> last;
@@ -156,34 +196,44 @@ final class WalletChunk {
             WalletMember member = members.get(index);
             if (outcome instanceof WalletOutcome.Read read) {
                 found(index, member, context.services().attributes().map(read.wallet()));
-            } else if (outcome instanceof WalletOutcome.Rejected rejected) {
-                complete(index, new WalletCompletion(member.userSeq(), LedgerState.REJECTED, rejected.httpStatus(), rejected.code(),
-                        rejected.message(), null, false));
-            } else if (outcome instanceof WalletOutcome.Unreadable unreadableAnswer) {
-                complete(index, new WalletCompletion(member.userSeq(), LedgerState.REJECTED, unreadableAnswer.httpStatus(),
-                        UNREADABLE_ANSWER, unreadableAnswer.reason(), null, false));
+            }
+            else if (outcome instanceof WalletOutcome.Rejected rejected) {
+                complete(index, new WalletCompletion(member.userSeq(), LedgerState.REJECTED, rejected.httpStatus(),
+                        rejected.code(), rejected.message(), null, false));
+            }
+            else if (outcome instanceof WalletOutcome.Unreadable unreadableAnswer) {
+                complete(index, new WalletCompletion(member.userSeq(), LedgerState.REJECTED,
+                        unreadableAnswer.httpStatus(), UNREADABLE_ANSWER, unreadableAnswer.reason(), null, false));
                 synchronized (lock) {
                     unreadable++;
                     lastUnreadableReason = unreadableAnswer.reason();
                 }
-            } else if (outcome instanceof WalletOutcome.CredentialsRefused refused) {
+            }
+            else if (outcome instanceof WalletOutcome.CredentialsRefused refused) {
                 fail(WalletCredentialsRefusedException.connect(refused.httpStatus(), refused.code()));
-            } else if (outcome instanceof WalletOutcome.NotDelivered notDelivered) {
+            }
+            else if (outcome instanceof WalletOutcome.NotDelivered notDelivered) {
                 notRead(notDelivered.reason());
-            } else if (outcome instanceof WalletOutcome.Throttled throttled) {
+            }
+            else if (outcome instanceof WalletOutcome.Throttled throttled) {
                 notRead(throttled.reason());
             }
-        } catch (RuntimeException unexpected) {
+        }
+        catch (RuntimeException unexpected) {
             fail(unexpected);
         }
     }
 
-    /** A wallet read and mapped: unchanged, changed (a dry run stops there), or into the batch being filled. */
+    /**
+     * A wallet read and mapped: unchanged, changed (a dry run stops there), or into the
+     * batch being filled.
+     */
     private void found(int index, WalletMember member, MappedWallet wallet) {
         Written last = lastWritten.get(member.identifier());
         boolean changed = context.writesEveryWallet() || member.state() == LedgerState.SENDING || last == null
                 || !last.fingerprint().equals(wallet.fingerprint().hex())
-                || !last.brazeUserField().equals(member.brazeUserField()) || !last.brazeUserId().equals(member.brazeUserId());
+                || !last.brazeUserField().equals(member.brazeUserField())
+                || !last.brazeUserId().equals(member.brazeUserId());
         if (!changed) {
             complete(index, WalletCompletion.of(member.userSeq(), LedgerState.UNCHANGED));
             return;
@@ -212,8 +262,8 @@ final class WalletChunk {
     }
 
     /**
-     * Commits that the members of a batch are being written, then hands the request to Braze. Nothing is sent once the
-     * chunk has failed: its members stay as they were.
+     * Commits that the members of a batch are being written, then hands the request to
+     * Braze. Nothing is sent once the chunk has failed: its members stay as they were.
      */
     private void send(List<Integer> batch, List<UserAttributes> attributes) {
         synchronized (lock) {
@@ -223,9 +273,16 @@ final class WalletChunk {
         }
         try {
             context.runLockCheck().run();
-            context.users().record(context.jobInstanceId(), batch.stream().map(members::get)
-                    .filter(member -> member.state() == LedgerState.STAGED).map(WalletMember::userSeq).toList(), List.of());
-        } catch (RuntimeException intentNotCommitted) {
+            context.users()
+                .record(context.jobInstanceId(),
+                        batch.stream()
+                            .map(members::get)
+                            .filter(member -> member.state() == LedgerState.STAGED)
+                            .map(WalletMember::userSeq)
+                            .toList(),
+                        List.of());
+        }
+        catch (RuntimeException intentNotCommitted) {
             fail(intentNotCommitted);
             return;
         }
@@ -235,7 +292,9 @@ final class WalletChunk {
         }
     }
 
-    /** Waits for Braze's answer to every request; a request never sent is settled here. */
+    /**
+     * Waits for Braze's answer to every request; a request never sent is settled here.
+     */
     private void awaitBraze() {
         List<Sent> requests;
         synchronized (lock) {
@@ -245,8 +304,10 @@ final class WalletChunk {
             TrackOutcome outcome;
             try {
                 outcome = batches.await(request.outcome());
-            } catch (RuntimeException recordingFailed) {
-                // Its outcome could not be committed: its members stay SENDING, to be written again.
+            }
+            catch (RuntimeException recordingFailed) {
+                // Its outcome could not be committed: its members stay SENDING, to be
+                // written again.
                 fail(recordingFailed);
                 continue;
             }
@@ -261,8 +322,9 @@ final class WalletChunk {
     }
 
     /**
-     * Records what Braze's answer means for the members of one request, on its own, on the thread that has it: written
-     * (with their fingerprints), refused by Braze, or not written (left {@code SENDING} when it may have landed).
+     * Records what Braze's answer means for the members of one request, on its own, on
+     * the thread that has it: written (with their fingerprints), refused by Braze, or not
+     * written (left {@code SENDING} when it may have landed).
      */
     private void settle(List<Integer> batch, TrackOutcome outcome) {
         Settled settledBatch = settledBy(batch, outcome);
@@ -286,29 +348,38 @@ final class WalletChunk {
                 boolean again = member.state() == LedgerState.SENDING;
                 String message = refused.get(brazeUser(member));
                 if (message == null) {
-                    completions.add(new WalletCompletion(member.userSeq(), LedgerState.WRITTEN, null, null, null, null, again));
-                    written.add(new Written(member.identifier(), fingerprint(index), member.brazeUserField(), member.brazeUserId()));
-                } else {
-                    completions.add(new WalletCompletion(member.userSeq(), LedgerState.REFUSED, null, null, null, message, again));
+                    completions.add(
+                            new WalletCompletion(member.userSeq(), LedgerState.WRITTEN, null, null, null, null, again));
+                    written.add(new Written(member.identifier(), fingerprint(index), member.brazeUserField(),
+                            member.brazeUserId()));
+                }
+                else {
+                    completions.add(new WalletCompletion(member.userSeq(), LedgerState.REFUSED, null, null, null,
+                            message, again));
                 }
             }
             return new Settled(completions, written, null);
         }
-        // Nothing written, or it may have been: then its members stay SENDING, and the next run writes them again.
-        boolean mayHaveLanded = outcome instanceof TrackOutcome.NotDelivered notDelivered && notDelivered.mayHaveLanded();
+        // Nothing written, or it may have been: then its members stay SENDING, and the
+        // next run writes them again.
+        boolean mayHaveLanded = outcome instanceof TrackOutcome.NotDelivered notDelivered
+                && notDelivered.mayHaveLanded();
         for (int index : batch) {
             WalletMember member = members.get(index);
-            completions.add(WalletCompletion.of(member.userSeq(), mayHaveLanded || member.state() == LedgerState.SENDING
-                    ? LedgerState.SENDING : LedgerState.STAGED));
+            completions.add(WalletCompletion.of(member.userSeq(),
+                    mayHaveLanded || member.state() == LedgerState.SENDING ? LedgerState.SENDING : LedgerState.STAGED));
         }
         RuntimeException failure = null;
         if (outcome instanceof TrackOutcome.CredentialsRefused refused) {
             failure = WalletCredentialsRefusedException.braze(refused.message());
-        } else if (outcome instanceof TrackOutcome.Refused refused) {
+        }
+        else if (outcome instanceof TrackOutcome.Refused refused) {
             failure = WalletServiceException.brazeRefused(refused.message());
-        } else if (outcome instanceof TrackOutcome.Throttled throttled) {
+        }
+        else if (outcome instanceof TrackOutcome.Throttled throttled) {
             failure = WalletServiceException.brazeUnavailable(throttled.reason());
-        } else if (mayHaveLanded) {
+        }
+        else if (mayHaveLanded) {
             failure = WalletServiceException.brazeUnavailable(((TrackOutcome.NotDelivered) outcome).reason());
         }
         return new Settled(completions, written, failure);
@@ -323,7 +394,8 @@ final class WalletChunk {
     private void notRead(String reason) {
         synchronized (lock) {
             if (failure != null) {
-                // Not read because the chunk had already failed: nothing to say of SessionM.
+                // Not read because the chunk had already failed: nothing to say of
+                // SessionM.
                 return;
             }
             unread++;
@@ -331,12 +403,17 @@ final class WalletChunk {
         }
     }
 
-    /** Once every read is back: reads SessionM could not give, or a chunk of answers that are not wallets, fail it. */
+    /**
+     * Once every read is back: reads SessionM could not give, or a chunk of answers that
+     * are not wallets, fail it.
+     */
     private void judgeReads() {
         if (unread > 0) {
             fail(WalletServiceException.connectUnavailable(unread, members.size(), lastUnreadReason));
-        } else if (unreadable == members.size() && unreadable >= MIN_MEMBERS_TO_JUDGE_ENDPOINT) {
-            // Not one wallet among them: the endpoint is wrong, not every member. Nobody is recorded as rejected.
+        }
+        else if (unreadable == members.size() && unreadable >= MIN_MEMBERS_TO_JUDGE_ENDPOINT) {
+            // Not one wallet among them: the endpoint is wrong, not every member. Nobody
+            // is recorded as rejected.
             for (int index = 0; index < outcomes.length; index++) {
                 outcomes[index] = null;
             }
@@ -351,9 +428,9 @@ final class WalletChunk {
     }
 
     /**
-     * Records the first reason the chunk fails, and stops the reads that have not started; no request is handed to
-     * Braze after it. Requests already handed over are sent: their intents are committed, and what they write is
-     * recorded.
+     * Records the first reason the chunk fails, and stops the reads that have not
+     * started; no request is handed to Braze after it. Requests already handed over are
+     * sent: their intents are committed, and what they write is recorded.
      */
     private void fail(RuntimeException reason) {
         synchronized (lock) {
@@ -364,7 +441,10 @@ final class WalletChunk {
         reads.stop("not read: " + reason.getMessage());
     }
 
-    /** Like {@link #fail}, for Braze's own failures: its requests not yet started are not sent either. */
+    /**
+     * Like {@link #fail}, for Braze's own failures: its requests not yet started are not
+     * sent either.
+     */
     private void failBraze(RuntimeException reason) {
         fail(reason);
         batches.stop(reason.getMessage());
@@ -385,4 +465,5 @@ final class WalletChunk {
     private static BrazeUser brazeUser(WalletMember member) {
         return BrazeUser.byField(member.brazeUserField(), member.brazeUserId());
     }
+
 }

@@ -6,16 +6,18 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the traffic of one execution of a step of the offers job went: wallet reads from SessionM Connect and
- * requests to Braze's {@code /users/track}, against their configured rates.
+ * How the traffic of one execution of a step of the offers job went: wallet reads from
+ * SessionM Connect and requests to Braze's {@code /users/track}, against their configured
+ * rates.
  *
- * @param seconds          how long the step ran in this execution
- * @param reads            wallets read (each one request per page of offers, retries aside)
- * @param connectRate      {@code sessionm.connect.requests-per-second}; 0 for none
- * @param readP50          median time a read took (its pages and retries); null when none was made
- * @param brazeRequests    {@code /users/track} requests sent (retries aside)
- * @param brazeRate        {@code braze.rest.requests-per-second}; 0 for none
- * @param brazeP50         median time a request took (its retries included); null when none was sent
+ * @param seconds how long the step ran in this execution
+ * @param reads wallets read (each one request per page of offers, retries aside)
+ * @param connectRate {@code sessionm.connect.requests-per-second}; 0 for none
+ * @param readP50 median time a read took (its pages and retries); null when none was made
+ * @param brazeRequests {@code /users/track} requests sent (retries aside)
+ * @param brazeRate {@code braze.rest.requests-per-second}; 0 for none
+ * @param brazeP50 median time a request took (its retries included); null when none was
+ * sent
  */
 public record WalletPace(double seconds, long reads, double connectRate, @Nullable Duration readP50,
         @Nullable Duration readP99, long brazeRequests, double brazeRate, @Nullable Duration brazeP50,
@@ -33,8 +35,9 @@ public record WalletPace(double seconds, long reads, double connectRate, @Nullab
 
     private String rate(long count, String unit, double configured) {
         double perSecond = seconds <= 0 ? 0 : count / seconds;
-        return String.format(Locale.ROOT, "%,.1f %s", perSecond, unit) + (configured <= 0 ? " (no rate limit configured)"
-                : String.format(Locale.ROOT, " (%,.0f requests/s configured, %.0f%%)", configured, 100 * perSecond / configured));
+        return String.format(Locale.ROOT, "%,.1f %s", perSecond, unit)
+                + (configured <= 0 ? " (no rate limit configured)" : String.format(Locale.ROOT,
+                        " (%,.0f requests/s configured, %.0f%%)", configured, 100 * perSecond / configured));
     }
 
     private static String latency(@Nullable Duration p50, @Nullable Duration p99) {

@@ -1,8 +1,9 @@
 package com.loyaltybridge.tagsync.wallet;
 
 /**
- * SessionM Connect or Braze kept failing (5xx, timeouts, 429s beyond the wait allowed), or refused a request as a
- * whole, or answered what is not a wallet: the run stops, and a restart resumes it where it stopped.
+ * SessionM Connect or Braze kept failing (5xx, timeouts, 429s beyond the wait allowed),
+ * or refused a request as a whole, or answered what is not a wallet: the run stops, and a
+ * restart resumes it where it stopped.
  */
 public class WalletServiceException extends RuntimeException {
 
@@ -17,8 +18,8 @@ public class WalletServiceException extends RuntimeException {
 
     static WalletServiceException connectUnreadable(int members, String lastReason) {
         return new WalletServiceException("SessionM Connect answered all " + members + " wallet reads of a chunk with"
-                + " something that is not a wallet (last: " + lastReason + "): check SESSIONM_CONNECT_ENDPOINT, then run the"
-                + " same command again to resume");
+                + " something that is not a wallet (last: " + lastReason
+                + "): check SESSIONM_CONNECT_ENDPOINT, then run the" + " same command again to resume");
     }
 
     static WalletServiceException brazeUnavailable(String reason) {
@@ -31,4 +32,5 @@ public class WalletServiceException extends RuntimeException {
         return new WalletServiceException("Braze refused a /users/track request as a whole (" + message + "): check "
                 + "BRAZE_REST_ENDPOINT and braze.rest.attributes-per-request, then run the same command again to resume");
     }
+
 }

@@ -48,22 +48,29 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a probe of {@code serve} as an attacker (with valid and invalid credentials, and a hostile export) must find
- * closed: each test sends what the probe sent, over HTTP against a running server with PostgreSQL, S3 and the SessionM
- * simulator, and checks the answer and that nothing was written (no job instance, no execution, no call to SessionM).
+ * What a probe of {@code serve} as an attacker (with valid and invalid credentials, and a
+ * hostile export) must find closed: each test sends what the probe sent, over HTTP
+ * against a running server with PostgreSQL, S3 and the SessionM simulator, and checks the
+ * answer and that nothing was written (no job instance, no execution, no call to
+ * SessionM).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ApiHardeningIT extends SyncTestSupport {
 
     private static final String BUCKET = "hardening-exports";
+
     private static final String BULK_BUCKET = "hardening-bulk";
+
     private static final String PUBLIC_URL = "https://tag-sync.example.com";
-    private static final String[] SEGMENTS = {"harden-csv", "harden-link", "harden-done", "harden-abandon", "harden-orphan"};
+
+    private static final String[] SEGMENTS = { "harden-csv", "harden-link", "harden-done", "harden-abandon",
+            "harden-orphan" };
 
     @TempDir
     static Path files;
 
     private static Path fileRoot;
+
     private static ApiServer server;
 
     @BeforeAll
@@ -95,7 +102,10 @@ class ApiHardeningIT extends SyncTestSupport {
         return properties;
     }
 
-    /** (1) Identifiers and SessionM messages open as text in a spreadsheet; the bulk file for SessionM keeps them exact. */
+    /**
+     * (1) Identifiers and SessionM messages open as text in a spreadsheet; the bulk file
+     * for SessionM keeps them exact.
+     */
     @Test
     void csvDownloadsShowFormulasAsTextAndTheBulkFileKeepsTheExactIdentifiers() {
         List<String> hostile = List.of("=cmd|' /C calc'!A0", "+plus", "@x", "-1+1",
@@ -103,37 +113,48 @@ class ApiHardeningIT extends SyncTestSupport {
         String message = "=HYPERLINK(\"http://evil.example/\",\"see why\")";
         StorageLocation export = export("harden-csv", hostile.toArray(String[]::new));
         for (String identifier : hostile) {
-            sessionm.faultFor(identifier, Fault.status(200, "{\"status\":\"error\",\"errors\":{\"code\":\"user_not_found\","
-                    + "\"message\":" + json(message) + "}}", Map.of()));
+            sessionm.faultFor(identifier,
+                    Fault.status(200, "{\"status\":\"error\",\"errors\":{\"code\":\"user_not_found\"," + "\"message\":"
+                            + json(message) + "}}", Map.of()));
         }
 
         long id = launched(launch("{\"export\":\"" + export.uri() + "\"}"));
-        assertThat(server.awaitStatus(id, "COMPLETED").path("counts").path("rejected").asLong()).isEqualTo(hostile.size());
+        assertThat(server.awaitStatus(id, "COMPLETED").path("counts").path("rejected").asLong())
+            .isEqualTo(hostile.size());
         Answer csv = server.get(Caller.VIEWER, "/api/executions/" + id + "/rejected-users.csv");
 
         assertThat(csv.status()).isEqualTo(200);
         List<CSVRecord> rows = csvRecords(csv.body());
         assertThat(rows.get(0).values()).containsExactly("identifier", "http_status", "code", "message", "at");
-        assertThat(rows.subList(1, rows.size())).extracting(row -> row.get(0)).containsExactly(
-                "'=cmd|' /C calc'!A0", "'+plus", "'@x", "'-1+1", "'=HYPERLINK(\"http://evil.example/\",\"click\")");
+        assertThat(rows.subList(1, rows.size())).extracting(row -> row.get(0))
+            .containsExactly("'=cmd|' /C calc'!A0", "'+plus", "'@x", "'-1+1",
+                    "'=HYPERLINK(\"http://evil.example/\",\"click\")");
         assertThat(rows.subList(1, rows.size())).extracting(row -> row.get(3)).containsOnly("'" + message);
 
         long bulk = launched(server.post(Caller.OPERATOR, "/api/syncs",
                 "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}"));
         server.awaitStatus(bulk, "COMPLETED");
-        String part = s3.list(BULK_BUCKET, "harden-csv/").stream().filter(key -> key.endsWith("/part-00001.csv")).findFirst()
-                .orElseThrow();
+        String part = s3.list(BULK_BUCKET, "harden-csv/")
+            .stream()
+            .filter(key -> key.endsWith("/part-00001.csv"))
+            .findFirst()
+            .orElseThrow();
         List<CSVRecord> bulkRows = csvRecords(new String(s3.get(BULK_BUCKET, part), StandardCharsets.UTF_8));
         assertThat(bulkRows.subList(1, bulkRows.size())).extracting(row -> row.get(0))
-                .as("the bulk file is data for SessionM's import: exact identifiers").containsExactlyElementsOf(hostile);
+            .as("the bulk file is data for SessionM's import: exact identifiers")
+            .containsExactlyElementsOf(hostile);
     }
 
-    /** (2) A folder link under a file: export root is never followed out of it: not by a launch, a callback or a scan. */
+    /**
+     * (2) A folder link under a file: export root is never followed out of it: not by a
+     * launch, a callback or a scan.
+     */
     @Test
     void aFolderLinkOutOfAFileExportRootIsNeitherLaunchedNorFoundByACallbackOrAScan() throws IOException {
         ExportFolder outsideFolder = new ExportFolder("harden-link", LocalDate.of(2026, 11, 28), UUID.randomUUID(),
                 1_764_288_000L);
-        StorageLocation outside = outsideFolder.writeTo(files.resolve("outside"), Map.of("part.zip", zipOf(users(1, 3))));
+        StorageLocation outside = outsideFolder.writeTo(files.resolve("outside"),
+                Map.of("part.zip", zipOf(users(1, 3))));
         Path dateFolder = Files.createDirectories(fileRoot.resolve("segment-export/harden-link/2026-11-28"));
         String linkedName = UUID.randomUUID() + "-1764288000";
         String etcName = UUID.randomUUID() + "-1764288001";
@@ -147,23 +168,27 @@ class ApiHardeningIT extends SyncTestSupport {
         Answer toEtc = launch("{\"export\":\"" + etc + "\",\"tags\":[\"vip\"]}");
         Answer callback = callback("harden-link?object_prefix=" + linkedName, "{\"success\":true}");
         Run scan = run(Map.of("scan.export-roots", "file:" + fileRoot + "/", "scan.settle-time", "0s",
-                "scan.segments[0].segment-id", "harden-link", "scan.segments[0].tags", "vip", "scan.segments[0].mode", "api"),
-                "scan");
+                "scan.segments[0].segment-id", "harden-link", "scan.segments[0].tags", "vip", "scan.segments[0].mode",
+                "api"), "scan");
 
         assertField(toOutside, "export");
         assertThat(toOutside.json().path("detail").asString())
-                .isEqualTo("'" + linked + "' leads out of its export root through a symbolic link; it is not read");
+            .isEqualTo("'" + linked + "' leads out of its export root through a symbolic link; it is not read");
         assertField(toEtc, "export");
         assertThat(toEtc.body()).contains(etcName).doesNotContain("passwd", "hostname", "outside");
         assertThat(callback.status()).as(callback.toString()).isEqualTo(404);
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(scan.stdout()).doesNotContain(linkedName, etcName);
         before.assertNothingWritten();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM sync_export_ready WHERE segment_id = 'harden-link'", Integer.class))
-                .isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sync_export_ready WHERE segment_id = 'harden-link'",
+                Integer.class))
+            .isZero();
     }
 
-    /** (3) Bodies over api.max-request-body-size answer 413, chunked or not; fields are capped; errors quote input clipped. */
+    /**
+     * (3) Bodies over api.max-request-body-size answer 413, chunked or not; fields are
+     * capped; errors quote input clipped.
+     */
     @Test
     void oversizedBodiesAnswer413AndOversizedFieldsAre400sThatNeverEchoTheInputWhole() {
         String valid = notLaunched();
@@ -171,44 +196,51 @@ class ApiHardeningIT extends SyncTestSupport {
         Trace before = Trace.now();
 
         Answer declared = launch(huge);
-        Answer chunked = server.postBody(Caller.OPERATOR, "/api/syncs",
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))));
+        Answer chunked = server.postBody(Caller.OPERATOR, "/api/syncs", HttpRequest.BodyPublishers
+            .ofInputStream(() -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))));
         Answer callback = server.postBody(Caller.BRAZE, "/api/braze/export-callbacks/harden-done",
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
                         ("{\"success\":true,\"object_prefix\":\"" + "y".repeat(1024 * 1024) + "\"}")
-                                .getBytes(StandardCharsets.UTF_8))));
+                            .getBytes(StandardCharsets.UTF_8))));
 
         for (Answer tooLarge : List.of(declared, chunked, callback)) {
             assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
             assertThat(tooLarge.json().path("detail").asString()).contains("api.max-request-body-size");
         }
 
-        String manyTags = IntStream.rangeClosed(1, 101).mapToObj(i -> "\"t" + i + "\"").collect(Collectors.joining(","));
-        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[" + manyTags + "]}"),
-                "tags", "101 tags: a sync takes at most 100");
-        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"" + "t".repeat(256) + "\"]}"),
-                "tags", "longer than 255 characters");
-        assertLimit(server.post(Caller.OPERATOR, "/api/syncs",
-                "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:" + "a".repeat(100_000) + "\"}"),
+        String manyTags = IntStream.rangeClosed(1, 101)
+            .mapToObj(i -> "\"t" + i + "\"")
+            .collect(Collectors.joining(","));
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[" + manyTags + "]}"), "tags",
+                "101 tags: a sync takes at most 100");
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"" + "t".repeat(256) + "\"]}"), "tags",
+                "longer than 255 characters");
+        assertLimit(
+                server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid
+                        + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:" + "a".repeat(100_000) + "\"}"),
                 "identifier", "longer than 255 characters");
-        assertLimit(launch("{\"export\":\"s3://" + BUCKET + "/" + "e".repeat(100_000) + "/\"}"),
-                "export", "longer than 1024 characters");
-        assertLimit(launch("{\"segment\":\"" + "s".repeat(100_000) + "\"}"),
-                "segment", "longer than 255 characters");
-        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\""
-                + "m".repeat(200_000) + "\"}"), "mode", "is not a mode");
-        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\""
-                + "y".repeat(200_000) + "\"}"), "object_prefix", "is not the name of an export folder");
-        assertLimit(callback("z".repeat(4000), "{\"success\":true}"),
-                "segmentId", "longer than 255 characters");
+        assertLimit(launch("{\"export\":\"s3://" + BUCKET + "/" + "e".repeat(100_000) + "/\"}"), "export",
+                "longer than 1024 characters");
+        assertLimit(launch("{\"segment\":\"" + "s".repeat(100_000) + "\"}"), "segment", "longer than 255 characters");
+        assertLimit(
+                launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\"" + "m".repeat(200_000) + "\"}"),
+                "mode", "is not a mode");
+        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\"" + "y".repeat(200_000) + "\"}"),
+                "object_prefix", "is not the name of an export folder");
+        assertLimit(callback("z".repeat(4000), "{\"success\":true}"), "segmentId", "longer than 255 characters");
         before.assertNothingWritten();
     }
 
-    /** (4) What cannot become Spring Batch's job parameters is a 400 naming the limit, every time, with nothing written. */
+    /**
+     * (4) What cannot become Spring Batch's job parameters is a 400 naming the limit,
+     * every time, with nothing written.
+     */
     @Test
     void tagsBeyondWhatTheJobParametersHoldAre400NamingTheLimitAgainAndAgain() {
         String valid = notLaunched();
-        String tenThousand = IntStream.rangeClosed(1, 10_000).mapToObj(i -> "\"tag" + i + "\"").collect(Collectors.joining(","));
+        String tenThousand = IntStream.rangeClosed(1, 10_000)
+            .mapToObj(i -> "\"tag" + i + "\"")
+            .collect(Collectors.joining(","));
         List<String> longNames = IntStream.rangeClosed(1, 20).mapToObj(i -> i + "t".repeat(200)).toList();
         String longTags = longNames.stream().map(name -> "\"" + name + "\"").collect(Collectors.joining(","));
         int joinedLength = String.join(",", longNames).length();
@@ -226,8 +258,9 @@ class ApiHardeningIT extends SyncTestSupport {
     }
 
     /**
-     * (4) A launch that fails between writing the job instance and its first execution (here PostgreSQL refuses the
-     * parameters, as it refused 10,000 tags) leaves an instance without execution; the next launch repairs it and runs.
+     * (4) A launch that fails between writing the job instance and its first execution
+     * (here PostgreSQL refuses the parameters, as it refused 10,000 tags) leaves an
+     * instance without execution; the next launch repairs it and runs.
      */
     @Test
     void aJobInstanceLeftWithoutExecutionIsRepairedByTheNextLaunch() {
@@ -247,7 +280,8 @@ class ApiHardeningIT extends SyncTestSupport {
         Answer failed;
         try {
             failed = launch(body);
-        } finally {
+        }
+        finally {
             jdbc.execute("DROP TRIGGER refuse_orphan_maker ON batch_job_execution_params");
             jdbc.execute("DROP FUNCTION refuse_orphan_maker()");
         }
@@ -261,26 +295,29 @@ class ApiHardeningIT extends SyncTestSupport {
         assertAppliedExactlyOnce(List.of("C-11", "C-12", "C-13"), "vip");
     }
 
-    /** (5) Control characters, line separators and bidi overrides are refused in every name a request gives. */
+    /**
+     * (5) Control characters, line separators and bidi overrides are refused in every
+     * name a request gives.
+     */
     @Test
     void namesWithControlOrBidiCharactersAreRefusedWhereverTheyComeFrom() {
         String valid = notLaunched();
         Trace before = Trace.now();
 
-        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\\u2028x\"]}"),
-                "tags", "'vip?x' is not a usable tag name: it holds the line separator U+2028");
-        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"\\u202Egnp.exe\"]}"),
-                "tags", "it holds the bidirectional control U+202E");
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\\u2028x\"]}"), "tags",
+                "'vip?x' is not a usable tag name: it holds the line separator U+2028");
+        assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"\\u202Egnp.exe\"]}"), "tags",
+                "it holds the bidirectional control U+202E");
         assertLimit(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"identifier\":\"alias:a\\nb\"}"),
                 "identifier", "'alias:a?b' is not an identifier source: it holds the control character U+000A");
-        assertLimit(launch("{\"segment\":\"harden-done\\u202E\"}"),
-                "segment", "it holds the bidirectional control U+202E");
-        assertLimit(launch("{\"export\":\"" + valid + "\\u2066\",\"tags\":[\"vip\"]}"),
-                "export", "it holds the bidirectional control U+2066");
-        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\"a\\u2029b\"}"),
-                "object_prefix", "is not the name of an export folder");
-        Run mapping = run(Map.of("scan.export-roots", "s3://" + BUCKET + "/", "scan.segments[0].segment-id", "harden-done",
-                "scan.segments[0].tags", "vip\u202Egold", "scan.segments[0].mode", "api"), "scan");
+        assertLimit(launch("{\"segment\":\"harden-done\\u202E\"}"), "segment",
+                "it holds the bidirectional control U+202E");
+        assertLimit(launch("{\"export\":\"" + valid + "\\u2066\",\"tags\":[\"vip\"]}"), "export",
+                "it holds the bidirectional control U+2066");
+        assertLimit(callback("harden-done", "{\"success\":true,\"object_prefix\":\"a\\u2029b\"}"), "object_prefix",
+                "is not the name of an export folder");
+        Run mapping = run(Map.of("scan.export-roots", "s3://" + BUCKET + "/", "scan.segments[0].segment-id",
+                "harden-done", "scan.segments[0].tags", "vip\u202Egold", "scan.segments[0].mode", "api"), "scan");
 
         assertThat(mapping.exitCode()).as(mapping.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(mapping.stderr()).contains("segment harden-done: 'vip?gold' is not a usable tag name: it holds the"
@@ -288,7 +325,10 @@ class ApiHardeningIT extends SyncTestSupport {
         before.assertNothingWritten();
     }
 
-    /** (6) One secret for two clients would make the bearer the first client found: the server refuses to start. */
+    /**
+     * (6) One secret for two clients would make the bearer the first client found: the
+     * server refuses to start.
+     */
     @Test
     void twoClientsWithTheSameSecretStopTheServerFromStarting() {
         String shared = "one-secret-for-two-clients-0123456789";
@@ -306,11 +346,14 @@ class ApiHardeningIT extends SyncTestSupport {
         assertThat(serve.stdout() + serve.stderr()).doesNotContain(shared);
     }
 
-    /** (7) Each failed login is logged once and counted; repeated from one address, credentials are refused for a while. */
+    /**
+     * (7) Each failed login is logged once and counted; repeated from one address,
+     * credentials are refused for a while.
+     */
     @Test
     void failedLoginsAreLoggedCountedAndThenRefusedFromThatAddressUntilTheWindowPasses(CapturedOutput output) {
-        try (ApiServer guarded = ApiServer.start(serverProperties(Map.of("api.max-login-failures", "3",
-                "api.login-failure-window", "10s")))) {
+        try (ApiServer guarded = ApiServer
+            .start(serverProperties(Map.of("api.max-login-failures", "3", "api.login-failure-window", "10s")))) {
             String wrongSecret = "wrong-secret-guess-0123456789abcdef";
 
             Answer basic = guarded.get(Caller.basic("viewer", wrongSecret), "/api/executions");
@@ -320,7 +363,8 @@ class ApiHardeningIT extends SyncTestSupport {
             Answer probe = guarded.get(Caller.ANONYMOUS, "/actuator/health/liveness");
 
             assertThat(List.of(basic.status(), bearer.status(), malformed.status())).containsOnly(401);
-            assertThat(refused.status()).as("even the right secret, from an address that guessed too often").isEqualTo(429);
+            assertThat(refused.status()).as("even the right secret, from an address that guessed too often")
+                .isEqualTo(429);
             assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 10L);
             assertThat(refused.json().path("detail").asString()).startsWith("too many failed logins from this address");
             assertThat(probe.status()).as("requests without credentials pass").isEqualTo(200);
@@ -339,7 +383,10 @@ class ApiHardeningIT extends SyncTestSupport {
         }
     }
 
-    /** (8) Ids are canonical decimal numbers, and every JSON value has exactly its field's type. */
+    /**
+     * (8) Ids are canonical decimal numbers, and every JSON value has exactly its field's
+     * type.
+     */
     @Test
     void nonCanonicalIdsAndJsonValuesOfTheWrongTypeAre400sNamingTheField() {
         String valid = notLaunched();
@@ -354,17 +401,15 @@ class ApiHardeningIT extends SyncTestSupport {
         assertField(server.get(Caller.VIEWER, "/api/executions?page=01"), "page");
         assertField(server.get(Caller.VIEWER, "/api/executions?segment=a%E2%80%AEb"), "segment");
 
-        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":1.5}"),
-                "ttl", "must be a whole number");
-        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":\"100\"}"),
-                "ttl", "must be a whole number");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":1.5}"), "ttl",
+                "must be a whole number");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":\"100\"}"), "ttl",
+                "must be a whole number");
         assertTyped(launch("{\"export\":123}"), "export", "must be a string");
-        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":\"vip\"}"),
-                "tags", "must be an array");
-        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[7]}"),
-                "tags[0]", "must be a string");
-        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":true}"),
-                "mode", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":\"vip\"}"), "tags", "must be an array");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[7]}"), "tags[0]", "must be a string");
+        assertTyped(launch("{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":true}"), "mode",
+                "must be a string");
         assertTyped(launch("{\"export\":\"" + valid + "\",\"audience\":5}"), "audience", "must be a string");
         assertTyped(launch("{\"export\":\"" + valid + "\",\"audience\":[\"a\"]}"), "audience", "must be a string");
         assertTyped(launch("{\"export\":\"" + valid + "\",\"full\":\"true\"}"), "full", "must be true or false");
@@ -376,14 +421,16 @@ class ApiHardeningIT extends SyncTestSupport {
         assertField(server.get(Caller.VIEWER, "/api/audiences/0x10"), "id");
         assertField(server.get(Caller.VIEWER, "/api/audiences/1/members?state=tagged"), "state");
         assertField(server.get(Caller.VIEWER, "/api/executions/1/left-users?size=01"), "size");
-        assertTyped(callback("harden-done", "{\"success\":\"true\"}"),
-                "success", "must be true or false");
-        assertTyped(callback("harden-done", "{\"success\":true,\"object_prefix\":5}"),
-                "object_prefix", "must be a string");
+        assertTyped(callback("harden-done", "{\"success\":\"true\"}"), "success", "must be true or false");
+        assertTyped(callback("harden-done", "{\"success\":true,\"object_prefix\":5}"), "object_prefix",
+                "must be a string");
         before.assertNothingWritten();
     }
 
-    /** (9) Nothing the API answers is built from the Host header, and it claims no OAuth metadata it does not have. */
+    /**
+     * (9) Nothing the API answers is built from the Host header, and it claims no OAuth
+     * metadata it does not have.
+     */
     @Test
     void theHostHeaderIsNeverReflectedAndNoOAuthMetadataIsPublished() {
         String forged = "Host: evil.example\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: http";
@@ -392,7 +439,8 @@ class ApiHardeningIT extends SyncTestSupport {
 
         Answer openApi = server.raw("GET /v3/api-docs HTTP/1.0\r\n" + forged + viewer);
         Answer anonymous = server.raw("GET /api/executions HTTP/1.0\r\n" + forged);
-        Answer badToken = server.raw("GET /api/executions HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer not-a-client-00000");
+        Answer badToken = server
+            .raw("GET /api/executions HTTP/1.0\r\n" + forged + "\r\nAuthorization: Bearer not-a-client-00000");
         Answer actuator = server.raw("GET /actuator HTTP/1.0\r\n" + forged + viewer);
         Answer metadata = server.get(Caller.ANONYMOUS, "/.well-known/oauth-protected-resource");
         Answer metadataForViewer = server.get(Caller.VIEWER, "/.well-known/oauth-protected-resource");
@@ -402,20 +450,24 @@ class ApiHardeningIT extends SyncTestSupport {
         assertThat(openApi.body()).doesNotContain("evil.example");
         for (Answer refused : List.of(anonymous, badToken)) {
             assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.headers().allValues("WWW-Authenticate")).hasSize(2).allSatisfy(challenge -> assertThat(challenge)
-                    .doesNotContain("evil.example", "resource_metadata"));
+            assertThat(refused.headers().allValues("WWW-Authenticate")).hasSize(2)
+                .allSatisfy(challenge -> assertThat(challenge).doesNotContain("evil.example", "resource_metadata"));
             assertThat(refused.body()).doesNotContain("evil.example");
         }
         assertThat(anonymous.headers().allValues("WWW-Authenticate"))
-                .containsExactly("Basic realm=\"segment-tag-sync\"", "Bearer realm=\"segment-tag-sync\"");
+            .containsExactly("Basic realm=\"segment-tag-sync\"", "Bearer realm=\"segment-tag-sync\"");
         assertThat(badToken.headers().allValues("WWW-Authenticate"))
-                .contains("Bearer realm=\"segment-tag-sync\", error=\"invalid_token\"");
-        assertThat(actuator.body()).as("no discovery page of links built from the Host header").doesNotContain("evil.example");
+            .contains("Bearer realm=\"segment-tag-sync\", error=\"invalid_token\"");
+        assertThat(actuator.body()).as("no discovery page of links built from the Host header")
+            .doesNotContain("evil.example");
         assertThat(metadata.status()).as(metadata.toString()).isEqualTo(401);
         assertThat(metadataForViewer.status()).as(metadataForViewer.toString()).isEqualTo(403);
     }
 
-    /** (10) Abandoning a completed execution, and launching an abandoned sync, answer what is true and do nothing. */
+    /**
+     * (10) Abandoning a completed execution, and launching an abandoned sync, answer what
+     * is true and do nothing.
+     */
     @Test
     void abandoningACompletedExecutionAndLaunchingAnAbandonedSyncSayWhatIsTrue(CapturedOutput output) {
         StorageLocation done = export("harden-done", users(21, 22));
@@ -427,7 +479,8 @@ class ApiHardeningIT extends SyncTestSupport {
         sessionm.enqueue(down);
         long failed = launched(launch("{\"export\":\"" + failing.uri() + "\"}"));
         server.awaitStatus(failed, "FAILED");
-        assertThat(server.post(Caller.OPERATOR, "/api/executions/" + failed + "/abandon", null).status()).isEqualTo(200);
+        assertThat(server.post(Caller.OPERATOR, "/api/executions/" + failed + "/abandon", null).status())
+            .isEqualTo(200);
         int logLength = output.getAll().length();
         Trace before = Trace.now();
 
@@ -436,20 +489,23 @@ class ApiHardeningIT extends SyncTestSupport {
 
         assertThat(abandonCompleted.status()).as(abandonCompleted.toString()).isEqualTo(409);
         assertThat(abandonCompleted.json().path("detail").asString())
-                .isEqualTo("execution " + completed + " already completed; there is nothing to abandon");
+            .isEqualTo("execution " + completed + " already completed; there is nothing to abandon");
         assertThat(server.get(Caller.VIEWER, "/api/executions/" + completed).json().path("status").asString())
-                .isEqualTo("COMPLETED");
+            .isEqualTo("COMPLETED");
         assertThat(launchAbandoned.status()).as(launchAbandoned.toString()).isEqualTo(409);
         assertThat(launchAbandoned.json().path("detail").asString())
-                .startsWith("this sync was abandoned by an operator (job instance ")
-                .contains("execution " + failed + ") and is never run again; nothing was done")
-                .endsWith("To sync this export anew, give it other tag settings (tags, ttl, mode or identifier)")
-                .doesNotContain("--full");
+            .startsWith("this sync was abandoned by an operator (job instance ")
+            .contains("execution " + failed + ") and is never run again; nothing was done")
+            .endsWith("To sync this export anew, give it other tag settings (tags, ttl, mode or identifier)")
+            .doesNotContain("--full");
         assertThat(output.getAll().substring(logLength)).doesNotContain("Resuming sync");
         before.assertNothingWritten();
     }
 
-    /** Counts of what a request could have written: job instances, executions, calls to SessionM. */
+    /**
+     * Counts of what a request could have written: job instances, executions, calls to
+     * SessionM.
+     */
     private record Trace(int instances, int executions, int posts) {
 
         static Trace now() {
@@ -472,7 +528,10 @@ class ApiHardeningIT extends SyncTestSupport {
                 Integer.class);
     }
 
-    /** The failed run's thread holds the sync's lock until it has written its summary: 409 "running" until then. */
+    /**
+     * The failed run's thread holds the sync's lock until it has written its summary: 409
+     * "running" until then.
+     */
     private static Answer onceReleased(Supplier<Answer> launch) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Answer answer = launch.get();
@@ -498,7 +557,8 @@ class ApiHardeningIT extends SyncTestSupport {
     private static void pause() {
         try {
             Thread.sleep(200);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -512,7 +572,10 @@ class ApiHardeningIT extends SyncTestSupport {
         return server.post(Caller.BRAZE, "/api/braze/export-callbacks/" + segment, json);
     }
 
-    /** A valid export folder under the S3 export root that no test has launched (nor written). */
+    /**
+     * A valid export folder under the S3 export root that no test has launched (nor
+     * written).
+     */
     private static String notLaunched() {
         return "s3://" + BUCKET + "/segment-export/harden-done/2026-11-28/" + UUID.randomUUID() + "-1764288000/";
     }
@@ -528,7 +591,10 @@ class ApiHardeningIT extends SyncTestSupport {
         assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
-    /** A 400 naming {@code field}, saying {@code reason}, and far shorter than any input it quotes. */
+    /**
+     * A 400 naming {@code field}, saying {@code reason}, and far shorter than any input
+     * it quotes.
+     */
     private static void assertLimit(Answer answer, String field, String reason) {
         assertField(answer, field);
         assertThat(answer.json().path("detail").asString()).contains(reason);
@@ -559,7 +625,8 @@ class ApiHardeningIT extends SyncTestSupport {
     private static List<CSVRecord> csvRecords(String csv) {
         try {
             return CSVFormat.RFC4180.parse(new StringReader(csv)).getRecords();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -580,4 +647,5 @@ class ApiHardeningIT extends SyncTestSupport {
     private static String[] users(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> "C-" + i).toArray(String[]::new);
     }
+
 }

@@ -33,13 +33,15 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The REST API ({@code serve}) over HTTP, with its three clients, against PostgreSQL, s3proxy and the SessionM
- * simulator: every endpoint allowed, forbidden and unauthenticated; launches, conflicts, restarts, stops,
- * abandons; the Braze callback; rejected users as JSON and CSV; metrics after a run.
+ * The REST API ({@code serve}) over HTTP, with its three clients, against PostgreSQL,
+ * s3proxy and the SessionM simulator: every endpoint allowed, forbidden and
+ * unauthenticated; launches, conflicts, restarts, stops, abandons; the Braze callback;
+ * rejected users as JSON and CSV; metrics after a run.
  */
 class ApiIT extends SyncTestSupport {
 
     private static final String BUCKET = "api-exports";
+
     private static ApiServer server;
 
     @BeforeAll
@@ -52,7 +54,7 @@ class ApiIT extends SyncTestSupport {
         properties.put("bulk-file.output", "s3://api-bulk/");
         properties.put("sessionm.max-retries", "0");
         properties.put("sessionm.request-timeout", "10s");
-        String[] segments = {"api-launch", "api-running", "api-rejects", "api-callback", "api-failing"};
+        String[] segments = { "api-launch", "api-running", "api-rejects", "api-callback", "api-failing" };
         for (int i = 0; i < segments.length; i++) {
             properties.put("scan.segments[" + i + "].segment-id", segments[i]);
             properties.put("scan.segments[" + i + "].tags", "vip");
@@ -76,12 +78,15 @@ class ApiIT extends SyncTestSupport {
         assertThat(server.get(Caller.ANONYMOUS, "/api/executions").status()).isEqualTo(401);
         assertThat(server.get(Caller.ANONYMOUS, "/actuator/prometheus").status()).isEqualTo(401);
         assertThat(server.get(Caller.ANONYMOUS, "/v3/api-docs").status()).isEqualTo(401);
-        assertThat(server.get(Caller.bearer("not-a-token-of-any-client-000"), "/api/executions").status()).isEqualTo(401);
+        assertThat(server.get(Caller.bearer("not-a-token-of-any-client-000"), "/api/executions").status())
+            .isEqualTo(401);
         assertThat(server.get(Caller.basic("viewer", ApiServer.OPERATOR_TOKEN), "/api/executions").status())
-                .as("a secret only works with its own client name").isEqualTo(401);
+            .as("a secret only works with its own client name")
+            .isEqualTo(401);
 
         assertThat(server.get(Caller.VIEWER, "/api/executions").status()).isEqualTo(200);
-        assertThat(server.get(Caller.basic("viewer", ApiServer.VIEWER_TOKEN), "/api/executions").status()).isEqualTo(200);
+        assertThat(server.get(Caller.basic("viewer", ApiServer.VIEWER_TOKEN), "/api/executions").status())
+            .isEqualTo(200);
         assertThat(server.get(Caller.OPERATOR, "/api/executions").status()).as("an operator also reads").isEqualTo(200);
         assertThat(server.get(Caller.BRAZE, "/api/executions").status()).as("braze only calls back").isEqualTo(403);
         assertThat(server.post(Caller.VIEWER, "/api/syncs", "{\"segment\":\"api-launch\"}").status()).isEqualTo(403);
@@ -89,14 +94,16 @@ class ApiIT extends SyncTestSupport {
         assertThat(server.post(Caller.VIEWER, "/api/executions/1/stop", null).status()).isEqualTo(403);
         assertThat(server.post(Caller.VIEWER, "/api/executions/1/restart", null).status()).isEqualTo(403);
         assertThat(server.post(Caller.VIEWER, "/api/executions/1/abandon", null).status()).isEqualTo(403);
-        assertThat(server.post(Caller.VIEWER, "/api/braze/export-callbacks/api-callback", "{\"success\":true}").status()).isEqualTo(403);
+        assertThat(
+                server.post(Caller.VIEWER, "/api/braze/export-callbacks/api-callback", "{\"success\":true}").status())
+            .isEqualTo(403);
 
         Answer openApi = server.get(Caller.VIEWER, "/v3/api-docs");
         assertThat(openApi.status()).isEqualTo(200);
-        assertThat(openApi.json().path("paths").propertyNames()).contains("/api/syncs", "/api/executions", "/api/executions/{id}",
-                "/api/executions/{id}/restart", "/api/executions/{id}/stop", "/api/executions/{id}/abandon",
-                "/api/executions/{id}/rejected-users", "/api/executions/{id}/rejected-users.csv",
-                "/api/braze/export-callbacks/{segmentId}");
+        assertThat(openApi.json().path("paths").propertyNames()).contains("/api/syncs", "/api/executions",
+                "/api/executions/{id}", "/api/executions/{id}/restart", "/api/executions/{id}/stop",
+                "/api/executions/{id}/abandon", "/api/executions/{id}/rejected-users",
+                "/api/executions/{id}/rejected-users.csv", "/api/braze/export-callbacks/{segmentId}");
     }
 
     @Test
@@ -113,15 +120,17 @@ class ApiIT extends SyncTestSupport {
         assertThat(execution.path("counts").path("tagged").asLong()).isEqualTo(12);
         assertThat(execution.path("progressPercent").asDouble()).isEqualTo(100.0);
         assertThat(execution.path("steps").findValuesAsString("name")).containsExactly(SyncStep.OPEN_PLAN.stepName(),
-                SyncStep.LIST_EXPORT_OBJECTS.stepName(), SyncStep.STAGE_USERS.stepName(), SyncStep.REMOVE_DUPLICATE_USERS.stepName(),
-                SyncStep.PLAN_AUDIENCE.stepName(), SyncStep.TAG_USERS.stepName(), SyncStep.UPDATE_AUDIENCE.stepName());
+                SyncStep.LIST_EXPORT_OBJECTS.stepName(), SyncStep.STAGE_USERS.stepName(),
+                SyncStep.REMOVE_DUPLICATE_USERS.stepName(), SyncStep.PLAN_AUDIENCE.stepName(),
+                SyncStep.TAG_USERS.stepName(), SyncStep.UPDATE_AUDIENCE.stepName());
         JsonNode pace = execution.path("sessionm");
-        assertThat(pace.path("requests").asLong()).as("SessionM's traffic while it tagged: " + pace).isGreaterThanOrEqualTo(12);
+        assertThat(pace.path("requests").asLong()).as("SessionM's traffic while it tagged: " + pace)
+            .isGreaterThanOrEqualTo(12);
         assertThat(pace.path("inFlightCap").asInt()).isEqualTo(4);
         assertThat(pace.path("inFlightLimit").asInt()).isBetween(1, 4);
         assertThat(pace.path("latencyP50Millis").isIntegralNumber()).as(pace.toString()).isTrue();
-        assertThat(pace.path("heldBackBy").asString()).isIn("rate_limit", "in_flight_cap", "sessionm_strain", "limit_growing",
-                "nothing");
+        assertThat(pace.path("heldBackBy").asString()).isIn("rate_limit", "in_flight_cap", "sessionm_strain",
+                "limit_growing", "nothing");
         for (int i = 1; i <= 12; i++) {
             assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).isEqualTo(Map.of("vip", 1));
         }
@@ -132,12 +141,15 @@ class ApiIT extends SyncTestSupport {
         assertThat(again.json().path("id").asLong()).isEqualTo(id);
         assertThat(sessionm.postCount()).as("nothing sent again").isEqualTo(12);
 
-        JsonNode listed = server.get(Caller.VIEWER, "/api/executions?segment=api-launch&status=COMPLETED&size=1000").json();
+        JsonNode listed = server.get(Caller.VIEWER, "/api/executions?segment=api-launch&status=COMPLETED&size=1000")
+            .json();
         assertThat(listed.path("items").findValuesAsString("export")).containsOnlyOnce(export.uri());
         assertThat(listed.path("items").findValuesAsString("segmentId")).containsOnly("api-launch");
         assertThat(listed.path("items").findValuesAsString("status")).containsOnly("COMPLETED");
-        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=api-launch&from=2999-01-01T00:00:00Z").json().path("total").asLong())
-                .isZero();
+        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=api-launch&from=2999-01-01T00:00:00Z")
+            .json()
+            .path("total")
+            .asLong()).isZero();
     }
 
     @Test
@@ -155,7 +167,8 @@ class ApiIT extends SyncTestSupport {
         assertThat(conflict.json().path("detail").asString()).contains("another process is running");
         assertThat(stop.status()).as(stop.toString()).isEqualTo(202);
         JsonNode stopped = server.awaitStatus(id, "STOPPED");
-        assertThat(stopped.path("counts").path("notYetTagged").asLong()).as("stopped before the end: " + stopped).isPositive();
+        assertThat(stopped.path("counts").path("notYetTagged").asLong()).as("stopped before the end: " + stopped)
+            .isPositive();
 
         sessionm.latency(Duration.ZERO);
         Answer restarted = restartOnceReleased(id);
@@ -181,7 +194,7 @@ class ApiIT extends SyncTestSupport {
         JsonNode stopped = server.awaitStatus(id, "STOPPED");
 
         assertThat(stopped.path("steps").findValuesAsString("status")).as("stopped while staging: " + stopped)
-                .containsExactly("COMPLETED", "COMPLETED", "STOPPED");
+            .containsExactly("COMPLETED", "COMPLETED", "STOPPED");
         assertThat(stopped.path("counts").path("users").asLong()).isLessThan(2_000);
         Answer restarted = restartOnceReleased(id);
         assertThat(restarted.status()).as(restarted.toString()).isEqualTo(202);
@@ -198,9 +211,15 @@ class ApiIT extends SyncTestSupport {
         Arrays.fill(down, Fault.status(503));
         sessionm.enqueue(down);
 
-        long first = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}").json().path("executionId").asLong();
+        long first = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}")
+            .json()
+            .path("executionId")
+            .asLong();
         assertThat(server.awaitStatus(first, "FAILED").path("exitDescription").asString()).contains("SessionM");
-        long second = server.post(Caller.OPERATOR, "/api/executions/" + first + "/restart", null).json().path("executionId").asLong();
+        long second = server.post(Caller.OPERATOR, "/api/executions/" + first + "/restart", null)
+            .json()
+            .path("executionId")
+            .asLong();
         server.awaitStatus(second, "FAILED");
 
         Answer restartOfOlder = server.post(Caller.OPERATOR, "/api/executions/" + first + "/restart", null);
@@ -222,10 +241,13 @@ class ApiIT extends SyncTestSupport {
 
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + foreign + "\"}"), "export");
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + misplaced + "\"}"), "export");
-        assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"https://example.com/export/\"}"), "export");
+        assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"https://example.com/export/\"}"),
+                "export");
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "{}"), "export");
-        assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":-5}"), "ttl");
-        assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\"fast\"}"), "mode");
+        assertField(server.post(Caller.OPERATOR, "/api/syncs",
+                "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"ttl\":-5}"), "ttl");
+        assertField(server.post(Caller.OPERATOR, "/api/syncs",
+                "{\"export\":\"" + valid + "\",\"tags\":[\"vip\"],\"mode\":\"fast\"}"), "mode");
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + valid + "\",\"tags\":[]}"), "tags");
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"not-configured\"}"), "segment");
         assertField(server.post(Caller.OPERATOR, "/api/syncs", "not json"), "body");
@@ -236,8 +258,11 @@ class ApiIT extends SyncTestSupport {
         assertThat(server.get(Caller.VIEWER, "/api/executions/987654321/rejected-users").status()).isEqualTo(404);
         assertThat(server.post(Caller.OPERATOR, "/api/executions/987654321/restart", null).status()).isEqualTo(404);
         assertThat(server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"api-rejects\"}").status())
-                .as("a configured segment without a complete export").isEqualTo(404);
-        assertThat(server.post(Caller.BRAZE, "/api/braze/export-callbacks/not-configured", "{\"success\":true}").status()).isEqualTo(404);
+            .as("a configured segment without a complete export")
+            .isEqualTo(404);
+        assertThat(
+                server.post(Caller.BRAZE, "/api/braze/export-callbacks/not-configured", "{\"success\":true}").status())
+            .isEqualTo(404);
     }
 
     @Test
@@ -248,7 +273,10 @@ class ApiIT extends SyncTestSupport {
         sessionm.faultFor("C-302", Fault.errorBody("requires_registered_user"));
         sessionm.faultFor("C-305", Fault.errorBody("user_not_found"));
 
-        long id = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}").json().path("executionId").asLong();
+        long id = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\"}")
+            .json()
+            .path("executionId")
+            .asLong();
         JsonNode execution = server.awaitStatus(id, "COMPLETED");
 
         assertThat(execution.path("counts").path("rejected").asLong()).isEqualTo(2);
@@ -263,7 +291,8 @@ class ApiIT extends SyncTestSupport {
 
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.header("Content-Type")).startsWith("text/csv");
-        assertThat(csv.header("Content-Disposition")).contains("attachment").contains("execution-" + id + "-rejected-users.csv");
+        assertThat(csv.header("Content-Disposition")).contains("attachment")
+            .contains("execution-" + id + "-rejected-users.csv");
         List<String> rows = csv.body().lines().toList();
         assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).isEqualTo("identifier,http_status,code,message,at");
@@ -273,49 +302,68 @@ class ApiIT extends SyncTestSupport {
         JsonNode skipped = server.get(Caller.VIEWER, "/api/executions/" + id + "/skipped-lines").json();
         assertThat(skipped.path("items").findValuesAsString("reason")).containsExactly("invalid_json");
         assertThat(skipped.path("items").get(0).path("lineNumber").asLong()).isEqualTo(7);
-        assertThat(server.get(Caller.VIEWER, "/api/executions/" + id + "/skipped-lines.csv").body().lines())
-                .hasSize(2).element(1).asString().contains("part.zip,7,invalid_json,");
+        assertThat(server.get(Caller.VIEWER, "/api/executions/" + id + "/skipped-lines.csv").body().lines()).hasSize(2)
+            .element(1)
+            .asString()
+            .contains("part.zip,7,invalid_json,");
 
         String metrics = server.get(Caller.VIEWER, "/actuator/prometheus").body();
-        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"tagged\"", "segment=\"api-rejects\"")).isEqualTo(4.0);
-        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"read\"", "segment=\"api-rejects\"")).isEqualTo(6.0);
-        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"rejected\"", "segment=\"api-rejects\"")).isEqualTo(2.0);
-        assertThat(metric(metrics, "tagsync_users_rejected_total", "code=\"user_not_found\"", "segment=\"api-rejects\"")).isEqualTo(1.0);
-        assertThat(metric(metrics, "tagsync_lines_skipped_total", "reason=\"invalid_json\"", "segment=\"api-rejects\"")).isEqualTo(1.0);
+        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"tagged\"", "segment=\"api-rejects\""))
+            .isEqualTo(4.0);
+        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"read\"", "segment=\"api-rejects\""))
+            .isEqualTo(6.0);
+        assertThat(metric(metrics, "tagsync_users_total", "outcome=\"rejected\"", "segment=\"api-rejects\""))
+            .isEqualTo(2.0);
+        assertThat(
+                metric(metrics, "tagsync_users_rejected_total", "code=\"user_not_found\"", "segment=\"api-rejects\""))
+            .isEqualTo(1.0);
+        assertThat(metric(metrics, "tagsync_lines_skipped_total", "reason=\"invalid_json\"", "segment=\"api-rejects\""))
+            .isEqualTo(1.0);
         assertThat(metric(metrics, "tagsync_lines_read_total", "segment=\"api-rejects\"")).isEqualTo(7.0);
-        assertThat(metric(metrics, "tagsync_sync_duration_seconds_count", "segment=\"api-rejects\"", "status=\"COMPLETED\"")).isEqualTo(1.0);
+        assertThat(metric(metrics, "tagsync_sync_duration_seconds_count", "segment=\"api-rejects\"",
+                "status=\"COMPLETED\""))
+            .isEqualTo(1.0);
         assertThat(metric(metrics, "sessionm_rejections_total", "code=\"user_not_found\"")).isGreaterThanOrEqualTo(1.0);
-        assertThat(metrics).contains("sessionm_request_latency_seconds_bucket{").contains("sessionm_retries_total")
-                .contains("sessionm_throttled_total");
+        assertThat(metrics).contains("sessionm_request_latency_seconds_bucket{")
+            .contains("sessionm_retries_total")
+            .contains("sessionm_throttled_total");
         assertThat(metrics).as("Spring Batch's chunks are observed, its single items not (a timer per user)")
-                .contains("spring_batch_chunk_write_seconds").doesNotContain("spring_batch_item_");
+            .contains("spring_batch_chunk_write_seconds")
+            .doesNotContain("spring_batch_item_");
     }
 
     @Test
     void brazesCallbackMarksTheExportCompleteAndLaunchesItsSync() {
         StorageLocation older = export("api-callback", users(401, 403));
-        StorageLocation newest = new ExportFolder("api-callback", LocalDate.of(2026, 11, 29), UUID.randomUUID(), 1_764_400_000L)
-                .writeTo(s3, BUCKET, Map.of("a.zip", zip(lines(users(404, 406)))));
+        StorageLocation newest = new ExportFolder("api-callback", LocalDate.of(2026, 11, 29), UUID.randomUUID(),
+                1_764_400_000L)
+            .writeTo(s3, BUCKET, Map.of("a.zip", zip(lines(users(404, 406)))));
         assertThat(server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"api-callback\"}").status())
-                .as("nothing is complete before the callback (settle time 1h)").isEqualTo(404);
+            .as("nothing is complete before the callback (settle time 1h)")
+            .isEqualTo(404);
 
         Answer callback = server.post(Caller.BRAZE, "/api/braze/export-callbacks/api-callback", "{\"success\":true}");
 
         assertThat(callback.status()).as(callback.toString()).isEqualTo(202);
         long id = callback.json().path("executionId").asLong();
         assertThat(server.awaitStatus(id, "COMPLETED").path("export").asString()).isEqualTo(newest.uri());
-        assertThat(jdbc.queryForList("SELECT export_location FROM sync_export_ready WHERE segment_id = 'api-callback'", String.class))
-                .contains(newest.uri()).doesNotContain(older.uri());
+        assertThat(jdbc.queryForList("SELECT export_location FROM sync_export_ready WHERE segment_id = 'api-callback'",
+                String.class))
+            .contains(newest.uri())
+            .doesNotContain(older.uri());
         assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-404")).isEqualTo(Map.of("vip", 1));
-        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-401")).as("the older export is not the one called back").isEmpty();
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-401"))
+            .as("the older export is not the one called back")
+            .isEmpty();
 
         String olderName = older.lastSegments(1);
-        Answer named = server.post(Caller.BRAZE, "/api/braze/export-callbacks/api-callback?object_prefix=" + olderName, "{\"success\":true}");
+        Answer named = server.post(Caller.BRAZE, "/api/braze/export-callbacks/api-callback?object_prefix=" + olderName,
+                "{\"success\":true}");
 
         assertThat(named.status()).as("an export older than the one the audience follows is never synced: " + named)
-                .isEqualTo(409);
-        assertThat(named.json().path("detail").asString()).startsWith("superseded: audience api-callback already follows "
-                + newest.uri());
+            .isEqualTo(409);
+        assertThat(named.json().path("detail").asString())
+            .startsWith("superseded: audience api-callback already follows " + newest.uri());
         assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-401")).isEmpty();
         Answer segmentLaunch = server.post(Caller.OPERATOR, "/api/syncs", "{\"segment\":\"api-callback\"}");
         assertThat(segmentLaunch.status()).as("the newest complete export already completed").isEqualTo(200);
@@ -326,8 +374,12 @@ class ApiIT extends SyncTestSupport {
     void anExecutionsThroughputBulkFileAndItsSyncsCountsAreThereForCallersAsForTheConsole() {
         s3.createBucket("api-bulk");
         StorageLocation export = export("api-launch", users(501, 530));
-        long id = server.post(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}")
-                .json().path("executionId").asLong();
+        long id = server
+            .post(Caller.OPERATOR, "/api/syncs",
+                    "{\"export\":\"" + export.uri() + "\",\"tags\":[\"vip\"],\"mode\":\"csv\"}")
+            .json()
+            .path("executionId")
+            .asLong();
         server.awaitStatus(id, "COMPLETED");
 
         JsonNode throughput = server.get(Caller.VIEWER, "/api/executions/" + id + "/throughput").json();
@@ -350,11 +402,17 @@ class ApiIT extends SyncTestSupport {
                 assertThat(row.path("counts").path("skippedLines").asLong()).isZero();
             }
         }
-        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=api-launch").json().path("items").get(0).has("counts"))
-                .as("counts only when asked for").isFalse();
+        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=api-launch")
+            .json()
+            .path("items")
+            .get(0)
+            .has("counts")).as("counts only when asked for").isFalse();
     }
 
-    /** The stopped run's process holds the sync's lock until it has written its summary: 409 until then. */
+    /**
+     * The stopped run's process holds the sync's lock until it has written its summary:
+     * 409 until then.
+     */
     private static Answer restartOnceReleased(long id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Answer answer = server.post(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
@@ -410,4 +468,5 @@ class ApiIT extends SyncTestSupport {
     private static String[] users(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> user("C-" + i)).toArray(String[]::new);
     }
+
 }

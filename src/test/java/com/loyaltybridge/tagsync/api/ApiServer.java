@@ -24,7 +24,10 @@ import com.loyaltybridge.tagsync.cli.CommandLineInterface;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The application running {@code serve} in this JVM on a free port, and an HTTP client that talks to it as a caller would. */
+/**
+ * The application running {@code serve} in this JVM on a free port, and an HTTP client
+ * that talks to it as a caller would.
+ */
 final class ApiServer implements AutoCloseable {
 
     static final String VIEWER_TOKEN = "viewer-token-for-tests-0123456789";
@@ -34,7 +37,9 @@ final class ApiServer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
+
     private final URI base;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ApiServer(ConfigurableApplicationContext context) {
@@ -61,7 +66,8 @@ final class ApiServer implements AutoCloseable {
         }
 
         static Caller basic(String user, String password) {
-            return new Caller("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            return new Caller("Basic "
+                    + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
     }
 
@@ -86,31 +92,39 @@ final class ApiServer implements AutoCloseable {
     }
 
     Answer post(Caller caller, String path, String json) {
-        return postBody(caller, path, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return postBody(caller, path,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }
 
     /**
-     * {@link #post}, again as long as it answers 409 because a run holds the lock of the sync's audience: a sync that
-     * just ended (as {@link #awaitStatus} sees it) holds it until its thread has written its summary.
+     * {@link #post}, again as long as it answers 409 because a run holds the lock of the
+     * sync's audience: a sync that just ended (as {@link #awaitStatus} sees it) holds it
+     * until its thread has written its summary.
      */
     Answer postOnceReleased(Caller caller, String path, String json) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Answer answer = post(caller, path, json);
-        while (answer.status() == 409 && answer.body().contains("another process is running") && System.nanoTime() < deadline) {
+        while (answer.status() == 409 && answer.body().contains("another process is running")
+                && System.nanoTime() < deadline) {
             sleep(20);
             answer = post(caller, path, json);
         }
         return answer;
     }
 
-    /** A JSON POST whose body comes from {@code body}: of unknown length (chunked) when it is an input stream. */
+    /**
+     * A JSON POST whose body comes from {@code body}: of unknown length (chunked) when it
+     * is an input stream.
+     */
     Answer postBody(Caller caller, String path, HttpRequest.BodyPublisher body) {
-        return send(caller, HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").POST(body));
+        return send(caller,
+                HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").POST(body));
     }
 
     /**
-     * Sends {@code head} (request line and headers, lines ended by CRLF, no blank line) as it is, over HTTP/1.0 on a
-     * plain socket: headers the JDK's client refuses to set, such as Host, go out as a caller chose them.
+     * Sends {@code head} (request line and headers, lines ended by CRLF, no blank line)
+     * as it is, over HTTP/1.0 on a plain socket: headers the JDK's client refuses to set,
+     * such as Host, go out as a caller chose them.
      */
     Answer raw(String head) {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -124,11 +138,12 @@ final class ApiServer implements AutoCloseable {
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 headers.computeIfAbsent(lines[i].substring(0, colon).trim(), name -> new ArrayList<>())
-                        .add(lines[i].substring(colon + 1).trim());
+                    .add(lines[i].substring(colon + 1).trim());
             }
             return new Answer(Integer.parseInt(lines[0].split(" ")[1]), HttpHeaders.of(headers, (name, value) -> true),
                     response.substring(end + 4));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -139,10 +154,11 @@ final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Waits until execution {@code id} has ended with one of {@code statuses}, and returns its view. Ended: its exit
-     * code says the same, and a failure has its one-line reason. Spring Batch 6 writes an ended execution twice: with
-     * its status, exit code and end time before the job's listeners run, and again after them, with the exit
-     * description one of them writes.
+     * Waits until execution {@code id} has ended with one of {@code statuses}, and
+     * returns its view. Ended: its exit code says the same, and a failure has its
+     * one-line reason. Spring Batch 6 writes an ended execution twice: with its status,
+     * exit code and end time before the job's listeners run, and again after them, with
+     * the exit description one of them writes.
      */
     JsonNode awaitStatus(long id, String... statuses) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -150,13 +166,15 @@ final class ApiServer implements AutoCloseable {
         do {
             execution = get(Caller.VIEWER, "/api/executions/" + id).json();
             for (String status : statuses) {
-                if (status.equals(execution.path("status").asString()) && status.equals(execution.path("exitCode").asString())
+                if (status.equals(execution.path("status").asString())
+                        && status.equals(execution.path("exitCode").asString())
                         && !(status.equals("FAILED") && execution.path("exitDescription").asString().isEmpty())) {
                     return execution;
                 }
             }
             sleep(100);
-        } while (System.nanoTime() < deadline);
+        }
+        while (System.nanoTime() < deadline);
         throw new AssertionError("execution " + id + " did not reach " + List.of(statuses) + ": " + execution);
     }
 
@@ -168,9 +186,11 @@ final class ApiServer implements AutoCloseable {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -179,7 +199,8 @@ final class ApiServer implements AutoCloseable {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -189,4 +210,5 @@ final class ApiServer implements AutoCloseable {
     public void close() {
         context.close();
     }
+
 }

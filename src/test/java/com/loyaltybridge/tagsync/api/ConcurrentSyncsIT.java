@@ -28,15 +28,19 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Several syncs launched through the REST API at once in one {@code serve} process, as the data team does: each runs
- * under its own PostgreSQL run lock, checks only that lock, and completes with exact counts; a launch beyond
- * {@code api.max-concurrent-syncs} is refused before anything starts.
+ * Several syncs launched through the REST API at once in one {@code serve} process, as
+ * the data team does: each runs under its own PostgreSQL run lock, checks only that lock,
+ * and completes with exact counts; a launch beyond {@code api.max-concurrent-syncs} is
+ * refused before anything starts.
  */
 class ConcurrentSyncsIT extends SyncTestSupport {
 
     private static final String BUCKET = "concurrent-exports";
+
     private static final String BULK_BUCKET = "concurrent-bulk";
+
     private static final int MAX_CONCURRENT_SYNCS = 3;
+
     private static ApiServer server;
 
     @BeforeAll
@@ -46,7 +50,8 @@ class ConcurrentSyncsIT extends SyncTestSupport {
         properties.put("api.max-concurrent-syncs", String.valueOf(MAX_CONCURRENT_SYNCS));
         properties.put("bulk-file.output", "s3://" + BULK_BUCKET + "/");
         properties.put("sessionm.max-in-flight", "8");
-        // Calls held by the simulator stay held until released: no timeout settles them behind the test's back.
+        // Calls held by the simulator stay held until released: no timeout settles them
+        // behind the test's back.
         properties.put("sessionm.request-timeout", "60s");
         properties.put("sync.tagging-chunk-size", "200");
         server = ApiServer.start(properties);
@@ -58,15 +63,20 @@ class ConcurrentSyncsIT extends SyncTestSupport {
         server.close();
     }
 
-    /** Whatever a test left running ends before the next one starts: each test has the process's sync slots to itself. */
+    /**
+     * Whatever a test left running ends before the next one starts: each test has the
+     * process's sync slots to itself.
+     */
     @AfterEach
     void awaitNoSyncRunning() {
         sessionm.releaseHung();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (jdbc.queryForObject("""
-                SELECT count(*) FROM batch_job_execution e
-                JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
-                WHERE e.end_time IS NULL AND p.parameter_value LIKE ?""", Long.class, "s3://" + BUCKET + "/%") > 0) {
+        while (jdbc.queryForObject(
+                """
+                        SELECT count(*) FROM batch_job_execution e
+                        JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
+                        WHERE e.end_time IS NULL AND p.parameter_value LIKE ?""",
+                Long.class, "s3://" + BUCKET + "/%") > 0) {
             assertThat(System.nanoTime()).as("the test's syncs end").isLessThan(deadline);
             pause();
         }
@@ -98,7 +108,8 @@ class ConcurrentSyncsIT extends SyncTestSupport {
         for (int sync = 0; sync < MAX_CONCURRENT_SYNCS; sync++) {
             List<String> users = identifiers("limit" + sync + "-", 250);
             members.add(users);
-            // Each sync's first call is held at SessionM: all of them are surely running when one more comes.
+            // Each sync's first call is held at SessionM: all of them are surely running
+            // when one more comes.
             sessionm.faultFor(users.get(0), Fault.hang());
             ids.add(launch(export("limit-" + sync, users), "api"));
         }
@@ -132,7 +143,8 @@ class ConcurrentSyncsIT extends SyncTestSupport {
         long bulkId = launch(export("mixed-csv", bulk), "csv");
         long secondId = launch(export("mixed-api-b", second), "api");
 
-        assertThat(server.awaitStatus(bulkId, "COMPLETED").path("counts").path("bulkFileRows").asLong()).isEqualTo(20_000);
+        assertThat(server.awaitStatus(bulkId, "COMPLETED").path("counts").path("bulkFileRows").asLong())
+            .isEqualTo(20_000);
         assertThat(server.awaitStatus(firstId, "COMPLETED").path("counts").path("tagged").asLong()).isEqualTo(1_500);
         assertThat(server.awaitStatus(secondId, "COMPLETED").path("counts").path("tagged").asLong()).isEqualTo(700);
         assertAppliedExactlyOnce(concat(first, second), "vip");
@@ -151,7 +163,8 @@ class ConcurrentSyncsIT extends SyncTestSupport {
         assertThat(terminateRunLockConnectionOf(doomedId)).as("the doomed sync's lock connection was ended").isTrue();
 
         JsonNode failed = server.awaitStatus(doomedId, "FAILED");
-        assertThat(failed.path("exitDescription").asString()).startsWith("lost the PostgreSQL lock").doesNotContain("\n");
+        assertThat(failed.path("exitDescription").asString()).startsWith("lost the PostgreSQL lock")
+            .doesNotContain("\n");
         assertThat(failed.path("counts").path("notYetTagged").asLong()).as("stopped before the end").isPositive();
         JsonNode survived = server.awaitStatus(survivorId, "COMPLETED");
         assertThat(survived.path("counts").path("tagged").asLong()).isEqualTo(3_000);
@@ -165,8 +178,9 @@ class ConcurrentSyncsIT extends SyncTestSupport {
     }
 
     /**
-     * Ends the PostgreSQL session that holds execution {@code id}'s run lock, as an administrator's
-     * {@code pg_terminate_backend} would: the session the execution recorded as its lock holder.
+     * Ends the PostgreSQL session that holds execution {@code id}'s run lock, as an
+     * administrator's {@code pg_terminate_backend} would: the session the execution
+     * recorded as its lock holder.
      */
     private static boolean terminateRunLockConnectionOf(long id) {
         String holder = jdbc.queryForObject("""
@@ -187,8 +201,9 @@ class ConcurrentSyncsIT extends SyncTestSupport {
     }
 
     private static long executionsOf(StorageLocation export) {
-        return jdbc.queryForObject("""
-                SELECT count(*) FROM batch_job_execution_params WHERE parameter_name = 'export' AND parameter_value = ?""",
+        return jdbc.queryForObject(
+                """
+                        SELECT count(*) FROM batch_job_execution_params WHERE parameter_name = 'export' AND parameter_value = ?""",
                 Long.class, export.uri());
     }
 
@@ -202,7 +217,11 @@ class ConcurrentSyncsIT extends SyncTestSupport {
 
     private static void awaitTagged(long id, long users) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (server.get(Caller.VIEWER, "/api/executions/" + id).json().path("counts").path("tagged").asLong() < users) {
+        while (server.get(Caller.VIEWER, "/api/executions/" + id)
+            .json()
+            .path("counts")
+            .path("tagged")
+            .asLong() < users) {
             assertThat(System.nanoTime()).as("execution %d tags %d users", id, users).isLessThan(deadline);
             pause();
         }
@@ -211,9 +230,9 @@ class ConcurrentSyncsIT extends SyncTestSupport {
     private static StorageLocation export(String segment, List<String> identifiers) {
         List<String> users = identifiers.stream().map(id -> user(id)).toList();
         int half = users.size() / 2;
-        return ExportFolder.of(segment).writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(users.subList(0, half).toArray(String[]::new))),
-                "b.zip", zip(lines(users.subList(half, users.size()).toArray(String[]::new)))));
+        return ExportFolder.of(segment)
+            .writeTo(s3, BUCKET, Map.of("a.zip", zip(lines(users.subList(0, half).toArray(String[]::new))), "b.zip",
+                    zip(lines(users.subList(half, users.size()).toArray(String[]::new)))));
     }
 
     private static List<String> identifiers(String prefix, int count) {
@@ -229,9 +248,11 @@ class ConcurrentSyncsIT extends SyncTestSupport {
     private static void pause() {
         try {
             Thread.sleep(20);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
+
 }

@@ -31,16 +31,20 @@ import com.loyaltybridge.tagsync.support.SyncTestSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The users of each sync as {@code /actuator/prometheus} counts them ({@code tagsync_users_total}): by what the plan
- * does with them, once per sync; each user read once, also when an execution fails before the duplicates of the
- * export are removed; a dry run counts nothing. S3 is reached through a proxy that can delete an object between the
- * listing and the reading of an export.
+ * The users of each sync as {@code /actuator/prometheus} counts them
+ * ({@code tagsync_users_total}): by what the plan does with them, once per sync; each
+ * user read once, also when an execution fails before the duplicates of the export are
+ * removed; a dry run counts nothing. S3 is reached through a proxy that can delete an
+ * object between the listing and the reading of an export.
  */
 class SyncMetricsIT extends SyncTestSupport {
 
     private static final String BUCKET = "metrics-exports";
+
     private static final long DAY = 86_400L;
+
     private static FaultInjectingProxy proxy;
+
     private static ApiServer server;
 
     @BeforeAll
@@ -72,7 +76,8 @@ class SyncMetricsIT extends SyncTestSupport {
 
         String afterDryRun = metrics();
         assertThat(users(afterDryRun, segment, "read")).as("a dry run reads nothing a real run counts").isEqualTo(100);
-        assertThat(users(afterDryRun, segment, "entering")).as("the first sync: every member is entering").isEqualTo(100);
+        assertThat(users(afterDryRun, segment, "entering")).as("the first sync: every member is entering")
+            .isEqualTo(100);
         assertThat(users(afterDryRun, segment, "unchanged")).isZero();
         assertThat(users(afterDryRun, segment, "left")).isZero();
 
@@ -97,7 +102,8 @@ class SyncMetricsIT extends SyncTestSupport {
         byte[] second = users(ids(1, 5));
         ExportFolder folder = new ExportFolder(segment, LocalDate.of(2026, 11, 1), UUID.randomUUID(), 1_764_000_000L);
         StorageLocation export = folder.writeTo(s3, BUCKET, Map.of("a.zip", users(twice), "b.zip", second));
-        // Listed, then gone once a.zip is read: the sync fails while staging, with a.zip's lines staged.
+        // Listed, then gone once a.zip is read: the sync fails while staging, with
+        // a.zip's lines staged.
         proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + "a.zip"),
                 () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
 
@@ -106,8 +112,9 @@ class SyncMetricsIT extends SyncTestSupport {
         JsonNode failed = server.awaitStatus(first, "FAILED");
         assertThat(failed.path("exitDescription").asString()).contains("b.zip was listed but is gone");
         assertThat(failed.path("counts").path("users").asLong()).as("a.zip's lines, each user twice, staged: " + failed)
-                .isEqualTo(20);
-        assertThat(users(metrics(), segment, "read")).as("no user is counted before the duplicates are removed").isZero();
+            .isEqualTo(20);
+        assertThat(users(metrics(), segment, "read")).as("no user is counted before the duplicates are removed")
+            .isZero();
 
         s3.put(BUCKET, folder.path() + "b.zip", second);
         JsonNode completed = server.awaitStatus(launched(restartOnceReleased(first)), "COMPLETED");
@@ -117,13 +124,19 @@ class SyncMetricsIT extends SyncTestSupport {
         assertThat(users(metrics(), segment, "entering")).isEqualTo(10);
     }
 
-    /** Launches the sync of {@code export}, or its dry run, once a sync of its audience that just ended has let it go. */
+    /**
+     * Launches the sync of {@code export}, or its dry run, once a sync of its audience
+     * that just ended has let it go.
+     */
     private static Answer launch(StorageLocation export, boolean dryRun) {
         return server.postOnceReleased(Caller.OPERATOR, "/api/syncs", "{\"export\":\"" + export.uri()
                 + "\",\"tags\":[\"vip\"],\"mode\":\"api\"" + (dryRun ? ",\"dryRun\":true" : "") + "}");
     }
 
-    /** The failed run's thread holds the audience's lock until it has written its summary: 409 until then. */
+    /**
+     * The failed run's thread holds the audience's lock until it has written its summary:
+     * 409 until then.
+     */
     private static Answer restartOnceReleased(long id) {
         return server.postOnceReleased(Caller.OPERATOR, "/api/executions/" + id + "/restart", null);
     }
@@ -139,11 +152,15 @@ class SyncMetricsIT extends SyncTestSupport {
         return metrics.body();
     }
 
-    /** {@code tagsync_users_total} of {@code segment} and {@code outcome}; 0 when it was never counted. */
+    /**
+     * {@code tagsync_users_total} of {@code segment} and {@code outcome}; 0 when it was
+     * never counted.
+     */
     private static double users(String exposition, String segment, String outcome) {
         Matcher line = Pattern.compile("(?m)^tagsync_users_total\\{([^}]*)} (\\S+)$").matcher(exposition);
         while (line.find()) {
-            if (Arrays.asList(line.group(1).split(",")).containsAll(List.of("outcome=\"" + outcome + "\"", "segment=\"" + segment + "\""))) {
+            if (Arrays.asList(line.group(1).split(","))
+                .containsAll(List.of("outcome=\"" + outcome + "\"", "segment=\"" + segment + "\""))) {
                 return Double.parseDouble(line.group(2));
             }
         }
@@ -152,7 +169,7 @@ class SyncMetricsIT extends SyncTestSupport {
 
     private static StorageLocation export(String segment, int day, Map<String, byte[]> objects) {
         return new ExportFolder(segment, LocalDate.of(2026, 11, day), UUID.randomUUID(), 1_764_000_000L + day * DAY)
-                .writeTo(s3, BUCKET, objects);
+            .writeTo(s3, BUCKET, objects);
     }
 
     private static byte[] users(List<String> identifiers) {
@@ -162,4 +179,5 @@ class SyncMetricsIT extends SyncTestSupport {
     private static List<String> ids(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> "M-" + i).toList();
     }
+
 }

@@ -6,19 +6,28 @@ import java.time.Duration;
 import com.loyaltybridge.tagsync.brazeapi.simulator.BrazeSimulator;
 
 /**
- * {@link BrazeRestSettings} for tests against a {@link BrazeSimulator}: short timeouts and backoffs so that failure
- * scenarios run in milliseconds. Change one value with the {@code with...} methods.
+ * {@link BrazeRestSettings} for tests against a {@link BrazeSimulator}: short timeouts
+ * and backoffs so that failure scenarios run in milliseconds. Change one value with the
+ * {@code with...} methods.
  */
 final class BrazeTestSettings {
 
     private final URI endpoint;
+
     private final String apiKey;
+
     private int attributesPerRequest = 75;
+
     private double requestsPerSecond = 0;
+
     private int maxInFlight = 4;
+
     private Duration requestTimeout = Duration.ofMillis(500);
+
     private int maxRetries = 3;
+
     private Duration maxThrottledWait = Duration.ofSeconds(10);
+
     private boolean updateExistingOnly = false;
 
     private BrazeTestSettings(URI endpoint, String apiKey) {
@@ -70,4 +79,5 @@ final class BrazeTestSettings {
                 Duration.ofSeconds(1), requestTimeout, maxRetries, Duration.ofMillis(10), Duration.ofMillis(50),
                 maxThrottledWait, Duration.ofSeconds(5), updateExistingOnly);
     }
+
 }

@@ -33,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** {@link BrazeTrackClient} against a real HTTP server: what it returns, and what Braze received. */
+/**
+ * {@link BrazeTrackClient} against a real HTTP server: what it returns, and what Braze
+ * received.
+ */
 class BrazeTrackClientTest {
 
     private static final String KEY = "braze-rest-key-0123";
@@ -42,6 +45,7 @@ class BrazeTrackClientTest {
     private static final BrazeSimulator braze = BrazeSimulator.start(KEY);
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private final List<BrazeTrackClient> clients = new ArrayList<>();
 
     @BeforeEach
@@ -64,11 +68,11 @@ class BrazeTrackClientTest {
 
         TrackOutcome outcome = client(settings()).track(users);
 
-        assertThat(outcome).isEqualTo(new Tracked(List.of(BrazeUser.externalId("u-1"),
-                BrazeUser.brazeId("5f3e0c2a9b1d")), List.of(), List.of()));
+        assertThat(outcome).isEqualTo(new Tracked(
+                List.of(BrazeUser.externalId("u-1"), BrazeUser.brazeId("5f3e0c2a9b1d")), List.of(), List.of()));
         assertThat(braze.attributeObjects()).containsExactly(users.get(0).toJson(), users.get(1).toJson());
         assertThat(braze.profile("external_id", "u-1").get("title").asString())
-                .isEqualTo("Say \"hi\"\nthen <script>alert(1)</script> 🎁");
+            .isEqualTo("Say \"hi\"\nthen <script>alert(1)</script> 🎁");
         TrackRequest request = braze.requests().get(0);
         assertThat(request.authorization()).isEqualTo("Bearer " + KEY);
         assertThat(request.contentType()).isEqualTo("application/json");
@@ -106,8 +110,8 @@ class BrazeTrackClientTest {
         assertThat(outcomes).extracting(outcome -> outcome.batch().size()).containsExactly(75, 75, 50);
         assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.outcome()).isInstanceOf(Tracked.class));
         assertThat(braze.requests()).extracting(TrackRequest::attributeObjects).containsExactlyInAnyOrder(75, 75, 50);
-        assertThat(braze.attributeObjects()).containsExactlyInAnyOrderElementsOf(
-                users.stream().map(UserAttributes::toJson).toList());
+        assertThat(braze.attributeObjects())
+            .containsExactlyInAnyOrderElementsOf(users.stream().map(UserAttributes::toJson).toList());
     }
 
     @Test
@@ -115,8 +119,8 @@ class BrazeTrackClientTest {
         List<BatchOutcome> outcomes = client(settings().withAttributesPerRequest(50)).trackAll(users(120));
 
         assertThat(outcomes).extracting(outcome -> outcome.batch().size()).containsExactly(50, 50, 20);
-        assertThat(braze.requests()).extracting(TrackRequest::attributeObjects).allSatisfy(
-                count -> assertThat(count).isLessThanOrEqualTo(50));
+        assertThat(braze.requests()).extracting(TrackRequest::attributeObjects)
+            .allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(50));
     }
 
     @Test
@@ -124,7 +128,7 @@ class BrazeTrackClientTest {
         BrazeTrackClient client = client(settings().withAttributesPerRequest(50));
 
         assertThatIllegalArgumentException().isThrownBy(() -> client.track(users(51)))
-                .withMessage("a /users/track request carries 1 to 50 attribute objects, not 51");
+            .withMessage("a /users/track request carries 1 to 50 attribute objects, not 51");
         assertThatIllegalArgumentException().isThrownBy(() -> client.track(List.of()));
         assertThat(braze.requests()).isEmpty();
     }
@@ -155,14 +159,15 @@ class BrazeTrackClientTest {
 
     @Test
     void errorsThatNameNoUserAreKeptApartAndTheUsersCountAsWritten() {
-        braze.enqueue(new BrazeFault.Answer(201, "{\"message\":\"success\",\"errors\":[{\"type\":\"quota\"},"
-                + "{\"type\":\"odd\",\"input_array\":\"events\",\"index\":0},\"plain text\"]}", Map.of(),
-                "application/json"));
+        braze.enqueue(new BrazeFault.Answer(201,
+                "{\"message\":\"success\",\"errors\":[{\"type\":\"quota\"},"
+                        + "{\"type\":\"odd\",\"input_array\":\"events\",\"index\":0},\"plain text\"]}",
+                Map.of(), "application/json"));
 
         TrackOutcome outcome = client(settings()).track(users(1));
 
-        assertThat(outcome).isEqualTo(new Tracked(List.of(BrazeUser.externalId("u-1")), List.of(),
-                List.of("quota", "odd", "plain text")));
+        assertThat(outcome).isEqualTo(
+                new Tracked(List.of(BrazeUser.externalId("u-1")), List.of(), List.of("quota", "odd", "plain text")));
     }
 
     @Test
@@ -174,12 +179,13 @@ class BrazeTrackClientTest {
 
         assertThat(outcome).isInstanceOf(Tracked.class);
         assertThat(braze.requests()).hasSize(6);
-        // Processed by the request whose answer came too late, and by the retry: the same values twice.
+        // Processed by the request whose answer came too late, and by the retry: the same
+        // values twice.
         assertThat(braze.attributeObjectsFor("external_id", "u-1")).hasSize(2).containsOnly(users(1).get(0).toJson());
         assertThat(braze.profile("external_id", "u-1")).containsEntry("points", JsonMapper.shared().valueToTree(1));
         assertThat(meters.counter("braze.track.retries").count()).isEqualTo(5);
         assertThat(meters.counter("braze.track.requests", "outcome", "retryable_error", "status", "502").count())
-                .isEqualTo(1);
+            .isEqualTo(1);
     }
 
     @Test
@@ -215,9 +221,9 @@ class BrazeTrackClientTest {
 
         List<BatchOutcome> outcomes = client(settings().withMaxInFlight(1)).trackAll(users(200));
 
-        assertThat(outcomes).extracting(BatchOutcome::outcome).containsExactly(
-                new CredentialsRefused(401, "HTTP 401 Unauthorized"),
-                new NotDelivered(BrazeTrackClient.NOT_SENT_AUTH), new NotDelivered(BrazeTrackClient.NOT_SENT_AUTH));
+        assertThat(outcomes).extracting(BatchOutcome::outcome)
+            .containsExactly(new CredentialsRefused(401, "HTTP 401 Unauthorized"),
+                    new NotDelivered(BrazeTrackClient.NOT_SENT_AUTH), new NotDelivered(BrazeTrackClient.NOT_SENT_AUTH));
         assertThat(braze.requests()).hasSize(1);
     }
 
@@ -231,8 +237,9 @@ class BrazeTrackClientTest {
     @Test
     void a429HoldsBackEveryThreadUntilTheRateLimitResets() throws Exception {
         long resetEpochSeconds = Instant.now().getEpochSecond() + 2;
-        braze.enqueue(new BrazeFault.Answer(429, "{\"message\":\"Rate Limited\"}", Map.of("X-RateLimit-Remaining",
-                "0", "X-RateLimit-Reset", Long.toString(resetEpochSeconds)), "application/json"));
+        braze.enqueue(new BrazeFault.Answer(429, "{\"message\":\"Rate Limited\"}",
+                Map.of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", Long.toString(resetEpochSeconds)),
+                "application/json"));
         BrazeTrackClient client = client(settings());
 
         CompletableFuture<TrackOutcome> throttled = new CompletableFuture<>();
@@ -245,8 +252,8 @@ class BrazeTrackClientTest {
         assertThat(throttled.get()).isInstanceOf(Tracked.class);
         assertThat(other).isInstanceOf(Tracked.class);
         assertThat(braze.requests()).hasSize(3);
-        assertThat(braze.requests().subList(1, 3)).allSatisfy(request ->
-                assertThat(request.receivedMillis()).isGreaterThanOrEqualTo(resetEpochSeconds * 1000));
+        assertThat(braze.requests().subList(1, 3)).allSatisfy(
+                request -> assertThat(request.receivedMillis()).isGreaterThanOrEqualTo(resetEpochSeconds * 1000));
         assertThat(meters.counter("braze.track.throttled").count()).isEqualTo(1);
         assertThat(meters.counter("braze.track.retries").count()).isZero();
     }
@@ -260,7 +267,7 @@ class BrazeTrackClientTest {
 
         List<TrackRequest> requests = braze.requests();
         assertThat(requests.get(1).receivedNanos() - requests.get(0).receivedNanos())
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
     }
 
     @Test
@@ -290,13 +297,18 @@ class BrazeTrackClientTest {
 
     @Test
     void theClientSideRateLimitSpacesRequestsAcrossThreads() {
-        List<BatchOutcome> outcomes = client(settings().withRequestsPerSecond(10).withAttributesPerRequest(1)
-                .withMaxInFlight(4)).trackAll(users(4));
+        List<BatchOutcome> outcomes = client(
+                settings().withRequestsPerSecond(10).withAttributesPerRequest(1).withMaxInFlight(4))
+            .trackAll(users(4));
 
         assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.outcome()).isInstanceOf(Tracked.class));
-        List<Long> arrivals = braze.requests().stream().map(TrackRequest::receivedNanos)
-                .sorted(Comparator.naturalOrder()).toList();
-        // One permit per 100 ms slot; the first slot may be half gone: the fourth request starts two slots later.
+        List<Long> arrivals = braze.requests()
+            .stream()
+            .map(TrackRequest::receivedNanos)
+            .sorted(Comparator.naturalOrder())
+            .toList();
+        // One permit per 100 ms slot; the first slot may be half gone: the fourth request
+        // starts two slots later.
         assertThat(arrivals.get(3) - arrivals.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
     }
 
@@ -305,7 +317,7 @@ class BrazeTrackClientTest {
         BrazeTrackClient client = client(BrazeTestSettings.of(null, " "));
 
         assertThatIllegalStateException().isThrownBy(() -> client.track(users(1)))
-                .withMessage("Braze is not configured: set BRAZE_REST_ENDPOINT, BRAZE_API_KEY");
+            .withMessage("Braze is not configured: set BRAZE_REST_ENDPOINT, BRAZE_API_KEY");
     }
 
     private BrazeTestSettings settings() {
@@ -322,8 +334,8 @@ class BrazeTrackClientTest {
     /** Users u-1...u-N, each with {@code points} set to its number. */
     private static List<UserAttributes> users(int count) {
         return IntStream.rangeClosed(1, count)
-                .mapToObj(i -> attributes(BrazeUser.externalId("u-" + i), "points", i))
-                .toList();
+            .mapToObj(i -> attributes(BrazeUser.externalId("u-" + i), "points", i))
+            .toList();
     }
 
     private static UserAttributes attributes(BrazeUser user, String name, Object value) {
@@ -342,7 +354,10 @@ class BrazeTrackClientTest {
         }
     }
 
-    /** Waits until {@code thread} sleeps: after its 429, in the throttle's pause, not reading an answer. */
+    /**
+     * Waits until {@code thread} sleeps: after its 429, in the throttle's pause, not
+     * reading an answer.
+     */
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (thread.getState() != Thread.State.TIMED_WAITING) {
@@ -352,4 +367,5 @@ class BrazeTrackClientTest {
             Thread.sleep(1);
         }
     }
+
 }

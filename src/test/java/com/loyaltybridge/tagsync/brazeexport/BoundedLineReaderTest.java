@@ -19,8 +19,10 @@ class BoundedLineReaderTest {
     void aStreamThatDeliversOneByteAtATimeSplitsTheSameWay() throws IOException {
         byte[] content = utf8("\uFEFFfirst\r\n\n  \nsecond\nthird");
 
-        assertThat(readAll(new ByteArrayInputStream(content), 100)).containsExactly("first", "(blank)", "(blank)", "second", "third");
-        assertThat(readAll(new OneByteAtATime(content), 100)).containsExactly("first", "(blank)", "(blank)", "second", "third");
+        assertThat(readAll(new ByteArrayInputStream(content), 100)).containsExactly("first", "(blank)", "(blank)",
+                "second", "third");
+        assertThat(readAll(new OneByteAtATime(content), 100)).containsExactly("first", "(blank)", "(blank)", "second",
+                "third");
     }
 
     @Test
@@ -32,19 +34,20 @@ class BoundedLineReaderTest {
     void aLineLongerThanTheReadBufferButWithinTheLimitIsKeptWhole() throws IOException {
         String longLine = "x".repeat(300_000);
 
-        assertThat(readAll(new ByteArrayInputStream(utf8("a\n" + longLine + "\nb")), 1_000_000))
-                .containsExactly("a", longLine, "b");
+        assertThat(readAll(new ByteArrayInputStream(utf8("a\n" + longLine + "\nb")), 1_000_000)).containsExactly("a",
+                longLine, "b");
     }
 
     @Test
     void theLimitCountsTheLineWithoutItsTerminator() throws IOException {
         assertThat(readAll(new ByteArrayInputStream(utf8("12345\r\n123456\r\n12345\n123456")), 5))
-                .containsExactly("12345", "(too long)", "12345", "(too long)");
+            .containsExactly("12345", "(too long)", "12345", "(too long)");
     }
 
     @Test
     void skippingReadsPastLinesWithoutKeepingThem() throws IOException {
-        BoundedLineReader reader = new BoundedLineReader(new OneByteAtATime(utf8("\uFEFFone\n" + "y".repeat(500) + "\nthree")), 10);
+        BoundedLineReader reader = new BoundedLineReader(
+                new OneByteAtATime(utf8("\uFEFFone\n" + "y".repeat(500) + "\nthree")), 10);
 
         assertThat(reader.skip()).isTrue();
         assertThat(reader.skip()).isTrue();
@@ -86,5 +89,7 @@ class BoundedLineReaderTest {
         public int read(byte[] buffer, int offset, int length) {
             return length == 0 ? 0 : bytes.read(buffer, offset, 1);
         }
+
     }
+
 }

@@ -27,6 +27,7 @@ import com.loyaltybridge.tagsync.support.StorageBackend;
 class BrazeExportListingTest {
 
     private final StorageBackend backend;
+
     private final BrazeExportListing listing;
 
     BrazeExportListingTest(StorageBackend backend) {
@@ -36,36 +37,33 @@ class BrazeExportListingTest {
 
     @Test
     void theExportIsItsZipAndGzObjectsSortedByNameWhateverTheirCase(CapturedOutput output) {
-        StorageLocation export = ExportFolder.of("SEG-1").writeTo(backend, Map.of(
-                "c1d2.zip", zipOfLines(user("u3")),
-                "a9f0.gz", gzipOfLines(user("u1")),
-                "b7e4.ZIP", zipOfLines(user("u2")),
-                "README.txt", "not an export object".getBytes(UTF_8),
-                "users.json", user("u4").getBytes(UTF_8),
-                "nested/d000.zip", zipOfLines(user("u5"))));
+        StorageLocation export = ExportFolder.of("SEG-1")
+            .writeTo(backend,
+                    Map.of("c1d2.zip", zipOfLines(user("u3")), "a9f0.gz", gzipOfLines(user("u1")), "b7e4.ZIP",
+                            zipOfLines(user("u2")), "README.txt", "not an export object".getBytes(UTF_8), "users.json",
+                            user("u4").getBytes(UTF_8), "nested/d000.zip", zipOfLines(user("u5"))));
 
-        assertThat(listing.objectsOf(export)).extracting(StoredObject::name).containsExactly("a9f0.gz", "b7e4.ZIP", "c1d2.zip");
-        assertThat(output.getOut()).containsOnlyOnce("Ignoring 2 objects in " + export
-                + " that are neither .zip nor .gz: README.txt, users.json");
+        assertThat(listing.objectsOf(export)).extracting(StoredObject::name)
+            .containsExactly("a9f0.gz", "b7e4.ZIP", "c1d2.zip");
+        assertThat(output.getOut()).containsOnlyOnce(
+                "Ignoring 2 objects in " + export + " that are neither .zip nor .gz: README.txt, users.json");
     }
 
     @Test
     void aFolderWithoutExportObjectsIsNotAnExport() {
         StorageLocation empty = backend.newFolder(ExportFolder.of("SEG-1").path());
 
-        assertThatThrownBy(() -> listing.objectsOf(empty))
-                .isInstanceOf(ExportNotFoundException.class)
-                .hasMessage("no .zip or .gz objects in " + empty);
+        assertThatThrownBy(() -> listing.objectsOf(empty)).isInstanceOf(ExportNotFoundException.class)
+            .hasMessage("no .zip or .gz objects in " + empty);
     }
 
     @Test
     void aFolderWithOnlyOtherObjectsSaysWhatItHolds() {
-        StorageLocation export = ExportFolder.of("SEG-1").writeTo(backend, Map.of(
-                "users.json", user("u1").getBytes(UTF_8),
-                "users.zip.part", new byte[10]));
+        StorageLocation export = ExportFolder.of("SEG-1")
+            .writeTo(backend, Map.of("users.json", user("u1").getBytes(UTF_8), "users.zip.part", new byte[10]));
 
-        assertThatThrownBy(() -> listing.objectsOf(export))
-                .isInstanceOf(ExportNotFoundException.class)
-                .hasMessage("no .zip or .gz objects in " + export + " (only 2 other objects: users.json, users.zip.part)");
+        assertThatThrownBy(() -> listing.objectsOf(export)).isInstanceOf(ExportNotFoundException.class)
+            .hasMessage("no .zip or .gz objects in " + export + " (only 2 other objects: users.json, users.zip.part)");
     }
+
 }

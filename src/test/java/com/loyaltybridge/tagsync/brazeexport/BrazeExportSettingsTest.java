@@ -27,18 +27,21 @@ class BrazeExportSettingsTest {
         BrazeExportSettings settings = bind(Map.of("braze.export.max-line-size", "64KB",
                 "braze.export.max-uncompressed-size-per-object", "200MB", "braze.export.max-identifier-length", "64"));
 
-        assertThat(settings).isEqualTo(new BrazeExportSettings(DataSize.ofKilobytes(64), DataSize.ofMegabytes(200), 64));
+        assertThat(settings)
+            .isEqualTo(new BrazeExportSettings(DataSize.ofKilobytes(64), DataSize.ofMegabytes(200), 64));
     }
 
     @Test
     void aLimitThatAllowsNothingIsRefused() {
         assertThatThrownBy(() -> bind(Map.of("braze.export.max-identifier-length", "0")))
-                .isInstanceOf(BindException.class)
-                .rootCause().hasMessage("braze.export.max-identifier-length must be positive, not 0");
+            .isInstanceOf(BindException.class)
+            .rootCause()
+            .hasMessage("braze.export.max-identifier-length must be positive, not 0");
     }
 
     private static BrazeExportSettings bind(Map<String, String> properties) {
-        return new Binder(new MapConfigurationPropertySource(properties))
-                .bindOrCreate("braze.export", BrazeExportSettings.class);
+        return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("braze.export",
+                BrazeExportSettings.class);
     }
+
 }

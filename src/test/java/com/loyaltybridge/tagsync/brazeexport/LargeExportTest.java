@@ -23,16 +23,17 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.StorageBackend;
 
 /**
- * A sanity check that large exports stream through reader and parser line by line: every user comes
- * out once, numbered in order. Deliberately not timed.
+ * A sanity check that large exports stream through reader and parser line by line: every
+ * user comes out once, numbered in order. Deliberately not timed.
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("com.loyaltybridge.tagsync.support.StorageBackend#all")
 class LargeExportTest {
 
     private static final int USERS = 200_000;
-    private static final BrazeExportSettings SETTINGS = new BrazeExportSettings(
-            DataSize.ofMegabytes(1), DataSize.ofGigabytes(1), 255);
+
+    private static final BrazeExportSettings SETTINGS = new BrazeExportSettings(DataSize.ofMegabytes(1),
+            DataSize.ofGigabytes(1), 255);
 
     private final StorageBackend backend;
 
@@ -52,8 +53,8 @@ class LargeExportTest {
 
     private void assertEveryUserReadOnceInOrder(Map<String, byte[]> objects) {
         StorageLocation export = ExportFolder.of("SEG-LARGE").writeTo(backend, objects);
-        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(
-                backend.store(), new BrazeExportListing(backend.store()).objectsOf(export), SETTINGS);
+        BrazeExportItemReader<ExportLine> reader = BrazeExportItemReader.lines(backend.store(),
+                new BrazeExportListing(backend.store()).objectsOf(export), SETTINGS);
         BrazeUserParser parser = new BrazeUserParser(IdentifierSource.EXTERNAL_ID, SETTINGS);
 
         long users = 0;
@@ -95,4 +96,5 @@ class LargeExportTest {
         }
         return file.toByteArray();
     }
+
 }

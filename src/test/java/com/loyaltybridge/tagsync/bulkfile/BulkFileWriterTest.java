@@ -23,8 +23,9 @@ import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * The bulk file as SessionM's import reads it: RFC 4180 CSV in UTF-8, one row per user and tag, every identifier
- * quoted as CSV needs it, parts invisible until published, and a manifest whose counts and checksums match the parts.
+ * The bulk file as SessionM's import reads it: RFC 4180 CSV in UTF-8, one row per user
+ * and tag, every identifier quoted as CSV needs it, parts invisible until published, and
+ * a manifest whose counts and checksums match the parts.
  */
 class BulkFileWriterTest {
 
@@ -55,7 +56,8 @@ class BulkFileWriterTest {
     void rowsEndWithCrLfAndOnlyFieldsThatNeedItAreQuoted() throws IOException {
         PublishedPart part = writePart(DEFAULTS, List.of("vip"), null, List.of("C-1", "a,b", "say \"hi\""));
 
-        assertThat(content(part)).isEqualTo("external_id,tag,ttl\r\nC-1,vip,\r\n\"a,b\",vip,\r\n\"say \"\"hi\"\"\",vip,\r\n");
+        assertThat(content(part))
+            .isEqualTo("external_id,tag,ttl\r\nC-1,vip,\r\n\"a,b\",vip,\r\n\"say \"\"hi\"\"\",vip,\r\n");
     }
 
     @Test
@@ -64,7 +66,7 @@ class BulkFileWriterTest {
         PublishedPart part = writePart(named, List.of("vip"), null, List.of("C-1"));
 
         assertThat(read(part)).extracting(CSVRecord::values)
-                .containsExactly(new String[] {"customer", "tag_name", "expires_in"}, new String[] {"C-1", "vip", ""});
+            .containsExactly(new String[] { "customer", "tag_name", "expires_in" }, new String[] { "C-1", "vip", "" });
     }
 
     @Test
@@ -81,7 +83,8 @@ class BulkFileWriterTest {
 
         byte[] bytes = Files.readAllBytes(fileOf(part));
         assertThat(part.bytes()).isEqualTo(bytes.length);
-        assertThat(part.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(part.sha256())
+            .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         assertThat(part.name()).isEqualTo("part-00001.csv");
     }
 
@@ -100,7 +103,8 @@ class BulkFileWriterTest {
 
     @Test
     void aUserNeverSpansTwoParts() {
-        BulkFileWriter writer = new BulkFileWriter(new LocalObjectStore(), new BulkFileSettings(null, 10, true, null, "tag", "ttl"));
+        BulkFileWriter writer = new BulkFileWriter(new LocalObjectStore(),
+                new BulkFileSettings(null, 10, true, null, "tag", "ttl"));
 
         assertThat(writer.usersPerPart(3)).isEqualTo(3);
         assertThat(writer.usersPerPart(20)).isEqualTo(1);
@@ -113,10 +117,14 @@ class BulkFileWriterTest {
         PublishedPart first = publish(writer, folder, 1, List.of("vip"), List.of("C-1", "C-2"));
         PublishedPart second = publish(writer, folder, 2, List.of("vip"), List.of("C-3"));
 
-        String manifest = writer.publishManifest(folder, new BulkFileWriter.Source("s3://braze/segment-export/gold/2026-11-28/x/",
-                "gold", List.of("vip"), 60L, "external_id", 7), List.of(first, second));
+        String manifest = writer.publishManifest(folder,
+                new BulkFileWriter.Source("s3://braze/segment-export/gold/2026-11-28/x/", "gold", List.of("vip"), 60L,
+                        "external_id", 7),
+                List.of(first, second));
 
-        JsonNode json = JsonMapper.builder().build().readTree(Files.readString(root.resolve("out").resolve(BulkFileWriter.MANIFEST_NAME)));
+        JsonNode json = JsonMapper.builder()
+            .build()
+            .readTree(Files.readString(root.resolve("out").resolve(BulkFileWriter.MANIFEST_NAME)));
         assertThat(manifest).endsWith(BulkFileWriter.MANIFEST_NAME);
         assertThat(json.path("segmentId").asString()).isEqualTo("gold");
         assertThat(json.path("users").asLong()).isEqualTo(3);
@@ -171,4 +179,5 @@ class BulkFileWriterTest {
             return files.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith(".")).toList();
         }
     }
+
 }

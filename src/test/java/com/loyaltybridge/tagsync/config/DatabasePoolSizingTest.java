@@ -9,7 +9,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
-/** The connection pool follows the number of syncs a process may run at once, unless an operator sized it. */
+/**
+ * The connection pool follows the number of syncs a process may run at once, unless an
+ * operator sized it.
+ */
 class DatabasePoolSizingTest {
 
     @Test
@@ -21,13 +24,16 @@ class DatabasePoolSizingTest {
 
     @Test
     void aPoolTheOperatorSizedIsKeptAndRefusedOnlyWhenTooSmallForTheSyncs() {
-        assertThat(poolSizeFor(Map.of("api.max-concurrent-syncs", "5", DatabasePoolSizing.POOL_SIZE, "40"))).isEqualTo("40");
-        assertThat(DatabasePoolSizing.problemWith(environment(Map.of("api.max-concurrent-syncs", "5",
-                DatabasePoolSizing.POOL_SIZE, "40")))).isEmpty();
-        assertThat(DatabasePoolSizing.problemWith(environment(Map.of("api.max-concurrent-syncs", "5",
-                DatabasePoolSizing.POOL_SIZE, "12")))).contains("spring.datasource.hikari.maximum-pool-size=12 is too small for"
-                        + " api.max-concurrent-syncs=5: each sync holds up to 3 connections, plus 4 for the API; set at least 19"
-                        + " or leave it unset");
+        assertThat(poolSizeFor(Map.of("api.max-concurrent-syncs", "5", DatabasePoolSizing.POOL_SIZE, "40")))
+            .isEqualTo("40");
+        assertThat(DatabasePoolSizing
+            .problemWith(environment(Map.of("api.max-concurrent-syncs", "5", DatabasePoolSizing.POOL_SIZE, "40"))))
+            .isEmpty();
+        assertThat(DatabasePoolSizing
+            .problemWith(environment(Map.of("api.max-concurrent-syncs", "5", DatabasePoolSizing.POOL_SIZE, "12"))))
+            .contains("spring.datasource.hikari.maximum-pool-size=12 is too small for"
+                    + " api.max-concurrent-syncs=5: each sync holds up to 3 connections, plus 4 for the API; set at least 19"
+                    + " or leave it unset");
     }
 
     private static String poolSizeFor(Map<String, Object> properties) {
@@ -42,4 +48,5 @@ class DatabasePoolSizingTest {
         environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
         return environment;
     }
+
 }

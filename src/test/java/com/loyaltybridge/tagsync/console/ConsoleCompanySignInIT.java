@@ -18,16 +18,19 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 /**
- * The company's identity provider, an OpenID Connect server in this JVM ({@code mock-oauth2-server}): people sign in
- * to the console through it with the role its claim gives them, and the REST API takes its JWTs as bearer tokens,
- * next to the clients' secrets.
+ * The company's identity provider, an OpenID Connect server in this JVM
+ * ({@code mock-oauth2-server}): people sign in to the console through it with the role
+ * its claim gives them, and the REST API takes its JWTs as bearer tokens, next to the
+ * clients' secrets.
  */
 class ConsoleCompanySignInIT extends SyncTestSupport {
 
     private static final String ISSUER = "company";
+
     private static final String CLIENT_ID = "tagsync-console";
 
     private static MockOAuth2Server identityProvider;
+
     private static ConsoleServer server;
 
     @BeforeAll
@@ -92,15 +95,19 @@ class ConsoleCompanySignInIT extends SyncTestSupport {
 
         assertThat(get("/api/executions", viewer).statusCode()).isEqualTo(200);
         assertThat(post("/api/executions/987654321/abandon", viewer).statusCode()).isEqualTo(403);
-        assertThat(post("/api/executions/987654321/abandon", operator).statusCode()).as("allowed, and no such execution")
-                .isEqualTo(404);
+        assertThat(post("/api/executions/987654321/abandon", operator).statusCode())
+            .as("allowed, and no such execution")
+            .isEqualTo(404);
         assertThat(get("/api/executions", noRole).statusCode()).isEqualTo(403);
-        assertThat(get("/api/executions", otherAudience).statusCode()).as("a token for another application").isEqualTo(401);
-        assertThat(get("/api/executions", ConsoleServer.VIEWER_SECRET).statusCode()).as("the clients' secrets still work")
-                .isEqualTo(200);
+        assertThat(get("/api/executions", otherAudience).statusCode()).as("a token for another application")
+            .isEqualTo(401);
+        assertThat(get("/api/executions", ConsoleServer.VIEWER_SECRET).statusCode())
+            .as("the clients' secrets still work")
+            .isEqualTo(200);
         HttpResponse<String> metadata = server.get("/.well-known/oauth-protected-resource", Map.of());
         assertThat(metadata.statusCode()).as("no OAuth metadata is published").isEqualTo(401);
-        assertThat(metadata.headers().allValues("WWW-Authenticate")).noneMatch(challenge -> challenge.contains("resource_metadata"));
+        assertThat(metadata.headers().allValues("WWW-Authenticate"))
+            .noneMatch(challenge -> challenge.contains("resource_metadata"));
     }
 
     private static DefaultOAuth2TokenCallback person(String name, String group) {
@@ -119,4 +126,5 @@ class ConsoleCompanySignInIT extends SyncTestSupport {
     private static HttpResponse<String> post(String path, String bearer) {
         return server.postApi(path, "{}", bearer);
     }
+
 }

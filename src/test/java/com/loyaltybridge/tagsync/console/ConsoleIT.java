@@ -38,16 +38,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The console in a real browser (headless Chromium), against PostgreSQL, s3proxy and the SessionM simulator: what a
- * viewer sees and may not do, an operator's restart, audiences, a launch from its dry run's plan, live progress, hostile
- * identifiers, sign-in and its refusals,
- * and screenshots of every page at a desktop's and a phone's width ({@code target/console-screenshots/}).
+ * The console in a real browser (headless Chromium), against PostgreSQL, s3proxy and the
+ * SessionM simulator: what a viewer sees and may not do, an operator's restart,
+ * audiences, a launch from its dry run's plan, live progress, hostile identifiers,
+ * sign-in and its refusals, and screenshots of every page at a desktop's and a phone's
+ * width ({@code target/console-screenshots/}).
  */
 class ConsoleIT extends SyncTestSupport {
 
     private static final String BUCKET = "console-exports";
+
     private static final String XSS = "<img src=x onerror=alert(1)>";
+
     private static final String FORMULA = "=cmd|' /C calc'!A0";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static ConsoleServer server;
@@ -62,8 +66,8 @@ class ConsoleIT extends SyncTestSupport {
         properties.put("bulk-file.output", "s3://console-bulk/");
         properties.put("sessionm.max-retries", "0");
         properties.put("sessionm.request-timeout", "10s");
-        String[] segments = {"console-failing", "console-progress", "console-hostile", "console-tour", "console-audience",
-                "console-plan"};
+        String[] segments = { "console-failing", "console-progress", "console-hostile", "console-tour",
+                "console-audience", "console-plan" };
         for (int i = 0; i < segments.length; i++) {
             properties.put("scan.segments[" + i + "].segment-id", segments[i]);
             properties.put("scan.segments[" + i + "].tags", "vip");
@@ -94,7 +98,8 @@ class ConsoleIT extends SyncTestSupport {
             assertThat(browser.text(".failure .advice")).isNotBlank();
             assertThat(identifiers(browser)).containsExactlyInAnyOrder(XSS, FORMULA);
             assertThat(browser.findAll("a[href$='/restart'], a[href$='/abandon'], form[action$='/restart']"))
-                    .as("a viewer is offered no restart or abandon").isEmpty();
+                .as("a viewer is offered no restart or abandon")
+                .isEmpty();
             assertThat(browser.findAll("nav a[href='/launch']")).as("nor the launch page").isEmpty();
 
             String session = browser.sessionCookie();
@@ -102,11 +107,14 @@ class ConsoleIT extends SyncTestSupport {
             Map<String, String> cookie = Map.of("Cookie", "TAGSYNC_CONSOLE=" + session);
             int postsBefore = sessionm.postCount();
 
-            HttpResponse<String> restart = server.postForm("/executions/" + failed + "/restart", Map.of("_csrf", csrf), cookie);
-            HttpResponse<String> abandon = server.postForm("/executions/" + failed + "/abandon", Map.of("_csrf", csrf), cookie);
+            HttpResponse<String> restart = server.postForm("/executions/" + failed + "/restart", Map.of("_csrf", csrf),
+                    cookie);
+            HttpResponse<String> abandon = server.postForm("/executions/" + failed + "/abandon", Map.of("_csrf", csrf),
+                    cookie);
             HttpResponse<String> confirmation = server.get("/executions/" + failed + "/restart", cookie);
 
-            assertThat(restart.statusCode()).as("a forged restart with the viewer's session and CSRF token").isEqualTo(403);
+            assertThat(restart.statusCode()).as("a forged restart with the viewer's session and CSRF token")
+                .isEqualTo(403);
             assertThat(abandon.statusCode()).isEqualTo(403);
             assertThat(confirmation.statusCode()).isEqualTo(403);
             assertThat(executionsOfSync(failed)).as("no execution was added").isEqualTo(1);
@@ -140,10 +148,12 @@ class ConsoleIT extends SyncTestSupport {
         List<String> users = IntStream.rangeClosed(101, 112).mapToObj(i -> "C-" + i).toList();
         assertAppliedExactlyOnce(users, "vip");
         for (String user : users) {
-            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, user)).as("POSTs for %s across both executions", user)
-                    .hasSize(user.equals("C-109") ? 2 : 1);
+            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, user))
+                .as("POSTs for %s across both executions", user)
+                .hasSize(user.equals("C-109") ? 2 : 1);
         }
-        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, XSS)).as("a rejected user is not sent again").hasSize(1);
+        assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, XSS)).as("a rejected user is not sent again")
+            .hasSize(1);
     }
 
     @Test
@@ -157,7 +167,7 @@ class ConsoleIT extends SyncTestSupport {
             browser.find("#location").sendKeys("s3://another-bucket/segment-export/console-progress/2026-11-28/x-1/");
             browser.find("#launch-location button").click();
             assertThat(browser.text("main .problem")).as("a folder outside the export roots is refused, as by the API")
-                    .contains("is not an export folder");
+                .contains("is not an export folder");
             browser.open("/launch?segment=console-progress");
             browser.find("input[name='export'][value='" + export.uri() + "']").click();
             browser.click("Plan…");
@@ -173,7 +183,8 @@ class ConsoleIT extends SyncTestSupport {
                 return now > first && now < 100 ? now : null;
             });
 
-            assertThat(browser.script("return window.stillTheSamePage === true;")).as("the page was not reloaded").isEqualTo(true);
+            assertThat(browser.script("return window.stillTheSamePage === true;")).as("the page was not reloaded")
+                .isEqualTo(true);
             assertThat(later).isGreaterThan(first);
             assertThat(browser.text(".progress .summary")).contains("users/s").contains("left");
             browser.await(Duration.ofSeconds(90), driver -> browser.text(".progress .status").contains("completed"));
@@ -191,9 +202,10 @@ class ConsoleIT extends SyncTestSupport {
             browser.consoleLog();
             for (String page : List.of("/executions", "/executions/" + id, "/audiences")) {
                 browser.open(page);
-                assertThat(browser.findAll("main img, main script")).as("no element made from data on " + page).isEmpty();
+                assertThat(browser.findAll("main img, main script")).as("no element made from data on " + page)
+                    .isEmpty();
                 assertThatThrownBy(() -> browser.driver().switchTo().alert()).as("no alert on " + page)
-                        .isInstanceOf(NoAlertPresentException.class);
+                    .isInstanceOf(NoAlertPresentException.class);
             }
             browser.open("/executions/" + id);
             assertThat(identifiers(browser)).containsExactlyInAnyOrder(XSS, FORMULA);
@@ -215,9 +227,8 @@ class ConsoleIT extends SyncTestSupport {
         long id = launchAndAwait(export("console-tour", users(401, 403)), "COMPLETED");
         List<String> pages = List.of("/", "/executions", "/executions?status=FAILED", "/executions/" + id,
                 "/executions/" + id + "/progress", "/executions/" + id + "/rejected-users.csv",
-                "/executions/" + id + "/skipped-lines.csv", "/executions/" + id + "/restart", "/audiences", "/segments", "/launch",
-                "/launch/plan/" + id,
-                "/launch?segment=console-tour", "/no-such-page");
+                "/executions/" + id + "/skipped-lines.csv", "/executions/" + id + "/restart", "/audiences", "/segments",
+                "/launch", "/launch/plan/" + id, "/launch?segment=console-tour", "/no-such-page");
 
         for (String page : pages) {
             HttpResponse<String> answer = server.get(page, Map.of());
@@ -225,7 +236,8 @@ class ConsoleIT extends SyncTestSupport {
             assertThat(answer.headers().firstValue("Location").orElseThrow()).as(page).endsWith("/login");
         }
         assertThat(server.postForm("/executions/" + id + "/abandon", Map.of(), Map.of()).statusCode())
-                .as("a POST without session nor token").isEqualTo(403);
+            .as("a POST without session nor token")
+            .isEqualTo(403);
         assertThat(status(id)).isEqualTo("COMPLETED");
 
         try (Browser browser = Browser.at(server.base())) {
@@ -254,36 +266,43 @@ class ConsoleIT extends SyncTestSupport {
             String brazeClient = browser.text("main");
 
             assertThat(wrongSecretPath).isEqualTo("/login?failed");
-            assertThat(wrongSecret).contains("Signing in failed.").doesNotContainIgnoringCase("secret was")
-                    .doesNotContainIgnoringCase("unknown");
+            assertThat(wrongSecret).contains("Signing in failed.")
+                .doesNotContainIgnoringCase("secret was")
+                .doesNotContainIgnoringCase("unknown");
             assertThat(wrongName).isEqualTo(wrongSecret);
             assertThat(brazeClient).as("the braze client may not use the console").isEqualTo(wrongSecret);
-            assertThat(browser.driver().getPageSource()).doesNotContain(ConsoleServer.VIEWER_SECRET, ConsoleServer.BRAZE_SECRET);
+            assertThat(browser.driver().getPageSource()).doesNotContain(ConsoleServer.VIEWER_SECRET,
+                    ConsoleServer.BRAZE_SECRET);
             browser.open("/executions");
             assertThat(browser.path()).isEqualTo("/login");
         }
         HttpResponse<String> signInPage = server.get("/login", Map.of());
         assertThat(signInPage.headers().firstValue("Content-Security-Policy").orElseThrow())
-                .startsWith("default-src 'self';").contains("script-src 'self';", "style-src 'self';", "frame-ancestors 'none'")
-                .doesNotContain("unsafe");
+            .startsWith("default-src 'self';")
+            .contains("script-src 'self';", "style-src 'self';", "frame-ancestors 'none'")
+            .doesNotContain("unsafe");
         assertThat(signInPage.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(signInPage.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("TAGSYNC_CONSOLE=")
-                .contains("HttpOnly", "SameSite=Lax");
+            .contains("HttpOnly", "SameSite=Lax");
         HttpResponse<String> inUrl = server.get("/login?client=viewer&secret=" + ConsoleServer.VIEWER_SECRET, Map.of());
         assertThat(inUrl.statusCode()).isEqualTo(200);
         String cookie = inUrl.headers().firstValue("Set-Cookie").map(value -> value.split(";")[0]).orElse("");
-        assertThat(server.get("/executions", Map.of("Cookie", cookie)).statusCode()).as("a secret in a URL signs nobody in")
-                .isEqualTo(302);
+        assertThat(server.get("/executions", Map.of("Cookie", cookie)).statusCode())
+            .as("a secret in a URL signs nobody in")
+            .isEqualTo(302);
     }
 
     @Test
     void everyPageAtADesktopsAndAPhonesWidth() {
         long failed = failedExecution("console-tour", 501, 530, "C-517");
-        // An audience synced, with an older export of its segment superseded, for the Audiences page.
-        export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L), users(801, 803));
-        launchAndAwait(export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(), 1_764_201_600L),
+        // An audience synced, with an older export of its segment superseded, for the
+        // Audiences page.
+        export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L),
+                users(801, 803));
+        launchAndAwait(export(
+                new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(), 1_764_201_600L),
                 users(801, 806)), "COMPLETED");
-        int[] widths = {Browser.DESKTOP_WIDTH, Browser.PHONE_WIDTH};
+        int[] widths = { Browser.DESKTOP_WIDTH, Browser.PHONE_WIDTH };
 
         try (Browser browser = Browser.at(server.base())) {
             browser.open("/login");
@@ -310,10 +329,12 @@ class ConsoleIT extends SyncTestSupport {
 
     @Test
     void theAudiencesPageShowsAnAudienceAfterASyncWithItsMembersAndTheSupersededExportOfItsSegment() {
-        StorageLocation older = export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(),
-                1_764_115_200L), users(601, 603));
-        StorageLocation newer = export(new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(),
-                1_764_201_600L), users(601, 605));
+        StorageLocation older = export(
+                new ExportFolder("console-audience", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L),
+                users(601, 603));
+        StorageLocation newer = export(
+                new ExportFolder("console-audience", LocalDate.of(2026, 11, 27), UUID.randomUUID(), 1_764_201_600L),
+                users(601, 605));
         long synced = launchAndAwait(newer, "COMPLETED");
 
         try (Browser browser = Browser.at(server.base())) {
@@ -323,23 +344,28 @@ class ConsoleIT extends SyncTestSupport {
             assertThat(browser.text(audience + ".members")).isEqualTo("5");
             assertThat(browser.text(audience + ".last-synced")).contains("2026-11-27").contains("#" + synced);
             assertThat(browser.text(audience + ".last-run")).contains("completed").contains("#" + synced);
-            assertThat(browser.text(audience + ".next-refresh")).as("a TTL of 30 days: refreshed half-way").contains("UTC")
-                    .doesNotContain("due");
+            assertThat(browser.text(audience + ".next-refresh")).as("a TTL of 30 days: refreshed half-way")
+                .contains("UTC")
+                .doesNotContain("due");
             assertThat(browser.text(audience + ".refresh-due")).isEqualTo("0");
             assertThat(browser.text(audience + "tr[data-export='" + newer.uri() + "'] .standing")).contains("synced");
-            assertThat(browser.text(audience + "tr[data-export='" + older.uri() + "'] .standing")).contains("superseded")
-                    .contains("never synced, never sent");
+            assertThat(browser.text(audience + "tr[data-export='" + older.uri() + "'] .standing"))
+                .contains("superseded")
+                .contains("never synced, never sent");
         }
     }
 
     @Test
     void aLaunchShowsItsDryRunPlanThenSendsExactlyThePlannedUsers() {
-        launchAndAwait(export(new ExportFolder("console-plan", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L),
-                users(701, 706)), "COMPLETED");
+        launchAndAwait(
+                export(new ExportFolder("console-plan", LocalDate.of(2026, 11, 26), UUID.randomUUID(), 1_764_115_200L),
+                        users(701, 706)),
+                "COMPLETED");
         List<String> newLines = new ArrayList<>(List.of(users(704, 709)));
         newLines.add(2, user(XSS));
-        StorageLocation next = export(new ExportFolder("console-plan", LocalDate.of(2026, 11, 27), UUID.randomUUID(),
-                1_764_201_600L), newLines.toArray(String[]::new));
+        StorageLocation next = export(
+                new ExportFolder("console-plan", LocalDate.of(2026, 11, 27), UUID.randomUUID(), 1_764_201_600L),
+                newLines.toArray(String[]::new));
         int postsBefore = sessionm.postCount();
 
         try (Browser browser = Browser.at(server.base())) {
@@ -356,16 +382,20 @@ class ConsoleIT extends SyncTestSupport {
             assertThat(planCount(browser, "unchanged")).isEqualTo("3");
             assertThat(planCount(browser, "leaving")).isEqualTo("3");
             assertThat(browser.text(".plan-calls")).contains("4 calls");
-            assertThat(browser.findAll("tr[data-group='entering'] .identifier").stream().map(WebElement::getText).toList())
-                    .as("the plan's sample, hostile identifier as text").containsExactly(XSS, "C-707", "C-708", "C-709");
+            assertThat(
+                    browser.findAll("tr[data-group='entering'] .identifier").stream().map(WebElement::getText).toList())
+                .as("the plan's sample, hostile identifier as text")
+                .containsExactly(XSS, "C-707", "C-708", "C-709");
             assertThat(browser.findAll("main img, main script")).as("no element made from data").isEmpty();
             assertThat(browser.driver().getPageSource()).contains("&lt;img src=x onerror=alert(1)&gt;");
             assertThat(sessionm.postCount()).as("the dry run sent nothing").isEqualTo(postsBefore);
             assertThat(browser.findAll("#plan-full-form button")).as("full is offered, behind its own plan").hasSize(1);
             String csrf = browser.find("#launch-form input[name='_csrf']").getAttribute("value");
-            HttpResponse<String> unconfirmedFull = server.postForm("/launch", Map.of("_csrf", csrf, "export", next.uri(),
-                    "full", "true"), Map.of("Cookie", "TAGSYNC_CONSOLE=" + browser.sessionCookie()));
-            assertThat(unconfirmedFull.statusCode()).as("full without confirming counter tags go up for everyone").isEqualTo(400);
+            HttpResponse<String> unconfirmedFull = server.postForm("/launch",
+                    Map.of("_csrf", csrf, "export", next.uri(), "full", "true"),
+                    Map.of("Cookie", "TAGSYNC_CONSOLE=" + browser.sessionCookie()));
+            assertThat(unconfirmedFull.statusCode()).as("full without confirming counter tags go up for everyone")
+                .isEqualTo(400);
             assertThat(unconfirmedFull.body()).contains("counter tags go up for everyone");
 
             browser.click("Launch");
@@ -373,28 +403,36 @@ class ConsoleIT extends SyncTestSupport {
                     && browser.text(".progress .status").contains("completed"));
             assertThat(browser.consoleLog()).as("no script error, nothing the CSP refused").isEmpty();
         }
-        assertThat(sessionm.postCount() - postsBefore).as("one POST per planned user and tag, nothing for the refused full")
-                .isEqualTo(4);
+        assertThat(sessionm.postCount() - postsBefore)
+            .as("one POST per planned user and tag, nothing for the refused full")
+            .isEqualTo(4);
         for (String entering : List.of("C-707", XSS, "C-708", "C-709")) {
             assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, entering)).as("POSTs for %s", entering).hasSize(1);
         }
         for (String unchanged : List.of("C-704", "C-705", "C-706")) {
-            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, unchanged)).as("%s: only its first sync's", unchanged)
-                    .hasSize(1);
+            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, unchanged))
+                .as("%s: only its first sync's", unchanged)
+                .hasSize(1);
         }
     }
 
-    /** Waits until the plan page shows its dry run's plan: the page reloads itself once the dry run ended. */
+    /**
+     * Waits until the plan page shows its dry run's plan: the page reloads itself once
+     * the dry run ended.
+     */
     private static void awaitPlan(Browser browser) {
-        browser.await(Duration.ofSeconds(60), driver -> browser.path().matches("/launch/plan/\\d+")
-                && !browser.findAll("#launch-form").isEmpty());
+        browser.await(Duration.ofSeconds(60),
+                driver -> browser.path().matches("/launch/plan/\\d+") && !browser.findAll("#launch-form").isEmpty());
     }
 
     private static String planCount(Browser browser, String group) {
         return browser.text("tr[data-group='" + group + "'] .count");
     }
 
-    /** A sync of users C-from..C-to that failed: {@code failing} answered 503 once; the two hostile ids are unknown. */
+    /**
+     * A sync of users C-from..C-to that failed: {@code failing} answered 503 once; the
+     * two hostile ids are unknown.
+     */
     private static long failedExecution(String segment, int from, int to, String failing) {
         sessionm.unknownCustomers(XSS, FORMULA);
         sessionm.faultFor(failing, Fault.status(503));
@@ -418,19 +456,26 @@ class ConsoleIT extends SyncTestSupport {
     }
 
     private static String status(long id) {
-        return jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class, id);
+        return jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
+                id);
     }
 
-    /** Ended for good: Spring Batch writes the exit code with the status, and the failure's reason after its listeners. */
+    /**
+     * Ended for good: Spring Batch writes the exit code with the status, and the
+     * failure's reason after its listeners.
+     */
     private static boolean exitCodeIs(long id, String status) {
-        Map<String, Object> row = jdbc.queryForMap("SELECT exit_code, exit_message FROM batch_job_execution WHERE job_execution_id = ?", id);
-        return status.equals(row.get("exit_code")) && !(status.equals("FAILED") && String.valueOf(row.get("exit_message")).isBlank());
+        Map<String, Object> row = jdbc
+            .queryForMap("SELECT exit_code, exit_message FROM batch_job_execution WHERE job_execution_id = ?", id);
+        return status.equals(row.get("exit_code"))
+                && !(status.equals("FAILED") && String.valueOf(row.get("exit_message")).isBlank());
     }
 
     private static long executionsOfSync(long executionId) {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM batch_job_execution WHERE job_instance_id =
-                    (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)""", Long.class, executionId);
+                    (SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?)""", Long.class,
+                executionId);
     }
 
     private static List<String> identifiers(Browser browser) {
@@ -444,7 +489,8 @@ class ConsoleIT extends SyncTestSupport {
     private static List<CSVRecord> csvRecords(String text) {
         try {
             return CSVFormat.RFC4180.parse(new StringReader(text)).getRecords();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -464,9 +510,11 @@ class ConsoleIT extends SyncTestSupport {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
+
 }

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * Repeated failed sign-ins from one address slow it down: after {@code api.max-login-failures} of them, the console
- * refuses even the right secret, without checking it, and so does the API, whose failed logins count in the same
- * tally. A server of its own: its refusals last a minute and would lock the other tests out.
+ * Repeated failed sign-ins from one address slow it down: after
+ * {@code api.max-login-failures} of them, the console refuses even the right secret,
+ * without checking it, and so does the API, whose failed logins count in the same tally.
+ * A server of its own: its refusals last a minute and would lock the other tests out.
  */
 class ConsoleSignInThrottleIT extends SyncTestSupport {
 
@@ -45,13 +46,16 @@ class ConsoleSignInThrottleIT extends SyncTestSupport {
             browser.signIn("operator", ConsoleServer.OPERATOR_SECRET);
 
             assertThat(browser.path()).startsWith("/login?throttled=");
-            assertThat(browser.text("main .problem")).startsWith("Too many failed sign-ins from this address. Try again in")
-                    .endsWith(" s.");
+            assertThat(browser.text("main .problem"))
+                .startsWith("Too many failed sign-ins from this address. Try again in")
+                .endsWith(" s.");
             browser.open("/executions");
             assertThat(browser.path()).as("not signed in").isEqualTo("/login");
         }
-        HttpResponse<String> api = server.get("/api/executions", Map.of("Authorization", "Bearer " + ConsoleServer.VIEWER_SECRET));
+        HttpResponse<String> api = server.get("/api/executions",
+                Map.of("Authorization", "Bearer " + ConsoleServer.VIEWER_SECRET));
         assertThat(api.statusCode()).as("the API counts the console's failures too").isEqualTo(429);
         assertThat(api.headers().firstValue("Retry-After")).isPresent();
     }
+
 }

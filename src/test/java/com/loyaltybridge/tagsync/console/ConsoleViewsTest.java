@@ -13,7 +13,8 @@ class ConsoleViewsTest {
 
     @Test
     void everyStatusHasAWordAndASignBesideItsColour() {
-        for (String status : new String[] {"COMPLETED", "STARTING", "STARTED", "STOPPING", "STOPPED", "FAILED", "ABANDONED", "UNKNOWN"}) {
+        for (String status : new String[] { "COMPLETED", "STARTING", "STARTED", "STOPPING", "STOPPED", "FAILED",
+                "ABANDONED", "UNKNOWN" }) {
             StatusLook look = StatusLook.of(status, false);
             assertThat(look.word()).as(status).isNotBlank().doesNotContain("_");
             assertThat(look.symbol()).as(status).isNotBlank();
@@ -24,8 +25,8 @@ class ConsoleViewsTest {
 
     @Test
     void theThroughputChartScalesItsBarsToTheBusiestIntervalAndSaysSoInWords() {
-        ExecutionQueries.Throughput throughput = new ExecutionQueries.Throughput(Instant.EPOCH, 2000, new long[] {10, 40, 0, 20},
-                "ledger");
+        ExecutionQueries.Throughput throughput = new ExecutionQueries.Throughput(Instant.EPOCH, 2000,
+                new long[] { 10, 40, 0, 20 }, "ledger");
 
         ThroughputChart chart = ThroughputChart.of(throughput);
 
@@ -35,10 +36,10 @@ class ConsoleViewsTest {
         assertThat(chart.bars().get(2).height()).isEqualTo("0.0");
         assertThat(chart.bars().get(3).title()).isEqualTo("0:00:06 into the run: 20 users (10.0/s)");
         assertThat(chart.peakLabel()).isEqualTo("20.0 users/s");
-        assertThat(chart.description()).isEqualTo("70 users done over 0:00:08, in intervals of 2.0 s; the busiest interval reached"
-                + " 20.0 users/s");
-        assertThat(ThroughputChart.of(new ExecutionQueries.Throughput(Instant.EPOCH, 1000, new long[] {0}, "ledger")).empty())
-                .isTrue();
+        assertThat(chart.description()).isEqualTo(
+                "70 users done over 0:00:08, in intervals of 2.0 s; the busiest interval reached" + " 20.0 users/s");
+        assertThat(ThroughputChart.of(new ExecutionQueries.Throughput(Instant.EPOCH, 1000, new long[] { 0 }, "ledger"))
+            .empty()).isTrue();
     }
 
     @Test
@@ -50,4 +51,5 @@ class ConsoleViewsTest {
         assertThat(second.hasNext()).isTrue();
         assertThat(Pager.of(2, 25, 60).hasNext()).isFalse();
     }
+
 }

@@ -38,25 +38,25 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The CronJob as Kubernetes would run it: the image laid out as the Dockerfile builds it (the jar's layers,
- * started by its ENTRYPOINT), the CronJob's arguments, and exactly the environment its manifest gives, resolved
- * from the ConfigMaps and a test Secret. Only where the services are differs: the test's PostgreSQL, s3proxy
- * and SessionM simulator instead of production's. It syncs an export of the ConfigMap's first segment.
+ * The CronJob as Kubernetes would run it: the image laid out as the Dockerfile builds it
+ * (the jar's layers, started by its ENTRYPOINT), the CronJob's arguments, and exactly the
+ * environment its manifest gives, resolved from the ConfigMaps and a test Secret. Only
+ * where the services are differs: the test's PostgreSQL, s3proxy and SessionM simulator
+ * instead of production's. It syncs an export of the ConfigMap's first segment.
  */
 class CronJobRunIT extends SyncTestSupport {
 
     private static final Path JAR = Path.of("target", "segment-tag-sync.jar");
+
     private static final Path IMAGE = Path.of("target", "cronjob-image");
 
     /** The test Secret: the template's keys, with the test services' credentials. */
     private static Map<String, String> testSecret() {
         TestDatabase database = TestDatabase.get();
-        return Map.ofEntries(
-                Map.entry("SPRING_DATASOURCE_URL", database.url()),
+        return Map.ofEntries(Map.entry("SPRING_DATASOURCE_URL", database.url()),
                 Map.entry("SPRING_DATASOURCE_USERNAME", database.username()),
                 Map.entry("SPRING_DATASOURCE_PASSWORD", database.password()),
-                Map.entry("SESSIONM_CORE_API_KEY", API_KEY),
-                Map.entry("SESSIONM_CORE_API_SECRET", API_SECRET),
+                Map.entry("SESSIONM_CORE_API_KEY", API_KEY), Map.entry("SESSIONM_CORE_API_SECRET", API_SECRET),
                 Map.entry("SESSIONM_CONNECT_AUTHORIZATION", "connect-authorization-of-the-test-secret"),
                 Map.entry("BRAZE_API_KEY", "braze-key-of-the-test-secret"),
                 Map.entry("API_VIEWERTOKEN", "viewer-token-of-the-test-secret-000"),
@@ -68,18 +68,30 @@ class CronJobRunIT extends SyncTestSupport {
     @Test
     void theCronJobsCommandWithItsConfigMapAndSecretSyncsAnExport() throws Exception {
         CronJob cronJob = Manifests.one(CronJob.class, "segment-tag-sync-scan");
-        Container container = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container container = cronJob.getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
         Map<String, String> settings = Manifests.one(ConfigMap.class, "segment-tag-sync-settings").getData();
         Secret template = Manifests.one(Secret.class, "segment-tag-sync-secrets");
         assertThat(testSecret().keySet()).containsExactlyInAnyOrderElementsOf(template.getStringData().keySet());
 
         String segments = Manifests.one(ConfigMap.class, "segment-tag-sync-segments").getData().get("segments.yml");
-        String segmentId = segments.lines().map(String::strip).filter(line -> line.startsWith("- segment-id: ")).findFirst()
-                .orElseThrow().substring("- segment-id: ".length());
+        String segmentId = segments.lines()
+            .map(String::strip)
+            .filter(line -> line.startsWith("- segment-id: "))
+            .findFirst()
+            .orElseThrow()
+            .substring("- segment-id: ".length());
         StorageLocation root = StorageLocation.parse(settings.get("SCAN_EXPORTROOTS"));
-        StorageLocation export = new ExportFolder(segmentId, LocalDate.of(2026, 11, 28), UUID.randomUUID(), 1_764_288_000L)
-                .writeTo(s3, root.bucket(), Map.of("a.zip", zip(lines(users(1, 40)))));
-        // Braze's callback came (the objects are younger than the settle time of the ConfigMap).
+        StorageLocation export = new ExportFolder(segmentId, LocalDate.of(2026, 11, 28), UUID.randomUUID(),
+                1_764_288_000L)
+            .writeTo(s3, root.bucket(), Map.of("a.zip", zip(lines(users(1, 40)))));
+        // Braze's callback came (the objects are younger than the settle time of the
+        // ConfigMap).
         jdbc.update("INSERT INTO sync_export_ready (export_location, segment_id, received_at) VALUES (?, ?, now())",
                 export.uri(), segmentId);
 
@@ -93,7 +105,9 @@ class CronJobRunIT extends SyncTestSupport {
         command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(container.getArgs());
         File log = Path.of("target", "cronjob-run.log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile()).redirectErrorStream(true).redirectOutput(log);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log);
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process scan = builder.start();
@@ -109,16 +123,23 @@ class CronJobRunIT extends SyncTestSupport {
         assertThat(output).doesNotContain(S3TestServer.SECRET_KEY);
         List<String> logLines = output.lines().filter(line -> line.startsWith("{")).toList();
         assertThat(logLines).as("structured JSON log lines, as the ConfigMap asks").isNotEmpty();
-        logLines.forEach(line -> assertThat(JsonMapper.builder().build().readTree(line).path("log").path("level").isMissingNode()).isFalse());
+        logLines.forEach(line -> assertThat(
+                JsonMapper.builder().build().readTree(line).path("log").path("level").isMissingNode())
+            .isFalse());
     }
 
-    /** The layers the Dockerfile copies, extracted from the jar as its build stage does, into one folder. */
+    /**
+     * The layers the Dockerfile copies, extracted from the jar as its build stage does,
+     * into one folder.
+     */
     private static Path imageAsTheDockerfileBuildsIt() throws IOException, InterruptedException {
         FileSystemUtils.deleteRecursively(IMAGE);
         Path extracted = IMAGE.resolve("extracted");
         Process extract = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djarmode=tools", "-jar", JAR.toString(), "extract", "--layers", "--launcher", "--destination", extracted.toString())
-                .inheritIO().start();
+                "-Djarmode=tools", "-jar", JAR.toString(), "extract", "--layers", "--launcher", "--destination",
+                extracted.toString())
+            .inheritIO()
+            .start();
         assertThat(extract.waitFor(60, TimeUnit.SECONDS) && extract.exitValue() == 0).as("layers extracted").isTrue();
         Path app = IMAGE.resolve("app");
         for (String layer : Dockerfile.layers()) {
@@ -131,25 +152,30 @@ class CronJobRunIT extends SyncTestSupport {
     }
 
     /** The container's env and envFrom, resolved as the kubelet does. */
-    private static Map<String, String> resolvedEnvironment(Container container, Map<String, String> settings, Map<String, String> secret) {
+    private static Map<String, String> resolvedEnvironment(Container container, Map<String, String> settings,
+            Map<String, String> secret) {
         Map<String, String> environment = new LinkedHashMap<>();
-        container.getEnvFrom().forEach(source -> environment.putAll(
-                Manifests.one(ConfigMap.class, source.getConfigMapRef().getName()).getData()));
+        container.getEnvFrom()
+            .forEach(source -> environment
+                .putAll(Manifests.one(ConfigMap.class, source.getConfigMapRef().getName()).getData()));
         for (EnvVar variable : container.getEnv()) {
             if (variable.getValueFrom() == null) {
                 environment.put(variable.getName(), variable.getValue());
-            } else if (variable.getValueFrom().getSecretKeyRef() != null) {
+            }
+            else if (variable.getValueFrom().getSecretKeyRef() != null) {
                 environment.put(variable.getName(), secret.get(variable.getValueFrom().getSecretKeyRef().getKey()));
-            } else {
-                environment.put(variable.getName(), settings.get(variable.getValueFrom().getConfigMapKeyRef().getKey()));
+            }
+            else {
+                environment.put(variable.getName(),
+                        settings.get(variable.getValueFrom().getConfigMapKeyRef().getKey()));
             }
         }
         return environment;
     }
 
     /**
-     * The volumes, mounted under {@code root} instead of at their paths in the container: the segments file, and
-     * the writable {@code /tmp} of a read-only root filesystem.
+     * The volumes, mounted under {@code root} instead of at their paths in the container:
+     * the segments file, and the writable {@code /tmp} of a read-only root filesystem.
      */
     private static void mountVolumes(Container container, Path root, String segments, Map<String, String> environment)
             throws IOException {
@@ -158,10 +184,12 @@ class CronJobRunIT extends SyncTestSupport {
             if (mount.getName().equals("segments")) {
                 Files.writeString(local.resolve("segments.yml"), segments);
                 assertThat(mount.getMountPath() + "/segments.yml").as("where application.yml looks by default")
-                        .isEqualTo("/etc/segment-tag-sync/segments.yml");
+                    .isEqualTo("/etc/segment-tag-sync/segments.yml");
                 environment.put("SEGMENTS_FILE", local.resolve("segments.yml").toString());
-            } else if (mount.getMountPath().equals("/tmp")) {
-                environment.merge("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + local, (options, tmp) -> options + " " + tmp);
+            }
+            else if (mount.getMountPath().equals("/tmp")) {
+                environment.merge("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + local,
+                        (options, tmp) -> options + " " + tmp);
             }
         }
     }
@@ -181,4 +209,5 @@ class CronJobRunIT extends SyncTestSupport {
     private static String[] users(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> user("C-" + i)).toArray(String[]::new);
     }
+
 }

@@ -34,12 +34,15 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 
-/** The Kubernetes manifests and the Dockerfile: they parse strictly, fit together, and hold to the security rules. */
+/**
+ * The Kubernetes manifests and the Dockerfile: they parse strictly, fit together, and
+ * hold to the security rules.
+ */
 class KubernetesManifestsTest {
 
     /**
-     * The highest peak RSS measured (README: the CronJob): {@code serve} with -Xmx384m running a 1M-user csv sync.
-     * A memory limit below it would get the pod killed.
+     * The highest peak RSS measured (README: the CronJob): {@code serve} with -Xmx384m
+     * running a 1M-user csv sync. A memory limit below it would get the pod killed.
      */
     private static final long MEASURED_PEAK_BYTES = 347L * 1024 * 1024;
 
@@ -47,12 +50,16 @@ class KubernetesManifestsTest {
     void theKustomizationListsEveryManifestOnceAndEachParsesStrictly() throws IOException {
         List<String> files;
         try (Stream<Path> listing = Files.list(Manifests.FOLDER)) {
-            files = listing.map(path -> path.getFileName().toString()).filter(name -> !name.equals("kustomization.yaml")).sorted().toList();
+            files = listing.map(path -> path.getFileName().toString())
+                .filter(name -> !name.equals("kustomization.yaml"))
+                .sorted()
+                .toList();
         }
-        assertThat(Manifests.kustomizationResources()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(files);
+        assertThat(Manifests.kustomizationResources()).doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(files);
         assertThat(Manifests.all()).extracting(HasMetadata::getKind)
-                .containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "ConfigMap", "Secret", "CronJob", "Deployment", "Service",
-                        "NetworkPolicy", "NetworkPolicy");
+            .containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "ConfigMap", "Secret", "CronJob", "Deployment",
+                    "Service", "NetworkPolicy", "NetworkPolicy");
     }
 
     @Test
@@ -77,8 +84,8 @@ class KubernetesManifestsTest {
         assertThat(job.getTtlSecondsAfterFinished()).isPositive();
         assertThat(job.getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(container(job.getTemplate().getSpec()).getArgs()).containsExactly("scan");
-        assertThat(container(Manifests.one(Deployment.class, "segment-tag-sync-api").getSpec().getTemplate().getSpec()).getArgs())
-                .containsExactly("serve");
+        assertThat(container(Manifests.one(Deployment.class, "segment-tag-sync-api").getSpec().getTemplate().getSpec())
+            .getArgs()).containsExactly("serve");
     }
 
     @Test
@@ -90,14 +97,16 @@ class KubernetesManifestsTest {
             assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
             assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
             assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-            assertThat(container.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+            assertThat(container.getVolumeMounts())
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
             Map<String, Quantity> requests = container.getResources().getRequests();
             Map<String, Quantity> limits = container.getResources().getLimits();
             assertThat(requests).containsKeys("cpu", "memory");
             long limit = Quantity.getAmountInBytes(limits.get("memory")).longValue();
             assertThat(limit).as("memory limit above the measured peak").isGreaterThan(MEASURED_PEAK_BYTES);
             assertThat(Quantity.getAmountInBytes(requests.get("memory")).longValue()).isLessThanOrEqualTo(limit);
-            assertThat(heapBytes(container)).as("the heap leaves room for the rest of the JVM").isLessThanOrEqualTo(limit / 2);
+            assertThat(heapBytes(container)).as("the heap leaves room for the rest of the JVM")
+                .isLessThanOrEqualTo(limit / 2);
             assertThat(pod.getServiceAccountName()).isEqualTo("segment-tag-sync");
             assertThat(container.getImage()).isEqualTo(kustomizationImageName());
         }
@@ -118,15 +127,20 @@ class KubernetesManifestsTest {
                     assertThat(secret.getStringData()).containsKey(key.getKey());
                 }
             }
-            container.getEnvFrom().forEach(source -> Manifests.one(ConfigMap.class, source.getConfigMapRef().getName()));
-            pod.getVolumes().stream().filter(volume -> volume.getConfigMap() != null)
-                    .forEach(volume -> Manifests.one(ConfigMap.class, volume.getConfigMap().getName()));
+            container.getEnvFrom()
+                .forEach(source -> Manifests.one(ConfigMap.class, source.getConfigMapRef().getName()));
+            pod.getVolumes()
+                .stream()
+                .filter(volume -> volume.getConfigMap() != null)
+                .forEach(volume -> Manifests.one(ConfigMap.class, volume.getConfigMap().getName()));
         }
         Deployment deployment = Manifests.one(Deployment.class, "segment-tag-sync-api");
         Service service = Manifests.one(Service.class, "segment-tag-sync-api");
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+            .containsAllEntriesOf(service.getSpec().getSelector());
         assertThat(container(deployment.getSpec().getTemplate().getSpec()).getPorts())
-                .anySatisfy(port -> assertThat(port.getName()).isEqualTo(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()));
+            .anySatisfy(port -> assertThat(port.getName())
+                .isEqualTo(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()));
     }
 
     @Test
@@ -134,11 +148,15 @@ class KubernetesManifestsTest {
         String segments = Manifests.one(ConfigMap.class, "segment-tag-sync-segments").getData().get("segments.yml");
         StandardEnvironment environment = new StandardEnvironment();
         new YamlPropertySourceLoader().load("segments.yml", new ByteArrayResource(segments.getBytes()))
-                .forEach(source -> environment.getPropertySources().addFirst(source));
-        Map<String, Object> settings = new HashMap<>(Manifests.one(ConfigMap.class, "segment-tag-sync-settings").getData());
-        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("configmap-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, settings));
+            .forEach(source -> environment.getPropertySources().addFirst(source));
+        Map<String, Object> settings = new HashMap<>(
+                Manifests.one(ConfigMap.class, "segment-tag-sync-settings").getData());
+        environment.getPropertySources()
+            .addFirst(new SystemEnvironmentPropertySource(
+                    "configmap-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, settings));
 
-        ScanSettings scan = new Binder(ConfigurationPropertySources.get(environment)).bind("scan", ScanSettings.class).get();
+        ScanSettings scan = new Binder(ConfigurationPropertySources.get(environment)).bind("scan", ScanSettings.class)
+            .get();
 
         assertThat(scan.segments()).hasSizeGreaterThanOrEqualTo(1);
         assertThat(scan.exportRoots()).isNotEmpty();
@@ -151,13 +169,19 @@ class KubernetesManifestsTest {
         List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
         assertThat(lines.stream().filter(line -> line.startsWith("FROM "))).hasSize(2);
         assertThat(lines).contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
-        assertThat(Dockerfile.layers()).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+        assertThat(Dockerfile.layers()).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies",
+                "application");
         assertThat(dockerfileUser()).isPositive();
     }
 
     private static List<PodSpec> pods() {
         List<PodSpec> pods = new ArrayList<>();
-        pods.add(Manifests.one(CronJob.class, "segment-tag-sync-scan").getSpec().getJobTemplate().getSpec().getTemplate().getSpec());
+        pods.add(Manifests.one(CronJob.class, "segment-tag-sync-scan")
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec());
         pods.add(Manifests.one(Deployment.class, "segment-tag-sync-api").getSpec().getTemplate().getSpec());
         return pods;
     }
@@ -168,9 +192,17 @@ class KubernetesManifestsTest {
     }
 
     private static long heapBytes(Container container) {
-        String options = container.getEnv().stream().filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
-                .map(EnvVar::getValue).findFirst().orElseThrow();
-        String xmx = Stream.of(options.split(" ")).filter(option -> option.startsWith("-Xmx")).findFirst().orElseThrow().substring(4);
+        String options = container.getEnv()
+            .stream()
+            .filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+            .map(EnvVar::getValue)
+            .findFirst()
+            .orElseThrow();
+        String xmx = Stream.of(options.split(" "))
+            .filter(option -> option.startsWith("-Xmx"))
+            .findFirst()
+            .orElseThrow()
+            .substring(4);
         return Quantity.getAmountInBytes(new Quantity(xmx.replace("m", "Mi").replace("g", "Gi"))).longValue();
     }
 
@@ -180,7 +212,9 @@ class KubernetesManifestsTest {
 
     @SuppressWarnings("unchecked")
     private static String kustomizationImageName() {
-        var images = (List<Map<String, Object>>) Manifests.documents(Manifests.FOLDER.resolve("kustomization.yaml")).get(0).get("images");
+        var images = (List<Map<String, Object>>) Manifests.documents(Manifests.FOLDER.resolve("kustomization.yaml"))
+            .get(0)
+            .get("images");
         return String.valueOf(images.get(0).get("name"));
     }
 

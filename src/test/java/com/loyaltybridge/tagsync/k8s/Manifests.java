@@ -29,35 +29,34 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * The manifests in {@code k8s/}, parsed strictly into fabric8's Kubernetes object model: a field the model does
- * not know (a typo, a wrong indentation) fails instead of landing in the model's catch-all map, and so does a
- * repeated key or a kind the application does not ship.
+ * The manifests in {@code k8s/}, parsed strictly into fabric8's Kubernetes object model:
+ * a field the model does not know (a typo, a wrong indentation) fails instead of landing
+ * in the model's catch-all map, and so does a repeated key or a kind the application does
+ * not ship.
  */
 public final class Manifests {
 
     static final Path FOLDER = Path.of("k8s");
 
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "ServiceAccount", ServiceAccount.class,
-            "ConfigMap", ConfigMap.class,
-            "Secret", Secret.class,
-            "CronJob", CronJob.class,
-            "Deployment", Deployment.class,
-            "Service", Service.class,
-            "NetworkPolicy", NetworkPolicy.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of("ServiceAccount",
+            ServiceAccount.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class, "CronJob", CronJob.class,
+            "Deployment", Deployment.class, "Service", Service.class, "NetworkPolicy", NetworkPolicy.class);
 
-    /** fabric8's classes keep unknown fields in an "any setter"; without it, Jackson refuses them. */
+    /**
+     * fabric8's classes keep unknown fields in an "any setter"; without it, Jackson
+     * refuses them.
+     */
     private static final JsonMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .addModule(new SimpleModule("strict-kubernetes-model").setDeserializerModifier(new ValueDeserializerModifier() {
-                @Override
-                public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription.Supplier description,
-                        BeanDeserializerBuilder builder) {
-                    builder.setAnySetter(null);
-                    return builder;
-                }
-            }))
-            .build();
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .addModule(new SimpleModule("strict-kubernetes-model").setDeserializerModifier(new ValueDeserializerModifier() {
+            @Override
+            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config,
+                    BeanDescription.Supplier description, BeanDeserializerBuilder builder) {
+                builder.setAnySetter(null);
+                return builder;
+            }
+        }))
+        .build();
 
     private Manifests() {
     }
@@ -75,13 +74,16 @@ public final class Manifests {
                     documents.add(map);
                 }
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return documents;
     }
 
-    /** A document as the Kubernetes object of its kind; fails on an unknown kind or field. */
+    /**
+     * A document as the Kubernetes object of its kind; fails on an unknown kind or field.
+     */
     static HasMetadata parse(Map<String, Object> document) {
         Class<? extends HasMetadata> type = KINDS.get(String.valueOf(document.get("kind")));
         if (type == null) {
@@ -106,23 +108,45 @@ public final class Manifests {
 
     /** The JVM options ({@code JAVA_TOOL_OPTIONS}) the CronJob runs the sync with. */
     public static List<String> cronJobJavaOptions() {
-        return one(CronJob.class, "segment-tag-sync-scan").getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getEnv().stream().filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
-                .map(variable -> List.of(variable.getValue().split(" "))).findFirst()
-                .orElseThrow(() -> new AssertionError("the CronJob sets no JAVA_TOOL_OPTIONS"));
+        return one(CronJob.class, "segment-tag-sync-scan").getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+            .map(variable -> List.of(variable.getValue().split(" ")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the CronJob sets no JAVA_TOOL_OPTIONS"));
     }
 
-    /** The API Deployment's JVM options, as its container's JAVA_TOOL_OPTIONS gives them. */
+    /**
+     * The API Deployment's JVM options, as its container's JAVA_TOOL_OPTIONS gives them.
+     */
     public static List<String> deploymentJavaOptions() {
-        return one(Deployment.class, "segment-tag-sync-api").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
-                .stream().filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
-                .map(variable -> List.of(variable.getValue().split(" "))).findFirst()
-                .orElseThrow(() -> new AssertionError("the Deployment sets no JAVA_TOOL_OPTIONS"));
+        return one(Deployment.class, "segment-tag-sync-api").getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .filter(variable -> variable.getName().equals("JAVA_TOOL_OPTIONS"))
+            .map(variable -> List.of(variable.getValue().split(" ")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the Deployment sets no JAVA_TOOL_OPTIONS"));
     }
 
     static <T extends HasMetadata> T one(Class<T> type, String name) {
-        return all().stream().filter(type::isInstance).map(type::cast)
-                .filter(object -> object.getMetadata().getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in k8s/"));
+        return all().stream()
+            .filter(type::isInstance)
+            .map(type::cast)
+            .filter(object -> object.getMetadata().getName().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in k8s/"));
     }
+
 }

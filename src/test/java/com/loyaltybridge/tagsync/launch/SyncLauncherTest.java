@@ -32,9 +32,10 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncStep;
 
 /**
- * What the launcher does with a sync, depending on what the job repository says about it: run it, resume it after
- * an execution that a dead process left running or that ended UNKNOWN, report it completed, or leave it alone while
- * another process holds it. Small csv syncs of local exports, against the test PostgreSQL.
+ * What the launcher does with a sync, depending on what the job repository says about it:
+ * run it, resume it after an execution that a dead process left running or that ended
+ * UNKNOWN, report it completed, or leave it alone while another process holds it. Small
+ * csv syncs of local exports, against the test PostgreSQL.
  */
 class SyncLauncherTest extends SyncJobSliceSupport {
 
@@ -43,8 +44,10 @@ class SyncLauncherTest extends SyncJobSliceSupport {
 
     @Autowired
     SyncLauncher launcher;
+
     @Autowired
     JobRepository jobRepository;
+
     @Autowired
     ExportRunLocks locks;
 
@@ -72,10 +75,12 @@ class SyncLauncherTest extends SyncJobSliceSupport {
             SyncOutcome outcome = launcher.run(request);
 
             assertThat(outcome.kind()).isEqualTo(SyncOutcome.Kind.ALREADY_RUNNING);
-            assertThat(outcome.message()).as("the sync's own lock, as versions before audiences take it, is honoured too")
-                    .contains("another process is running");
+            assertThat(outcome.message())
+                .as("the sync's own lock, as versions before audiences take it, is honoured too")
+                .contains("another process is running");
             assertThat(jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters()))
-                    .as("no execution was started").isNull();
+                .as("no execution was started")
+                .isNull();
         }
     }
 
@@ -114,33 +119,40 @@ class SyncLauncherTest extends SyncJobSliceSupport {
         SyncOutcome outcome = launcher.run(request);
 
         assertThat(outcome.kind()).isNotEqualTo(SyncOutcome.Kind.RAN);
-        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
-        assertThat(jobRepository.getJobExecutions(instance)).extracting(JobExecution::getStatus).containsExactly(BatchStatus.ABANDONED);
+        JobInstance instance = jobRepository.getJobInstance(SegmentSyncJobConfiguration.JOB_NAME,
+                request.toJobParameters());
+        assertThat(jobRepository.getJobExecutions(instance)).extracting(JobExecution::getStatus)
+            .containsExactly(BatchStatus.ABANDONED);
     }
 
     @Test
     void theCallerLearnsItsExecutionBeforeTheSyncEnds() {
         List<String> seen = new ArrayList<>();
 
-        SyncOutcome outcome = launcher.run(request("on-start"), execution -> seen.add(execution.getId() + " " + execution.getStatus()));
+        SyncOutcome outcome = launcher.run(request("on-start"),
+                execution -> seen.add(execution.getId() + " " + execution.getStatus()));
 
         assertThat(seen).containsExactly(outcome.summary().jobExecutionId() + " " + BatchStatus.STARTED);
     }
 
     /** A csv sync of a new export of five users, with a bulk file folder of its own. */
     private static SyncRequest request(String segment) {
-        StorageLocation export = ExportFolder.of(segment).writeTo(folders.resolve("exports"), Map.of("a.gz", gzip(lines(users(1, 5)))));
+        StorageLocation export = ExportFolder.of(segment)
+            .writeTo(folders.resolve("exports"), Map.of("a.gz", gzip(lines(users(1, 5)))));
         return new SyncRequest(export, List.of("vip"), null, SyncMode.CSV, IdentifierSource.EXTERNAL_ID,
                 StorageLocation.directory(folders.resolve("bulk").resolve(segment)));
     }
 
     /**
-     * The id of an execution of {@code request} as a process left it, its staging step in {@code stepStatus}. (No method
-     * here returns a JobExecution: Spring Batch's test listener would call it.)
+     * The id of an execution of {@code request} as a process left it, its staging step in
+     * {@code stepStatus}. (No method here returns a JobExecution: Spring Batch's test
+     * listener would call it.)
      */
     private long earlierExecution(SyncRequest request, BatchStatus status, BatchStatus stepStatus) {
-        JobInstance instance = jobRepository.createJobInstance(SegmentSyncJobConfiguration.JOB_NAME, request.toJobParameters());
-        JobExecution execution = jobRepository.createJobExecution(instance, request.toJobParameters(), new ExecutionContext());
+        JobInstance instance = jobRepository.createJobInstance(SegmentSyncJobConfiguration.JOB_NAME,
+                request.toJobParameters());
+        JobExecution execution = jobRepository.createJobExecution(instance, request.toJobParameters(),
+                new ExecutionContext());
         execution.setStartTime(LocalDateTime.now().minusMinutes(5));
         execution.setStatus(status);
         jobRepository.update(execution);
@@ -150,4 +162,5 @@ class SyncLauncherTest extends SyncJobSliceSupport {
         jobRepository.update(step);
         return execution.getId();
     }
+
 }

@@ -7,7 +7,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 
-/** The schema describes itself: after the migrations, every table and column of ours carries a comment. */
+/**
+ * The schema describes itself: after the migrations, every table and column of ours
+ * carries a comment.
+ */
 class SchemaCommentsTest {
 
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
@@ -26,10 +29,12 @@ class SchemaCommentsTest {
                 SELECT table_name || '.' || column_name FROM information_schema.columns
                 WHERE table_schema = current_schema() AND table_name LIKE 'sync\\_%'
                   AND col_description((quote_ident(table_name))::regclass, ordinal_position) IS NULL""", String.class))
-                .isEmpty();
+            .isEmpty();
         assertThat(jdbc.queryForObject("""
                 SELECT count(*) FROM information_schema.columns
                 WHERE table_schema = current_schema() AND table_name LIKE 'sync\\_%'""", Integer.class))
-                .as("columns of our tables").isGreaterThan(30);
+            .as("columns of our tables")
+            .isGreaterThan(30);
     }
+
 }

@@ -29,14 +29,17 @@ import com.loyaltybridge.tagsync.sessionm.simulator.SessionmSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Connect authorization string and the Braze REST key appear in no log line, outcome or toString, with every
- * logger of the clients' path at DEBUG and every kind of failure on the way.
+ * The Connect authorization string and the Braze REST key appear in no log line, outcome
+ * or toString, with every logger of the clients' path at DEBUG and every kind of failure
+ * on the way.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectAndBrazeSecretsStayOutTest {
 
     private static final String CONNECT_AUTHORIZATION = "Q09OTkVDVC1TRUNSRVQtbXVzdC1ub3QtbGVhaw==";
+
     private static final String BRAZE_KEY = "BRAZE-KEY-must-not-leak";
+
     private static final List<String> DEBUG_LOGGERS = List.of("com.loyaltybridge.tagsync",
             "org.springframework.core.retry", "org.springframework.web.client", "org.springframework.http");
 
@@ -59,13 +62,16 @@ class ConnectAndBrazeSecretsStayOutTest {
                 BrazeSimulator braze = BrazeSimulator.start(BRAZE_KEY)) {
             sessionm.offers().expectCredentials(CONNECT_AUTHORIZATION, OfferWallets.DEFAULT_RETAILER_ID);
             ConnectSettings connect = ConnectTestSettings.of(sessionm.baseUrl())
-                    .withCredentials(CONNECT_AUTHORIZATION, OfferWallets.DEFAULT_RETAILER_ID)
-                    .withRequestTimeout(Duration.ofMillis(200)).withMaxRetries(1).build();
-            OfferWalletClient wallets = new OfferWalletClient(connect, new RequestThrottle(0), new SimpleMeterRegistry());
+                .withCredentials(CONNECT_AUTHORIZATION, OfferWallets.DEFAULT_RETAILER_ID)
+                .withRequestTimeout(Duration.ofMillis(200))
+                .withMaxRetries(1)
+                .build();
+            OfferWalletClient wallets = new OfferWalletClient(connect, new RequestThrottle(0),
+                    new SimpleMeterRegistry());
             sessionm.offers().unknownUsers("ghost");
-            sessionm.offers().enqueue(Fault.status(500), Fault.resetBeforeApply(),
-                    Fault.applyThenDelay(Duration.ofSeconds(1)), Fault.status(502), Fault.status(502),
-                    OfferWallets.notJson(), Fault.tooManyRequests("0"));
+            sessionm.offers()
+                .enqueue(Fault.status(500), Fault.resetBeforeApply(), Fault.applyThenDelay(Duration.ofSeconds(1)),
+                        Fault.status(502), Fault.status(502), OfferWallets.notJson(), Fault.tooManyRequests("0"));
             for (int i = 0; i < 5; i++) {
                 texts.add(wallets.read("u-" + i, null).toString());
             }
@@ -82,8 +88,9 @@ class ConnectAndBrazeSecretsStayOutTest {
                     new SimpleMeterRegistry())) {
                 List<UserAttributes> users = List.of(user("b-1"), user("b-2"));
                 braze.rejectUser("external_id", "b-2", "Invalid attribute");
-                braze.enqueue(BrazeFault.status(500), BrazeFault.reset(), BrazeFault.processThenDelay(Duration.ofSeconds(1)),
-                        BrazeFault.status(500), BrazeFault.html(200), BrazeFault.status(400));
+                braze.enqueue(BrazeFault.status(500), BrazeFault.reset(),
+                        BrazeFault.processThenDelay(Duration.ofSeconds(1)), BrazeFault.status(500),
+                        BrazeFault.html(200), BrazeFault.status(400));
                 for (int i = 0; i < 4; i++) {
                     texts.add(track.track(users).toString());
                 }
@@ -96,13 +103,13 @@ class ConnectAndBrazeSecretsStayOutTest {
         texts.add(output.getAll());
 
         assertThat(output.getAll()).contains("Retrying SessionM Connect call get_user_offers of user u-0")
-                .contains("Retrying Braze call /users/track");
-        assertThat(texts).allSatisfy(text -> assertThat(text)
-                .doesNotContain(CONNECT_AUTHORIZATION)
-                .doesNotContain(BRAZE_KEY));
+            .contains("Retrying Braze call /users/track");
+        assertThat(texts)
+            .allSatisfy(text -> assertThat(text).doesNotContain(CONNECT_AUTHORIZATION).doesNotContain(BRAZE_KEY));
     }
 
     private static UserAttributes user(String id) {
         return new UserAttributes(BrazeUser.externalId(id), JsonMapper.shared().createObjectNode().put("points", 1));
     }
+
 }

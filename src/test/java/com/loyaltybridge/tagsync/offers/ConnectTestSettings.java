@@ -8,19 +8,26 @@ import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets;
 import com.loyaltybridge.tagsync.sessionm.simulator.SessionmSimulator;
 
 /**
- * {@link ConnectSettings} for tests against a {@link SessionmSimulator}: its default Connect credentials, short
- * timeouts and backoffs so that failure scenarios run in milliseconds. Change one value with the {@code with...}
- * methods.
+ * {@link ConnectSettings} for tests against a {@link SessionmSimulator}: its default
+ * Connect credentials, short timeouts and backoffs so that failure scenarios run in
+ * milliseconds. Change one value with the {@code with...} methods.
  */
 final class ConnectTestSettings {
 
     private final URI endpoint;
+
     private String authorization = OfferWallets.DEFAULT_AUTHORIZATION;
+
     private String retailerId = OfferWallets.DEFAULT_RETAILER_ID;
+
     private int pageSize = 100;
+
     private int maxOffersRead = 1000;
+
     private Duration requestTimeout = Duration.ofMillis(500);
+
     private int maxRetries = 3;
+
     private Duration maxThrottledWait = Duration.ofSeconds(10);
 
     private ConnectTestSettings(URI endpoint) {
@@ -68,4 +75,5 @@ final class ConnectTestSettings {
                 maxThrottledWait, Duration.ofSeconds(5), Set.of("internal_server_error", "not_available"),
                 Set.of("invalid_auth_token", "invalid_api_key", "access_denied", "unauthorized"));
     }
+
 }

@@ -25,7 +25,10 @@ import com.loyaltybridge.tagsync.sessionm.simulator.SessionmSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** {@link OfferWalletClient} against a real HTTP server: what it returns, and what SessionM Connect received. */
+/**
+ * {@link OfferWalletClient} against a real HTTP server: what it returns, and what
+ * SessionM Connect received.
+ */
 class OfferWalletClientTest {
 
     @AutoClose
@@ -64,19 +67,21 @@ class OfferWalletClientTest {
 
         List<OffersRequest> requests = simulator.offers().requests();
         assertThat(requests).extracting(OffersRequest::authorization)
-                .containsOnly("Basic " + OfferWallets.DEFAULT_AUTHORIZATION);
+            .containsOnly("Basic " + OfferWallets.DEFAULT_AUTHORIZATION);
         assertThat(requests).extracting(OffersRequest::contentType).containsOnly("application/json");
-        assertThat(requests).extracting(OffersRequest::body).containsExactly(
-                "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"u-1\",\"skip\":0,"
-                        + "\"take\":100,\"include_pending_extended_data\":false,\"culture\":\"fr-CA\"}",
-                "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"u-1\",\"skip\":0,"
-                        + "\"take\":100,\"include_pending_extended_data\":false,\"culture\":\"en-US\"}");
+        assertThat(requests).extracting(OffersRequest::body)
+            .containsExactly(
+                    "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"u-1\",\"skip\":0,"
+                            + "\"take\":100,\"include_pending_extended_data\":false,\"culture\":\"fr-CA\"}",
+                    "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"u-1\",\"skip\":0,"
+                            + "\"take\":100,\"include_pending_extended_data\":false,\"culture\":\"en-US\"}");
     }
 
     @Test
     void anAuthorizationGivenWithTheWordBasicIsSentAsItIs() {
-        ConnectSettings withWord = settings().withCredentials("Basic " + OfferWallets.DEFAULT_AUTHORIZATION,
-                OfferWallets.DEFAULT_RETAILER_ID).build();
+        ConnectSettings withWord = settings()
+            .withCredentials("Basic " + OfferWallets.DEFAULT_AUTHORIZATION, OfferWallets.DEFAULT_RETAILER_ID)
+            .build();
 
         assertRead(new OfferWalletClient(withWord, new RequestThrottle(0), meters).read("u-1", null));
     }
@@ -109,7 +114,8 @@ class OfferWalletClientTest {
 
         WalletOutcome outcome = client(settings()).read("u-1", null);
 
-        assertThat(outcome).isEqualTo(new Rejected(200, "requires_registered_user", "HTTP 200 requires_registered_user"));
+        assertThat(outcome)
+            .isEqualTo(new Rejected(200, "requires_registered_user", "HTTP 200 requires_registered_user"));
         assertThat(simulator.offers().requests()).hasSize(1);
     }
 
@@ -125,18 +131,22 @@ class OfferWalletClientTest {
     @Test
     void serverErrorsResetsAndTimeoutsAreRetriedUntilTheWalletIsRead() {
         simulator.offers().put("u-1", Wallet.generated(3, 1, 1));
-        simulator.offers().faultFor("u-1", Fault.status(500), Fault.status(503), Fault.resetBeforeApply(),
-                Fault.applyThenDelay(Duration.ofSeconds(2)), Fault.status(502));
+        simulator.offers()
+            .faultFor("u-1", Fault.status(500), Fault.status(503), Fault.resetBeforeApply(),
+                    Fault.applyThenDelay(Duration.ofSeconds(2)), Fault.status(502));
 
         OfferWallet read = assertRead(client(settings().withMaxRetries(5)).read("u-1", null));
 
         assertThat(read.offers()).hasSize(3);
         assertThat(simulator.offers().requests()).hasSize(6);
         assertThat(meters.counter("sessionm.connect.retries").count()).isEqualTo(5);
-        assertThat(meters.counter("sessionm.connect.requests", "method", "POST", "outcome", "retryable_error",
-                "status", "500").count()).isEqualTo(1);
-        assertThat(meters.counter("sessionm.connect.requests", "method", "POST", "outcome", "io_error",
-                "status", "none").count()).isEqualTo(2);
+        assertThat(meters
+            .counter("sessionm.connect.requests", "method", "POST", "outcome", "retryable_error", "status", "500")
+            .count()).isEqualTo(1);
+        assertThat(
+                meters.counter("sessionm.connect.requests", "method", "POST", "outcome", "io_error", "status", "none")
+                    .count())
+            .isEqualTo(2);
     }
 
     @Test
@@ -175,7 +185,7 @@ class OfferWalletClientTest {
         assertRead(other);
         List<OffersRequest> later = simulator.offers().requests().subList(1, 3);
         assertThat(later).allSatisfy(request -> assertThat(request.receivedNanos() - tooMany.receivedNanos())
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()));
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()));
         assertThat(meters.counter("sessionm.connect.throttled").count()).isEqualTo(1);
         assertThat(meters.counter("sessionm.connect.retries").count()).isZero();
     }
@@ -193,8 +203,8 @@ class OfferWalletClientTest {
     @Test
     void anAnswerThatIsNotJsonIsUnreadableAndNotAskedForAgain() {
         simulator.offers().faultFor("u-1", OfferWallets.notJson());
-        simulator.offers().faultFor("u-2", new Fault.Answer(404, "<html>Not Found</html>", java.util.Map.of(), false,
-                "text/html"));
+        simulator.offers()
+            .faultFor("u-2", new Fault.Answer(404, "<html>Not Found</html>", java.util.Map.of(), false, "text/html"));
         simulator.offers().faultFor("u-3", Fault.status(200, "{\"status\":\"ok\"}", java.util.Map.of()));
 
         OfferWalletClient client = client(settings());
@@ -238,9 +248,9 @@ class OfferWalletClientTest {
                 Duration.ofSeconds(1), java.util.Set.of(), java.util.Set.of());
 
         assertThatIllegalStateException()
-                .isThrownBy(() -> new OfferWalletClient(unset, new RequestThrottle(0), meters).read("u-1", null))
-                .withMessage("SessionM Connect is not configured: set SESSIONM_CONNECT_ENDPOINT, "
-                        + "SESSIONM_CONNECT_AUTHORIZATION, SESSIONM_RETAILER_ID");
+            .isThrownBy(() -> new OfferWalletClient(unset, new RequestThrottle(0), meters).read("u-1", null))
+            .withMessage("SessionM Connect is not configured: set SESSIONM_CONNECT_ENDPOINT, "
+                    + "SESSIONM_CONNECT_AUTHORIZATION, SESSIONM_RETAILER_ID");
     }
 
     private ConnectTestSettings settings() {
@@ -268,7 +278,10 @@ class OfferWalletClientTest {
         return simulator.offers().requests();
     }
 
-    /** Waits until {@code thread} sleeps: after its 429, in the throttle's pause, not reading an answer. */
+    /**
+     * Waits until {@code thread} sleeps: after its 429, in the throttle's pause, not
+     * reading an answer.
+     */
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (thread.getState() != Thread.State.TIMED_WAITING) {
@@ -278,4 +291,5 @@ class OfferWalletClientTest {
             Thread.sleep(1);
         }
     }
+
 }

@@ -32,17 +32,22 @@ import com.loyaltybridge.tagsync.support.PackagedSync;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * The CronJob's {@code scan}, the REST API's {@code serve} and {@code sync} by hand as processes of the packaged jar on
- * one database, going after exports of one audience at the same moment: two exports of an audience never run at once
- * (the second is refused: 409, exit 4, or "running elsewhere" in the scan, and sends nothing), the newest export is
- * synced exactly once, and an older one never after it.
+ * The CronJob's {@code scan}, the REST API's {@code serve} and {@code sync} by hand as
+ * processes of the packaged jar on one database, going after exports of one audience at
+ * the same moment: two exports of an audience never run at once (the second is refused:
+ * 409, exit 4, or "running elsewhere" in the scan, and sends nothing), the newest export
+ * is synced exactly once, and an older one never after it.
  */
 class ScanAndServeTogetherIT extends SyncTestSupport {
 
     private static final String BUCKET = "scan-and-serve";
+
     private static final String SEGMENT = "seg-both";
+
     private static final String MIXED_SEGMENT = "seg-mixed";
+
     private static final String OPERATOR_TOKEN = "operator-token-for-scan-and-serve-000";
+
     private static final int USERS_PER_EXPORT = 400;
 
     @Test
@@ -58,13 +63,15 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         Map<String, String> settings = settings(SEGMENT, "10s");
         PackagedSync serveJar = new PackagedSync(List.of(), List.of("serve"), serveSettings(settings, port),
                 Path.of("target", "scan-and-serve", "serve"));
-        PackagedSync scanJar = new PackagedSync(List.of(), List.of("scan"), settings, Path.of("target", "scan-and-serve", "scan"));
+        PackagedSync scanJar = new PackagedSync(List.of(), List.of("scan"), settings,
+                Path.of("target", "scan-and-serve", "scan"));
 
         PackagedSync.Execution serve = serveJar.start("serve");
         try {
             awaitReady(port, serve);
             PackagedSync.Execution scan = scanJar.start("scan");
-            // The scan takes the newest export; the API goes after all three while it syncs it.
+            // The scan takes the newest export; the API goes after all three while it
+            // syncs it.
             awaitFirstExecution(newest, scan);
             List<Integer> answers = new ArrayList<>();
             for (StorageLocation export : exports) {
@@ -73,22 +80,28 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
             int scanExit = scan.awaitExit(Duration.ofMinutes(3));
 
             assertThat(scanExit).as(scan.output()).isEqualTo(ExitCode.COMPLETED.code());
-            assertThat(scan.output()).contains(exports.get(0).uri() + ": superseded", exports.get(1).uri() + ": superseded",
-                    newest.uri() + ": completed");
-            assertThat(answers).as("each launch found its audience running elsewhere, a newer export synced, or the newest"
-                    + " completed").allMatch(status -> status == 200 || status == 409);
+            assertThat(scan.output()).contains(exports.get(0).uri() + ": superseded",
+                    exports.get(1).uri() + ": superseded", newest.uri() + ": completed");
+            assertThat(answers)
+                .as("each launch found its audience running elsewhere, a newer export synced, or the newest"
+                        + " completed")
+                .allMatch(status -> status == 200 || status == 409);
             awaitNoExecutionRunning();
             assertThat(executions(newest, "COMPLETED")).as("completed executions of the newest export").isEqualTo(1);
             assertThat(executions(newest, null)).as("executions of the newest export, by either process").isEqualTo(1);
             assertThat(executions(exports.get(0), null)).as("the older exports are never synced").isZero();
             assertThat(executions(exports.get(1), null)).isZero();
-        } finally {
+        }
+        finally {
             serve.process().destroy();
             serve.awaitExit(Duration.ofSeconds(60));
         }
-        assertThat(sessionm.stats().tagPosts()).as("one (customer, tag) per user of the newest export").hasSize(USERS_PER_EXPORT);
-        sessionm.stats().tagPosts().forEach(posts -> assertThat(posts.appliedPosts())
-                .as("applied POSTs for %s", posts.identifier()).isEqualTo(1));
+        assertThat(sessionm.stats().tagPosts()).as("one (customer, tag) per user of the newest export")
+            .hasSize(USERS_PER_EXPORT);
+        sessionm.stats()
+            .tagPosts()
+            .forEach(posts -> assertThat(posts.appliedPosts()).as("applied POSTs for %s", posts.identifier())
+                .isEqualTo(1));
         assertThat(sessionm.stats().tagPosts()).allMatch(posts -> posts.identifier().endsWith("-day3"));
     }
 
@@ -98,14 +111,17 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         List<String> entering = IntStream.rangeClosed(301, 310).mapToObj(i -> "mixed-" + i).toList();
         StorageLocation day1 = mixedExport(1, members);
         StorageLocation day2 = mixedExport(2, members);
-        // Calls held at SessionM stay held until released: no timeout settles them while the other launches come.
+        // Calls held at SessionM stay held until released: no timeout settles them while
+        // the other launches come.
         Map<String, String> settings = settings(MIXED_SEGMENT, "180s");
         int port = freePort();
         PackagedSync serveJar = new PackagedSync(List.of(), List.of("serve"), serveSettings(settings, port),
                 Path.of("target", "scan-and-serve", "mixed-serve"));
-        PackagedSync byHand = new PackagedSync(List.of(), List.of("sync", "--export=" + day1.uri(), "--tags=vip", "--mode=api"),
-                settings, Path.of("target", "scan-and-serve", "mixed-sync-day1"));
-        PackagedSync scanJar = new PackagedSync(List.of(), List.of("scan"), settings, Path.of("target", "scan-and-serve", "mixed-scan"));
+        PackagedSync byHand = new PackagedSync(List.of(),
+                List.of("sync", "--export=" + day1.uri(), "--tags=vip", "--mode=api"), settings,
+                Path.of("target", "scan-and-serve", "mixed-sync-day1"));
+        PackagedSync scanJar = new PackagedSync(List.of(), List.of("scan"), settings,
+                Path.of("target", "scan-and-serve", "mixed-scan"));
         sessionm.faultFor("mixed-1", Fault.hang());
 
         PackagedSync.Execution serve = serveJar.start("serve");
@@ -122,10 +138,12 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
             HttpResponse<String> older = launch(port, day1);
 
             assertThat(syncExit).as(sync.output()).isEqualTo(ExitCode.ALREADY_RUNNING.code());
-            assertThat(sync.output()).contains("another process is running a sync of audience " + MIXED_SEGMENT + " right now");
+            assertThat(sync.output())
+                .contains("another process is running a sync of audience " + MIXED_SEGMENT + " right now");
             assertThat(scanExit).as(scan.output()).isEqualTo(ExitCode.COMPLETED.code());
-            assertThat(scan.output()).contains(day2.uri() + ": running elsewhere: another process runs a sync of audience "
-                    + MIXED_SEGMENT).contains(day1.uri() + ": superseded");
+            assertThat(scan.output())
+                .contains(day2.uri() + ": running elsewhere: another process runs a sync of audience " + MIXED_SEGMENT)
+                .contains(day1.uri() + ": superseded");
             assertThat(older.statusCode()).as(older.body()).isEqualTo(409);
             assertThat(executions(day1, null)).as("nothing ran for day 1").isZero();
             assertThat(executions(day2, null)).as("day 2 runs in serve alone").isEqualTo(1);
@@ -133,16 +151,19 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
             sessionm.releaseHung();
             awaitNoExecutionRunning();
             assertThat(executions(day2, "COMPLETED")).isEqualTo(1);
-        } finally {
+        }
+        finally {
             serve.process().destroy();
             serve.awaitExit(Duration.ofSeconds(60));
         }
 
-        // The other way round: a sync by hand holds the audience, and the API and a scan are refused.
+        // The other way round: a sync by hand holds the audience, and the API and a scan
+        // are refused.
         StorageLocation day3 = mixedExport(3, concat(members, entering));
         sessionm.faultFor("mixed-301", Fault.hang());
-        PackagedSync day3ByHand = new PackagedSync(List.of(), List.of("sync", "--export=" + day3.uri(), "--tags=vip", "--mode=api"),
-                settings, Path.of("target", "scan-and-serve", "mixed-sync-day3"));
+        PackagedSync day3ByHand = new PackagedSync(List.of(),
+                List.of("sync", "--export=" + day3.uri(), "--tags=vip", "--mode=api"), settings,
+                Path.of("target", "scan-and-serve", "mixed-sync-day3"));
         PackagedSync.Execution sync = day3ByHand.start("sync");
         awaitHeldCall();
         serve = serveJar.start("serve-again");
@@ -157,7 +178,8 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
             assertThat(scan.stdout()).contains(day3.uri() + ": running elsewhere");
             sessionm.releaseHung();
             assertThat(sync.awaitExit(Duration.ofMinutes(3))).as(sync.output()).isEqualTo(ExitCode.COMPLETED.code());
-        } finally {
+        }
+        finally {
             sessionm.releaseHung();
             serve.process().destroy();
             serve.awaitExit(Duration.ofSeconds(60));
@@ -166,18 +188,25 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         assertAppliedExactlyOnce(concat(members, entering), "vip");
     }
 
-    /** Three days of one segment, each with its own users, so that a user applied twice shows up as such. */
+    /**
+     * Three days of one segment, each with its own users, so that a user applied twice
+     * shows up as such.
+     */
     private static StorageLocation export(int day, List<String> identifiers) {
-        ExportFolder folder = new ExportFolder(SEGMENT, LocalDate.of(2026, 11, day), UUID.randomUUID(), 1_764_000_000L + day * 86_400L);
+        ExportFolder folder = new ExportFolder(SEGMENT, LocalDate.of(2026, 11, day), UUID.randomUUID(),
+                1_764_000_000L + day * 86_400L);
         String[] users = identifiers.stream().map(id -> user(id + "-day" + day)).toArray(String[]::new);
         return folder.writeTo(s3, BUCKET, Map.of("part.zip", zip(lines(users))));
     }
 
-    /** Two days of another segment with the same members, and a third with some entering. */
+    /**
+     * Two days of another segment with the same members, and a third with some entering.
+     */
     private static StorageLocation mixedExport(int day, List<String> identifiers) {
         ExportFolder folder = new ExportFolder(MIXED_SEGMENT, LocalDate.of(2026, 11, day), UUID.randomUUID(),
                 1_764_000_000L + day * 86_400L);
-        return folder.writeTo(s3, BUCKET, Map.of("part.zip", zip(lines(identifiers.stream().map(id -> user(id)).toArray(String[]::new)))));
+        return folder.writeTo(s3, BUCKET,
+                Map.of("part.zip", zip(lines(identifiers.stream().map(id -> user(id)).toArray(String[]::new)))));
     }
 
     private static Map<String, String> settings(String segment, String requestTimeout) {
@@ -199,10 +228,13 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         return serveSettings;
     }
 
-    private static HttpResponse<String> launch(int port, StorageLocation export) throws IOException, InterruptedException {
+    private static HttpResponse<String> launch(int port, StorageLocation export)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/syncs"))
-                .header("Authorization", "Bearer " + OPERATOR_TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"export\":\"" + export.uri() + "\"}")).build();
+            .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"export\":\"" + export.uri() + "\"}"))
+            .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -226,11 +258,14 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         while (System.nanoTime() < deadline) {
             assertThat(serve.isAlive()).as(serve.output()).isTrue();
             try {
-                HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build();
+                HttpRequest ready = HttpRequest
+                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                    .build();
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
-            } catch (IOException notListeningYet) {
+            }
+            catch (IOException notListeningYet) {
                 // the server is still starting
             }
             Thread.sleep(200);
@@ -238,7 +273,8 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         throw new AssertionError("serve did not become ready:\n" + serve.output());
     }
 
-    private static void awaitFirstExecution(StorageLocation export, PackagedSync.Execution scan) throws InterruptedException {
+    private static void awaitFirstExecution(StorageLocation export, PackagedSync.Execution scan)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (executions(export, null) == 0) {
             assertThat(scan.isAlive()).as(scan.output()).isTrue();
@@ -259,11 +295,13 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM batch_job_execution e
                 JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
-                WHERE p.parameter_name = 'export' AND p.parameter_value LIKE ? AND e.end_time IS NULL""",
-                Long.class, "s3://" + BUCKET + "/%");
+                WHERE p.parameter_name = 'export' AND p.parameter_value LIKE ? AND e.end_time IS NULL""", Long.class,
+                "s3://" + BUCKET + "/%");
     }
 
-    /** Executions of the sync of {@code export}, all of them or those with {@code status}. */
+    /**
+     * Executions of the sync of {@code export}, all of them or those with {@code status}.
+     */
     private static int executions(StorageLocation export, String status) {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM batch_job_execution e
@@ -277,4 +315,5 @@ class ScanAndServeTogetherIT extends SyncTestSupport {
             return socket.getLocalPort();
         }
     }
+
 }

@@ -24,9 +24,10 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * {@code scan}, the CronJob's command, against PostgreSQL, s3proxy and the SessionM simulator: it syncs the newest
- * complete export of a segment when it was not synced before, and never an older one; restarts a failed one up to
- * the attempt limit; and two scans at once never run one export twice.
+ * {@code scan}, the CronJob's command, against PostgreSQL, s3proxy and the SessionM
+ * simulator: it syncs the newest complete export of a segment when it was not synced
+ * before, and never an older one; restarts a failed one up to the attempt limit; and two
+ * scans at once never run one export twice.
  */
 class ScanIT extends SyncTestSupport {
 
@@ -40,7 +41,8 @@ class ScanIT extends SyncTestSupport {
         StorageLocation older = export(bucket, segment, 2, 1_764_100_000L, 11, 15);
         StorageLocation newer = export(bucket, segment, 3, 1_764_100_000L + DAY, 21, 25);
         StorageLocation unsettled = export(bucket, segment, 4, 1_764_100_000L + 2 * DAY, 31, 35);
-        assertThat(sync("sync", "--export=" + syncedBefore.uri(), "--tags=vip", "--mode=api").exitCode()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(sync("sync", "--export=" + syncedBefore.uri(), "--tags=vip", "--mode=api").exitCode())
+            .isEqualTo(ExitCode.COMPLETED);
         markReady(segment, older);
         markReady(segment, newer);
         int postsBefore = sessionm.postCount();
@@ -48,9 +50,11 @@ class ScanIT extends SyncTestSupport {
         Run scan = run(scanSettings(bucket, segment, "1h", 3), "scan");
 
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(scan.stdout()).containsSubsequence(older.uri() + ": superseded by the newer export", newer.uri() + ": completed",
-                unsettled.uri() + ": not complete yet", "scan: 1 synced now, 1 synced before, 2 not synced now (1 superseded)");
-        assertThat(sessionm.postCount() - postsBefore).as("the members entering with the newest complete export only").isEqualTo(5);
+        assertThat(scan.stdout()).containsSubsequence(older.uri() + ": superseded by the newer export",
+                newer.uri() + ": completed", unsettled.uri() + ": not complete yet",
+                "scan: 1 synced now, 1 synced before, 2 not synced now (1 superseded)");
+        assertThat(sessionm.postCount() - postsBefore).as("the members entering with the newest complete export only")
+            .isEqualTo(5);
         assertTaggedOnce(21, 25);
         assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-11")).as("superseded: never sent").isEmpty();
         assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, "C-31")).as("not complete: not sent yet").isEmpty();
@@ -58,8 +62,10 @@ class ScanIT extends SyncTestSupport {
         Run settled = run(scanSettings(bucket, segment, "0s", 3), "scan");
 
         assertThat(settled.exitCode()).as(settled.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(settled.stdout()).contains(older.uri() + ": superseded").doesNotContain(newer.uri())
-                .contains(unsettled.uri() + ": completed").contains("1 synced now, 2 synced before, 1 not synced now (1 superseded)");
+        assertThat(settled.stdout()).contains(older.uri() + ": superseded")
+            .doesNotContain(newer.uri())
+            .contains(unsettled.uri() + ": completed")
+            .contains("1 synced now, 2 synced before, 1 not synced now (1 superseded)");
         assertThat(sessionm.postCount() - postsBefore).as("nothing synced before is sent again").isEqualTo(10);
         assertTaggedOnce(1, 5);
         assertTaggedOnce(21, 25);
@@ -89,9 +95,10 @@ class ScanIT extends SyncTestSupport {
         assertThat(first.stdout()).contains(export.uri() + ": failed");
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(second.stdout()).contains(export.uri() + ": failed");
-        assertThat(third.exitCode()).as("left for a person is a failure of the scan: " + third).isEqualTo(ExitCode.FAILED);
+        assertThat(third.exitCode()).as("left for a person is a failure of the scan: " + third)
+            .isEqualTo(ExitCode.FAILED);
         assertThat(third.stdout()).contains(export.uri() + ": ended FAILED after 2 executions (scan.max-attempts=2")
-                .contains("left for a person");
+            .contains("left for a person");
         assertThat(executionsOf(export)).isEqualTo(2);
         assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-101")).isEmpty();
 
@@ -102,7 +109,8 @@ class ScanIT extends SyncTestSupport {
         assertThat(fourth.stdout()).contains(export.uri() + ": completed");
         assertThat(executionsOf(export)).isEqualTo(3);
         for (int i = 101; i <= 110; i++) {
-            assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).as("C-" + i).isEqualTo(Map.of("vip", 1));
+            assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "C-" + i)).as("C-" + i)
+                .isEqualTo(Map.of("vip", 1));
         }
     }
 
@@ -117,7 +125,8 @@ class ScanIT extends SyncTestSupport {
         settings.put("sessionm.max-in-flight", "2");
 
         CompletableFuture<Run> one = CompletableFuture.supplyAsync(() -> run(settings, "scan"));
-        // The second starts once the first runs a sync: two applications starting at once in one JVM race on the
+        // The second starts once the first runs a sync: two applications starting at once
+        // in one JVM race on the
         // logging system, which separate CronJob pods do not share.
         awaitFirstSync(newest, one);
         CompletableFuture<Run> two = CompletableFuture.supplyAsync(() -> run(settings, "scan"));
@@ -149,7 +158,8 @@ class ScanIT extends SyncTestSupport {
         assertThat(withOption.stderr()).contains("unknown option --segment for command scan");
     }
 
-    private static StorageLocation export(String bucket, String segment, int day, long epoch, int fromUser, int toUser) {
+    private static StorageLocation export(String bucket, String segment, int day, long epoch, int fromUser,
+            int toUser) {
         ExportFolder folder = new ExportFolder(segment, LocalDate.of(2026, 11, day), UUID.randomUUID(), epoch);
         return folder.writeTo(s3, bucket, Map.of("part.zip", zip(lines(users(fromUser, toUser)))));
     }
@@ -166,7 +176,8 @@ class ScanIT extends SyncTestSupport {
         settings.put("scan.segments[0].segment-id", segment);
         settings.put("scan.segments[0].tags", "vip");
         settings.put("scan.segments[0].mode", "api");
-        // A loaded machine must not turn a slow answer into an unknown outcome: these tests are about scanning.
+        // A loaded machine must not turn a slow answer into an unknown outcome: these
+        // tests are about scanning.
         settings.put("sessionm.request-timeout", "10s");
         return settings;
     }
@@ -199,4 +210,5 @@ class ScanIT extends SyncTestSupport {
             assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, id)).as("POSTs for %s", id).hasSize(1);
         }
     }
+
 }

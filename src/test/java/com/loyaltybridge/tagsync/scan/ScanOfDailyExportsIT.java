@@ -27,17 +27,21 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * A bucket of daily exports of one segment, as Braze leaves them: the scan syncs the newest complete export of the
- * segment's audience only, reports every older one it never synced as superseded and sends none of them; the next
- * day's export then sends only what changed. {@code scan --dry-run} prints the plan of what the scan would sync, and
- * the scan that follows sends exactly that.
+ * A bucket of daily exports of one segment, as Braze leaves them: the scan syncs the
+ * newest complete export of the segment's audience only, reports every older one it never
+ * synced as superseded and sends none of them; the next day's export then sends only what
+ * changed. {@code scan --dry-run} prints the plan of what the scan would sync, and the
+ * scan that follows sends exactly that.
  */
 class ScanOfDailyExportsIT extends SyncTestSupport {
 
     private static final long DAY = 86_400L;
+
     private static final long FIRST_DAY = 1_764_000_000L;
+
     /** Members of each day's export; 2% of them leave the next day and as many enter. */
     private static final int MEMBERS = 500;
+
     private static final int CHURN = MEMBERS / 50;
 
     @Test
@@ -52,12 +56,13 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
 
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
         for (int day = 1; day <= 29; day++) {
-            assertThat(scan.stdout()).as("day %d", day).containsOnlyOnce(days.get(day - 1).uri() + ": superseded by the newer export");
+            assertThat(scan.stdout()).as("day %d", day)
+                .containsOnlyOnce(days.get(day - 1).uri() + ": superseded by the newer export");
         }
         assertThat(scan.stdout()).contains(days.get(29).uri() + ": completed (execution")
-                .contains("scan: 1 synced now, 0 synced before, 29 not synced now (29 superseded)");
+            .contains("scan: 1 synced now, 0 synced before, 29 not synced now (29 superseded)");
         assertThat(postsPerCustomer()).as("day 30's members, one POST each: the audience's first sync")
-                .isEqualTo(onePostEach(segment.members(30)));
+            .isEqualTo(onePostEach(segment.members(30)));
         assertThat(syncsOf(segment)).as("no sync of days 1 to 29 was ever started").isEqualTo(1);
 
         StorageLocation day31 = segment.export(31);
@@ -66,11 +71,13 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
 
         assertThat(next.exitCode()).as(next.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(next.stdout()).contains(day31.uri() + ": completed (execution")
-                .contains("scan: 1 synced now, 1 synced before, 29 not synced now (29 superseded)");
+            .contains("scan: 1 synced now, 1 synced before, 29 not synced now (29 superseded)");
         assertThat(postsPerCustomer()).as("only the %d members entering on day 31", CHURN)
-                .isEqualTo(onePostEach(segment.entering(31)));
+            .isEqualTo(onePostEach(segment.entering(31)));
         assertThat(jdbc.queryForList("SELECT identifier FROM sync_left_user WHERE job_instance_id = ?", String.class,
-                jobInstanceOf(day31))).as("the members who left on day 31").containsExactlyInAnyOrderElementsOf(segment.leaving(31));
+                jobInstanceOf(day31)))
+            .as("the members who left on day 31")
+            .containsExactlyInAnyOrderElementsOf(segment.leaving(31));
     }
 
     @Test
@@ -90,22 +97,26 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         Run dry = run(segment.settings(), "scan", "--dry-run");
 
         assertThat(dry.exitCode()).as(dry.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(dry.stdout()).contains(day3.uri() + ": planned (dry run, execution").contains("Dry run COMPLETED")
-                .containsPattern("entering\\s+" + CHURN + "\\b").containsPattern("retried\\s+1\\b")
-                .containsPattern("unchanged\\s+" + (MEMBERS - CHURN - 1) + "\\b").containsPattern("left\\s+" + CHURN + "\\b")
-                .containsPattern("would call SessionM\\s+" + (CHURN + 1) + " times")
-                .contains("scan: 1 planned (dry run), 0 synced now, 2 synced before, 0 not synced now");
+        assertThat(dry.stdout()).contains(day3.uri() + ": planned (dry run, execution")
+            .contains("Dry run COMPLETED")
+            .containsPattern("entering\\s+" + CHURN + "\\b")
+            .containsPattern("retried\\s+1\\b")
+            .containsPattern("unchanged\\s+" + (MEMBERS - CHURN - 1) + "\\b")
+            .containsPattern("left\\s+" + CHURN + "\\b")
+            .containsPattern("would call SessionM\\s+" + (CHURN + 1) + " times")
+            .contains("scan: 1 planned (dry run), 0 synced now, 2 synced before, 0 not synced now");
         assertThat(sessionm.requests()).as("a dry run calls no one").isEmpty();
         Set<String> listed = new TreeSet<>(listedIdentifiers(dry.stdout(), "entering"));
         listed.addAll(listedIdentifiers(dry.stdout(), "retried"));
         assertThat(listed).as("the dry run lists the members entering on day 3 and the one refused on day 2")
-                .containsExactlyInAnyOrderElementsOf(concat(segment.entering(3), List.of(refused)));
+            .containsExactlyInAnyOrderElementsOf(concat(segment.entering(3), List.of(refused)));
 
         Run real = run(segment.settings(), "scan");
 
         assertThat(real.exitCode()).as(real.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(real.stdout()).contains(day3.uri() + ": completed (execution");
-        assertThat(postsPerCustomer()).as("exactly what the dry run listed, one POST each").isEqualTo(onePostEach(listed));
+        assertThat(postsPerCustomer()).as("exactly what the dry run listed, one POST each")
+            .isEqualTo(onePostEach(listed));
     }
 
     @Test
@@ -125,12 +136,13 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         Run scan = run(settings, "scan");
 
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(scan.stdout()).containsPattern(Pattern.quote(day1.uri() + ": superseded by the newer export ") + ".*"
-                + Pattern.quote(": its sync ended FAILED (execution ") + "\\d+\\) and is not resumed")
-                .contains(day2.uri() + ": completed (execution");
+        assertThat(scan.stdout())
+            .containsPattern(Pattern.quote(day1.uri() + ": superseded by the newer export ") + ".*"
+                    + Pattern.quote(": its sync ended FAILED (execution ") + "\\d+\\) and is not resumed")
+            .contains(day2.uri() + ": completed (execution");
         assertThat(executionsOf(day1)).as("day 1's failed sync is not resumed").isEqualTo(1);
         assertThat(postsPerCustomer().keySet()).as("day 2's members; none of day 1's who left")
-                .containsExactlyInAnyOrderElementsOf(segment.members(2));
+            .containsExactlyInAnyOrderElementsOf(segment.members(2));
     }
 
     @Test
@@ -156,6 +168,7 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
     private static final class Segment {
 
         private final String id;
+
         private final String bucket;
 
         Segment(String name) {
@@ -164,13 +177,15 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         }
 
         /**
-         * The export of {@code day}: members {@code CHURN * day + 1} to {@code CHURN * day + MEMBERS}, so that each day
-         * the {@code CHURN} lowest leave and as many enter.
+         * The export of {@code day}: members {@code CHURN * day + 1} to
+         * {@code CHURN * day + MEMBERS}, so that each day the {@code CHURN} lowest leave
+         * and as many enter.
          */
         StorageLocation export(int day) {
-            ExportFolder folder = new ExportFolder(id, LocalDate.of(2026, 10, 1).plusDays(day), UUID.randomUUID(), FIRST_DAY + day * DAY);
-            return folder.writeTo(s3, bucket, Map.of("part.zip", zip(lines(members(day).stream().map(member -> user(member))
-                    .toArray(String[]::new)))));
+            ExportFolder folder = new ExportFolder(id, LocalDate.of(2026, 10, 1).plusDays(day), UUID.randomUUID(),
+                    FIRST_DAY + day * DAY);
+            return folder.writeTo(s3, bucket, Map.of("part.zip",
+                    zip(lines(members(day).stream().map(member -> user(member)).toArray(String[]::new)))));
         }
 
         List<String> members(int day) {
@@ -199,9 +214,13 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         private List<String> ids(int from, int to) {
             return IntStream.rangeClosed(from, to).mapToObj(i -> id.substring(0, 4) + "-" + i).toList();
         }
+
     }
 
-    /** The identifiers a dry run's summary lists on the line of {@code group}: {@code entering  10  (A, B, ...)}. */
+    /**
+     * The identifiers a dry run's summary lists on the line of {@code group}:
+     * {@code entering  10  (A, B, ...)}.
+     */
     private static List<String> listedIdentifiers(String summary, String group) {
         Matcher line = Pattern.compile("(?m)^\\s+" + group + "\\s+[\\d,]+\\s+\\((.*)\\)$").matcher(summary);
         assertThat(line.find()).as("a line %s listing identifiers in %s", group, summary).isTrue();
@@ -227,4 +246,5 @@ class ScanOfDailyExportsIT extends SyncTestSupport {
         all.addAll(second);
         return all;
     }
+
 }

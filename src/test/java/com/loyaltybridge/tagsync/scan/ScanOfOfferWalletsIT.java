@@ -20,9 +20,10 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.WalletTestSupport;
 
 /**
- * {@code scan} with a segment mapped twice, for tags and for offer wallets: each export is tagged in SessionM and its
- * members' wallets written to Braze, each mapping an audience of its own, so the CronJob refreshes wallets on its
- * schedule; its dry run plans both and writes nothing.
+ * {@code scan} with a segment mapped twice, for tags and for offer wallets: each export
+ * is tagged in SessionM and its members' wallets written to Braze, each mapping an
+ * audience of its own, so the CronJob refreshes wallets on its schedule; its dry run
+ * plans both and writes nothing.
  */
 class ScanOfOfferWalletsIT extends WalletTestSupport {
 
@@ -34,7 +35,8 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
         String segment = "seg-wallets";
         Map<String, Wallet> wallets = new HashMap<>();
         for (int i = 1; i <= MEMBERS; i++) {
-            wallets.put("U-" + i, Wallet.of(i, 10 * i, OfferWallets.offer("w-" + i, "Welcome " + i, "2027-06-01T00:00:00Z")));
+            wallets.put("U-" + i,
+                    Wallet.of(i, 10 * i, OfferWallets.offer("w-" + i, "Welcome " + i, "2027-06-01T00:00:00Z")));
         }
         wallets.forEach(sessionm.offers()::put);
         ExportFolder day1 = ExportFolder.of(segment);
@@ -43,10 +45,11 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
         Run plan = run(scanSettings(bucket, segment), "scan", "--dry-run");
 
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(plan.stdout()).containsSubsequence(first.uri() + ": planned (dry run", first.uri() + ": planned (dry run")
-                .contains("Dry run of offer wallets COMPLETED")
-                .contains("would write            " + MEMBERS + " wallets in 1 Braze requests")
-                .contains("scan: 2 planned (dry run), 0 synced now");
+        assertThat(plan.stdout())
+            .containsSubsequence(first.uri() + ": planned (dry run", first.uri() + ": planned (dry run")
+            .contains("Dry run of offer wallets COMPLETED")
+            .contains("would write            " + MEMBERS + " wallets in 1 Braze requests")
+            .contains("scan: 2 planned (dry run), 0 synced now");
         assertThat(braze.requests()).as("a dry run writes nothing to Braze").isEmpty();
         assertThat(sessionm.postCount()).as("nor tags anyone").isZero();
 
@@ -54,12 +57,15 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
 
         assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(scan.stdout()).contains(first.uri() + ": completed (execution")
-                .contains("users " + MEMBERS + ", tagged " + MEMBERS)
-                .contains("offer wallets: members " + MEMBERS + ", written " + MEMBERS + " in 1 Braze requests, unchanged 0")
-                .contains("scan: 2 synced now, 0 synced before");
+            .contains("users " + MEMBERS + ", tagged " + MEMBERS)
+            .contains(
+                    "offer wallets: members " + MEMBERS + ", written " + MEMBERS + " in 1 Braze requests, unchanged 0")
+            .contains("scan: 2 synced now, 0 synced before");
         for (int i = 1; i <= MEMBERS; i++) {
-            assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "E-" + i)).as("tags of E-%d", i).isEqualTo(Map.of("vip", 1));
-            assertThat(profileOf("E-" + i)).as("the profile of E-%d", i).isEqualTo(expectedAttributes(wallets.get("U-" + i)));
+            assertThat(sessionm.appliedCounts(IdentifierType.EXTERNAL_ID, "E-" + i)).as("tags of E-%d", i)
+                .isEqualTo(Map.of("vip", 1));
+            assertThat(profileOf("E-" + i)).as("the profile of E-%d", i)
+                .isEqualTo(expectedAttributes(wallets.get("U-" + i)));
         }
 
         // The next export: two wallets changed, one member left.
@@ -73,11 +79,11 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
 
         assertThat(next.exitCode()).as(next.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(next.stdout()).contains(second.uri() + ": completed (execution")
-                .contains("offer wallets: members " + (MEMBERS - 1) + ", written 2 in 1 Braze requests, unchanged " + (MEMBERS - 3)
-                        + ", rejected 0, refused 0, left the segment 1")
-                .contains("scan: 2 synced now, 2 synced before");
+            .contains("offer wallets: members " + (MEMBERS - 1) + ", written 2 in 1 Braze requests, unchanged "
+                    + (MEMBERS - 3) + ", rejected 0, refused 0, left the segment 1")
+            .contains("scan: 2 synced now, 2 synced before");
         assertThat(objectsPerMemberSince(objectsBefore)).as("attribute objects Braze received, by member")
-                .isEqualTo(Map.of("E-3", 1, "E-7", 1, "E-" + MEMBERS, 1));
+            .isEqualTo(Map.of("E-3", 1, "E-7", 1, "E-" + MEMBERS, 1));
         assertThat(profileOf("E-7")).isEqualTo(expectedAttributes(wallets.get("U-7")));
         assertThat(profileOf("E-" + MEMBERS)).as("the leaver's wallet cleared").isEmpty();
 
@@ -108,18 +114,22 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
         Run withoutConnect = run(noConnect, "scan", "--dry-run");
 
         assertThat(externalId.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(externalId.stderr()).contains("segment seg-refused: kind offers reads wallets by the SessionM user_id");
+        assertThat(externalId.stderr())
+            .contains("segment seg-refused: kind offers reads wallets by the SessionM user_id");
         assertThat(tags.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(tags.stderr()).contains("segment seg-refused: tags, ttl and output go with kind tags, not offers");
         assertThat(mappedTwice.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(mappedTwice.stderr()).contains("segment seg-refused is mapped twice for offers");
         assertThat(withoutConnect.exitCode()).as("a dry run reads every wallet too").isEqualTo(ExitCode.USAGE);
         assertThat(withoutConnect.stderr()).contains("segment seg-refused: offers reads wallets from SessionM Connect")
-                .contains("SESSIONM_CONNECT_AUTHORIZATION");
+            .contains("SESSIONM_CONNECT_AUTHORIZATION");
         assertThat(braze.requests()).isEmpty();
     }
 
-    /** The segment mapped for the tag {@code vip} (api) and for offer wallets, its exports settled at once. */
+    /**
+     * The segment mapped for the tag {@code vip} (api) and for offer wallets, its exports
+     * settled at once.
+     */
     private static Map<String, String> scanSettings(String bucket, String segment) {
         Map<String, String> settings = new LinkedHashMap<>(walletProperties());
         settings.put("scan.export-roots", "s3://" + bucket + "/");
@@ -130,7 +140,8 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
         settings.put("scan.segments[1].segment-id", segment);
         settings.put("scan.segments[1].kind", "offers");
         settings.put("scan.segments[1].identifier", IDENTIFIER);
-        // A loaded machine must not turn a slow answer into an unknown outcome: these tests are about scanning.
+        // A loaded machine must not turn a slow answer into an unknown outcome: these
+        // tests are about scanning.
         settings.put("sessionm.request-timeout", "10s");
         return settings;
     }
@@ -140,6 +151,8 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
     }
 
     private static ExportFolder nextDayOf(ExportFolder folder) {
-        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(), folder.epochSecond() + 86_400);
+        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(),
+                folder.epochSecond() + 86_400);
     }
+
 }

@@ -12,9 +12,10 @@ import com.loyaltybridge.tagsync.sessionm.AdaptiveLimit.Strain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The in-flight limit's decisions on a fake clock: {@link PacedCalls} plays a sync that always has more users to
- * send, through a rate limit that spaces requests evenly, against a SessionM whose latency and answers each test
- * sets. Nothing sleeps: a minute of calls takes milliseconds.
+ * The in-flight limit's decisions on a fake clock: {@link PacedCalls} plays a sync that
+ * always has more users to send, through a rate limit that spaces requests evenly,
+ * against a SessionM whose latency and answers each test sets. Nothing sleeps: a minute
+ * of calls takes milliseconds.
  */
 class AdaptiveLimitTest {
 
@@ -44,7 +45,8 @@ class AdaptiveLimitTest {
 
         calls.runFor(Duration.ofSeconds(5));
 
-        // 100 requests/s x 5 ms is half a call under way; with a quarter more, 25 ms of spare and 2 places: 6.
+        // 100 requests/s x 5 ms is half a call under way; with a quarter more, 25 ms of
+        // spare and 2 places: 6.
         assertThat(calls.limit.limit()).isBetween(5, 6);
         assertThat(calls.rateOverLast(Duration.ofSeconds(3))).isGreaterThan(99);
         assertThat(calls.limit.lastHeldBack()).isEqualTo(HeldBackBy.RATE_LIMIT);
@@ -80,7 +82,8 @@ class AdaptiveLimitTest {
         calls.runFor(Duration.ofSeconds(3));
         int before = calls.limit.limit();
 
-        // Twenty calls in a row answered 429 within a few milliseconds: one signal, not twenty.
+        // Twenty calls in a row answered 429 within a few milliseconds: one signal, not
+        // twenty.
         calls.strainNext(20, Strain.THROTTLED);
         calls.runFor(Duration.ofMillis(100));
         int cut = calls.limit.limit();
@@ -90,14 +93,15 @@ class AdaptiveLimitTest {
 
         assertThat(cut).isEqualTo(before / 2);
         assertThat(halfASecondLater).as("grows back by a quarter per window, not straight to the target")
-                .isGreaterThan(cut).isLessThan(before);
+            .isGreaterThan(cut)
+            .isLessThan(before);
         assertThat(calls.limit.limit()).as("back at the target ten seconds later").isBetween(400, 404);
         assertThat(calls.limit.heldBackNanos().get(HeldBackBy.SESSIONM_STRAIN)).isPositive();
     }
 
     @Test
     void serverErrorsAndCallsLeftUnansweredAreStrainToo() {
-        for (Strain strain : new Strain[] {Strain.SERVER_ERROR, Strain.NO_ANSWER}) {
+        for (Strain strain : new Strain[] { Strain.SERVER_ERROR, Strain.NO_ANSWER }) {
             PacedCalls calls = new PacedCalls(512, 1_000, at -> 300 * MS);
             calls.runFor(Duration.ofSeconds(3));
             int before = calls.limit.limit();
@@ -111,7 +115,7 @@ class AdaptiveLimitTest {
 
     @Test
     void latencyRisingFiveFoldBringsTheLimitDownAndItsReturnBringsTheRateBack() {
-        long[] latency = {300 * MS};
+        long[] latency = { 300 * MS };
         PacedCalls calls = new PacedCalls(512, 1_000, at -> latency[0]);
         calls.runFor(Duration.ofSeconds(5));
         int before = calls.limit.limit();
@@ -120,19 +124,20 @@ class AdaptiveLimitTest {
         calls.runFor(Duration.ofSeconds(15));
         int duringStrain = calls.limit.limit();
         latency[0] = 300 * MS;
-        // The calls under way when SessionM recovers still take 1.5 s; then the limit grows four-fold per window.
+        // The calls under way when SessionM recovers still take 1.5 s; then the limit
+        // grows four-fold per window.
         calls.runFor(Duration.ofSeconds(4));
 
         assertThat(duringStrain).as("limit while SessionM is five times slower").isLessThan(before / 5);
         assertThat(calls.limit.heldBackNanos().get(HeldBackBy.SESSIONM_STRAIN)).as("strain")
-                .isGreaterThan(Duration.ofSeconds(10).toNanos());
+            .isGreaterThan(Duration.ofSeconds(10).toNanos());
         assertThat(calls.limit.limit()).as("limit once latency is back").isBetween(400, 404);
         assertThat(calls.rateOverLast(Duration.ofSeconds(1))).isGreaterThan(950);
     }
 
     @Test
     void latencyThatStaysHighBecomesTheNewNormalAndTheRateIsReachedAgain() {
-        long[] latency = {50 * MS};
+        long[] latency = { 50 * MS };
         PacedCalls calls = new PacedCalls(512, 100, at -> latency[0]);
         calls.runFor(Duration.ofSeconds(5));
 
@@ -185,23 +190,34 @@ class AdaptiveLimitTest {
     }
 
     /**
-     * A sync with always more calls to make than room, through a rate limit spacing requests {@code 1/rate} apart,
-     * against a SessionM answering after {@code latency} (a function of the time the request goes out).
+     * A sync with always more calls to make than room, through a rate limit spacing
+     * requests {@code 1/rate} apart, against a SessionM answering after {@code latency}
+     * (a function of the time the request goes out).
      */
     private static final class PacedCalls {
 
         final AdaptiveLimit limit;
+
         private final long intervalNanos;
+
         private final LongFunction<Long> latency;
+
         private final PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+
         private final PriorityQueue<Long> answers = new PriorityQueue<>();
+
         private long now;
+
         private long nextSlot;
+
         private int strainsToCome;
+
         private Strain strain;
+
         private long pauseToCome;
 
         private static final int WENT = 0;
+
         private static final int ANSWERED = 1;
 
         PacedCalls(int bound, double rate, LongFunction<Long> latency) {
@@ -244,13 +260,15 @@ class AdaptiveLimitTest {
             if (event[1] == WENT) {
                 limit.waited(now, event[2], event[3]);
                 long took = latency.apply(now);
-                events.add(new long[] {now + took, ANSWERED, took, 0});
-            } else {
+                events.add(new long[] { now + took, ANSWERED, took, 0 });
+            }
+            else {
                 if (strainsToCome > 0) {
                     strainsToCome--;
                     limit.strained(now, strain);
                     event[2] = 0;
-                } else {
+                }
+                else {
                     limit.answered(now, event[2]);
                     answers.add(now);
                 }
@@ -264,7 +282,7 @@ class AdaptiveLimitTest {
                 pauseToCome = 0;
                 long goes = Math.max(now + paused, nextSlot);
                 nextSlot = goes + intervalNanos;
-                events.add(new long[] {goes, WENT, goes - now - paused, paused});
+                events.add(new long[] { goes, WENT, goes - now - paused, paused });
             }
         }
 
@@ -273,5 +291,7 @@ class AdaptiveLimitTest {
             long from = now - span.toNanos();
             return answers.stream().filter(at -> at > from).count() / (span.toNanos() / 1e9);
         }
+
     }
+
 }

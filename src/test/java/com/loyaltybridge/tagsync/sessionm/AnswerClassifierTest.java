@@ -36,21 +36,17 @@ class AnswerClassifierTest {
             Set.of("invalid_auth_token", "access_denied"), Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "200 | {\"status\":\"ok\"}",
-            "201 | ''",
-            "200 | not json at all",
-            "204 | ''"})
+    @CsvSource(delimiter = '|',
+            value = { "200 | {\"status\":\"ok\"}", "201 | ''", "200 | not json at all", "204 | ''" })
     void successIs2xxWithoutAnErrorBody(int status, String body) {
         assertThat(classify(status, body)).isInstanceOf(Success.class);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "401 | ''                                                      | ",
+    @CsvSource(delimiter = '|', value = { "401 | ''                                                      | ",
             "403 | {\"status\":\"error\",\"errors\":{\"code\":\"ACCESS_DENIED\"}} | access_denied",
             "200 | {\"status\":\"error\",\"errors\":{\"code\":\"INVALID_AUTH_TOKEN\"}} | invalid_auth_token",
-            "400 | {\"status\":\"error\",\"errors\":[{\"code\":\"invalid_auth_token\"}]} | invalid_auth_token"})
+            "400 | {\"status\":\"error\",\"errors\":[{\"code\":\"invalid_auth_token\"}]} | invalid_auth_token" })
     void credentialsRefusedByStatusOrCode(int status, String body, String code) {
         assertThat(classify(status, body)).isEqualTo(new AuthFailed(status, code));
     }
@@ -62,20 +58,22 @@ class AnswerClassifierTest {
             "504 | ''                                                            | HTTP 504                       | true",
             "503 | ''                                                            | HTTP 503                       | false",
             "200 | {\"status\":\"error\",\"errors\":{\"code\":\"Internal_Server_Error\"}} | HTTP 200 internal_server_error | true",
-            "200 | {\"status\":\"error\",\"errors\":[\"not_available\"]}           | HTTP 200 not_available         | true"})
+            "200 | {\"status\":\"error\",\"errors\":[\"not_available\"]}           | HTTP 200 not_available         | true" })
     void retryableAnswersKnowWhetherTheyMayHaveBeenApplied(int status, String body, String reason, boolean unknown) {
         assertThat(classify(status, body)).isEqualTo(new Failed(reason, unknown));
     }
 
     @Test
     void otherErrorsAreRejectionsWithSessionmsCodeAndMessage() {
-        assertThat(classify(404, "{\"status\":\"error\",\"errors\":{\"code\":\"USER_NOT_FOUND\",\"message\":\"No\\nsuch user\"}}"))
-                .isEqualTo(new Rejected(404, "user_not_found", "No such user"));
+        assertThat(classify(404,
+                "{\"status\":\"error\",\"errors\":{\"code\":\"USER_NOT_FOUND\",\"message\":\"No\\nsuch user\"}}"))
+            .isEqualTo(new Rejected(404, "user_not_found", "No such user"));
         assertThat(classify(200, "{\"status\":\"error\",\"errors\":{\"code\":\"requires_registered_user\"}}"))
-                .isEqualTo(new Rejected(200, "requires_registered_user", "HTTP 200 requires_registered_user"));
+            .isEqualTo(new Rejected(200, "requires_registered_user", "HTTP 200 requires_registered_user"));
         assertThat(classify(422, "plain text")).isEqualTo(new Rejected(422, null, "HTTP 422"));
-        assertThat(classify(400, "{\"status\":\"error\",\"errors\":[{\"code\":\"validation\",\"message\":\"bad ttl\"}]}"))
-                .isEqualTo(new Rejected(400, "validation", "bad ttl"));
+        assertThat(
+                classify(400, "{\"status\":\"error\",\"errors\":[{\"code\":\"validation\",\"message\":\"bad ttl\"}]}"))
+            .isEqualTo(new Rejected(400, "validation", "bad ttl"));
     }
 
     @Test
@@ -91,18 +89,19 @@ class AnswerClassifierTest {
     @Test
     void failuresWithoutAnAnswerKnowWhetherTheRequestWasSent() {
         assertThat(AnswerClassifier.classify(new ConnectException("refused")))
-                .isEqualTo(new Failed("could not connect (ConnectException)", false));
+            .isEqualTo(new Failed("could not connect (ConnectException)", false));
         assertThat(AnswerClassifier.classify(new HttpHostConnectException("Connection refused")))
-                .isEqualTo(new Failed("could not connect (HttpHostConnectException)", false));
+            .isEqualTo(new Failed("could not connect (HttpHostConnectException)", false));
         assertThat(AnswerClassifier.classify(new ConnectTimeoutException("connect timed out")))
-                .isEqualTo(new Failed("could not connect (ConnectTimeoutException)", false));
+            .isEqualTo(new Failed("could not connect (ConnectTimeoutException)", false));
         assertThat(AnswerClassifier.classify(new SocketTimeoutException("Read timed out")))
-                .isEqualTo(new Failed("no answer within the request timeout (SocketTimeoutException)", true));
+            .isEqualTo(new Failed("no answer within the request timeout (SocketTimeoutException)", true));
         assertThat(AnswerClassifier.classify(new NoHttpResponseException("127.0.0.1:8089 failed to respond")))
-                .isEqualTo(new Failed("connection lost (NoHttpResponseException)", true));
+            .isEqualTo(new Failed("connection lost (NoHttpResponseException)", true));
         assertThat(AnswerClassifier.classify(new SocketException("Connection reset")))
-                .isEqualTo(new Failed("connection lost (SocketException)", true));
-        assertThat(AnswerClassifier.classify(new EOFException())).isEqualTo(new Failed("connection lost (EOFException)", true));
+            .isEqualTo(new Failed("connection lost (SocketException)", true));
+        assertThat(AnswerClassifier.classify(new EOFException()))
+            .isEqualTo(new Failed("connection lost (EOFException)", true));
     }
 
     private Optional<Duration> throttledFor(String retryAfter) {
@@ -118,4 +117,5 @@ class AnswerClassifierTest {
     private SessionmAnswer classify(int status, String body) {
         return classifier.classify(status, new HttpHeaders(), body.getBytes(StandardCharsets.UTF_8));
     }
+
 }

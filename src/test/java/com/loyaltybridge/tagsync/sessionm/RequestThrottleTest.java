@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class RequestThrottleTest {
 
     /**
-     * A busy machine can only delay a grant, never advance one, so "the i-th permit comes no earlier than i/rate
-     * after the start" holds however loaded the machine is, and fails for a limiter that lets a burst through.
+     * A busy machine can only delay a grant, never advance one, so "the i-th permit comes
+     * no earlier than i/rate after the start" holds however loaded the machine is, and
+     * fails for a limiter that lets a burst through.
      */
     @Test
     void spacesPermitsEvenlyAcrossThreadsEvenAfterAnIdleSpell() throws Exception {
@@ -30,11 +31,12 @@ class RequestThrottleTest {
 
         for (int i = 0; i < grants.size(); i++) {
             long earliest = start + (long) ((i - 1) / rate * 1e9);
-            assertThat(grants.get(i)).as("permit %d of 40 at %s/s comes no earlier than %d ms", i + 1, rate, (i - 1) * 10)
-                    .isGreaterThanOrEqualTo(earliest);
+            assertThat(grants.get(i))
+                .as("permit %d of 40 at %s/s comes no earlier than %d ms", i + 1, rate, (i - 1) * 10)
+                .isGreaterThanOrEqualTo(earliest);
         }
         assertThat(grants.get(grants.size() - 1) - start).as("and the limiter does not crawl")
-                .isLessThan(Duration.ofSeconds(5).toNanos());
+            .isLessThan(Duration.ofSeconds(5).toNanos());
     }
 
     @Test
@@ -46,8 +48,8 @@ class RequestThrottleTest {
 
         List<Long> grants = acquireConcurrently(throttle, 3, 1);
 
-        assertThat(grants).allSatisfy(grant -> assertThat(grant - pausedAt)
-                .isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos()));
+        assertThat(grants)
+            .allSatisfy(grant -> assertThat(grant - pausedAt).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos()));
     }
 
     @Test
@@ -83,4 +85,5 @@ class RequestThrottleTest {
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         return grants.stream().sorted().toList();
     }
+
 }

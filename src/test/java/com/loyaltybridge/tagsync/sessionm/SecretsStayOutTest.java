@@ -24,12 +24,17 @@ import static com.loyaltybridge.tagsync.sessionm.SessionmClientTest.counter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The API secret, and URLs that carry the API key, appear in no log line, exception message or toString. */
+/**
+ * The API secret, and URLs that carry the API key, appear in no log line, exception
+ * message or toString.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsStayOutTest {
 
     private static final String KEY = "KEY-in-every-path";
+
     private static final String SECRET = "SECRET-must-not-leak";
+
     private static final List<String> DEBUG_LOGGERS = List.of("com.loyaltybridge.tagsync.sessionm",
             "org.springframework.core.retry", "org.springframework.web.client", "org.springframework.http");
 
@@ -50,10 +55,13 @@ class SecretsStayOutTest {
         List<String> texts = new ArrayList<>();
         try (SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET)) {
             SessionmSettings settings = SimulatorSettings.of(simulator.baseUrl(), KEY, SECRET)
-                    .withRequestTimeout(Duration.ofMillis(200)).withMaxRetries(1).build();
+                .withRequestTimeout(Duration.ofMillis(200))
+                .withMaxRetries(1)
+                .build();
             RequestThrottle throttle = new RequestThrottle(0);
             InFlightLimiter limiter = new InFlightLimiter(2, 0);
-            SessionmClient client = SessionmClientFactory.client(settings, throttle, limiter, new SimpleMeterRegistry());
+            SessionmClient client = SessionmClientFactory.client(settings, throttle, limiter,
+                    new SimpleMeterRegistry());
             simulator.unknownCustomers("ghost");
             simulator.enqueue(Fault.status(500), Fault.resetAfterApply(), Fault.applyThenDelay(Duration.ofSeconds(1)),
                     Fault.status(502), Fault.status(502), Fault.errorBody("validation"));
@@ -64,7 +72,8 @@ class SecretsStayOutTest {
             simulator.revokeCredentials();
             try (SessionmTagSender sender = new SessionmTagSender(client, limiter)) {
                 texts.add(sender.sendAll(List.of(new TagSend(counter(EXTERNAL_ID, "c", "vip"), false),
-                        new TagSend(counter(EXTERNAL_ID, "d", "vip"), true))).toString());
+                        new TagSend(counter(EXTERNAL_ID, "d", "vip"), true)))
+                    .toString());
                 texts.add(sender.toString());
             }
             texts.add(settings.toString());
@@ -72,19 +81,17 @@ class SecretsStayOutTest {
             texts.add(throttle.toString());
         }
         SessionmSettings withoutEndpoint = SimulatorSettings.of(null, KEY, SECRET).build();
-        assertThatThrownBy(() -> SessionmClientFactory.client(withoutEndpoint, new RequestThrottle(0), new InFlightLimiter(1, 0),
-                new SimpleMeterRegistry())
-                .send(counter(EXTERNAL_ID, "c", "vip")))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT")
-                .satisfies(failure -> texts.add(failure.toString()));
+        assertThatThrownBy(() -> SessionmClientFactory
+            .client(withoutEndpoint, new RequestThrottle(0), new InFlightLimiter(1, 0), new SimpleMeterRegistry())
+            .send(counter(EXTERNAL_ID, "c", "vip"))).isInstanceOf(IllegalStateException.class)
+            .hasMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT")
+            .satisfies(failure -> texts.add(failure.toString()));
         texts.add(output.getAll());
 
         String basic = Base64.getEncoder().encodeToString((KEY + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
         assertThat(output.getAll()).contains("Retrying tags of external/users/c-0");
-        assertThat(texts).allSatisfy(text -> assertThat(text)
-                .doesNotContain(SECRET)
-                .doesNotContain(basic)
-                .doesNotContain("/apps/" + KEY));
+        assertThat(texts).allSatisfy(
+                text -> assertThat(text).doesNotContain(SECRET).doesNotContain(basic).doesNotContain("/apps/" + KEY));
     }
+
 }

@@ -31,10 +31,14 @@ import static com.loyaltybridge.tagsync.sessionm.IdentifierType.EXTERNAL_ID;
 import static com.loyaltybridge.tagsync.sessionm.IdentifierType.USER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link SessionmClient} against a real HTTP server: what it returns, and what SessionM received. */
+/**
+ * {@link SessionmClient} against a real HTTP server: what it returns, and what SessionM
+ * received.
+ */
 class SessionmClientTest {
 
     private static final String KEY = "app-key-7";
+
     private static final String SECRET = "s3cr3t-never-logged";
 
     @AutoClose
@@ -48,16 +52,10 @@ class SessionmClientTest {
     }
 
     static Stream<Arguments> hostileIdentifiers() {
-        return Stream.of(
-                Arguments.of("a/b", "a%2Fb"),
-                Arguments.of("../../admin", "..%2F..%2Fadmin"),
-                Arguments.of("x y", "x%20y"),
-                Arguments.of("id?x=1", "id%3Fx%3D1"),
-                Arguments.of("%2e%2e", "%252e%252e"),
-                Arguments.of("..", "%2E%2E"),
-                Arguments.of(".", "%2E"),
-                Arguments.of("ünï", "%C3%BCn%C3%AF"),
-                Arguments.of("a#b", "a%23b"),
+        return Stream.of(Arguments.of("a/b", "a%2Fb"), Arguments.of("../../admin", "..%2F..%2Fadmin"),
+                Arguments.of("x y", "x%20y"), Arguments.of("id?x=1", "id%3Fx%3D1"),
+                Arguments.of("%2e%2e", "%252e%252e"), Arguments.of("..", "%2E%2E"), Arguments.of(".", "%2E"),
+                Arguments.of("ünï", "%C3%BCn%C3%AF"), Arguments.of("a#b", "a%23b"),
                 Arguments.of("a+b;c=d@e:f", "a%2Bb%3Bc%3Dd%40e%3Af"));
     }
 
@@ -82,13 +80,13 @@ class SessionmClientTest {
         client.send(counter(USER_ID, "u-1", "vip"));
 
         List<RecordedRequest> posts = simulator.postsFor(USER_ID, "u-1");
-        assertThat(posts).extracting(RecordedRequest::rawPath)
-                .containsOnly("/priv/v1/apps/" + KEY + "/users/u-1/tags");
-        assertThat(posts).extracting(RecordedRequest::authorization).containsOnly("Basic "
-                + Base64.getEncoder().encodeToString((KEY + ":" + SECRET).getBytes(StandardCharsets.UTF_8)));
+        assertThat(posts).extracting(RecordedRequest::rawPath).containsOnly("/priv/v1/apps/" + KEY + "/users/u-1/tags");
+        assertThat(posts).extracting(RecordedRequest::authorization)
+            .containsOnly("Basic "
+                    + Base64.getEncoder().encodeToString((KEY + ":" + SECRET).getBytes(StandardCharsets.UTF_8)));
         assertThat(posts).extracting(RecordedRequest::contentType).containsOnly("application/json");
         assertThat(posts).extracting(RecordedRequest::body)
-                .containsExactly("{\"tags\":[\"promo\",\"summer\"],\"ttl\":2592000}", "{\"tags\":[\"vip\"]}");
+            .containsExactly("{\"tags\":[\"promo\",\"summer\"],\"ttl\":2592000}", "{\"tags\":[\"vip\"]}");
     }
 
     @Test
@@ -96,8 +94,8 @@ class SessionmClientTest {
         SessionmClient client = client(settings());
         simulator.faultFor("first", Fault.tooManyRequests("1"));
 
-        CompletableFuture<TagOutcome> throttled = CompletableFuture.supplyAsync(
-                () -> client.send(counter(EXTERNAL_ID, "first", "vip")));
+        CompletableFuture<TagOutcome> throttled = CompletableFuture
+            .supplyAsync(() -> client.send(counter(EXTERNAL_ID, "first", "vip")));
         RecordedRequest tooMany = awaitRequests(1).get(0);
         Thread.sleep(100);
         TagOutcome other = client.send(counter(EXTERNAL_ID, "second", "vip"));
@@ -106,7 +104,7 @@ class SessionmClientTest {
         assertThat(other).isEqualTo(new Tagged(false));
         List<RecordedRequest> later = simulator.requests().subList(1, 3);
         assertThat(later).allSatisfy(request -> assertThat(request.receivedNanos() - tooMany.receivedNanos())
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()));
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()));
         assertThat(simulator.postCount()).isEqualTo(3);
         assertThat(meters.counter("sessionm.throttled").count()).isEqualTo(1);
     }
@@ -121,10 +119,10 @@ class SessionmClientTest {
         assertThat(methods()).containsExactly("POST", "GET", "POST");
         assertThat(simulator.appliedCounts(EXTERNAL_ID, "c")).containsExactly(Map.entry("vip", 1));
         assertThat(meters.counter("sessionm.retries").count()).isEqualTo(1);
-        assertThat(meters.counter("sessionm.requests", "method", "POST", "outcome", "retryable_error", "status",
-                "500").count()).isEqualTo(1);
+        assertThat(meters.counter("sessionm.requests", "method", "POST", "outcome", "retryable_error", "status", "500")
+            .count()).isEqualTo(1);
         assertThat(meters.counter("sessionm.requests", "method", "GET", "outcome", "ok", "status", "200").count())
-                .isEqualTo(1);
+            .isEqualTo(1);
         assertThat(meters.timer("sessionm.request.latency", "method", "POST", "outcome", "ok").count()).isEqualTo(1);
     }
 
@@ -169,7 +167,7 @@ class SessionmClientTest {
         simulator.enqueue(Fault.applyThenDelay(Duration.ofSeconds(2)));
 
         TagOutcome outcome = client(settings().withRequestTimeout(Duration.ofMillis(300)))
-                .send(ttl(EXTERNAL_ID, "c", "promo"));
+            .send(ttl(EXTERNAL_ID, "c", "promo"));
 
         assertThat(outcome).isEqualTo(new AlreadyTagged(false));
         assertThat(methods()).containsExactly("POST", "GET");
@@ -180,7 +178,7 @@ class SessionmClientTest {
         simulator.enqueue(Fault.applyThenDelay(Duration.ofSeconds(2)));
 
         TagOutcome outcome = client(settings().withRequestTimeout(Duration.ofMillis(300)))
-                .send(counter(EXTERNAL_ID, "c", "vip"));
+            .send(counter(EXTERNAL_ID, "c", "vip"));
 
         assertThat(outcome).isEqualTo(new AlreadyTagged(true));
         assertThat(methods()).containsExactly("POST", "GET");
@@ -191,8 +189,9 @@ class SessionmClientTest {
     void aCounterTagAppliedButAnsweredAfterTheTimeoutIsSentAgainUnderResend() {
         simulator.enqueue(Fault.applyThenDelay(Duration.ofSeconds(2)));
 
-        TagOutcome outcome = client(settings().withRequestTimeout(Duration.ofMillis(300))
-                .withInDoubtCounterTags(InDoubtPolicy.RESEND)).send(counter(EXTERNAL_ID, "c", "vip"));
+        TagOutcome outcome = client(
+                settings().withRequestTimeout(Duration.ofMillis(300)).withInDoubtCounterTags(InDoubtPolicy.RESEND))
+            .send(counter(EXTERNAL_ID, "c", "vip"));
 
         assertThat(outcome).isEqualTo(new Tagged(true));
         assertThat(methods()).containsExactly("POST", "GET", "POST");
@@ -208,7 +207,7 @@ class SessionmClientTest {
 
         assertThat(outcome).isEqualTo(new Tagged(true));
         assertThat(simulator.postsFor(EXTERNAL_ID, "c")).extracting(RecordedRequest::body)
-                .containsExactly("{\"tags\":[\"old\",\"new\"]}", "{\"tags\":[\"new\"]}");
+            .containsExactly("{\"tags\":[\"old\",\"new\"]}", "{\"tags\":[\"new\"]}");
         assertThat(simulator.appliedCounts(EXTERNAL_ID, "c")).containsEntry("old", 3).containsEntry("new", 1);
     }
 
@@ -296,8 +295,8 @@ class SessionmClientTest {
 
         TagOutcome outcome = client(settings().withMaxRetries(2)).send(counter(EXTERNAL_ID, "c", "vip"));
 
-        assertThat(outcome).isEqualTo(new NotDelivered("reading tags: HTTP 500 internal_server_error, 3 attempts",
-                true));
+        assertThat(outcome)
+            .isEqualTo(new NotDelivered("reading tags: HTTP 500 internal_server_error, 3 attempts", true));
         assertThat(simulator.postCount()).isEqualTo(1);
     }
 
@@ -326,8 +325,9 @@ class SessionmClientTest {
 
     @Test
     void throttlingLongerThanAllRetriesStillSucceeds() {
-        Fault[] storm = Stream.generate(() -> (Fault) Fault.status(429, "{}", Map.of())).limit(12)
-                .toArray(Fault[]::new);
+        Fault[] storm = Stream.generate(() -> (Fault) Fault.status(429, "{}", Map.of()))
+            .limit(12)
+            .toArray(Fault[]::new);
         simulator.faultFor("c", storm);
 
         TagOutcome outcome = client(settings().withMaxRetries(1)).send(counter(EXTERNAL_ID, "c", "vip"));
@@ -340,11 +340,11 @@ class SessionmClientTest {
 
     @Test
     void throttlingLongerThanMaxThrottledWaitIsNotDeliveredAndNotApplied() {
-        simulator.faultFor("c", Stream.generate(() -> (Fault) Fault.status(429, "{}", Map.of())).limit(100)
-                .toArray(Fault[]::new));
+        simulator.faultFor("c",
+                Stream.generate(() -> (Fault) Fault.status(429, "{}", Map.of())).limit(100).toArray(Fault[]::new));
 
         TagOutcome outcome = client(settings().withMaxThrottledWait(Duration.ofMillis(200)))
-                .send(counter(EXTERNAL_ID, "c", "vip"));
+            .send(counter(EXTERNAL_ID, "c", "vip"));
 
         assertThat(outcome).isInstanceOfSatisfying(NotDelivered.class, notDelivered -> {
             assertThat(notDelivered.reason()).startsWith("HTTP 429");
@@ -386,13 +386,16 @@ class SessionmClientTest {
         try (SessionmSimulator gone = SessionmSimulator.start(KEY, SECRET)) {
             closedPort = gone.baseUrl().getPort();
         }
-        SessionmSettings unreachable = SimulatorSettings.of(URI.create("http://127.0.0.1:" + closedPort),
-                KEY, SECRET).withMaxRetries(1).build();
+        SessionmSettings unreachable = SimulatorSettings.of(URI.create("http://127.0.0.1:" + closedPort), KEY, SECRET)
+            .withMaxRetries(1)
+            .build();
 
-        TagOutcome outcome = SessionmClientFactory.client(unreachable, new RequestThrottle(0), new InFlightLimiter(1, 0), meters)
-                .send(counter(EXTERNAL_ID, "c", "vip"));
+        TagOutcome outcome = SessionmClientFactory
+            .client(unreachable, new RequestThrottle(0), new InFlightLimiter(1, 0), meters)
+            .send(counter(EXTERNAL_ID, "c", "vip"));
 
-        assertThat(outcome).isEqualTo(new NotDelivered("could not connect (HttpHostConnectException), 2 attempts", false));
+        assertThat(outcome)
+            .isEqualTo(new NotDelivered("could not connect (HttpHostConnectException), 2 attempts", false));
     }
 
     private SimulatorSettings settings() {
@@ -423,4 +426,5 @@ class SessionmClientTest {
     static TagRequest ttl(IdentifierType type, String identifier, String... tags) {
         return new TagRequest(type, identifier, List.of(tags), 3600L);
     }
+
 }

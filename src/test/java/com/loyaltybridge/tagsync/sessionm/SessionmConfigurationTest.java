@@ -17,29 +17,31 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class SessionmConfigurationTest {
 
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
-            .withUserConfiguration(SessionmConfiguration.class);
+        .withUserConfiguration(SessionmConfiguration.class);
 
     @Test
     void beansExistWithoutCredentialsAndACallNamesWhatIsMissing() {
         contexts.run(context -> {
-            assertThat(context).hasSingleBean(SessionmClient.class).hasSingleBean(SessionmTagSender.class)
-                    .hasSingleBean(RequestThrottle.class);
+            assertThat(context).hasSingleBean(SessionmClient.class)
+                .hasSingleBean(SessionmTagSender.class)
+                .hasSingleBean(RequestThrottle.class);
             SessionmSettings settings = context.getBean(SessionmSettings.class);
             assertThat(settings.maxInFlight()).isEqualTo(512);
             assertThat(settings.tagsReadPath()).isEqualTo(TagsPaths.DOCUMENTED_TAGS_PATH);
 
             assertThatIllegalStateException()
-                    .isThrownBy(() -> context.getBean(SessionmTagSender.class)
-                            .sendAll(List.of(new TagSend(counter(EXTERNAL_ID, "c", "vip"), false))))
-                    .withMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT, SESSIONM_CORE_API_KEY, "
-                            + "SESSIONM_CORE_API_SECRET");
+                .isThrownBy(() -> context.getBean(SessionmTagSender.class)
+                    .sendAll(List.of(new TagSend(counter(EXTERNAL_ID, "c", "vip"), false))))
+                .withMessage("SessionM is not configured: set SESSIONM_CORE_ENDPOINT, SESSIONM_CORE_API_KEY, "
+                        + "SESSIONM_CORE_API_SECRET");
         });
     }
 
     @Test
     void metricsGoToTheApplicationsMeterRegistry() {
-        contexts.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> assertThat(
-                context.getBean(MeterRegistry.class).find("sessionm.retries").counter()).isNotNull());
+        contexts.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+            .run(context -> assertThat(context.getBean(MeterRegistry.class).find("sessionm.retries").counter())
+                .isNotNull());
     }
 
     @Test
@@ -67,9 +69,11 @@ class SessionmConfigurationTest {
     }
 
     private void assertRefused(String logger) {
-        contexts.run(context -> assertThat(context).getFailure().rootCause()
-                .hasMessageStartingWith("Logger " + logger)
-                .hasMessageContaining(" at DEBUG would write the SessionM API key")
-                .hasMessageContaining("Authorization header"));
+        contexts.run(context -> assertThat(context).getFailure()
+            .rootCause()
+            .hasMessageStartingWith("Logger " + logger)
+            .hasMessageContaining(" at DEBUG would write the SessionM API key")
+            .hasMessageContaining("Authorization header"));
     }
+
 }

@@ -15,8 +15,8 @@ class TagsPathsTest {
 
     @Test
     void theDocumentedPathCarriesTheKeyAndOneEncodedIdentifierSegment() {
-        Target target = new TagsPaths(TagsPaths.DOCUMENTED_TAGS_PATH)
-                .tags(ENDPOINT, "k/ey", IdentifierType.EXTERNAL_ID, "../x?y");
+        Target target = new TagsPaths(TagsPaths.DOCUMENTED_TAGS_PATH).tags(ENDPOINT, "k/ey", IdentifierType.EXTERNAL_ID,
+                "../x?y");
 
         assertThat(target.uri().getRawPath()).isEqualTo("/priv/v1/apps/k%2Fey/external/users/..%2Fx%3Fy/tags");
         assertThat(target.uri().getRawQuery()).isNull();
@@ -28,14 +28,16 @@ class TagsPathsTest {
     @Test
     void theReadPathIsASetting() {
         Target target = new TagsPaths("/priv/v1/apps/{api_key}/{collection}/{identifier}/tags/list")
-                .readTags(URI.create("http://localhost:8080/base"), "key", IdentifierType.USER_ID, "..");
+            .readTags(URI.create("http://localhost:8080/base"), "key", IdentifierType.USER_ID, "..");
 
         assertThat(target.uri()).hasToString("http://localhost:8080/base/priv/v1/apps/key/users/%2E%2E/tags/list");
     }
 
     @Test
     void aReadPathWithoutTheIdentifierIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new TagsPaths("/priv/v1/apps/{api_key}/{collection}/tags"))
-                .withMessageContaining("{identifier}");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new TagsPaths("/priv/v1/apps/{api_key}/{collection}/tags"))
+            .withMessageContaining("{identifier}");
     }
+
 }

@@ -15,7 +15,10 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What only local directories need proving: files are not immutable the way S3 objects are. */
+/**
+ * What only local directories need proving: files are not immutable the way S3 objects
+ * are.
+ */
 class LocalObjectStoreTest {
 
     private final LocalObjectStore store = new LocalObjectStore();
@@ -34,9 +37,8 @@ class LocalObjectStoreTest {
                 Files.write(file, " and more".getBytes(UTF_8), StandardOpenOption.APPEND);
                 in.readAllBytes();
             }
-        })
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessage(listed.uri() + " changed while it was read: it was listed with 13 bytes");
+        }).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessage(listed.uri() + " changed while it was read: it was listed with 13 bytes");
     }
 
     @Test
@@ -44,8 +46,8 @@ class LocalObjectStoreTest {
         Path file = Files.write(directory.resolve("not-a-folder"), new byte[0]);
 
         assertThatThrownBy(() -> store.list(StorageLocation.directory(file)))
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessageStartingWith("cannot list file:" + file + "/: ");
+            .isInstanceOf(ObjectUnavailableException.class)
+            .hasMessageStartingWith("cannot list file:" + file + "/: ");
     }
 
     @Test
@@ -58,10 +60,10 @@ class LocalObjectStoreTest {
         LocalObjectStore confined = new LocalObjectStore(List.of(StorageLocation.directory(root)));
         StorageLocation linked = StorageLocation.directory(root.resolve("segment-export/s/2026-11-28"));
 
-        assertThatThrownBy(() -> confined.list(linked))
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessage("'" + linked.uri() + "' leads out of its export root through a symbolic link; it is not read")
-                .message().doesNotContain("elsewhere", "secret-name");
+        assertThatThrownBy(() -> confined.list(linked)).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessage("'" + linked.uri() + "' leads out of its export root through a symbolic link; it is not read")
+            .message()
+            .doesNotContain("elsewhere", "secret-name");
         assertThatThrownBy(() -> confined.listFolders(linked)).isInstanceOf(ObjectUnavailableException.class);
         assertThatThrownBy(() -> confined.checkConfined(linked)).isInstanceOf(ObjectUnavailableException.class);
         assertThat(store.list(linked)).as("a store without export roots follows links, as for outputs").hasSize(1);
@@ -84,11 +86,14 @@ class LocalObjectStoreTest {
 
         assertThat(confined.list(location)).extracting(StoredObject::name).containsExactly("a.gz", "b.gz");
         assertThat(confined.listFolders(location)).containsExactly("inside", "inside-link");
-        StoredObject swapped = store.list(location).stream().filter(object -> object.name().equals("c.gz")).findFirst()
-                .orElseThrow();
+        StoredObject swapped = store.list(location)
+            .stream()
+            .filter(object -> object.name().equals("c.gz"))
+            .findFirst()
+            .orElseThrow();
         assertThatThrownBy(() -> confined.open(swapped)).as("a file reached through a link out is never opened")
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessage("'" + swapped.uri() + "' leads out of its export root through a symbolic link; it is not read");
+            .isInstanceOf(ObjectUnavailableException.class)
+            .hasMessage("'" + swapped.uri() + "' leads out of its export root through a symbolic link; it is not read");
     }
 
     @Test
@@ -99,7 +104,7 @@ class LocalObjectStoreTest {
         LocalObjectStore confined = new LocalObjectStore(List.of(StorageLocation.directory(root)));
 
         assertThat(confined.list(StorageLocation.directory(root.resolve("exports")))).extracting(StoredObject::name)
-                .containsExactly("a.gz");
+            .containsExactly("a.gz");
     }
 
     @Test
@@ -110,9 +115,10 @@ class LocalObjectStoreTest {
 
             try (var files = Files.list(directory)) {
                 assertThat(files.map(path -> path.getFileName().toString()))
-                        .singleElement(InstanceOfAssertFactories.STRING)
-                        .matches("\\.result\\.csv\\.inprogress-[0-9a-f-]{36}");
+                    .singleElement(InstanceOfAssertFactories.STRING)
+                    .matches("\\.result\\.csv\\.inprogress-[0-9a-f-]{36}");
             }
         }
     }
+
 }

@@ -16,17 +16,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.loyaltybridge.tagsync.support.StorageBackend;
 
-/** What every {@link ObjectStore} promises, proved on s3proxy and on a local directory alike. */
+/**
+ * What every {@link ObjectStore} promises, proved on s3proxy and on a local directory
+ * alike.
+ */
 @ParameterizedClass(name = "{0}")
 @MethodSource("com.loyaltybridge.tagsync.support.StorageBackend#all")
 class ObjectStoreTest {
 
-    /** More than two parts of the default 8MB, so that a multipart upload has a middle part and a short last one. */
+    /**
+     * More than two parts of the default 8MB, so that a multipart upload has a middle
+     * part and a short last one.
+     */
     private static final int LARGE_SIZE = 17 * 1024 * 1024 + 123;
+
     /** More than one part: enough for S3 to hold an unfinished multipart upload. */
     private static final int OVER_ONE_PART = 9 * 1024 * 1024;
 
     private final StorageBackend backend;
+
     private final ObjectStore store;
 
     ObjectStoreTest(StorageBackend backend) {
@@ -77,9 +85,8 @@ class ObjectStoreTest {
         StoredObject listed = only(store.list(folder));
         backend.delete(folder, "a.zip");
 
-        assertThatThrownBy(() -> store.open(listed))
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessageStartingWith(listed.uri() + " was listed but is gone");
+        assertThatThrownBy(() -> store.open(listed)).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessageStartingWith(listed.uri() + " was listed but is gone");
     }
 
     @Test
@@ -89,9 +96,8 @@ class ObjectStoreTest {
         StoredObject listed = only(store.list(folder));
         backend.put(folder, "a.zip", utf8("other, longer content"));
 
-        assertThatThrownBy(() -> store.open(listed))
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessageStartingWith(listed.uri() + " changed since it was listed");
+        assertThatThrownBy(() -> store.open(listed)).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessageStartingWith(listed.uri() + " changed since it was listed");
     }
 
     @Test
@@ -192,9 +198,8 @@ class ObjectStoreTest {
             pending.stream().write(utf8("done"));
             pending.publish();
 
-            assertThatThrownBy(() -> pending.stream().write(utf8("more")))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("result.csv is no longer open for writing");
+            assertThatThrownBy(() -> pending.stream().write(utf8("more"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("result.csv is no longer open for writing");
             assertThatThrownBy(pending::publish).isInstanceOf(IllegalStateException.class);
         }
     }
@@ -203,10 +208,9 @@ class ObjectStoreTest {
     void objectNamesAreOneSegment() {
         StorageLocation folder = backend.newFolder("out/");
 
-        assertThatThrownBy(() -> store.create(folder, "../escape.csv"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'../escape.csv' is not an object name: expected a non-empty name without slashes,"
-                        + " backslashes or control characters");
+        assertThatThrownBy(() -> store.create(folder, "../escape.csv")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("'../escape.csv' is not an object name: expected a non-empty name without slashes,"
+                    + " backslashes or control characters");
     }
 
     private static StoredObject only(List<StoredObject> objects) {
@@ -219,4 +223,5 @@ class ObjectStoreTest {
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
+
 }

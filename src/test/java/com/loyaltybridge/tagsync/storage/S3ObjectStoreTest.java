@@ -19,19 +19,25 @@ import com.loyaltybridge.tagsync.support.S3TestServer;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What only S3 needs proving: reads that survive throttling and dropped connections, and failures that explain
- * themselves.
+ * What only S3 needs proving: reads that survive throttling and dropped connections, and
+ * failures that explain themselves.
  */
 class S3ObjectStoreTest {
 
     private static final String BUCKET = "s3-object-store-test";
+
     private static final int OBJECT_SIZE = 512 * 1024;
+
     private static final long CUT_AFTER_BYTES = 100_000;
 
     private final S3TestServer server = S3TestServer.get();
+
     private final StorageLocation folder = StorageLocation.s3(BUCKET, "export-" + UUID.randomUUID() + "/");
+
     private FaultInjectingProxy proxy;
+
     private S3Client client;
+
     private S3ObjectStore store;
 
     @BeforeEach
@@ -80,17 +86,17 @@ class S3ObjectStoreTest {
         server.put(BUCKET, folder.prefix() + "a.zip", randomBytes(OBJECT_SIZE));
         StoredObject listed = only(store.list(folder));
 
-        // Six cuts of 50KB cannot deliver 512KB: the first connection and all five resumed ones break.
+        // Six cuts of 50KB cannot deliver 512KB: the first connection and all five
+        // resumed ones break.
         proxy.cutResponses(6, 50_000);
         assertThatThrownBy(() -> {
             try (InputStream in = store.open(listed)) {
                 in.readAllBytes();
             }
-        })
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessageStartingWith("reading " + listed.uri() + " failed at byte ")
-                .hasMessageContaining(" of " + OBJECT_SIZE + " after 5 resumed connections: ")
-                .hasMessageNotContaining("\n");
+        }).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessageStartingWith("reading " + listed.uri() + " failed at byte ")
+            .hasMessageContaining(" of " + OBJECT_SIZE + " after 5 resumed connections: ")
+            .hasMessageNotContaining("\n");
     }
 
     @Test
@@ -104,19 +110,17 @@ class S3ObjectStoreTest {
                 server.put(BUCKET, folder.prefix() + "a.zip", randomBytes(OBJECT_SIZE + 1));
                 in.readAllBytes();
             }
-        })
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessage(listed.uri() + " changed since it was listed: its ETag is no longer " + listed.etag());
+        }).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessage(listed.uri() + " changed since it was listed: its ETag is no longer " + listed.etag());
     }
 
     @Test
     void listingAMissingBucketFailsWithOneLineNamingIt() {
         StorageLocation missing = StorageLocation.s3("no-such-bucket", "segment-export/");
 
-        assertThatThrownBy(() -> store.list(missing))
-                .isInstanceOf(ObjectUnavailableException.class)
-                .hasMessageStartingWith("cannot list s3://no-such-bucket/segment-export/: 404 NoSuchBucket")
-                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> store.list(missing)).isInstanceOf(ObjectUnavailableException.class)
+            .hasMessageStartingWith("cannot list s3://no-such-bucket/segment-export/: 404 NoSuchBucket")
+            .hasMessageNotContaining("\n");
     }
 
     @Test
@@ -127,10 +131,9 @@ class S3ObjectStoreTest {
         try (S3Client wrongClient = new StorageConfiguration().s3Client(wrongSecret)) {
             S3ObjectStore wrongStore = new S3ObjectStore(wrongClient, wrongSecret);
 
-            assertThatThrownBy(() -> wrongStore.list(folder))
-                    .isInstanceOf(ObjectUnavailableException.class)
-                    .hasMessageStartingWith("cannot list " + folder + ": 403")
-                    .hasMessageNotContaining("wrong-secret-value");
+            assertThatThrownBy(() -> wrongStore.list(folder)).isInstanceOf(ObjectUnavailableException.class)
+                .hasMessageStartingWith("cannot list " + folder + ": 403")
+                .hasMessageNotContaining("wrong-secret-value");
         }
         assertThat(wrongSecret.toString()).contains("secretAccessKey=***").doesNotContain("wrong-secret-value");
     }
@@ -145,4 +148,5 @@ class S3ObjectStoreTest {
         new Random(size).nextBytes(bytes);
         return bytes;
     }
+
 }

@@ -20,20 +20,22 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 class StorageConfigurationTest {
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
-            .withUserConfiguration(StorageConfiguration.class);
+        .withUserConfiguration(StorageConfiguration.class);
 
     @TempDir
     Path directory;
 
     @Test
     void aRunOnLocalDirectoriesNeverBuildsAnS3Client() throws Exception {
-        // No endpoint, region or credentials configured, as on a machine without any AWS set-up.
+        // No endpoint, region or credentials configured, as on a machine without any AWS
+        // set-up.
         Files.write(directory.resolve("a.zip"), "x".getBytes(UTF_8));
 
         context.run(started -> {
             ObjectStore store = started.getBean(ObjectStore.class);
 
-            assertThat(store.list(StorageLocation.directory(directory))).extracting(StoredObject::name).containsExactly("a.zip");
+            assertThat(store.list(StorageLocation.directory(directory))).extracting(StoredObject::name)
+                .containsExactly("a.zip");
             assertThat(started.getBeanFactory().containsSingleton("s3Client")).isFalse();
         });
     }
@@ -48,7 +50,8 @@ class StorageConfigurationTest {
             ObjectStore store = started.getBean(ObjectStore.class);
 
             assertThat(store.list(StorageLocation.parse("s3://storage-configuration-test/export/")))
-                    .extracting(StoredObject::name).containsExactly("a.gz");
+                .extracting(StoredObject::name)
+                .containsExactly("a.gz");
             assertThat(started.getBeanFactory().containsSingleton("s3Client")).isTrue();
         });
     }
@@ -57,8 +60,9 @@ class StorageConfigurationTest {
     void anAccessKeyWithoutItsSecretIsRejectedAtStartup() {
         context.withPropertyValues("s3.access-key-id=AKIAEXAMPLE").run(started -> {
             assertThat(started).hasFailed();
-            assertThat(started.getStartupFailure()).rootCause().hasMessage("s3.access-key-id and s3.secret-access-key"
-                    + " go together: set both, or neither to use the default AWS credential chain");
+            assertThat(started.getStartupFailure()).rootCause()
+                .hasMessage("s3.access-key-id and s3.secret-access-key"
+                        + " go together: set both, or neither to use the default AWS credential chain");
         });
     }
 
@@ -81,16 +85,19 @@ class StorageConfigurationTest {
 
     @Test
     void checksumBehaviourCanBeRelaxedForS3CompatibleServers() {
-        context.withPropertyValues("s3.request-checksum-calculation=when-required",
-                "s3.response-checksum-validation=when-required").run(started -> {
-            S3Settings settings = started.getBean(S3Settings.class);
+        context
+            .withPropertyValues("s3.request-checksum-calculation=when-required",
+                    "s3.response-checksum-validation=when-required")
+            .run(started -> {
+                S3Settings settings = started.getBean(S3Settings.class);
 
-            assertThat(settings.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_REQUIRED);
-            assertThat(settings.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_REQUIRED);
-        });
+                assertThat(settings.requestChecksumCalculation()).isEqualTo(RequestChecksumCalculation.WHEN_REQUIRED);
+                assertThat(settings.responseChecksumValidation()).isEqualTo(ResponseChecksumValidation.WHEN_REQUIRED);
+            });
     }
 
     private static String[] properties(Map<String, String> properties) {
         return properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
+
 }

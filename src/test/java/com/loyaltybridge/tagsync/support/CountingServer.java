@@ -7,12 +7,14 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A port that counts the connections made to it and closes each at once: where a test must prove that nothing
- * connected (to PostgreSQL, say) without a client ever waiting on it.
+ * A port that counts the connections made to it and closes each at once: where a test
+ * must prove that nothing connected (to PostgreSQL, say) without a client ever waiting on
+ * it.
  */
 public final class CountingServer implements AutoCloseable {
 
     private final ServerSocket listener;
+
     private final AtomicInteger connections = new AtomicInteger();
 
     public CountingServer() throws IOException {
@@ -34,7 +36,8 @@ public final class CountingServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try (Socket ignored = listener.accept()) {
                 connections.incrementAndGet();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 // Closed: the test is over.
             }
         }
@@ -44,4 +47,5 @@ public final class CountingServer implements AutoCloseable {
     public void close() throws IOException {
         listener.close();
     }
+
 }

@@ -12,18 +12,25 @@ import java.util.stream.IntStream;
 
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
-/** A segment exported day after day, as Braze lays the exports out in a bucket: day N is requested N days after day 0. */
+/**
+ * A segment exported day after day, as Braze lays the exports out in a bucket: day N is
+ * requested N days after day 0.
+ */
 public final class DailyExports {
 
     private static final long DAY = 86_400L;
+
     private static final long DAY_ZERO = 1_764_000_000L;
 
     private DailyExports() {
     }
 
-    /** Writes the export of {@code segment} of {@code day} into {@code bucket}: one user per identifier, then {@code extraLines}. */
-    public static StorageLocation write(S3TestServer s3, String bucket, String segment, int day, List<String> identifiers,
-            String... extraLines) {
+    /**
+     * Writes the export of {@code segment} of {@code day} into {@code bucket}: one user
+     * per identifier, then {@code extraLines}.
+     */
+    public static StorageLocation write(S3TestServer s3, String bucket, String segment, int day,
+            List<String> identifiers, String... extraLines) {
         ExportFolder folder = new ExportFolder(segment, LocalDate.of(2026, 11, 1).plusDays(day), UUID.randomUUID(),
                 DAY_ZERO + day * DAY);
         List<String> all = new ArrayList<>(identifiers.stream().map(ExportFixtures::user).toList());
@@ -45,4 +52,5 @@ public final class DailyExports {
         }
         return all;
     }
+
 }

@@ -14,7 +14,10 @@ import java.util.zip.ZipOutputStream;
 
 import tools.jackson.core.io.JsonStringEncoder;
 
-/** Braze segment export objects built in memory: JSON lines, zipped or gzipped the way Braze writes them. */
+/**
+ * Braze segment export objects built in memory: JSON lines, zipped or gzipped the way
+ * Braze writes them.
+ */
 public final class ExportFixtures {
 
     private ExportFixtures() {
@@ -25,9 +28,12 @@ public final class ExportFixtures {
         return IntStream.rangeClosed(from, to).mapToObj(i -> user("C-" + i)).toArray(String[]::new);
     }
 
-    /** A Braze user line identified by {@code externalId} (any text, JSON-escaped here). */
+    /**
+     * A Braze user line identified by {@code externalId} (any text, JSON-escaped here).
+     */
     public static String user(String externalId) {
-        return "{\"external_id\":\"" + escape(externalId) + "\",\"braze_id\":\"65a1f0c2e4b0a1b2c3d4e5f6\",\"language\":\"en\"}";
+        return "{\"external_id\":\"" + escape(externalId)
+                + "\",\"braze_id\":\"65a1f0c2e4b0a1b2c3d4e5f6\",\"language\":\"en\"}";
     }
 
     /** The lines, each ended by {@code \n}, as UTF-8. */
@@ -44,7 +50,10 @@ public final class ExportFixtures {
         return text.getBytes(UTF_8);
     }
 
-    /** The parts one after the other, for objects spliced from pieces (a BOM, invalid bytes, several members). */
+    /**
+     * The parts one after the other, for objects spliced from pieces (a BOM, invalid
+     * bytes, several members).
+     */
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] part : parts) {
@@ -53,7 +62,9 @@ public final class ExportFixtures {
         return all.toByteArray();
     }
 
-    /** A zip archive with one entry per element, in order, named like Braze's inner files. */
+    /**
+     * A zip archive with one entry per element, in order, named like Braze's inner files.
+     */
     public static byte[] zip(byte[]... entries) {
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(archive)) {
@@ -62,15 +73,17 @@ public final class ExportFixtures {
                 zip.write(entry);
                 zip.closeEntry();
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return archive.toByteArray();
     }
 
     /**
-     * A zip archive of entries given as name, content, name, content...; a name ending in a slash is a directory.
-     * Names are written as given, {@code ../} and absolute paths included.
+     * A zip archive of entries given as name, content, name, content...; a name ending in
+     * a slash is a directory. Names are written as given, {@code ../} and absolute paths
+     * included.
      */
     public static byte[] zipWithEntries(Object... namesAndContents) {
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
@@ -80,7 +93,8 @@ public final class ExportFixtures {
                 zip.write((byte[]) namesAndContents[i + 1]);
                 zip.closeEntry();
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return archive.toByteArray();
@@ -97,7 +111,8 @@ public final class ExportFixtures {
         for (byte[] member : members) {
             try (GZIPOutputStream gzip = new GZIPOutputStream(file)) {
                 gzip.write(member);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
@@ -109,7 +124,10 @@ public final class ExportFixtures {
         return gzip(lines(lines));
     }
 
-    /** A name like Braze gives its export objects: 32 random hex digits, then {@code extension}. */
+    /**
+     * A name like Braze gives its export objects: 32 random hex digits, then
+     * {@code extension}.
+     */
     public static String randomName(String extension) {
         byte[] random = new byte[16];
         ThreadLocalRandom.current().nextBytes(random);
@@ -119,4 +137,5 @@ public final class ExportFixtures {
     private static String escape(String text) {
         return new String(JsonStringEncoder.getInstance().quoteAsCharArray(text));
     }
+
 }

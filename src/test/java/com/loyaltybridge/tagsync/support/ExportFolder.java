@@ -16,7 +16,10 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
  */
 public record ExportFolder(String segmentId, LocalDate date, UUID uuid, long epochSecond) {
 
-    /** An export of {@code segmentId} requested at 2026-11-28T00:00:00Z, with a fresh UUID. */
+    /**
+     * An export of {@code segmentId} requested at 2026-11-28T00:00:00Z, with a fresh
+     * UUID.
+     */
     public static ExportFolder of(String segmentId) {
         return new ExportFolder(segmentId, LocalDate.of(2026, 11, 28), UUID.randomUUID(), 1_764_288_000L);
     }
@@ -26,14 +29,20 @@ public record ExportFolder(String segmentId, LocalDate date, UUID uuid, long epo
         return "segment-export/" + segmentId + "/" + date + "/" + uuid + "-" + epochSecond + "/";
     }
 
-    /** Writes {@code objects} (name to content) into {@code bucket} and returns the folder. */
+    /**
+     * Writes {@code objects} (name to content) into {@code bucket} and returns the
+     * folder.
+     */
     public StorageLocation writeTo(S3TestServer server, String bucket, Map<String, byte[]> objects) {
         server.createBucket(bucket);
         objects.forEach((name, content) -> server.put(bucket, path() + name, content));
         return StorageLocation.s3(bucket, path());
     }
 
-    /** Writes {@code objects} (name to content) under the local directory {@code root} and returns the folder. */
+    /**
+     * Writes {@code objects} (name to content) under the local directory {@code root} and
+     * returns the folder.
+     */
     public StorageLocation writeTo(Path root, Map<String, byte[]> objects) {
         Path folder = root.resolve(path());
         try {
@@ -41,13 +50,17 @@ public record ExportFolder(String segmentId, LocalDate date, UUID uuid, long epo
             for (Map.Entry<String, byte[]> object : objects.entrySet()) {
                 Files.write(folder.resolve(object.getKey()), object.getValue());
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return StorageLocation.directory(folder);
     }
 
-    /** Writes {@code objects} (name to content) through a test storage backend and returns the folder. */
+    /**
+     * Writes {@code objects} (name to content) through a test storage backend and returns
+     * the folder.
+     */
     public StorageLocation writeTo(StorageBackend backend, Map<String, byte[]> objects) {
         StorageLocation folder = backend.newFolder(path());
         objects.forEach((name, content) -> backend.put(folder, name, content));

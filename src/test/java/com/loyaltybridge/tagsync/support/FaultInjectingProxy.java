@@ -22,29 +22,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * An HTTP/1.1 proxy in front of a server (s3proxy) that misbehaves when told to, the way S3 and the network in
- * front of it do: it answers {@code 503 SlowDown} instead of passing a request on, cuts connections in the middle
- * of a response, and runs an action when a chosen request goes by (to delete an object between listing and
- * reading, say). Request bodies are passed on by their {@code Content-Length}; a chunked one ends the inspection
- * of its connection, whose bytes then flow through untouched.
+ * An HTTP/1.1 proxy in front of a server (s3proxy) that misbehaves when told to, the way
+ * S3 and the network in front of it do: it answers {@code 503 SlowDown} instead of
+ * passing a request on, cuts connections in the middle of a response, and runs an action
+ * when a chosen request goes by (to delete an object between listing and reading, say).
+ * Request bodies are passed on by their {@code Content-Length}; a chunked one ends the
+ * inspection of its connection, whose bytes then flow through untouched.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
 
     private static final byte[] SLOW_DOWN_BODY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
             + "<Message>Please reduce your request rate.</Message><RequestId>fault-injecting-proxy</RequestId></Error>")
-            .getBytes(UTF_8);
+        .getBytes(UTF_8);
+
     private static final byte[] SLOW_DOWN = ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
-            + SLOW_DOWN_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(ISO_8859_1);
+            + SLOW_DOWN_BODY.length + "\r\nConnection: close\r\n\r\n")
+        .getBytes(ISO_8859_1);
+
     private static final int MAX_HEAD_SIZE = 64 * 1024;
 
     private final ServerSocket listener;
+
     private final URI target;
+
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger cutsLeft = new AtomicInteger();
+
     private final AtomicInteger slowDownsLeft = new AtomicInteger();
+
     private final AtomicInteger cutsMade = new AtomicInteger();
+
     private final AtomicInteger slowDownsSent = new AtomicInteger();
+
     private final List<Trigger> triggers = new CopyOnWriteArrayList<>();
+
     private volatile long cutAfterBytes;
 
     public FaultInjectingProxy(URI target) throws IOException {
@@ -57,18 +69,27 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
-    /** From now on, cuts the next {@code times} connections that carry responses, each after {@code afterBytes} bytes of them. */
+    /**
+     * From now on, cuts the next {@code times} connections that carry responses, each
+     * after {@code afterBytes} bytes of them.
+     */
     public void cutResponses(int times, long afterBytes) {
         cutAfterBytes = afterBytes;
         cutsLeft.set(times);
     }
 
-    /** Answers the next {@code times} requests {@code 503 SlowDown}, as S3 does when asked too fast, without passing them on. */
+    /**
+     * Answers the next {@code times} requests {@code 503 SlowDown}, as S3 does when asked
+     * too fast, without passing them on.
+     */
     public void slowDown(int times) {
         slowDownsLeft.set(times);
     }
 
-    /** Runs {@code action} once, just before the first request whose request line ({@code GET /bucket/key HTTP/1.1}) matches. */
+    /**
+     * Runs {@code action} once, just before the first request whose request line
+     * ({@code GET /bucket/key HTTP/1.1}) matches.
+     */
     public void beforeRequest(Predicate<String> requestLine, Runnable action) {
         triggers.add(new Trigger(requestLine, action, new AtomicBoolean()));
     }
@@ -90,15 +111,21 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 sockets.add(server);
                 daemon("proxy-up", () -> forwardRequests(client, server));
                 daemon("proxy-down", () -> forwardResponses(server, client));
-            } catch (IOException e) {
-                // The listener was closed, or one connection failed to open: the client sees a refused connection.
+            }
+            catch (IOException e) {
+                // The listener was closed, or one connection failed to open: the client
+                // sees a refused connection.
             }
         }
     }
 
-    /** Client to server, one request at a time: HTTP/1.1 clients send the next request only once the last is answered. */
+    /**
+     * Client to server, one request at a time: HTTP/1.1 clients send the next request
+     * only once the last is answered.
+     */
     private void forwardRequests(Socket client, Socket server) {
-        try (InputStream in = new BufferedInputStream(client.getInputStream()); OutputStream out = server.getOutputStream()) {
+        try (InputStream in = new BufferedInputStream(client.getInputStream());
+                OutputStream out = server.getOutputStream()) {
             for (byte[] head = readHead(in); head != null; head = readHead(in)) {
                 String text = new String(head, ISO_8859_1);
                 String requestLine = text.substring(0, text.indexOf("\r\n"));
@@ -120,9 +147,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 copy(in, out, contentLength(headers));
                 out.flush();
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // The other direction closed the connection.
-        } finally {
+        }
+        finally {
             closeQuietly(client);
             closeQuietly(server);
         }
@@ -148,15 +177,20 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 out.write(buffer, 0, read);
                 out.flush();
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // The other direction closed the connection.
-        } finally {
+        }
+        finally {
             closeQuietly(server);
             closeQuietly(client);
         }
     }
 
-    /** The request line and headers up to the blank line, or null when the client closed the connection first. */
+    /**
+     * The request line and headers up to the blank line, or null when the client closed
+     * the connection first.
+     */
     private static byte[] readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -173,10 +207,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return null;
     }
 
-    /** Passes exactly {@code length} bytes on: a request body, not the request behind it. */
+    /**
+     * Passes exactly {@code length} bytes on: a request body, not the request behind it.
+     */
     private static void copy(InputStream in, OutputStream out, long length) throws IOException {
         byte[] buffer = new byte[8192];
-        for (long left = length; left > 0; ) {
+        for (long left = length; left > 0;) {
             int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (read < 0) {
                 throw new IOException("the request body ended early");
@@ -204,7 +240,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private static void closeQuietly(Socket socket) {
         try {
             socket.close();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // Closing anyway.
         }
     }
@@ -223,4 +260,5 @@ public final class FaultInjectingProxy implements AutoCloseable {
             }
         }
     }
+
 }

@@ -15,7 +15,10 @@ public final class JettyConnections {
     private JettyConnections() {
     }
 
-    /** Drops the request's connection; with SO_LINGER 0 the close sends a TCP RST rather than a FIN. */
+    /**
+     * Drops the request's connection; with SO_LINGER 0 the close sends a TCP RST rather
+     * than a FIN.
+     */
     public static void reset(Request request, Callback callback) {
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         if (endPoint.getTransport() instanceof SocketChannel channel) {
@@ -29,4 +32,5 @@ public final class JettyConnections {
         endPoint.close();
         callback.failed(new EofException("connection reset by the simulator"));
     }
+
 }

@@ -13,12 +13,15 @@ import com.loyaltybridge.tagsync.storage.LocalObjectStore;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
-/** A temporary directory of this JVM, read and written through {@link LocalObjectStore}. */
+/**
+ * A temporary directory of this JVM, read and written through {@link LocalObjectStore}.
+ */
 public final class LocalStorageBackend implements StorageBackend {
 
     private static volatile LocalStorageBackend instance;
 
     private final Path root;
+
     private final ObjectStore store = new LocalObjectStore();
 
     private LocalStorageBackend(Path root) {
@@ -41,7 +44,8 @@ public final class LocalStorageBackend implements StorageBackend {
             Path root = Files.createTempDirectory("tagsync-test-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
             return root;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -62,7 +66,8 @@ public final class LocalStorageBackend implements StorageBackend {
             Path file = folder.directory().resolve(name);
             Files.createDirectories(file.getParent());
             Files.write(file, content);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -71,7 +76,8 @@ public final class LocalStorageBackend implements StorageBackend {
     public byte[] get(StorageLocation folder, String name) {
         try {
             return Files.readAllBytes(folder.directory().resolve(name));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -80,7 +86,8 @@ public final class LocalStorageBackend implements StorageBackend {
     public void delete(StorageLocation folder, String name) {
         try {
             Files.delete(folder.directory().resolve(name));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -100,8 +107,13 @@ public final class LocalStorageBackend implements StorageBackend {
             return Stream.empty();
         }
         try (Stream<Path> files = Files.list(folder.directory())) {
-            return files.filter(Files::isRegularFile).map(path -> path.getFileName().toString()).sorted().toList().stream();
-        } catch (IOException e) {
+            return files.filter(Files::isRegularFile)
+                .map(path -> path.getFileName().toString())
+                .sorted()
+                .toList()
+                .stream();
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -109,7 +121,8 @@ public final class LocalStorageBackend implements StorageBackend {
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // Leftovers in the system temporary directory are the OS's to clean.
         }
     }
@@ -118,4 +131,5 @@ public final class LocalStorageBackend implements StorageBackend {
     public String toString() {
         return "local directory";
     }
+
 }

@@ -7,8 +7,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The test database with the application's schema applied from {@code db/migration} (as the application
- * does at start), for tests of repositories that need no application context.
+ * The test database with the application's schema applied from {@code db/migration} (as
+ * the application does at start), for tests of repositories that need no application
+ * context.
  */
 public final class MigratedDatabase {
 
@@ -34,4 +35,5 @@ public final class MigratedDatabase {
                 VALUES (nextval('batch_job_instance_seq'), 0, 'test', md5(random()::text))
                 RETURNING job_instance_id""", Long.class);
     }
+
 }

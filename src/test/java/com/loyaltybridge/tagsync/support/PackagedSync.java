@@ -13,27 +13,35 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged application run the way an operator runs it, {@code java -jar target/segment-tag-sync.jar}, each run
- * in a JVM of its own that a test may SIGKILL. Every run's output goes to a log file of its own under
- * {@code target/}, kept for reading after a failure.
+ * The packaged application run the way an operator runs it,
+ * {@code java -jar target/segment-tag-sync.jar}, each run in a JVM of its own that a test
+ * may SIGKILL. Every run's output goes to a log file of its own under {@code target/},
+ * kept for reading after a failure.
  */
 public final class PackagedSync {
 
     private static final Path JAR = Path.of("target", "segment-tag-sync.jar");
-    /** Start-up options that only make the JVM start faster: the application runs as it does anywhere. */
+
+    /**
+     * Start-up options that only make the JVM start faster: the application runs as it
+     * does anywhere.
+     */
     private static final List<String> FAST_START = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-Xshare:auto");
 
     private final List<String> command;
+
     private final Path logDirectory;
 
     /**
      * @param jvmOptions extra JVM options, such as system properties
-     * @param arguments  the command line after the jar
+     * @param arguments the command line after the jar
      * @param properties settings, passed as {@code --name=value} options
-     * @param logDirectory where each run's output goes; what earlier test runs left there is removed
+     * @param logDirectory where each run's output goes; what earlier test runs left there
+     * is removed
      */
-    public PackagedSync(List<String> jvmOptions, List<String> arguments, Map<String, String> properties, Path logDirectory) {
+    public PackagedSync(List<String> jvmOptions, List<String> arguments, Map<String, String> properties,
+            Path logDirectory) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(FAST_START);
@@ -47,9 +55,11 @@ public final class PackagedSync {
             for (Path log : earlier.toList()) {
                 Files.delete(log);
             }
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             // First run here: nothing to remove.
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -58,9 +68,12 @@ public final class PackagedSync {
         try {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
             return new Execution(name, process, log, System.nanoTime());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("could not start " + command, e);
         }
     }
@@ -73,7 +86,8 @@ public final class PackagedSync {
                 all.append(Files.readString(log, StandardCharsets.UTF_8));
             }
             return all.toString();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -89,7 +103,10 @@ public final class PackagedSync {
             return Duration.ofNanos(System.nanoTime() - startedNanos);
         }
 
-        /** SIGKILL: no shutdown hook, no finally block, no last write; then waits for the process to be gone. */
+        /**
+         * SIGKILL: no shutdown hook, no finally block, no last write; then waits for the
+         * process to be gone.
+         */
         public void kill() throws InterruptedException {
             process.destroyForcibly();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -109,9 +126,11 @@ public final class PackagedSync {
         public String output() {
             try {
                 return Files.readString(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 return "(no output: " + e.getMessage() + ")";
             }
         }
     }
+
 }

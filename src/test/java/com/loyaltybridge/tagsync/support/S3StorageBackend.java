@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 public final class S3StorageBackend implements StorageBackend {
 
     private static final String BUCKET = "tagsync-test";
+
     private static volatile S3StorageBackend instance;
 
     private final S3TestServer server;
+
     private final ObjectStore store;
 
     private S3StorageBackend(S3TestServer server) {
@@ -65,22 +67,26 @@ public final class S3StorageBackend implements StorageBackend {
 
     @Override
     public List<String> visibleNames(StorageLocation folder) {
-        return server.list(folder.bucket(), folder.prefix()).stream()
-                .map(key -> key.substring(folder.prefix().length()))
-                .filter(name -> !name.contains("/"))
-                .toList();
+        return server.list(folder.bucket(), folder.prefix())
+            .stream()
+            .map(key -> key.substring(folder.prefix().length()))
+            .filter(name -> !name.contains("/"))
+            .toList();
     }
 
     @Override
     public List<String> unpublishedLeftovers(StorageLocation folder) {
-        return server.client().listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
-                .uploads().stream()
-                .map(MultipartUpload::key)
-                .toList();
+        return server.client()
+            .listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
+            .uploads()
+            .stream()
+            .map(MultipartUpload::key)
+            .toList();
     }
 
     @Override
     public String toString() {
         return "s3proxy";
     }
+
 }

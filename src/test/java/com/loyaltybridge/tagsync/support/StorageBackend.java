@@ -6,9 +6,10 @@ import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * Where a test keeps its objects: a bucket of the in-process s3proxy, or a local temporary directory,
- * behind one set of operations so that one test proves both stores. Operations other than
- * {@link #store()} go around the store under test, as another writer (Braze, an operator) would.
+ * Where a test keeps its objects: a bucket of the in-process s3proxy, or a local
+ * temporary directory, behind one set of operations so that one test proves both stores.
+ * Operations other than {@link #store()} go around the store under test, as another
+ * writer (Braze, an operator) would.
  */
 public interface StorageBackend {
 
@@ -29,9 +30,16 @@ public interface StorageBackend {
 
     void delete(StorageLocation folder, String name);
 
-    /** Names of the objects (files) directly in the folder, as anyone looking at the bucket or directory sees them. */
+    /**
+     * Names of the objects (files) directly in the folder, as anyone looking at the
+     * bucket or directory sees them.
+     */
     List<String> visibleNames(StorageLocation folder);
 
-    /** What unpublished writes into the folder hold on to: S3 multipart uploads, or hidden temporary files. */
+    /**
+     * What unpublished writes into the folder hold on to: S3 multipart uploads, or hidden
+     * temporary files.
+     */
     List<String> unpublishedLeftovers(StorageLocation folder);
+
 }

@@ -18,16 +18,18 @@ import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
 
 /**
- * The sync job, its tables and its launcher (packages sync, ledger, launch), without the rest of the application (no
- * web server, no scan, no metrics, no command line): a slice
- * for step-level and launcher tests against the test PostgreSQL, with Spring Boot's own configuration of the
- * data source, Flyway and Spring Batch. Exports and bulk files live in local folders; SessionM is not configured.
- * Tests use it by extending {@link SyncJobSliceSupport}.
+ * The sync job, its tables and its launcher (packages sync, ledger, launch), without the
+ * rest of the application (no web server, no scan, no metrics, no command line): a slice
+ * for step-level and launcher tests against the test PostgreSQL, with Spring Boot's own
+ * configuration of the data source, Flyway and Spring Batch. Exports and bulk files live
+ * in local folders; SessionM is not configured. Tests use it by extending
+ * {@link SyncJobSliceSupport}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@EnableConfigurationProperties({SyncSettings.class, BrazeExportSettings.class, BulkFileSettings.class})
-@ComponentScan(basePackageClasses = {SegmentSyncJobConfiguration.class, SyncUserRepository.class, SyncLauncher.class})
-@Import({StorageConfiguration.class, BrazeExportListing.class, BulkFileWriter.class, SessionmConfiguration.class})
+@EnableConfigurationProperties({ SyncSettings.class, BrazeExportSettings.class, BulkFileSettings.class })
+@ComponentScan(basePackageClasses = { SegmentSyncJobConfiguration.class, SyncUserRepository.class, SyncLauncher.class })
+@Import({ StorageConfiguration.class, BrazeExportListing.class, BulkFileWriter.class, SessionmConfiguration.class })
 public class SyncJobSlice {
+
 }

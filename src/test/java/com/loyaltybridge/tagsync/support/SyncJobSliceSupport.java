@@ -9,9 +9,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Tests of the job and its launcher in the {@link SyncJobSlice}, against the test PostgreSQL. Every such test shares
- * one application context, started once. {@code sync.auto-api-max-users} is 3, so that {@code auto} chooses the bulk
- * file for a handful of users.
+ * Tests of the job and its launcher in the {@link SyncJobSlice}, against the test
+ * PostgreSQL. Every such test shares one application context, started once.
+ * {@code sync.auto-api-max-users} is 3, so that {@code auto} chooses the bulk file for a
+ * handful of users.
  */
 @SpringBootTest(classes = SyncJobSlice.class)
 @SpringBatchTest
@@ -30,11 +31,13 @@ public abstract class SyncJobSliceSupport {
     }
 
     /**
-     * Each test starts with no audience, as the end-to-end tests do: an export synced by an earlier run of the suite
-     * against the same database would otherwise be planned as unchanged, and nothing sent.
+     * Each test starts with no audience, as the end-to-end tests do: an export synced by
+     * an earlier run of the suite against the same database would otherwise be planned as
+     * unchanged, and nothing sent.
      */
     @BeforeEach
     void noAudienceYet() {
         sliceJdbc.execute("TRUNCATE sync_audience_member_tag, sync_audience");
     }
+
 }

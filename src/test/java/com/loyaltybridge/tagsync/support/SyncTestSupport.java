@@ -25,17 +25,21 @@ import com.loyaltybridge.tagsync.sessionm.simulator.SessionmSimulator;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 
 /**
- * End-to-end tests run the command line exactly as a user does, in-process, against real services:
- * PostgreSQL ({@link TestDatabase}), an S3 server ({@link S3TestServer}) and the SessionM simulator.
- * Settings reach the application as command-line properties, the way an operator would override them.
+ * End-to-end tests run the command line exactly as a user does, in-process, against real
+ * services: PostgreSQL ({@link TestDatabase}), an S3 server ({@link S3TestServer}) and
+ * the SessionM simulator. Settings reach the application as command-line properties, the
+ * way an operator would override them.
  */
 public abstract class SyncTestSupport {
 
     protected static final String API_KEY = "e2e-api-key";
+
     protected static final String API_SECRET = "e2e-secret-never-logged";
 
     protected static final SessionmSimulator sessionm = SharedSimulator.INSTANCE;
+
     protected static final S3TestServer s3 = S3TestServer.get();
+
     protected static final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
 
     @BeforeEach
@@ -44,15 +48,18 @@ public abstract class SyncTestSupport {
     }
 
     /**
-     * Each test starts with no audience: a test's exports of a segment are not compared with another test's exports
-     * of the same segment. Tests of audiences sync several exports within the test.
+     * Each test starts with no audience: a test's exports of a segment are not compared
+     * with another test's exports of the same segment. Tests of audiences sync several
+     * exports within the test.
      */
     @BeforeEach
     void noAudienceYet() {
         jdbc.execute("TRUNCATE sync_audience_member_tag, sync_audience");
     }
 
-    /** Runs {@code java -jar segment-tag-sync.jar ARGS} with the test services configured. */
+    /**
+     * Runs {@code java -jar segment-tag-sync.jar ARGS} with the test services configured.
+     */
     protected Run sync(String... args) {
         return run(Map.of(), args);
     }
@@ -66,7 +73,8 @@ public abstract class SyncTestSupport {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ExitCode code = new CommandLineInterface(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(commandLine.toArray(String[]::new));
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(commandLine.toArray(String[]::new));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -91,8 +99,9 @@ public abstract class SyncTestSupport {
     }
 
     /**
-     * Runs {@code fault} on another thread as soon as {@code moment} holds: trouble that strikes in the middle of a
-     * run. The future fails if the moment has not come within two minutes; join it to know the fault struck.
+     * Runs {@code fault} on another thread as soon as {@code moment} holds: trouble that
+     * strikes in the middle of a run. The future fails if the moment has not come within
+     * two minutes; join it to know the fault struck.
      */
     protected static CompletableFuture<Void> strikeWhen(BooleanSupplier moment, Runnable fault) {
         CompletableFuture<Void> struck = new CompletableFuture<>();
@@ -107,7 +116,8 @@ public abstract class SyncTestSupport {
                 }
                 fault.run();
                 struck.complete(null);
-            } catch (Throwable e) {
+            }
+            catch (Throwable e) {
                 struck.completeExceptionally(e);
             }
         }, "fault-striker");
@@ -117,28 +127,36 @@ public abstract class SyncTestSupport {
     }
 
     /**
-     * The exactly-once promise as SessionM saw it: each of {@code identifiers} had exactly one applied POST carrying
-     * each of {@code tags}, and nobody else had any. POSTs that SessionM received but did not apply do not count.
+     * The exactly-once promise as SessionM saw it: each of {@code identifiers} had
+     * exactly one applied POST carrying each of {@code tags}, and nobody else had any.
+     * POSTs that SessionM received but did not apply do not count.
      */
     protected static void assertAppliedExactlyOnce(Collection<String> identifiers, String... tags) {
         Map<String, Long> expected = new TreeMap<>();
         identifiers.forEach(identifier -> Arrays.stream(tags).forEach(tag -> expected.put(identifier + " " + tag, 1L)));
         Map<String, Long> applied = new TreeMap<>();
-        sessionm.stats().tagPosts().stream()
-                .filter(posts -> posts.appliedPosts() > 0)
-                .forEach(posts -> applied.put(posts.identifier() + " " + posts.tag(), posts.appliedPosts()));
+        sessionm.stats()
+            .tagPosts()
+            .stream()
+            .filter(posts -> posts.appliedPosts() > 0)
+            .forEach(posts -> applied.put(posts.identifier() + " " + posts.tag(), posts.appliedPosts()));
         assertThat(applied).as("applied POSTs per customer and tag").isEqualTo(expected);
     }
 
     /** POSTs SessionM received (and recorded) since its last reset, per customer. */
     protected static Map<String, Integer> postsPerCustomer() {
         Map<String, Integer> posts = new TreeMap<>();
-        sessionm.requests().stream().filter(request -> "POST".equals(request.method()))
-                .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
+        sessionm.requests()
+            .stream()
+            .filter(request -> "POST".equals(request.method()))
+            .forEach(request -> posts.merge(request.identifier(), 1, Integer::sum));
         return posts;
     }
 
-    /** What {@link #postsPerCustomer()} is when each of {@code identifiers}, and nobody else, got one POST. */
+    /**
+     * What {@link #postsPerCustomer()} is when each of {@code identifiers}, and nobody
+     * else, got one POST.
+     */
     protected static Map<String, Integer> onePostEach(Collection<String> identifiers) {
         Map<String, Integer> posts = new TreeMap<>();
         identifiers.forEach(identifier -> posts.put(identifier, 1));
@@ -150,7 +168,10 @@ public abstract class SyncTestSupport {
         return jobInstanceOf(jdbc, export);
     }
 
-    /** The job instance of the sync of {@code export}, as recorded by Spring Batch in {@code database}. */
+    /**
+     * The job instance of the sync of {@code export}, as recorded by Spring Batch in
+     * {@code database}.
+     */
     protected static long jobInstanceOf(JdbcTemplate database, StorageLocation export) {
         return database.queryForObject("""
                 SELECT DISTINCT e.job_instance_id FROM batch_job_execution e
@@ -177,6 +198,9 @@ public abstract class SyncTestSupport {
     }
 
     private static final class SharedSimulator {
+
         static final SessionmSimulator INSTANCE = SessionmSimulator.start(API_KEY, API_SECRET);
+
     }
+
 }

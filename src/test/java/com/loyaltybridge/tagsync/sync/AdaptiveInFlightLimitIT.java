@@ -25,23 +25,27 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * The in-flight limit end to end, with the default bound: SessionM enforces the configured rate (429 beyond it),
- * and its latency rises ten-fold in the middle of the run, then comes back. The limit comes down while SessionM is
- * slow and goes back up when it is not; every user is tagged exactly once, without a storm of 429s.
+ * The in-flight limit end to end, with the default bound: SessionM enforces the
+ * configured rate (429 beyond it), and its latency rises ten-fold in the middle of the
+ * run, then comes back. The limit comes down while SessionM is slow and goes back up when
+ * it is not; every user is tagged exactly once, without a storm of 429s.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class AdaptiveInFlightLimitIT extends SyncTestSupport {
 
     private static final int RATE = 200;
+
     private static final int USERS = 2_400;
+
     private static final Pattern PROGRESS = Pattern.compile(
             "SessionM: ([\\d.,]+) of 200 requests/s configured \\(\\d+%\\), latency [^,]+(?:, p99 \\d+ ms)?, in-flight limit (\\d+) of at most 512");
 
     @Test
     void theLimitComesDownWhileSessionmIsSlowAndBackUpAfterEveryUserTaggedOnceWithout429Storm(CapturedOutput output) {
         List<String> identifiers = IntStream.rangeClosed(1, USERS).mapToObj(i -> "L-" + i).toList();
-        StorageLocation export = ExportFolder.of("latency-steps").writeTo(s3, "braze-exports",
-                Map.of("a.zip", zip(lines(identifiers.stream().map(id -> user(id)).toArray(String[]::new)))));
+        StorageLocation export = ExportFolder.of("latency-steps")
+            .writeTo(s3, "braze-exports",
+                    Map.of("a.zip", zip(lines(identifiers.stream().map(id -> user(id)).toArray(String[]::new)))));
         sessionm.rateLimit(RATE);
         sessionm.latency(Duration.ofMillis(30));
         sessionm.latencyFrom(Duration.ofSeconds(4), Duration.ofMillis(300));
@@ -60,7 +64,7 @@ class AdaptiveInFlightLimitIT extends SyncTestSupport {
         long posts = sessionm.stats().posts();
         long throttled = sessionm.stats().byStatus().getOrDefault("429", 0L);
         assertThat(throttled).as("429s SessionM sent, enforcing %d requests/s, out of %d POSTs", RATE, posts)
-                .isLessThanOrEqualTo(posts / 100);
+            .isLessThanOrEqualTo(posts / 100);
 
         List<Integer> limits = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
@@ -72,10 +76,11 @@ class AdaptiveInFlightLimitIT extends SyncTestSupport {
         assertThat(cameDownAndWentBackUp(limits)).as("in-flight limits, a line a second: " + limits).isTrue();
         int lowest = limits.indexOf(limits.stream().min(Integer::compare).orElseThrow());
         assertThat(rates.subList(lowest, rates.size()).stream().mapToDouble(Double::doubleValue).max().orElse(0))
-                .as("requests/s once SessionM is fast again: " + rates).isGreaterThan(RATE * 0.6);
+            .as("requests/s once SessionM is fast again: " + rates)
+            .isGreaterThan(RATE * 0.6);
         assertThat(run.stdout()).as("the summary says SessionM's strain held the run back part of the time")
-                .containsPattern("held back by\\s+[^\\n]*SessionM's strain[^\\n]*\\d+%")
-                .containsPattern("SessionM rate\\s+[\\d.,]+ of 200 requests/s configured");
+            .containsPattern("held back by\\s+[^\\n]*SessionM's strain[^\\n]*\\d+%")
+            .containsPattern("SessionM rate\\s+[\\d.,]+ of 200 requests/s configured");
     }
 
     /** Some limit, then one at most half of it, then one at least twice that. */
@@ -94,4 +99,5 @@ class AdaptiveInFlightLimitIT extends SyncTestSupport {
         }
         return false;
     }
+
 }

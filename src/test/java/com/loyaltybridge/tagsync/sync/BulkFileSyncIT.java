@@ -31,7 +31,10 @@ import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
-/** {@code --mode=csv} end to end: the bulk file in the bucket, its rows, quoting, parts and manifest; SessionM untouched. */
+/**
+ * {@code --mode=csv} end to end: the bulk file in the bucket, its rows, quoting, parts
+ * and manifest; SessionM untouched.
+ */
 class BulkFileSyncIT extends SyncTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -40,9 +43,9 @@ class BulkFileSyncIT extends SyncTestSupport {
     void writesEveryUserAndTagOnceIntoPartsWithAManifestInTheBucket() throws Exception {
         String quoted = "C-\"quoted\", with comma";
         String spaced = " C-leading space, and 'single' quotes ";
-        StorageLocation export = ExportFolder.of("platinum").writeTo(s3, "braze-exports", Map.of(
-                "a.zip", zip(lines(users(1, 4)), lines(user(quoted), user(spaced))),
-                "b.gz", gzip(lines(users(5, 7)), lines(user("ünï"), user("=cmd|' /C calc'!A0")))));
+        StorageLocation export = ExportFolder.of("platinum")
+            .writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 4)), lines(user(quoted), user(spaced))),
+                    "b.gz", gzip(lines(users(5, 7)), lines(user("ünï"), user("=cmd|' /C calc'!A0")))));
         s3.createBucket("sessionm-imports");
 
         Run run = run(Map.of("bulk-file.max-rows-per-part", "8"), "sync", "--export=" + export.uri(),
@@ -52,18 +55,21 @@ class BulkFileSyncIT extends SyncTestSupport {
         assertThat(sessionm.requests()).isEmpty();
         long jobInstance = jobInstanceOf(export);
         String folder = "incoming/platinum/2026-11-28/" + export.lastSegments(1) + "/job-" + jobInstance + "/";
-        assertThat(s3.list("sessionm-imports", folder)).containsExactly(
-                folder + "manifest.json", folder + "part-00001.csv", folder + "part-00002.csv", folder + "part-00003.csv");
+        assertThat(s3.list("sessionm-imports", folder)).containsExactly(folder + "manifest.json",
+                folder + "part-00001.csv", folder + "part-00002.csv", folder + "part-00003.csv");
 
         List<CSVRecord> rows = new ArrayList<>();
         for (int part = 1; part <= 3; part++) {
             byte[] content = s3.get("sessionm-imports", folder + "part-0000" + part + ".csv");
-            List<CSVRecord> records = CSVFormat.RFC4180.parse(new StringReader(new String(content, StandardCharsets.UTF_8))).getRecords();
+            List<CSVRecord> records = CSVFormat.RFC4180
+                .parse(new StringReader(new String(content, StandardCharsets.UTF_8)))
+                .getRecords();
             assertThat(records.get(0).values()).containsExactly("external_id", "tag", "ttl");
             assertThat(records.size() - 1).as("rows of part %d", part).isLessThanOrEqualTo(8);
             rows.addAll(records.subList(1, records.size()));
         }
-        List<String> identifiers = List.of("C-1", "C-2", "C-3", "C-4", quoted, spaced, "C-5", "C-6", "C-7", "ünï", "=cmd|' /C calc'!A0");
+        List<String> identifiers = List.of("C-1", "C-2", "C-3", "C-4", quoted, spaced, "C-5", "C-6", "C-7", "ünï",
+                "=cmd|' /C calc'!A0");
         List<List<String>> expected = new ArrayList<>();
         for (String identifier : identifiers) {
             expected.add(List.of(identifier, "braze_sync", "86400"));
@@ -87,21 +93,25 @@ class BulkFileSyncIT extends SyncTestSupport {
 
     @Test
     void counterTagsLeaveTheTtlColumnEmptyAndLocalOutputWorksToo(@TempDir Path output) throws IOException {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 2)))));
+        StorageLocation export = ExportFolder.of("gold")
+            .writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 2)))));
 
         Run run = sync("sync", "--export=" + export.uri(), "--tags=vip", "--mode=csv", "--output=file:" + output);
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
-        Path part = output.resolve("gold/2026-11-28/" + export.lastSegments(1) + "/job-" + jobInstanceOf(export) + "/part-00001.csv");
+        Path part = output
+            .resolve("gold/2026-11-28/" + export.lastSegments(1) + "/job-" + jobInstanceOf(export) + "/part-00001.csv");
         assertThat(Files.readString(part)).isEqualTo("external_id,tag,ttl\r\nC-1,vip,\r\nC-2,vip,\r\n");
         try (var files = Files.list(part.getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("part-00001.csv", "manifest.json");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("part-00001.csv",
+                    "manifest.json");
         }
     }
 
     @Test
     void autoModeWritesABulkFileForAnExportAboveTheThreshold(@TempDir Path output) {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 6)))));
+        StorageLocation export = ExportFolder.of("gold")
+            .writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 6)))));
 
         Run run = run(Map.of("sync.auto-api-max-users", "5"), "sync", "--export=" + export.uri(), "--tags=vip",
                 "--output=file:" + output);
@@ -113,18 +123,22 @@ class BulkFileSyncIT extends SyncTestSupport {
 
     @Test
     void theBulkFileColumnsAreSettings(@TempDir Path output) throws IOException {
-        StorageLocation export = ExportFolder.of("gold").writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 1)))));
+        StorageLocation export = ExportFolder.of("gold")
+            .writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 1)))));
 
-        Run run = run(Map.of("bulk-file.identifier-column", "customer", "bulk-file.tag-column", "tag_name",
-                "bulk-file.ttl-column", "time_to_live"), "sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60",
-                "--mode=csv", "--output=file:" + output);
+        Run run = run(
+                Map.of("bulk-file.identifier-column", "customer", "bulk-file.tag-column", "tag_name",
+                        "bulk-file.ttl-column", "time_to_live"),
+                "sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60", "--mode=csv", "--output=file:" + output);
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
-        Path part = output.resolve("gold/2026-11-28/" + export.lastSegments(1) + "/job-" + jobInstanceOf(export) + "/part-00001.csv");
+        Path part = output
+            .resolve("gold/2026-11-28/" + export.lastSegments(1) + "/job-" + jobInstanceOf(export) + "/part-00001.csv");
         assertThat(Files.readString(part)).isEqualTo("customer,tag_name,time_to_live\r\nC-1,vip,60\r\n");
     }
 
     private static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
+
 }

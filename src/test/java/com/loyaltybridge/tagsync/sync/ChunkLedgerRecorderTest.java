@@ -26,20 +26,27 @@ import com.loyaltybridge.tagsync.support.MigratedDatabase;
 import com.loyaltybridge.tagsync.support.TestDatabase;
 
 /**
- * The recorder against real PostgreSQL, with as many threads as a sender would use: no call starts before its
- * user's intent is committed, and only a bounded window of users is ever committed ahead of the calls.
+ * The recorder against real PostgreSQL, with as many threads as a sender would use: no
+ * call starts before its user's intent is committed, and only a bounded window of users
+ * is ever committed ahead of the calls.
  */
 class ChunkLedgerRecorderTest {
 
     private static final int USERS = 400;
+
     private static final int BATCH = 32;
+
     private static final int THREADS = 8;
 
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
-    private final SyncUserRepository ledger = new SyncUserRepository(jdbc, new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+
+    private final SyncUserRepository ledger = new SyncUserRepository(jdbc,
+            new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+
     /** Reads what is committed, on one connection of its own. */
     private final SingleConnectionDataSource probeConnection = new SingleConnectionDataSource(TestDatabase.get().url(),
             TestDatabase.get().username(), TestDatabase.get().password(), true);
+
     private final JdbcTemplate probe = new JdbcTemplate(probeConnection);
 
     @AfterEach
@@ -50,16 +57,19 @@ class ChunkLedgerRecorderTest {
     @Test
     void everyCallStartsAfterItsIntentIsCommittedAndFewIntentsRunAhead() throws Exception {
         long jobInstanceId = MigratedDatabase.newJobInstance(jdbc);
-        ledger.stage(jobInstanceId, IntStream.rangeClosed(1, USERS).mapToObj(line -> new ExportUser(0, "a.zip", line, "C-" + line))
-                .toList());
+        ledger.stage(jobInstanceId,
+                IntStream.rangeClosed(1, USERS)
+                    .mapToObj(line -> new ExportUser(0, "a.zip", line, "C-" + line))
+                    .toList());
         List<LedgerEntry> entries = IntStream.rangeClosed(1, USERS)
-                .mapToObj(line -> new LedgerEntry(line, "C-" + line, LedgerState.STAGED)).toList();
+            .mapToObj(line -> new LedgerEntry(line, "C-" + line, LedgerState.STAGED))
+            .toList();
         Runnable runLockHeld = () -> {
         };
         DeliveryLedger deliveries = new DeliveryLedger(jobInstanceId, ledger, null, null, List.of("vip"), null,
                 new DataSourceTransactionManager(MigratedDatabase.dataSource()));
-        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(entries, deliveries, runLockHeld, BATCH,
-                (entry, outcome) -> new SyncUserRepository.Completion(entry.userSeq(), LedgerState.TAGGED, null, null, null));
+        ChunkLedgerRecorder recorder = new ChunkLedgerRecorder(entries, deliveries, runLockHeld, BATCH, (entry,
+                outcome) -> new SyncUserRepository.Completion(entry.userSeq(), LedgerState.TAGGED, null, null, null));
         ConcurrentLinkedQueue<String> startedWithoutIntent = new ConcurrentLinkedQueue<>();
         AtomicInteger mostInDoubt = new AtomicInteger();
 
@@ -69,9 +79,11 @@ class ChunkLedgerRecorderTest {
             int call = index;
             calls.add(senders.submit(() -> {
                 recorder.beforeStart(call);
-                // What a crash right now would leave: committed state only, read on another connection.
-                if (!"SENDING".equals(probe.queryForObject("SELECT state FROM sync_user WHERE job_instance_id = ? AND user_seq = ?",
-                        String.class, jobInstanceId, call + 1L))) {
+                // What a crash right now would leave: committed state only, read on
+                // another connection.
+                if (!"SENDING".equals(
+                        probe.queryForObject("SELECT state FROM sync_user WHERE job_instance_id = ? AND user_seq = ?",
+                                String.class, jobInstanceId, call + 1L))) {
                     startedWithoutIntent.add("C-" + (call + 1));
                 }
                 mostInDoubt.accumulateAndGet(probe.queryForObject(
@@ -92,6 +104,7 @@ class ChunkLedgerRecorderTest {
         assertThat(startedWithoutIntent).isEmpty();
         assertThat(mostInDoubt.get()).as("users committed as SENDING at once").isLessThanOrEqualTo(2 * BATCH + THREADS);
         assertThat(ledger.countByState(jobInstanceId)).containsEntry(LedgerState.TAGGED, (long) USERS)
-                .containsEntry(LedgerState.SENDING, 0L);
+            .containsEntry(LedgerState.SENDING, 0L);
     }
+
 }

@@ -28,14 +28,16 @@ import com.loyaltybridge.tagsync.support.FaultInjectingProxy;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * S3 misbehaving under a sync, end to end, through a proxy in front of the S3 server: throttling and dropped
- * connections are retried, objects that vanish fail the run naming them, objects that appear are left out and
- * said to be, and an export deleted once its users are staged no longer matters.
+ * S3 misbehaving under a sync, end to end, through a proxy in front of the S3 server:
+ * throttling and dropped connections are retried, objects that vanish fail the run naming
+ * them, objects that appear are left out and said to be, and an export deleted once its
+ * users are staged no longer matters.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class S3FaultsSyncIT extends SyncTestSupport {
 
     private static final String BUCKET = "braze-exports";
+
     private FaultInjectingProxy proxy;
 
     @BeforeEach
@@ -51,11 +53,11 @@ class S3FaultsSyncIT extends SyncTestSupport {
     @Test
     void slowDownsAndConnectionsCutMidObjectAreRetriedAndEveryUserIsTaggedOnce(CapturedOutput output) {
         ExportFolder folder = ExportFolder.of("s3-faults");
-        StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(users(1, 400))),
-                "b.gz", gzip(lines(users(401, 800)))));
+        StorageLocation export = folder.writeTo(s3, BUCKET,
+                Map.of("a.zip", zip(lines(users(1, 400))), "b.gz", gzip(lines(users(401, 800)))));
         proxy.slowDown(2);
-        // Each cut lets the response headers and a few hundred bytes of a.zip through: it breaks twice mid-object.
+        // Each cut lets the response headers and a few hundred bytes of a.zip through: it
+        // breaks twice mid-object.
         beforeReading(folder, "a.zip", () -> proxy.cutResponses(2, 800));
 
         Run run = sync(export);
@@ -71,25 +73,24 @@ class S3FaultsSyncIT extends SyncTestSupport {
     @Test
     void anObjectDeletedBetweenListingAndReadingFailsTheRunNamingIt() {
         ExportFolder folder = ExportFolder.of("s3-faults");
-        StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(users(1, 100))),
-                "b.zip", zip(lines(users(101, 200)))));
-        beforeReading(folder, "a.zip", () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
+        StorageLocation export = folder.writeTo(s3, BUCKET,
+                Map.of("a.zip", zip(lines(users(1, 100))), "b.zip", zip(lines(users(101, 200)))));
+        beforeReading(folder, "a.zip",
+                () -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "b.zip")));
 
         Run run = sync(export);
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILED);
-        assertThat(run.stdout()).containsPattern("failure\\s+" + Pattern.quote(export.uri()
-                + "b.zip was listed but is gone: it was deleted since (404 NoSuchKey"));
+        assertThat(run.stdout()).containsPattern("failure\\s+"
+                + Pattern.quote(export.uri() + "b.zip was listed but is gone: it was deleted since (404 NoSuchKey"));
         assertThat(sessionm.requests()).as("nobody is tagged from an export that cannot be read whole").isEmpty();
     }
 
     @Test
     void anObjectThatAppearsAfterListingIsNotPartOfTheSyncAndTheRunSaysSo(CapturedOutput output) {
         ExportFolder folder = ExportFolder.of("s3-faults");
-        StorageLocation export = folder.writeTo(s3, BUCKET, Map.of(
-                "a.zip", zip(lines(users(1, 100))),
-                "b.zip", zip(lines(users(101, 200)))));
+        StorageLocation export = folder.writeTo(s3, BUCKET,
+                Map.of("a.zip", zip(lines(users(1, 100))), "b.zip", zip(lines(users(101, 200)))));
         beforeReading(folder, "a.zip", () -> s3.put(BUCKET, folder.path() + "c.zip", zip(lines(users(201, 300)))));
 
         Run run = sync(export);
@@ -108,10 +109,12 @@ class S3FaultsSyncIT extends SyncTestSupport {
         Fault[] sessionmDown = new Fault[200];
         Arrays.fill(sessionmDown, Fault.status(503));
         sessionm.enqueue(sessionmDown);
-        Run failed = run(Map.of("sessionm.max-retries", "0"), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
+        Run failed = run(Map.of("sessionm.max-retries", "0"), "sync", "--export=" + export.uri(), "--tags=vip",
+                "--mode=api");
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCode.FAILED);
 
-        // Braze deletes exports after a few hours; by the time SessionM is back, the export is gone.
+        // Braze deletes exports after a few hours; by the time SessionM is back, the
+        // export is gone.
         s3.client().deleteObject(b -> b.bucket(BUCKET).key(folder.path() + "a.zip"));
         sessionm.clearFaults();
         Run resumed = sync(export);
@@ -122,7 +125,10 @@ class S3FaultsSyncIT extends SyncTestSupport {
         assertAppliedExactlyOnce(identifiers(1, 100), "vip");
     }
 
-    /** Runs {@code action} once, as the sync starts reading {@code object}: after the export was listed. */
+    /**
+     * Runs {@code action} once, as the sync starts reading {@code object}: after the
+     * export was listed.
+     */
     private void beforeReading(ExportFolder folder, String object, Runnable action) {
         proxy.beforeRequest(line -> line.startsWith("GET /" + BUCKET + "/" + folder.path() + object), action);
     }
@@ -135,4 +141,5 @@ class S3FaultsSyncIT extends SyncTestSupport {
     private static List<String> identifiers(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> "C-" + i).toList();
     }
+
 }

@@ -29,27 +29,27 @@ import com.loyaltybridge.tagsync.support.S3TestServer;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * Everything full runs print, successes and failures alike, with the application's clients logging at DEBUG
- * (Spring, Hikari, the PostgreSQL driver, the AWS SDK and its HTTP client): neither the SessionM API secret, nor
- * the database password, nor the S3 secret key appears, not even Base64-encoded in an Authorization header.
- * The servers the tests stand up (SessionM simulator, s3proxy) receive the secrets by design and keep their logs quiet.
+ * Everything full runs print, successes and failures alike, with the application's
+ * clients logging at DEBUG (Spring, Hikari, the PostgreSQL driver, the AWS SDK and its
+ * HTTP client): neither the SessionM API secret, nor the database password, nor the S3
+ * secret key appears, not even Base64-encoded in an Authorization header. The servers the
+ * tests stand up (SessionM simulator, s3proxy) receive the secrets by design and keep
+ * their logs quiet.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsInLogsSyncIT extends SyncTestSupport {
 
     private static final String DATABASE_PASSWORD = "db-password-never-logged";
-    private static final Map<String, String> CLIENTS_AT_DEBUG = Map.of(
-            "logging.level.org.springframework", "DEBUG",
-            "logging.level.com.loyaltybridge.tagsync", "DEBUG",
-            "logging.level.com.zaxxer.hikari", "DEBUG",
-            "logging.level.org.postgresql", "DEBUG",
-            "logging.level.software.amazon.awssdk", "DEBUG",
+
+    private static final Map<String, String> CLIENTS_AT_DEBUG = Map.of("logging.level.org.springframework", "DEBUG",
+            "logging.level.com.loyaltybridge.tagsync", "DEBUG", "logging.level.com.zaxxer.hikari", "DEBUG",
+            "logging.level.org.postgresql", "DEBUG", "logging.level.software.amazon.awssdk", "DEBUG",
             "logging.level.org.apache.http", "DEBUG");
 
     @Test
     void noSecretInAnyLogLineOfRunsThatSucceedOrFail(CapturedOutput output) throws IOException {
-        StorageLocation export = ExportFolder.of("secrets").writeTo(s3, "braze-exports",
-                Map.of("a.zip", zip(lines(users(1, 20)))));
+        StorageLocation export = ExportFolder.of("secrets")
+            .writeTo(s3, "braze-exports", Map.of("a.zip", zip(lines(users(1, 20)))));
         s3.createBucket("secrets-out");
         List<Run> runs = new ArrayList<>();
         try (PrivatePostgres postgres = PrivatePostgres.start()) {
@@ -57,7 +57,8 @@ class SecretsInLogsSyncIT extends SyncTestSupport {
             sessionm.faultFor("C-1", Fault.status(500));
             sessionm.faultFor("C-2", Fault.resetAfterApply());
             sessionm.faultFor("C-3", Fault.applyThenDelay(Duration.ofSeconds(2)));
-            runs.add(run(settings(database), "sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60", "--mode=api"));
+            runs.add(run(settings(database), "sync", "--export=" + export.uri(), "--tags=vip", "--ttl=60",
+                    "--mode=api"));
             runs.add(run(settings(database), "sync", "--export=" + export.uri(), "--tags=gold", "--mode=csv",
                     "--output=s3://secrets-out/imports/"));
 
@@ -65,25 +66,25 @@ class SecretsInLogsSyncIT extends SyncTestSupport {
             runs.add(run(settings(database), "sync", "--export=" + export.uri(), "--tags=silver", "--mode=api"));
         }
         try (CountingServer nothingListening = new CountingServer()) {
-            Map<String, String> unreachable = Map.of(
-                    "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + nothingListening.port() + "/gone",
-                    "spring.datasource.username", "tagsync",
-                    "spring.datasource.password", DATABASE_PASSWORD);
+            Map<String, String> unreachable = Map.of("spring.datasource.url",
+                    "jdbc:postgresql://127.0.0.1:" + nothingListening.port() + "/gone", "spring.datasource.username",
+                    "tagsync", "spring.datasource.password", DATABASE_PASSWORD);
             runs.add(run(settings(unreachable), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api"));
         }
-        runs.add(run(settings(Map.of("spring.datasource.password", DATABASE_PASSWORD)), "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api"));
+        runs.add(run(settings(Map.of("spring.datasource.password", DATABASE_PASSWORD)), "sync",
+                "--export=" + export.uri(), "--tags=vip", "--mode=api"));
 
-        assertThat(runs).extracting(Run::exitCode).containsExactly(ExitCode.COMPLETED, ExitCode.COMPLETED,
-                ExitCode.FAILED, ExitCode.FAILED, ExitCode.FAILED);
+        assertThat(runs).extracting(Run::exitCode)
+            .containsExactly(ExitCode.COMPLETED, ExitCode.COMPLETED, ExitCode.FAILED, ExitCode.FAILED, ExitCode.FAILED);
         String everything = output.getAll() + runs;
-        assertThat(everything).as("DEBUG logging was on").contains("HikariPool", "software.amazon.awssdk",
-                "o.s.batch", "Retrying tags of external/users/C-1");
-        String basic = Base64.getEncoder().encodeToString((API_KEY + ":" + API_SECRET).getBytes(StandardCharsets.UTF_8));
-        assertThat(everything)
-                .doesNotContain(API_SECRET)
-                .doesNotContain(basic)
-                .doesNotContain(DATABASE_PASSWORD)
-                .doesNotContain(S3TestServer.SECRET_KEY);
+        assertThat(everything).as("DEBUG logging was on")
+            .contains("HikariPool", "software.amazon.awssdk", "o.s.batch", "Retrying tags of external/users/C-1");
+        String basic = Base64.getEncoder()
+            .encodeToString((API_KEY + ":" + API_SECRET).getBytes(StandardCharsets.UTF_8));
+        assertThat(everything).doesNotContain(API_SECRET)
+            .doesNotContain(basic)
+            .doesNotContain(DATABASE_PASSWORD)
+            .doesNotContain(S3TestServer.SECRET_KEY);
     }
 
     private static Map<String, String> settings(Map<String, String> database) {
@@ -91,4 +92,5 @@ class SecretsInLogsSyncIT extends SyncTestSupport {
         settings.putAll(database);
         return settings;
     }
+
 }

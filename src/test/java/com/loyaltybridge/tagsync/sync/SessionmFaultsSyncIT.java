@@ -25,8 +25,9 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 
 /**
- * SessionM's bad days, end to end: what is retried, what is settled by reading, what is recorded, what stops the run;
- * and, whatever it does, no user is missed and none is tagged twice.
+ * SessionM's bad days, end to end: what is retried, what is settled by reading, what is
+ * recorded, what stops the run; and, whatever it does, no user is missed and none is
+ * tagged twice.
  */
 class SessionmFaultsSyncIT extends SyncTestSupport {
 
@@ -51,8 +52,8 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         assertThat(posts("C-6")).as("timeout after applying: read, not sent again").isEqualTo(1);
         assertThat(jdbc.query("SELECT identifier, state FROM sync_user WHERE job_instance_id = ? ORDER BY identifier",
                 (rs, row) -> tuple(rs.getString(1), rs.getString(2)), jobInstanceOf(export)))
-                .containsExactly(tuple("C-1", "TAGGED"), tuple("C-2", "TAGGED"), tuple("C-3", "TAGGED"),
-                        tuple("C-4", "ALREADY_TAGGED"), tuple("C-5", "TAGGED"), tuple("C-6", "ALREADY_TAGGED"));
+            .containsExactly(tuple("C-1", "TAGGED"), tuple("C-2", "TAGGED"), tuple("C-3", "TAGGED"),
+                    tuple("C-4", "ALREADY_TAGGED"), tuple("C-5", "TAGGED"), tuple("C-6", "ALREADY_TAGGED"));
         assertThat(run.stdout()).containsPattern("tagged\\s+4").containsPattern("already tagged\\s+2");
     }
 
@@ -69,9 +70,10 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
                 SELECT identifier, sessionm_status, sessionm_code FROM sync_user
                 WHERE job_instance_id = ? AND state = 'REJECTED' ORDER BY identifier""",
                 (rs, row) -> tuple(rs.getString(1), rs.getInt(2), rs.getString(3)), jobInstanceOf(export)))
-                .containsExactly(tuple("C-2", 404, "user_not_found"), tuple("C-3", 200, "requires_registered_user"));
+            .containsExactly(tuple("C-2", 404, "user_not_found"), tuple("C-3", 200, "requires_registered_user"));
         assertThat(ledgerStates(export)).containsEntry("TAGGED", 3L);
-        assertThat(run.stdout()).containsPattern("rejected by SessionM\\s+2\\s+\\(requires_registered_user: 1, user_not_found: 1\\)");
+        assertThat(run.stdout())
+            .containsPattern("rejected by SessionM\\s+2\\s+\\(requires_registered_user: 1, user_not_found: 1\\)");
     }
 
     @Test
@@ -80,7 +82,8 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         Fault[] storm = new Fault[60];
         Arrays.fill(storm, Fault.tooManyRequests("1"));
         sessionm.enqueue(storm);
-        // Retry-After is capped at 100ms to keep the test short; one retry would be far too few if 429s used them up.
+        // Retry-After is capped at 100ms to keep the test short; one retry would be far
+        // too few if 429s used them up.
         Map<String, String> settings = Map.of("sessionm.max-retry-after", "100ms", "sessionm.max-retries", "1");
 
         Run run = run(settings, "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api");
@@ -96,10 +99,8 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         int users = 600;
         StorageLocation export = export(users);
         long seed = ChaosSeed.forTest("randomServerErrorsTimeoutsAndResetsNeverMissOrDoubleAUser");
-        sessionm.faultRates(seed,
-                FaultRate.of(Fault.status(500), 0.05),
-                FaultRate.of(Fault.status(500).afterApplying(), 0.01),
-                FaultRate.of(Fault.resetBeforeApply(), 0.01),
+        sessionm.faultRates(seed, FaultRate.of(Fault.status(500), 0.05),
+                FaultRate.of(Fault.status(500).afterApplying(), 0.01), FaultRate.of(Fault.resetBeforeApply(), 0.01),
                 FaultRate.of(Fault.resetAfterApply(), 0.01),
                 FaultRate.of(Fault.applyThenDelay(Duration.ofMillis(1_500)), 0.005));
 
@@ -111,14 +112,14 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         Map<String, Long> states = ledgerStates(export);
         assertThat(states.keySet()).isSubsetOf("TAGGED", "ALREADY_TAGGED", "IN_DOUBT");
         assertThat(run.stdout()).containsPattern("\\n  tagged\\s+" + states.getOrDefault("TAGGED", 0L) + "\\n")
-                .containsPattern("\\n  already tagged\\s+" + states.getOrDefault("ALREADY_TAGGED", 0L) + "\\n")
-                .containsPattern("\\n  in doubt\\s+" + states.getOrDefault("IN_DOUBT", 0L) + "\\b");
+            .containsPattern("\\n  already tagged\\s+" + states.getOrDefault("ALREADY_TAGGED", 0L) + "\\n")
+            .containsPattern("\\n  in doubt\\s+" + states.getOrDefault("IN_DOUBT", 0L) + "\\b");
     }
 
     @Test
     void credentialsRevokedMidRunStopTheRunAtOnceAndAFixedSecretResumesIt() {
         StorageLocation export = export(300);
-        String[] command = {"sync", "--export=" + export.uri(), "--tags=vip", "--mode=api"};
+        String[] command = { "sync", "--export=" + export.uri(), "--tags=vip", "--mode=api" };
         int[] postsAtRevocation = new int[1];
         CompletableFuture<Void> revoked = strikeWhen(() -> sessionm.postCount() >= 100, () -> {
             sessionm.revokeCredentials();
@@ -131,9 +132,11 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         assertThat(revoked).succeedsWithin(Duration.ofSeconds(10));
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(refused.stdout()).contains("SessionM refused the API credentials (HTTP 401")
-                .contains("SESSIONM_CORE_API_SECRET").doesNotContain(API_SECRET).doesNotContain("\tat ");
+            .contains("SESSIONM_CORE_API_SECRET")
+            .doesNotContain(API_SECRET)
+            .doesNotContain("\tat ");
         assertThat(sessionm.postCount() - postsAtRevocation[0]).as("stopped at once: only the calls under way")
-                .isLessThanOrEqualTo(4);
+            .isLessThanOrEqualTo(4);
         List<String> taggedBefore = jdbc.queryForList(
                 "SELECT identifier FROM sync_user WHERE job_instance_id = ? AND state = 'TAGGED'", String.class,
                 jobInstanceOf(export));
@@ -145,7 +148,8 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
         assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.COMPLETED);
         assertAppliedExactlyOnce(identifiers(300), "vip");
         for (String id : taggedBefore) {
-            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, id)).as("%s was tagged before the 401", id).hasSize(1);
+            assertThat(sessionm.postsFor(IdentifierType.EXTERNAL_ID, id)).as("%s was tagged before the 401", id)
+                .hasSize(1);
         }
         assertThat(ledgerStates(export)).isEqualTo(Map.of("TAGGED", 300L));
     }
@@ -161,4 +165,5 @@ class SessionmFaultsSyncIT extends SyncTestSupport {
     private static int posts(String identifier) {
         return sessionm.postsFor(IdentifierType.EXTERNAL_ID, identifier).size();
     }
+
 }

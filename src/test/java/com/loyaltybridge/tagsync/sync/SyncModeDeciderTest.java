@@ -17,13 +17,20 @@ import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.support.MigratedDatabase;
 
-/** The choice between the API and the bulk file: counted from the ledger in auto mode, the same on every restart. */
+/**
+ * The choice between the API and the bulk file: counted from the ledger in auto mode, the
+ * same on every restart.
+ */
 class SyncModeDeciderTest {
 
-    private static final StorageLocation EXPORT = StorageLocation.s3("braze-exports", "segment-export/SEG/2026-11-28/x-1/");
+    private static final StorageLocation EXPORT = StorageLocation.s3("braze-exports",
+            "segment-export/SEG/2026-11-28/x-1/");
 
     private final JdbcTemplate jdbc = new JdbcTemplate(MigratedDatabase.dataSource());
-    private final SyncUserRepository ledger = new SyncUserRepository(jdbc, new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+
+    private final SyncUserRepository ledger = new SyncUserRepository(jdbc,
+            new DataSourceTransactionManager(MigratedDatabase.dataSource()));
+
     private final SyncModeDecider decider = new SyncModeDecider(ledger, 3);
 
     @Test
@@ -54,9 +61,13 @@ class SyncModeDeciderTest {
     /** An execution of a sync in {@code mode} whose ledger holds {@code users} users. */
     private JobExecution execution(SyncMode mode, int users) {
         long instance = MigratedDatabase.newJobInstance(jdbc);
-        ledger.stage(instance, IntStream.rangeClosed(1, users)
-                .mapToObj(line -> new ExportUser(0, EXPORT.keyPrefix() + "a.zip", line, "C-" + line)).toList());
+        ledger.stage(instance,
+                IntStream.rangeClosed(1, users)
+                    .mapToObj(line -> new ExportUser(0, EXPORT.keyPrefix() + "a.zip", line, "C-" + line))
+                    .toList());
         SyncRequest request = new SyncRequest(EXPORT, List.of("vip"), null, mode, IdentifierSource.EXTERNAL_ID, null);
-        return new JobExecution(1L, new JobInstance(instance, SegmentSyncJobConfiguration.JOB_NAME), request.toJobParameters());
+        return new JobExecution(1L, new JobInstance(instance, SegmentSyncJobConfiguration.JOB_NAME),
+                request.toJobParameters());
     }
+
 }

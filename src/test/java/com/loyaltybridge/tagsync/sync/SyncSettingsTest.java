@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The tagging chunk follows the configured rate, and the intent batch the in-flight limit, unless set. */
+/**
+ * The tagging chunk follows the configured rate, and the intent batch the in-flight
+ * limit, unless set.
+ */
 class SyncSettingsTest {
 
     private final SyncSettings defaults = new SyncSettings(5000, null, 128, 1000, 500);
@@ -23,4 +26,5 @@ class SyncSettingsTest {
         assertThat(defaults.intentBatchSize(8)).isEqualTo(128);
         assertThat(defaults.intentBatchSize(400)).isEqualTo(400);
     }
+
 }

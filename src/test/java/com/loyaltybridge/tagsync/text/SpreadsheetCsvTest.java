@@ -12,21 +12,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** What a spreadsheet sees in each cell of a CSV meant for people: text, never a formula. */
+/**
+ * What a spreadsheet sees in each cell of a CSV meant for people: text, never a formula.
+ */
 class SpreadsheetCsvTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '¦', quoteCharacter = '"', textBlock = """
-            a DDE command                 ¦ "=cmd|' /C calc'!A0"                               ¦ "'=cmd|' /C calc'!A0"
-            a link                        ¦ "=HYPERLINK(""http://evil.example/"",""click"")"   ¦ "'=HYPERLINK(""http://evil.example/"",""click"")"
-            a plus                        ¦ +plus                                              ¦ '+plus
-            an at sign                    ¦ @x                                                 ¦ '@x
-            a minus starting a sum        ¦ -1+1                                               ¦ '-1+1
-            a pipe                        ¦ |pipe                                              ¦ '|pipe
-            a plain identifier            ¦ C-302                                              ¦ C-302
-            an equals sign inside         ¦ a=b                                                ¦ a=b
-            a single quote already        ¦ 'quoted                                            ¦ 'quoted
-            """)
+    @CsvSource(delimiter = '¦', quoteCharacter = '"',
+            textBlock = """
+                    a DDE command                 ¦ "=cmd|' /C calc'!A0"                               ¦ "'=cmd|' /C calc'!A0"
+                    a link                        ¦ "=HYPERLINK(""http://evil.example/"",""click"")"   ¦ "'=HYPERLINK(""http://evil.example/"",""click"")"
+                    a plus                        ¦ +plus                                              ¦ '+plus
+                    an at sign                    ¦ @x                                                 ¦ '@x
+                    a minus starting a sum        ¦ -1+1                                               ¦ '-1+1
+                    a pipe                        ¦ |pipe                                              ¦ '|pipe
+                    a plain identifier            ¦ C-302                                              ¦ C-302
+                    an equals sign inside         ¦ a=b                                                ¦ a=b
+                    a single quote already        ¦ 'quoted                                            ¦ 'quoted
+                    """)
     void aCellThatWouldStartAFormulaGetsASingleQuoteInFront(String description, String value, String cell) {
         assertThat(SpreadsheetCsv.cell(value)).isEqualTo(cell);
         assertThat(cellsOf(value)).containsExactly(cell);
@@ -55,7 +58,10 @@ class SpreadsheetCsvTest {
         assertThat(records.get(3).values()).containsExactly("302", "'-5");
     }
 
-    /** The cells of the single data row written for {@code value}, as an RFC 4180 reader (a spreadsheet) reads them. */
+    /**
+     * The cells of the single data row written for {@code value}, as an RFC 4180 reader
+     * (a spreadsheet) reads them.
+     */
     private static List<String> cellsOf(String value) {
         StringBuilder out = new StringBuilder();
         SpreadsheetCsv csv = SpreadsheetCsv.to(out, "value");
@@ -65,8 +71,10 @@ class SpreadsheetCsvTest {
             List<CSVRecord> records = CSVFormat.RFC4180.parse(new StringReader(out.toString())).getRecords();
             assertThat(records).hasSize(2);
             return List.of(records.get(1).values());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new AssertionError(e);
         }
     }
+
 }

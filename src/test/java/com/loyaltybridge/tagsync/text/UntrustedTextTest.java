@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Which characters a name from a request or a mapping file may not hold, and how such text is quoted in messages. */
+/**
+ * Which characters a name from a request or a mapping file may not hold, and how such
+ * text is quoted in messages.
+ */
 class UntrustedTextTest {
 
     @ParameterizedTest(name = "U+{0}: {1}")
@@ -49,4 +52,5 @@ class UntrustedTextTest {
         assertThat(UntrustedText.quote("x".repeat(19_000_000))).isEqualTo("'" + "x".repeat(100) + "…'");
         assertThat(UntrustedText.quote("🎉".repeat(101))).isEqualTo("'" + "🎉".repeat(100) + "…'");
     }
+
 }

@@ -21,9 +21,10 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.WalletTestSupport;
 
 /**
- * What the offers job does when SessionM Connect or Braze misbehave: refused credentials stop the run with one line,
- * and the same command then finishes it; 5xx are retried; a refusal of one member is recorded and the run goes on;
- * a Braze that stays down leaves its members to be written again, and counted so.
+ * What the offers job does when SessionM Connect or Braze misbehave: refused credentials
+ * stop the run with one line, and the same command then finishes it; 5xx are retried; a
+ * refusal of one member is recorded and the run goes on; a Braze that stays down leaves
+ * its members to be written again, and counted so.
  */
 class OfferWalletFaultsIT extends WalletTestSupport {
 
@@ -35,8 +36,10 @@ class OfferWalletFaultsIT extends WalletTestSupport {
         Run refused = offers("--export=" + export.uri(), "--identifier=" + IDENTIFIER);
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
-        assertThat(refused.stdout()).contains("failure                Braze refused the API key (HTTP 401 Unauthorized): check"
-                + " BRAZE_API_KEY").contains("not yet done           100");
+        assertThat(refused.stdout())
+            .contains("failure                Braze refused the API key (HTTP 401 Unauthorized): check"
+                    + " BRAZE_API_KEY")
+            .contains("not yet done           100");
         assertThat(braze.attributeObjects()).isEmpty();
         braze.reset();
 
@@ -56,8 +59,9 @@ class OfferWalletFaultsIT extends WalletTestSupport {
         Run refused = offers("--export=" + export.uri(), "--identifier=" + IDENTIFIER);
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
-        assertThat(refused.stdout()).contains("failure                SessionM Connect refused the credentials (HTTP 401,"
-                + " unauthorized): check SESSIONM_CONNECT_AUTHORIZATION");
+        assertThat(refused.stdout())
+            .contains("failure                SessionM Connect refused the credentials (HTTP 401,"
+                    + " unauthorized): check SESSIONM_CONNECT_AUTHORIZATION");
         assertThat(braze.requests()).isEmpty();
         sessionm.reset();
         putWallets(20);
@@ -91,30 +95,38 @@ class OfferWalletFaultsIT extends WalletTestSupport {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
         assertThat(objectsPerMember()).hasSize(9).doesNotContainKey("E-7");
-        assertThat(run.stdout()).contains("refused by Braze       1  ('sessionm_offers' is not a valid attribute value: 1)");
-        assertThat(jdbc.queryForObject("SELECT braze_message FROM sync_user WHERE job_instance_id = ? AND identifier = 'U-7'",
-                String.class, offersRunOf(export))).isEqualTo("'sessionm_offers' is not a valid attribute value");
+        assertThat(run.stdout())
+            .contains("refused by Braze       1  ('sessionm_offers' is not a valid attribute value: 1)");
+        assertThat(jdbc.queryForObject(
+                "SELECT braze_message FROM sync_user WHERE job_instance_id = ? AND identifier = 'U-7'", String.class,
+                offersRunOf(export)))
+            .isEqualTo("'sessionm_offers' is not a valid attribute value");
     }
 
     @Test
     void aBrazeThatStaysDownStopsTheRunAndTheNextRunWritesAgainOnlyWhatMayHaveLanded() {
         StorageLocation export = export("braze-down", 100);
-        // The first request of 75 lands and its answer is lost, as are its retries: it may have been written.
-        braze.enqueue(BrazeFault.processThenDelay(Duration.ofSeconds(5)), BrazeFault.status(500), BrazeFault.status(500));
+        // The first request of 75 lands and its answer is lost, as are its retries: it
+        // may have been written.
+        braze.enqueue(BrazeFault.processThenDelay(Duration.ofSeconds(5)), BrazeFault.status(500),
+                BrazeFault.status(500));
 
-        Run down = offers(Map.of("braze.rest.max-retries", "2", "braze.rest.max-in-flight", "1"), "--export=" + export.uri(),
-                "--identifier=" + IDENTIFIER);
+        Run down = offers(Map.of("braze.rest.max-retries", "2", "braze.rest.max-in-flight", "1"),
+                "--export=" + export.uri(), "--identifier=" + IDENTIFIER);
 
         assertThat(down.exitCode()).as(down.toString()).isEqualTo(ExitCode.FAILED);
-        assertThat(down.stdout()).contains("failure                Braze did not take a /users/track request after all retries");
-        long inDoubt = jdbc.queryForObject("SELECT count(*) FROM sync_user WHERE job_instance_id = ? AND state = 'SENDING'",
-                Long.class, offersRunOf(export));
+        assertThat(down.stdout())
+            .contains("failure                Braze did not take a /users/track request after all retries");
+        long inDoubt = jdbc.queryForObject(
+                "SELECT count(*) FROM sync_user WHERE job_instance_id = ? AND state = 'SENDING'", Long.class,
+                offersRunOf(export));
         assertThat(inDoubt).as("members whose request may have landed").isEqualTo(75);
 
         Run resumed = offers("--export=" + export.uri(), "--identifier=" + IDENTIFIER);
 
         assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(objectsPerMember()).hasSize(100).allSatisfy((member, objects) -> assertThat(objects).isBetween(1, 2));
+        assertThat(objectsPerMember()).hasSize(100)
+            .allSatisfy((member, objects) -> assertThat(objects).isBetween(1, 2));
         assertThat(summaryCount(resumed.stdout(), "written again")).isEqualTo(75);
         assertThat(summaryCount(resumed.stdout(), "written")).isEqualTo(100);
     }
@@ -127,13 +139,16 @@ class OfferWalletFaultsIT extends WalletTestSupport {
 
     private static void putWallets(int members) {
         for (int i = 1; i <= members; i++) {
-            sessionm.offers().put("U-" + i, Wallet.of(i, i, OfferWallets.offer("o-" + i, "Offer " + i, "2027-01-01T00:00:00Z")));
+            sessionm.offers()
+                .put("U-" + i, Wallet.of(i, i, OfferWallets.offer("o-" + i, "Offer " + i, "2027-01-01T00:00:00Z")));
         }
     }
 
     private static void assertNoSecretIn(String output) {
-        assertThat(output).doesNotContain(BRAZE_KEY).doesNotContain(OfferWallets.DEFAULT_AUTHORIZATION)
-                .doesNotContain(new String(Base64.getDecoder().decode(OfferWallets.DEFAULT_AUTHORIZATION),
-                        StandardCharsets.UTF_8));
+        assertThat(output).doesNotContain(BRAZE_KEY)
+            .doesNotContain(OfferWallets.DEFAULT_AUTHORIZATION)
+            .doesNotContain(
+                    new String(Base64.getDecoder().decode(OfferWallets.DEFAULT_AUTHORIZATION), StandardCharsets.UTF_8));
     }
+
 }

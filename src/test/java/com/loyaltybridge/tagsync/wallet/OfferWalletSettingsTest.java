@@ -30,4 +30,5 @@ class OfferWalletSettingsTest {
         assertThat(settings.cultureOf(null, "en-GB")).as("no language: the run's culture").isEqualTo("en-GB");
         assertThat(settings.cultureOf(null, null)).as("none: sessionm.connect.culture, in the client").isNull();
     }
+
 }

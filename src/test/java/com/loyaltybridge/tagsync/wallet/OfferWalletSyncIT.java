@@ -28,13 +28,15 @@ import com.loyaltybridge.tagsync.support.ExportFolder;
 import com.loyaltybridge.tagsync.support.WalletTestSupport;
 
 /**
- * A segment's offer wallets reach its members' Braze profiles as custom attributes, export after export only what
- * changed: the command line against PostgreSQL, the S3 server, SessionM Connect's {@code get_user_offers} and Braze's
- * {@code /users/track} as the simulators serve them.
+ * A segment's offer wallets reach its members' Braze profiles as custom attributes,
+ * export after export only what changed: the command line against PostgreSQL, the S3
+ * server, SessionM Connect's {@code get_user_offers} and Braze's {@code /users/track} as
+ * the simulators serve them.
  */
 class OfferWalletSyncIT extends WalletTestSupport {
 
     private static final String SEGMENT = "wallet-segment";
+
     private static final int MEMBERS = 160;
 
     @Test
@@ -42,10 +44,14 @@ class OfferWalletSyncIT extends WalletTestSupport {
         Map<String, Wallet> wallets = new HashMap<>();
         wallets.put("U-1", Wallet.of(0, 0));
         wallets.put("U-2", Wallet.of(150, 900, OfferWallets.offer("one", "The one offer", "2027-03-01T00:00:00Z")));
-        wallets.put("U-3", new Wallet(IntStream.rangeClosed(1, 120).mapToObj(i -> (JsonNode) OfferWallets.offer("o-" + i,
-                "Offer " + i, LocalDate.of(2027, 1, 1).plusDays(121 - i) + "T00:00:00Z")).toList(), null, null));
+        wallets.put("U-3",
+                new Wallet(IntStream.rangeClosed(1, 120)
+                    .mapToObj(i -> (JsonNode) OfferWallets.offer("o-" + i, "Offer " + i,
+                            LocalDate.of(2027, 1, 1).plusDays(121 - i) + "T00:00:00Z"))
+                    .toList(), null, null));
         for (int i = 4; i <= MEMBERS; i++) {
-            wallets.put("U-" + i, Wallet.of(i, 10 * i, OfferWallets.offer("w-" + i, "Welcome " + i, "2027-06-01T00:00:00Z")));
+            wallets.put("U-" + i,
+                    Wallet.of(i, 10 * i, OfferWallets.offer("w-" + i, "Welcome " + i, "2027-06-01T00:00:00Z")));
         }
         wallets.forEach(sessionm.offers()::put);
         sessionm.offers().unknownUsers("U-404");
@@ -58,30 +64,42 @@ class OfferWalletSyncIT extends WalletTestSupport {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
         for (int i = 1; i <= MEMBERS; i++) {
-            assertThat(profileOf("E-" + i)).as("the profile of E-%d", i).isEqualTo(expectedAttributes(wallets.get("U-" + i)));
+            assertThat(profileOf("E-" + i)).as("the profile of E-%d", i)
+                .isEqualTo(expectedAttributes(wallets.get("U-" + i)));
         }
         assertThat(profileOf("E-404")).as("a member SessionM does not know").isEmpty();
         assertThat(braze.requests()).extracting(TrackRequest::attributeObjects)
-                .as("one request per 75 changed wallets").allMatch(objects -> objects <= 75).hasSize(3);
-        assertThat(objectsPerMember()).as("one attribute object per member").hasSize(MEMBERS).allSatisfy((member, objects) ->
-                assertThat(objects).isEqualTo(1));
-        assertThat(braze.attributeObjectsFor("external_id", "E-3").get(0).path("sessionm_offers").path(0).path("offer_id").asString())
-                .as("the soonest to expire first").isEqualTo("o-120");
+            .as("one request per 75 changed wallets")
+            .allMatch(objects -> objects <= 75)
+            .hasSize(3);
+        assertThat(objectsPerMember()).as("one attribute object per member")
+            .hasSize(MEMBERS)
+            .allSatisfy((member, objects) -> assertThat(objects).isEqualTo(1));
+        assertThat(braze.attributeObjectsFor("external_id", "E-3")
+            .get(0)
+            .path("sessionm_offers")
+            .path(0)
+            .path("offer_id")
+            .asString()).as("the soonest to expire first").isEqualTo("o-120");
         assertThat(sessionm.offers().requestsFor("U-3")).extracting(OffersRequest::skip, OffersRequest::take)
-                .as("120 offers read 50 at a time").containsExactly(tuple(0, 50), tuple(50, 50), tuple(100, 50));
+            .as("120 offers read 50 at a time")
+            .containsExactly(tuple(0, 50), tuple(50, 50), tuple(100, 50));
         assertThat(sessionm.offers().requestsFor("U-2")).extracting(OffersRequest::culture).containsExactly("en");
         assertThat(summaryCount(run.stdout(), "members")).isEqualTo(MEMBERS + 1);
         assertThat(summaryCount(run.stdout(), "written")).isEqualTo(MEMBERS);
         assertThat(run.stdout()).contains("written                " + MEMBERS + " in 3 Braze requests")
-                .contains("rejected by SessionM   1  (user_not_found: 1)");
-        assertThat(jdbc.queryForObject("SELECT sessionm_code FROM sync_user WHERE job_instance_id = ? AND identifier = 'U-404'",
-                String.class, offersRunOf(first))).isEqualTo("user_not_found");
+            .contains("rejected by SessionM   1  (user_not_found: 1)");
+        assertThat(jdbc.queryForObject(
+                "SELECT sessionm_code FROM sync_user WHERE job_instance_id = ? AND identifier = 'U-404'", String.class,
+                offersRunOf(first)))
+            .isEqualTo("user_not_found");
 
         // The next day: five wallets changed, one member left, one entered.
         int objectsBefore = braze.attributeObjects().size();
         int requestsBefore = braze.requests().size();
-        for (int i : new int[] {2, 10, 20, 30, 40}) {
-            wallets.put("U-" + i, Wallet.of(i + 1, 10 * i, OfferWallets.offer("new-" + i, "New " + i, "2027-02-01T00:00:00Z")));
+        for (int i : new int[] { 2, 10, 20, 30, 40 }) {
+            wallets.put("U-" + i,
+                    Wallet.of(i + 1, 10 * i, OfferWallets.offer("new-" + i, "New " + i, "2027-02-01T00:00:00Z")));
         }
         wallets.put("U-500", Wallet.of(5, 5));
         wallets.forEach(sessionm.offers()::put);
@@ -92,21 +110,21 @@ class OfferWalletSyncIT extends WalletTestSupport {
         Run next = offers("--export=" + second.uri(), "--identifier=" + IDENTIFIER);
 
         assertThat(next.exitCode()).as(next.toString()).isEqualTo(ExitCode.COMPLETED);
-        assertThat(objectsPerMemberSince(objectsBefore)).as("attribute objects Braze received, by member").isEqualTo(Map.of(
-                "E-2", 1, "E-10", 1, "E-20", 1, "E-30", 1, "E-40", 1, "E-500", 1, "E-" + MEMBERS, 1));
-        for (int i : new int[] {2, 10, 20, 30, 40, 500}) {
+        assertThat(objectsPerMemberSince(objectsBefore)).as("attribute objects Braze received, by member")
+            .isEqualTo(Map.of("E-2", 1, "E-10", 1, "E-20", 1, "E-30", 1, "E-40", 1, "E-500", 1, "E-" + MEMBERS, 1));
+        for (int i : new int[] { 2, 10, 20, 30, 40, 500 }) {
             assertThat(profileOf("E-" + i)).isEqualTo(expectedAttributes(wallets.get("U-" + i)));
         }
         assertThat(braze.requests()).hasSize(requestsBefore + 2);
         assertThat(braze.attributeObjectsFor("external_id", "E-" + MEMBERS).get(1).properties())
-                .as("the leaver's wallet attributes cleared: each set to null")
-                .extracting(Map.Entry::getKey, entry -> entry.getValue().isNull())
-                .contains(tuple("sessionm_offers", true), tuple("sessionm_available_points", true),
-                        tuple("sessionm_total_points", true), tuple("sessionm_wallet_synced_at", true));
+            .as("the leaver's wallet attributes cleared: each set to null")
+            .extracting(Map.Entry::getKey, entry -> entry.getValue().isNull())
+            .contains(tuple("sessionm_offers", true), tuple("sessionm_available_points", true),
+                    tuple("sessionm_total_points", true), tuple("sessionm_wallet_synced_at", true));
         assertThat(profileOf("E-" + MEMBERS)).as("the leaver's profile").isEmpty();
         assertThat(summaryCount(next.stdout(), "unchanged")).isEqualTo(MEMBERS - 1 - 5);
         assertThat(next.stdout()).contains("written                6 in 1 Braze requests")
-                .contains("left the segment       1: cleared 1 in 1 Braze requests");
+            .contains("left the segment       1: cleared 1 in 1 Braze requests");
 
         // The day after: nothing changed, and the leaver is not cleared again.
         int requestsThen = braze.requests().size();
@@ -125,8 +143,8 @@ class OfferWalletSyncIT extends WalletTestSupport {
             sessionm.offers().put("U-" + i, Wallet.of(i, i));
         }
         ExportFolder day1 = ExportFolder.of("dry-run-segment");
-        assertThat(offers("--export=" + writeExport(day1, List.of(members(1, 10))).uri(), "--identifier=" + IDENTIFIER).exitCode())
-                .isEqualTo(ExitCode.COMPLETED);
+        assertThat(offers("--export=" + writeExport(day1, List.of(members(1, 10))).uri(), "--identifier=" + IDENTIFIER)
+            .exitCode()).isEqualTo(ExitCode.COMPLETED);
         int objectsBefore = braze.attributeObjects().size();
         sessionm.offers().put("U-3", Wallet.of(33, 3));
         sessionm.offers().put("U-7", Wallet.of(77, 7));
@@ -137,9 +155,9 @@ class OfferWalletSyncIT extends WalletTestSupport {
         assertThat(dryRun.exitCode()).as(dryRun.toString()).isEqualTo(ExitCode.COMPLETED);
         assertThat(braze.attributeObjects()).as("a dry run writes nothing").hasSize(objectsBefore);
         assertThat(dryRun.stdout()).startsWith("Dry run of offer wallets COMPLETED")
-                .contains("changed                2  (U-3, U-7)")
-                .contains("would write            2 wallets in 1 Braze requests")
-                .contains("left the segment       1  (U-1)  (a run would clear them in 1 Braze requests)");
+            .contains("changed                2  (U-3, U-7)")
+            .contains("would write            2 wallets in 1 Braze requests")
+            .contains("left the segment       1  (U-1)  (a run would clear them in 1 Braze requests)");
 
         Run real = offers("--export=" + next.uri(), "--identifier=" + IDENTIFIER);
 
@@ -152,11 +170,11 @@ class OfferWalletSyncIT extends WalletTestSupport {
         sessionm.offers().put("U-anon", Wallet.of(7, 7));
         sessionm.offers().put("U-fr", Wallet.of(8, 8));
         String french = "{\"external_id\":\"E-fr\",\"language\":\"fr\",\"custom_attributes\":{\"sm_user_id\":\"U-fr\"}}";
-        StorageLocation export = writeExport(ExportFolder.of("anonymous-segment"), List.of(anonymousMember("b-anon", "U-anon"),
-                french, "{\"custom_attributes\":{\"sm_user_id\":\"U-nobody\"}}"));
+        StorageLocation export = writeExport(ExportFolder.of("anonymous-segment"), List
+            .of(anonymousMember("b-anon", "U-anon"), french, "{\"custom_attributes\":{\"sm_user_id\":\"U-nobody\"}}"));
 
-        Run run = offers(Map.of("offers.cultures.fr", "fr-CA"), "--export=" + export.uri(), "--identifier=" + IDENTIFIER,
-                "--culture=de-DE");
+        Run run = offers(Map.of("offers.cultures.fr", "fr-CA"), "--export=" + export.uri(),
+                "--identifier=" + IDENTIFIER, "--culture=de-DE");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED_NEEDS_ATTENTION);
         assertThat(braze.profile("braze_id", "b-anon")).containsKey("sessionm_offers");
@@ -175,6 +193,8 @@ class OfferWalletSyncIT extends WalletTestSupport {
     }
 
     private static ExportFolder nextDayOf(ExportFolder folder) {
-        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(), folder.epochSecond() + 86_400);
+        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(),
+                folder.epochSecond() + 86_400);
     }
+
 }

@@ -6,7 +6,10 @@ import java.util.Map;
 /** Something going wrong with one request to the {@link BrazeSimulator}. */
 public sealed interface BrazeFault {
 
-    /** Answers {@code status} with Braze's fatal-error body ({@code {"message":...}}), processing nothing. */
+    /**
+     * Answers {@code status} with Braze's fatal-error body ({@code {"message":...}}),
+     * processing nothing.
+     */
     static Answer status(int status) {
         String message = switch (status) {
             case 429 -> "Rate Limited";
@@ -17,7 +20,10 @@ public sealed interface BrazeFault {
         return new Answer(status, "{\"message\":\"" + message + "\"}", Map.of(), "application/json");
     }
 
-    /** 429 without Braze's rate-limit headers, with {@code Retry-After} as given (Braze documents none). */
+    /**
+     * 429 without Braze's rate-limit headers, with {@code Retry-After} as given (Braze
+     * documents none).
+     */
     static Answer tooManyRequests(String retryAfter) {
         return new Answer(429, "{\"message\":\"Rate Limited\"}", Map.of("Retry-After", retryAfter), "application/json");
     }
@@ -32,12 +38,18 @@ public sealed interface BrazeFault {
         return new Reset();
     }
 
-    /** The request is processed, and answered only after {@code delay}: longer than the client's timeout, it is lost. */
+    /**
+     * The request is processed, and answered only after {@code delay}: longer than the
+     * client's timeout, it is lost.
+     */
     static BrazeFault processThenDelay(Duration delay) {
         return new ProcessThenDelay(delay);
     }
 
-    /** An HTTP answer sent instead of processing the request; the rate-limit headers are added as always. */
+    /**
+     * An HTTP answer sent instead of processing the request; the rate-limit headers are
+     * added as always.
+     */
     record Answer(int status, String body, Map<String, String> headers, String contentType) implements BrazeFault {
     }
 
@@ -46,4 +58,5 @@ public sealed interface BrazeFault {
 
     record ProcessThenDelay(Duration delay) implements BrazeFault {
     }
+
 }

@@ -35,43 +35,65 @@ import tools.jackson.databind.node.ObjectNode;
 import com.loyaltybridge.tagsync.support.JettyConnections;
 
 /**
- * A stand-in for Braze's {@code POST /users/track} on 127.0.0.1, with faults programmable per test.
+ * A stand-in for Braze's {@code POST /users/track} on 127.0.0.1, with faults programmable
+ * per test.
  *
- * <p>As Braze: {@code Authorization: Bearer <key>} or 401; more than {@linkplain #maxObjectsPerRequest 75}
- * objects in {@code attributes}, {@code events} and {@code purchases} together: 400
- * {@code {"message":"Max Input Length Exceeded"}}, nothing processed; otherwise each attribute object is processed
- * on its own: one without an identifier, or for a user {@linkplain #rejectUser marked}, is named in an
- * {@code errors} array ({@code type}, {@code input_array}, {@code index}) of a success answer, the others are set
- * on the user's profile (a null removes the attribute). Every answer carries {@code X-RateLimit-Limit},
- * {@code -Remaining} and {@code -Reset} (UTC epoch seconds) of a fixed window, 3,000 requests per 3 seconds
- * unless {@linkplain #rateLimit set}; beyond it, 429.
+ * <p>
+ * As Braze: {@code Authorization: Bearer <key>} or 401; more than
+ * {@linkplain #maxObjectsPerRequest 75} objects in {@code attributes}, {@code events} and
+ * {@code purchases} together: 400 {@code {"message":"Max Input Length Exceeded"}},
+ * nothing processed; otherwise each attribute object is processed on its own: one without
+ * an identifier, or for a user {@linkplain #rejectUser marked}, is named in an
+ * {@code errors} array ({@code type}, {@code input_array}, {@code index}) of a success
+ * answer, the others are set on the user's profile (a null removes the attribute). Every
+ * answer carries {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} (UTC
+ * epoch seconds) of a fixed window, 3,000 requests per 3 seconds unless
+ * {@linkplain #rateLimit set}; beyond it, 429.
  *
- * <p>It records what it was sent: every request, and every attribute object it processed, as it arrived, so a test
- * can assert exactly what Braze received for each user. Built on Jetty's core handlers without blocking a thread
- * per request, so it also serves benchmarks from the command line ({@link #main}).
+ * <p>
+ * It records what it was sent: every request, and every attribute object it processed, as
+ * it arrived, so a test can assert exactly what Braze received for each user. Built on
+ * Jetty's core handlers without blocking a thread per request, so it also serves
+ * benchmarks from the command line ({@link #main}).
  */
 public final class BrazeSimulator implements AutoCloseable {
 
     public static final String TRACK_PATH = "/users/track";
     static final int BRAZE_MAX_OBJECTS = 75;
     static final String MISSING_IDENTIFIER = "'external_id' or 'braze_id' or 'user_alias' is required";
+
     private static final List<String> IDENTIFIERS = List.of("external_id", "braze_id", "user_alias", "email", "phone");
 
     private final String expectedAuthorization;
+
     private final Server server;
+
     private final ServerConnector connector;
+
     private final Queue<TrackRequest> requests = new ConcurrentLinkedQueue<>();
+
     private final Queue<JsonNode> processed = new ConcurrentLinkedQueue<>();
+
     private final Map<String, ObjectNode> profiles = new ConcurrentHashMap<>();
+
     private final Map<String, String> rejectedUsers = new ConcurrentHashMap<>();
+
     private final Queue<BrazeFault> faults = new ConcurrentLinkedQueue<>();
+
     private final LongAdder processedCount = new LongAdder();
+
     private final AtomicInteger inFlight = new AtomicInteger();
+
     private final AtomicInteger maxInFlight = new AtomicInteger();
+
     private volatile int maxObjects = BRAZE_MAX_OBJECTS;
+
     private volatile RateWindow rateWindow = RateWindow.braze();
+
     private volatile int keyRefusal;
+
     private volatile Duration latency = Duration.ZERO;
+
     private volatile boolean recording = true;
 
     private BrazeSimulator(String apiKey, int port) throws Exception {
@@ -90,7 +112,9 @@ public final class BrazeSimulator implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a simulator on 127.0.0.1 on a random free port, accepting {@code apiKey}. */
+    /**
+     * Starts a simulator on 127.0.0.1 on a random free port, accepting {@code apiKey}.
+     */
     public static BrazeSimulator start(String apiKey) {
         return start(apiKey, 0);
     }
@@ -120,7 +144,10 @@ public final class BrazeSimulator implements AutoCloseable {
         }
     }
 
-    /** Back to a fresh simulator: no profiles, requests, faults, rejections or latency; Braze's own limits. */
+    /**
+     * Back to a fresh simulator: no profiles, requests, faults, rejections or latency;
+     * Braze's own limits.
+     */
     public void reset() {
         requests.clear();
         processed.clear();
@@ -138,17 +165,25 @@ public final class BrazeSimulator implements AutoCloseable {
 
     // ---- what was received and processed
 
-    /** Every {@code /users/track} request received, in arrival order (while recording). */
+    /**
+     * Every {@code /users/track} request received, in arrival order (while recording).
+     */
     public List<TrackRequest> requests() {
         return List.copyOf(requests);
     }
 
-    /** Every attribute object processed, exactly as received (identifier and options included), in order. */
+    /**
+     * Every attribute object processed, exactly as received (identifier and options
+     * included), in order.
+     */
     public List<JsonNode> attributeObjects() {
         return List.copyOf(processed);
     }
 
-    /** The attribute objects processed for one user, e.g. {@code ("external_id", "u-1")}, in arrival order. */
+    /**
+     * The attribute objects processed for one user, e.g. {@code ("external_id", "u-1")},
+     * in arrival order.
+     */
     public List<JsonNode> attributeObjectsFor(String identifierField, String id) {
         List<JsonNode> forUser = new ArrayList<>();
         for (JsonNode object : processed) {
@@ -159,7 +194,10 @@ public final class BrazeSimulator implements AutoCloseable {
         return forUser;
     }
 
-    /** The custom attributes a user's profile holds now: every processed object applied in order. */
+    /**
+     * The custom attributes a user's profile holds now: every processed object applied in
+     * order.
+     */
     public Map<String, JsonNode> profile(String identifierField, String id) {
         ObjectNode profile = profiles.get(identifierField + ":" + id);
         Map<String, JsonNode> attributes = new LinkedHashMap<>();
@@ -181,24 +219,36 @@ public final class BrazeSimulator implements AutoCloseable {
         return maxInFlight.get();
     }
 
-    /** Turns recording off for long benchmarks, where keeping every request would fill the heap. */
+    /**
+     * Turns recording off for long benchmarks, where keeping every request would fill the
+     * heap.
+     */
     public void record(boolean record) {
         this.recording = record;
     }
 
     // ---- behaviour
 
-    /** Caps the objects of one request (Braze: 75, or 50 for accounts on the newer package). */
+    /**
+     * Caps the objects of one request (Braze: 75, or 50 for accounts on the newer
+     * package).
+     */
     public void maxObjectsPerRequest(int max) {
         this.maxObjects = max;
     }
 
-    /** Names this user's attribute objects in {@code errors} with {@code message} instead of processing them. */
+    /**
+     * Names this user's attribute objects in {@code errors} with {@code message} instead
+     * of processing them.
+     */
     public void rejectUser(String identifierField, String id, String message) {
         rejectedUsers.put(identifierField + ":" + id, message);
     }
 
-    /** A fixed window of {@code requests} per {@code window}, reported in the rate-limit headers; 429 beyond. */
+    /**
+     * A fixed window of {@code requests} per {@code window}, reported in the rate-limit
+     * headers; 429 beyond.
+     */
     public void rateLimit(int requests, Duration window) {
         this.rateWindow = new RateWindow(requests, window.toMillis());
     }
@@ -213,12 +263,18 @@ public final class BrazeSimulator implements AutoCloseable {
         keyRefusal = 401;
     }
 
-    /** From now on every request is answered 403 {@code Access Denied}: the key lacks {@code users.track}. */
+    /**
+     * From now on every request is answered 403 {@code Access Denied}: the key lacks
+     * {@code users.track}.
+     */
     public void denyAccess() {
         keyRefusal = 403;
     }
 
-    /** Every answer is sent {@code latency} after the request arrived (processed on arrival). */
+    /**
+     * Every answer is sent {@code latency} after the request arrived (processed on
+     * arrival).
+     */
     public void latency(Duration latency) {
         this.latency = latency;
     }
@@ -233,8 +289,9 @@ public final class BrazeSimulator implements AutoCloseable {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             if (!TRACK_PATH.equals(request.getHttpURI().getPath()) || !"POST".equals(request.getMethod())) {
-                answer(request, response, callback, new BrazeFault.Answer(404, "{\"message\":\"Not Found\"}",
-                        Map.of(), "application/json"), null, Duration.ZERO);
+                answer(request, response, callback,
+                        new BrazeFault.Answer(404, "{\"message\":\"Not Found\"}", Map.of(), "application/json"), null,
+                        Duration.ZERO);
                 return true;
             }
             Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((body, failure) -> {
@@ -259,8 +316,8 @@ public final class BrazeSimulator implements AutoCloseable {
             }
             int refusal = keyRefusal;
             if (refusal != 0 || !expectedAuthorization.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-                answer(request, response, callback, refusal == 403 ? fatal(403, "Access Denied")
-                        : fatal(401, "Unauthorized"), null, Duration.ZERO);
+                answer(request, response, callback,
+                        refusal == 403 ? fatal(403, "Access Denied") : fatal(401, "Unauthorized"), null, Duration.ZERO);
                 return;
             }
             Admission admission = rateWindow.admit(System.currentTimeMillis());
@@ -306,9 +363,13 @@ public final class BrazeSimulator implements AutoCloseable {
                 request.getComponents().getScheduler().schedule(send, wait);
             }
         }
+
     }
 
-    /** What Braze would do with the body: check its size, then process each attribute object on its own. */
+    /**
+     * What Braze would do with the body: check its size, then process each attribute
+     * object on its own.
+     */
     private BrazeFault.Answer process(JsonNode body) {
         if (!body.isObject()) {
             return fatal(400, "Bad Request");
@@ -369,7 +430,10 @@ public final class BrazeSimulator implements AutoCloseable {
         }
     }
 
-    /** {@code external_id:u-1}, {@code braze_id:...}: the first identifier the object has; null when it has none. */
+    /**
+     * {@code external_id:u-1}, {@code braze_id:...}: the first identifier the object has;
+     * null when it has none.
+     */
     private static String userKey(JsonNode object) {
         if (!object.isObject()) {
             return null;
@@ -404,12 +468,18 @@ public final class BrazeSimulator implements AutoCloseable {
     record Admission(boolean admitted, int limit, int remaining, long resetEpochSeconds) {
     }
 
-    /** A fixed window of {@code limit} requests per {@code windowMillis}, aligned on the epoch, as Braze counts. */
+    /**
+     * A fixed window of {@code limit} requests per {@code windowMillis}, aligned on the
+     * epoch, as Braze counts.
+     */
     private static final class RateWindow {
 
         private final int limit;
+
         private final long windowMillis;
+
         private long window = -1;
+
         private int used;
 
         RateWindow(int limit, long windowMillis) {
@@ -434,12 +504,15 @@ public final class BrazeSimulator implements AutoCloseable {
             long resetEpochSeconds = Math.floorDiv((current + 1) * windowMillis + 999, 1000);
             return new Admission(admitted, limit, limit - used, resetEpochSeconds);
         }
+
     }
 
     /**
-     * Runs a simulator until the process is stopped, printing {@code Braze simulator listening on URL} once ready.
-     * Options: {@code --port N} (0: any free port; default 8091), {@code --api-key K}, {@code --latency-ms N},
-     * {@code --rate-limit N} (requests per 3-second window; default 3000). Nothing is recorded.
+     * Runs a simulator until the process is stopped, printing
+     * {@code Braze simulator listening on URL} once ready. Options: {@code --port N} (0:
+     * any free port; default 8091), {@code --api-key K}, {@code --latency-ms N},
+     * {@code --rate-limit N} (requests per 3-second window; default 3000). Nothing is
+     * recorded.
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> options = new HashMap<>();
@@ -455,4 +528,5 @@ public final class BrazeSimulator implements AutoCloseable {
         System.out.println("Braze simulator listening on " + simulator.baseUrl());
         Thread.currentThread().join();
     }
+
 }

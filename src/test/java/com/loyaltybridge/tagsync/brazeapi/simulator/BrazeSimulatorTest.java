@@ -16,13 +16,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The simulator answers as Braze documents {@code /users/track}, whatever client calls it. */
+/**
+ * The simulator answers as Braze documents {@code /users/track}, whatever client calls
+ * it.
+ */
 class BrazeSimulatorTest {
 
     private static final String KEY = "sim-key";
 
     @AutoClose
     private static final BrazeSimulator braze = BrazeSimulator.start(KEY);
+
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
@@ -32,8 +36,8 @@ class BrazeSimulatorTest {
 
     @Test
     void moreThan75ObjectsInARequestAreRefusedWithBrazesMessageAndNoneProcessed() throws Exception {
-        HttpResponse<String> tooMany = track(KEY, "{\"attributes\":[" + objects(40) + "],\"events\":["
-                + objects(36) + "]}");
+        HttpResponse<String> tooMany = track(KEY,
+                "{\"attributes\":[" + objects(40) + "],\"events\":[" + objects(36) + "]}");
         HttpResponse<String> enough = track(KEY, "{\"attributes\":[" + objects(75) + "]}");
 
         assertThat(tooMany.statusCode()).isEqualTo(400);
@@ -50,10 +54,11 @@ class BrazeSimulatorTest {
                 + "{\"external_id\":\"u-3\",\"a\":3},{\"braze_id\":\"b-4\",\"a\":4}]}");
 
         assertThat(answer.statusCode()).isEqualTo(201);
-        assertThat(json(answer.body())).isEqualTo(json("""
-                {"message": "success", "attributes_processed": 2, "errors": [
-                  {"type": "'external_id' or 'braze_id' or 'user_alias' is required", "input_array": "attributes", "index": 1},
-                  {"type": "Invalid value", "input_array": "attributes", "index": 2}]}"""));
+        assertThat(json(answer.body())).isEqualTo(
+                json("""
+                        {"message": "success", "attributes_processed": 2, "errors": [
+                          {"type": "'external_id' or 'braze_id' or 'user_alias' is required", "input_array": "attributes", "index": 1},
+                          {"type": "Invalid value", "input_array": "attributes", "index": 2}]}"""));
         assertThat(braze.profile("external_id", "u-1")).containsOnlyKeys("a");
         assertThat(braze.profile("braze_id", "b-4")).containsOnlyKeys("a");
         assertThat(braze.profile("external_id", "u-3")).isEmpty();
@@ -72,8 +77,10 @@ class BrazeSimulatorTest {
     @Test
     void onlyTheBearerKeyGetsIn() throws Exception {
         assertThat(track("wrong", "{\"attributes\":[]}").statusCode()).isEqualTo(401);
-        assertThat(http.send(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http
+            .send(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+            .statusCode()).isEqualTo(401);
         braze.denyAccess();
         HttpResponse<String> denied = track(KEY, "{\"attributes\":[]}");
         assertThat(denied.statusCode()).isEqualTo(403);
@@ -82,7 +89,8 @@ class BrazeSimulatorTest {
 
     @Test
     void everyAnswerCarriesTheRateLimitHeadersAnd429ComesPastTheLimit() throws Exception {
-        // A day's window, aligned on the epoch as Braze's: the three requests fall in one window but at midnight UTC.
+        // A day's window, aligned on the epoch as Braze's: the three requests fall in one
+        // window but at midnight UTC.
         braze.rateLimit(2, Duration.ofDays(1));
 
         HttpResponse<String> first = track(KEY, "{\"attributes\":[]}");
@@ -99,9 +107,11 @@ class BrazeSimulatorTest {
     }
 
     private static HttpResponse<String> track(String key, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri()).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri())
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri() {
@@ -109,11 +119,13 @@ class BrazeSimulatorTest {
     }
 
     private static String objects(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "{\"external_id\":\"u-" + i + "\",\"n\":" + i + "}")
-                .collect(Collectors.joining(","));
+        return IntStream.range(0, count)
+            .mapToObj(i -> "{\"external_id\":\"u-" + i + "\",\"n\":" + i + "}")
+            .collect(Collectors.joining(","));
     }
 
     private static JsonNode json(String text) {
         return JsonMapper.shared().readTree(text);
     }
+
 }

@@ -11,9 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
 final class Counters {
 
     private final LongAdder total = new LongAdder();
+
     private final LongAdder posts = new LongAdder();
+
     private final ConcurrentMap<String, LongAdder> byStatus = new ConcurrentHashMap<>();
+
     private final AtomicInteger inFlight = new AtomicInteger();
+
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
     void started() {
@@ -58,4 +62,5 @@ final class Counters {
         byStatus.clear();
         maxInFlight.set(inFlight.get());
     }
+
 }

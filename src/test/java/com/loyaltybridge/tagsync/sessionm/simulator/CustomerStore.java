@@ -16,12 +16,18 @@ import java.util.concurrent.atomic.LongAdder;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.sessionm.simulator.SimulatorStats.TagPosts;
 
-/** The simulator's customers and their tags, with SessionM's semantics: counters add 1, TTL tags are set. */
+/**
+ * The simulator's customers and their tags, with SessionM's semantics: counters add 1,
+ * TTL tags are set.
+ */
 final class CustomerStore {
 
     private final Clock clock = Clock.systemUTC();
+
     private final ConcurrentMap<Customer, ConcurrentMap<String, TagState>> tags = new ConcurrentHashMap<>();
+
     private final ConcurrentMap<TagKey, PostCounts> posts = new ConcurrentHashMap<>();
+
     private final Set<String> unknownIdentifiers = ConcurrentHashMap.newKeySet();
 
     boolean exists(String identifier) {
@@ -53,13 +59,13 @@ final class CustomerStore {
     }
 
     private PostCounts counts(IdentifierType type, String identifier, String tag) {
-        return posts.computeIfAbsent(new TagKey(type, identifier, tag), key -> new PostCounts(new LongAdder(),
-                new LongAdder()));
+        return posts.computeIfAbsent(new TagKey(type, identifier, tag),
+                key -> new PostCounts(new LongAdder(), new LongAdder()));
     }
 
     void preload(IdentifierType type, String identifier, String tag, int count) {
         tags.computeIfAbsent(new Customer(type, identifier), customer -> new ConcurrentHashMap<>())
-                .put(tag, new TagState(count, null));
+            .put(tag, new TagState(count, null));
     }
 
     /** Counter tags and their counts. */
@@ -73,7 +79,10 @@ final class CustomerStore {
         return counts;
     }
 
-    /** The tags as the GET answer lists them: counters with {@code count}, live TTL tags with {@code ttl} left. */
+    /**
+     * The tags as the GET answer lists them: counters with {@code count}, live TTL tags
+     * with {@code ttl} left.
+     */
     List<Map<String, Object>> view(IdentifierType type, String identifier) {
         Instant now = clock.instant();
         List<Map<String, Object>> view = new ArrayList<>();
@@ -96,11 +105,12 @@ final class CustomerStore {
     }
 
     List<TagPosts> tagPosts() {
-        return posts.entrySet().stream()
-                .map(entry -> new TagPosts(entry.getKey().type(), entry.getKey().identifier(), entry.getKey().tag(),
-                        entry.getValue().received().sum(), entry.getValue().applied().sum()))
-                .sorted(Comparator.comparing(TagPosts::identifier).thenComparing(TagPosts::tag))
-                .toList();
+        return posts.entrySet()
+            .stream()
+            .map(entry -> new TagPosts(entry.getKey().type(), entry.getKey().identifier(), entry.getKey().tag(),
+                    entry.getValue().received().sum(), entry.getValue().applied().sum()))
+            .sorted(Comparator.comparing(TagPosts::identifier).thenComparing(TagPosts::tag))
+            .toList();
     }
 
     void clear() {
@@ -121,4 +131,5 @@ final class CustomerStore {
     /** A counter ({@code expiresAt} null) or a TTL tag. */
     private record TagState(int count, Instant expiresAt) {
     }
+
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Something going wrong with one request to the {@link SessionmSimulator}. For a GET, "applying" means nothing:
- * reads change no state.
+ * Something going wrong with one request to the {@link SessionmSimulator}. For a GET,
+ * "applying" means nothing: reads change no state.
  */
 public sealed interface Fault {
 
@@ -14,7 +14,10 @@ public sealed interface Fault {
         return new Pass();
     }
 
-    /** Answers {@code status} with the body SessionM (or a gateway in front of it) would send, without applying. */
+    /**
+     * Answers {@code status} with the body SessionM (or a gateway in front of it) would
+     * send, without applying.
+     */
     static Answer status(int status) {
         return switch (status) {
             case 401 -> status(401, SessionmSimulator.errorBody("invalid_auth_token"), Map.of());
@@ -22,13 +25,17 @@ public sealed interface Fault {
             case 404 -> status(404, SessionmSimulator.errorBody("user_not_found"), Map.of());
             case 429 -> tooManyRequests("1");
             case 503 -> status(503, SessionmSimulator.errorBody("not_available"), Map.of());
-            case 502, 504 -> new Answer(status, "<html><body>Gateway error</body></html>", Map.of(), false, "text/html");
-            default -> status(status, SessionmSimulator.errorBody(status >= 500 ? "internal_server_error" : "validation"),
-                    Map.of());
+            case 502, 504 ->
+                new Answer(status, "<html><body>Gateway error</body></html>", Map.of(), false, "text/html");
+            default -> status(status,
+                    SessionmSimulator.errorBody(status >= 500 ? "internal_server_error" : "validation"), Map.of());
         };
     }
 
-    /** Answers {@code status} with a JSON {@code body} and {@code headers}, without applying. */
+    /**
+     * Answers {@code status} with a JSON {@code body} and {@code headers}, without
+     * applying.
+     */
     static Answer status(int status, String body, Map<String, String> headers) {
         return new Answer(status, body, headers, false, "application/json");
     }
@@ -38,7 +45,9 @@ public sealed interface Fault {
         return status(429, SessionmSimulator.errorBody("too_many_requests"), Map.of("Retry-After", retryAfter));
     }
 
-    /** HTTP 200 with {@code {"status":"error","errors":{"code":code}}}, without applying. */
+    /**
+     * HTTP 200 with {@code {"status":"error","errors":{"code":code}}}, without applying.
+     */
     static Answer errorBody(String code) {
         return status(200, SessionmSimulator.errorBody(code), Map.of());
     }
@@ -53,12 +62,18 @@ public sealed interface Fault {
         return new ResetAfterApply();
     }
 
-    /** The request is applied and answered only after {@code delay}: longer than the client's timeout, it is lost. */
+    /**
+     * The request is applied and answered only after {@code delay}: longer than the
+     * client's timeout, it is lost.
+     */
     static Fault applyThenDelay(Duration delay) {
         return new ApplyThenDelay(delay);
     }
 
-    /** The request is received but neither applied nor answered until {@link SessionmSimulator#releaseHung()}. */
+    /**
+     * The request is received but neither applied nor answered until
+     * {@link SessionmSimulator#releaseHung()}.
+     */
     static Fault hang() {
         return new Hang();
     }
@@ -66,10 +81,11 @@ public sealed interface Fault {
     /**
      * An HTTP answer.
      *
-     * @param applied whether the request is applied before answering (e.g. a 500 after the write landed)
+     * @param applied whether the request is applied before answering (e.g. a 500 after
+     * the write landed)
      */
-    record Answer(int status, String body, Map<String, String> headers, boolean applied, String contentType)
-            implements Fault {
+    record Answer(int status, String body, Map<String, String> headers, boolean applied,
+            String contentType) implements Fault {
 
         /** The same answer, sent after the request was applied. */
         public Answer afterApplying() {
@@ -91,4 +107,5 @@ public sealed interface Fault {
 
     record Hang() implements Fault {
     }
+
 }

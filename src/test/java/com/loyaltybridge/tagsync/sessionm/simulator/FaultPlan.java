@@ -8,15 +8,20 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Which fault strikes the next request: first one scripted for its identifier, then (POSTs only) the global script,
- * then a random one drawn at the configured rates. Lock-free: the hot path polls queues and counts.
+ * Which fault strikes the next request: first one scripted for its identifier, then
+ * (POSTs only) the global script, then a random one drawn at the configured rates.
+ * Lock-free: the hot path polls queues and counts.
  */
 final class FaultPlan {
 
     private final Queue<Fault> postScript = new ConcurrentLinkedQueue<>();
+
     private final ConcurrentMap<String, Queue<Fault>> postFaultsById = new ConcurrentHashMap<>();
+
     private final ConcurrentMap<String, Queue<Fault>> readFaultsById = new ConcurrentHashMap<>();
+
     private final AtomicLong randomDraws = new AtomicLong();
+
     private volatile RandomFaults random = new RandomFaults(0, List.of());
 
     void enqueuePosts(Fault... faults) {
@@ -57,8 +62,9 @@ final class FaultPlan {
     }
 
     /**
-     * Draw number {@code n} depends only on the seed and {@code n} (SplitMix64), so a seeded run strikes the same
-     * request numbers every time without a shared random generator.
+     * Draw number {@code n} depends only on the seed and {@code n} (SplitMix64), so a
+     * seeded run strikes the same request numbers every time without a shared random
+     * generator.
      */
     private record RandomFaults(long seed, List<FaultRate> rates) {
 
@@ -82,4 +88,5 @@ final class FaultPlan {
             return z ^ (z >>> 31);
         }
     }
+
 }

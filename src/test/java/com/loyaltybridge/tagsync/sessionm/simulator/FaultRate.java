@@ -17,9 +17,10 @@ public record FaultRate(Fault fault, double probability) {
     }
 
     /**
-     * {@code KIND=P,...} as the simulator's command line takes them: KIND is an HTTP status ({@code 429} with
-     * {@code Retry-After: 1}, {@code 500}, {@code 503}, ...), {@code reset} (before applying),
-     * {@code reset-after-apply}, or {@code error-body} (HTTP 200 with {@code internal_server_error}).
+     * {@code KIND=P,...} as the simulator's command line takes them: KIND is an HTTP
+     * status ({@code 429} with {@code Retry-After: 1}, {@code 500}, {@code 503}, ...),
+     * {@code reset} (before applying), {@code reset-after-apply}, or {@code error-body}
+     * (HTTP 200 with {@code internal_server_error}).
      */
     public static List<FaultRate> parseAll(String text) {
         List<FaultRate> rates = new ArrayList<>();

@@ -7,13 +7,17 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long the simulator waits before answering, and how that changes while it runs: a latency from the start, and
- * later ones that take over at set times after the first tags request (SessionM slowing down mid-run, then
- * recovering). Immutable: the simulator swaps in a new plan.
+ * How long the simulator waits before answering, and how that changes while it runs: a
+ * latency from the start, and later ones that take over at set times after the first tags
+ * request (SessionM slowing down mid-run, then recovering). Immutable: the simulator
+ * swaps in a new plan.
  */
 record LatencyPlan(List<Step> steps) {
 
-    /** From {@code after} (since the first request) on, answers take between {@code min} and {@code max}. */
+    /**
+     * From {@code after} (since the first request) on, answers take between {@code min}
+     * and {@code max}.
+     */
     record Step(Duration after, Duration min, Duration max) {
 
         Step {
@@ -30,7 +34,10 @@ record LatencyPlan(List<Step> steps) {
         return new LatencyPlan(List.of(new Step(Duration.ZERO, min, max)));
     }
 
-    /** This plan with {@code step} added; a step at the same time replaces the earlier one. */
+    /**
+     * This plan with {@code step} added; a step at the same time replaces the earlier
+     * one.
+     */
     LatencyPlan with(Step step) {
         List<Step> changed = new ArrayList<>(steps.stream().filter(s -> !s.after().equals(step.after())).toList());
         changed.add(step);
@@ -38,7 +45,10 @@ record LatencyPlan(List<Step> steps) {
         return new LatencyPlan(List.copyOf(changed));
     }
 
-    /** The latency of an answer {@code sinceFirstRequest} after the first request, drawn uniformly in its step. */
+    /**
+     * The latency of an answer {@code sinceFirstRequest} after the first request, drawn
+     * uniformly in its step.
+     */
     Duration latency(Duration sinceFirstRequest) {
         Step current = steps.get(0);
         for (Step step : steps) {
@@ -52,8 +62,9 @@ record LatencyPlan(List<Step> steps) {
     }
 
     /**
-     * {@code AFTER=MS,...} as the simulator's command line takes them, e.g. {@code 10s=1500,30s=300}: 1,500 ms from
-     * 10 s after the first request, 300 ms from 30 s; {@code MS} may be a range {@code MIN..MAX}.
+     * {@code AFTER=MS,...} as the simulator's command line takes them, e.g.
+     * {@code 10s=1500,30s=300}: 1,500 ms from 10 s after the first request, 300 ms from
+     * 30 s; {@code MS} may be a range {@code MIN..MAX}.
      */
     static List<Step> parseSteps(String text) {
         List<Step> parsed = new ArrayList<>();

@@ -16,32 +16,49 @@ import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What the {@link SessionmSimulator}'s SessionM Connect side knows and does: the offer wallets it serves through
- * {@code POST /offers/api/2.0/offers/get_user_offers}, the credentials it accepts, its faults and the requests it
- * received. A user without a wallet {@linkplain #put put} here has an empty one, unless
- * {@linkplain #unknownUsers marked unknown} (404 {@code user_not_found}).
+ * What the {@link SessionmSimulator}'s SessionM Connect side knows and does: the offer
+ * wallets it serves through {@code POST /offers/api/2.0/offers/get_user_offers}, the
+ * credentials it accepts, its faults and the requests it received. A user without a
+ * wallet {@linkplain #put put} here has an empty one, unless {@linkplain #unknownUsers
+ * marked unknown} (404 {@code user_not_found}).
  */
 public final class OfferWallets {
 
-    /** The Connect authorization string accepted until {@link #expectCredentials} says otherwise. */
+    /**
+     * The Connect authorization string accepted until {@link #expectCredentials} says
+     * otherwise.
+     */
     public static final String DEFAULT_AUTHORIZATION = "Y29ubmVjdC11c2VyOmNvbm5lY3QtcGFzc3dvcmQ=";
+
     public static final String DEFAULT_RETAILER_ID = "7d2c0f4e-5b1a-4c3e-9f00-00000000c0de";
 
     private volatile String authorization = DEFAULT_AUTHORIZATION;
+
     private volatile String retailerId = DEFAULT_RETAILER_ID;
+
     private volatile boolean credentialsRevoked;
+
     private final Map<String, Wallet> wallets = new ConcurrentHashMap<>();
+
     private final Set<String> unknownUsers = ConcurrentHashMap.newKeySet();
+
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
+
     private final Map<String, Queue<Fault>> faultsByUser = new ConcurrentHashMap<>();
+
     private final Queue<OffersRequest> requests = new ConcurrentLinkedQueue<>();
+
     private volatile Wallet everyone = Wallet.of(0, 0);
+
     private volatile boolean recording = true;
 
     OfferWallets() {
     }
 
-    /** A wallet: its offers in the order SessionM returns them, and the point balances (null: left out). */
+    /**
+     * A wallet: its offers in the order SessionM returns them, and the point balances
+     * (null: left out).
+     */
     public record Wallet(List<JsonNode> offers, JsonNode availablePoints, JsonNode totalPoints) {
 
         public Wallet {
@@ -52,18 +69,22 @@ public final class OfferWallets {
             return new Wallet(List.of(offers), IntNode.valueOf(availablePoints), IntNode.valueOf(totalPoints));
         }
 
-        /** {@code count} offers {@code offer-1}...{@code offer-N}, the later ones expiring sooner. */
+        /**
+         * {@code count} offers {@code offer-1}...{@code offer-N}, the later ones expiring
+         * sooner.
+         */
         public static Wallet generated(int count, int availablePoints, int totalPoints) {
             return new Wallet(IntStream.rangeClosed(1, count)
-                    .mapToObj(i -> (JsonNode) offer("offer-" + i, "Offer " + i,
-                            String.format("2027-%02d-%02dT00:00:00Z", 12 - (i % 12), 28 - (i % 28))))
-                    .toList(), IntNode.valueOf(availablePoints), IntNode.valueOf(totalPoints));
+                .mapToObj(i -> (JsonNode) offer("offer-" + i, "Offer " + i,
+                        String.format("2027-%02d-%02dT00:00:00Z", 12 - (i % 12), 28 - (i % 28))))
+                .toList(), IntNode.valueOf(availablePoints), IntNode.valueOf(totalPoints));
         }
     }
 
     /**
-     * An offer as SessionM's guide shows it ({@code offer_id}, {@code offer_group_id}, {@code offer_type}), with the
-     * fields its templates suggest and some no mapping asks for.
+     * An offer as SessionM's guide shows it ({@code offer_id}, {@code offer_group_id},
+     * {@code offer_type}), with the fields its templates suggest and some no mapping asks
+     * for.
      */
     public static ObjectNode offer(String offerId, String name, String expirationDate) {
         ObjectNode offer = JsonMapper.shared().createObjectNode();
@@ -90,12 +111,18 @@ public final class OfferWallets {
         this.retailerId = retailerId;
     }
 
-    /** The wallet of every user without one of its own {@linkplain #put put} here (at first: an empty one). */
+    /**
+     * The wallet of every user without one of its own {@linkplain #put put} here (at
+     * first: an empty one).
+     */
     public void everyoneHas(Wallet wallet) {
         this.everyone = wallet;
     }
 
-    /** Turns recording of requests off for long benchmarks, where keeping every request would fill the heap. */
+    /**
+     * Turns recording of requests off for long benchmarks, where keeping every request
+     * would fill the heap.
+     */
     public void record(boolean record) {
         this.recording = record;
     }
@@ -104,7 +131,10 @@ public final class OfferWallets {
         wallets.put(userId, wallet);
     }
 
-    /** These user ids answer 404 {@code {"status":"error","errors":{"code":"user_not_found"}}}. */
+    /**
+     * These user ids answer 404
+     * {@code {"status":"error","errors":{"code":"user_not_found"}}}.
+     */
     public void unknownUsers(String... userIds) {
         Collections.addAll(unknownUsers, userIds);
     }
@@ -115,9 +145,11 @@ public final class OfferWallets {
     }
 
     /**
-     * Faults for the next requests for {@code userId}, one per request in order; they come before {@link #enqueue}.
-     * {@link Fault#resetAfterApply()} and {@link Fault#resetBeforeApply()} both reset the connection (a read applies
-     * nothing), {@link Fault#applyThenDelay} answers late, {@link Fault#hang()} never answers.
+     * Faults for the next requests for {@code userId}, one per request in order; they
+     * come before {@link #enqueue}. {@link Fault#resetAfterApply()} and
+     * {@link Fault#resetBeforeApply()} both reset the connection (a read applies
+     * nothing), {@link Fault#applyThenDelay} answers late, {@link Fault#hang()} never
+     * answers.
      */
     public void faultFor(String userId, Fault... faults) {
         Collections.addAll(faultsByUser.computeIfAbsent(userId, key -> new ConcurrentLinkedQueue<>()), faults);
@@ -185,4 +217,5 @@ public final class OfferWallets {
         faultsByUser.clear();
         requests.clear();
     }
+
 }

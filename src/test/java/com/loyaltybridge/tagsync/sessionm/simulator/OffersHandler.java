@@ -22,17 +22,20 @@ import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets.Wallet;
 import com.loyaltybridge.tagsync.support.JettyConnections;
 
 /**
- * SessionM Connect's {@code get_user_offers} as the simulator serves it, in front of the tags endpoints (every
- * other request goes on to them). Pages are cut with {@code skip}/{@code take}; the answer carries the fields of
- * Braze's SessionM guide ({@code user}, {@code user_offers}, {@code total_records}, {@code offer_groups},
- * {@code offer_categories}, the points) and one no client knows of. The simulator's latency, rate limit and
- * counters apply as to the tags endpoints. Nothing here blocks a Jetty thread.
+ * SessionM Connect's {@code get_user_offers} as the simulator serves it, in front of the
+ * tags endpoints (every other request goes on to them). Pages are cut with
+ * {@code skip}/{@code take}; the answer carries the fields of Braze's SessionM guide
+ * ({@code user}, {@code user_offers}, {@code total_records}, {@code offer_groups},
+ * {@code offer_categories}, the points) and one no client knows of. The simulator's
+ * latency, rate limit and counters apply as to the tags endpoints. Nothing here blocks a
+ * Jetty thread.
  */
 final class OffersHandler extends Handler.Wrapper {
 
     static final String PATH = "/offers/api/2.0/offers/get_user_offers";
 
     private final SessionmSimulator simulator;
+
     private final OfferWallets wallets = new OfferWallets();
 
     OffersHandler(SessionmSimulator simulator, Handler next) {
@@ -102,7 +105,8 @@ final class OffersHandler extends Handler.Wrapper {
             exchange.answer(page(userId, json), delayed.delay());
         }
         else if (fault instanceof Fault.Hang) {
-            // Never answered: the client's request timeout ends it, or the simulator's stop.
+            // Never answered: the client's request timeout ends it, or the simulator's
+            // stop.
             simulator.counters().finished();
         }
         else {
@@ -110,7 +114,10 @@ final class OffersHandler extends Handler.Wrapper {
         }
     }
 
-    /** What SessionM would answer: the page of the user's wallet that {@code skip} and {@code take} ask for. */
+    /**
+     * What SessionM would answer: the page of the user's wallet that {@code skip} and
+     * {@code take} ask for.
+     */
     private Fault.Answer page(String userId, JsonNode request) {
         if (!wallets.knows(userId)) {
             return Fault.status(404, SessionmSimulator.errorBody("user_not_found"), Map.of());
@@ -130,10 +137,16 @@ final class OffersHandler extends Handler.Wrapper {
         ArrayNode userOffers = payload.putArray("user_offers");
         page.forEach(userOffers::add);
         payload.put("total_records", offers.size());
-        payload.putArray("offer_groups").addObject().put("id", "00000000-0000-0000-0000-000000000001")
-                .put("name", "All Offers").put("sort_order", 0);
-        payload.putArray("offer_categories").addObject().put("id", "00000000-0000-0000-0000-000000000002")
-                .put("name", "All Offers").put("sort_order", 0);
+        payload.putArray("offer_groups")
+            .addObject()
+            .put("id", "00000000-0000-0000-0000-000000000001")
+            .put("name", "All Offers")
+            .put("sort_order", 0);
+        payload.putArray("offer_categories")
+            .addObject()
+            .put("id", "00000000-0000-0000-0000-000000000002")
+            .put("name", "All Offers")
+            .put("sort_order", 0);
         if (wallet.totalPoints() != null) {
             payload.set("total_points", wallet.totalPoints());
         }
@@ -162,7 +175,9 @@ final class OffersHandler extends Handler.Wrapper {
     private final class Exchange {
 
         final Request request;
+
         final Response response;
+
         final Callback callback;
 
         Exchange(Request request, Response response, Callback callback) {
@@ -198,5 +213,7 @@ final class OffersHandler extends Handler.Wrapper {
             simulator.counters().answered("reset");
             JettyConnections.reset(request, callback);
         }
+
     }
+
 }

@@ -14,11 +14,15 @@ import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets.Wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The simulator's {@code get_user_offers} answers as Braze's SessionM guide shows, whatever client calls it. */
+/**
+ * The simulator's {@code get_user_offers} answers as Braze's SessionM guide shows,
+ * whatever client calls it.
+ */
 class OffersSimulatorTest {
 
     @AutoClose
     private static final SessionmSimulator simulator = SessionmSimulator.start("core-key", "core-secret");
+
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
@@ -56,30 +60,35 @@ class OffersSimulatorTest {
         assertThat(wrongAuth.statusCode()).isEqualTo(401);
         assertThat(otherRetailer.statusCode()).isEqualTo(400);
         assertThat(simulator.offers().requests()).extracting(OffersRequest::userId)
-                .containsExactly("ghost", "u-1", "u-1");
+            .containsExactly("ghost", "u-1", "u-1");
     }
 
     @Test
     void theTagsEndpointsStillAnswerBehindIt() throws Exception {
-        HttpResponse<String> tags = http.send(HttpRequest.newBuilder(simulator.baseUrl()
-                .resolve("/priv/v1/apps/core-key/users/c/tags")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> tags = http
+            .send(HttpRequest.newBuilder(simulator.baseUrl().resolve("/priv/v1/apps/core-key/users/c/tags"))
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(tags.statusCode()).isEqualTo(401);
         assertThat(simulator.offers().requests()).isEmpty();
     }
 
     private static String body(String userId, int skip, int take) {
-        return "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"" + userId
-                + "\",\"skip\":" + skip + ",\"take\":" + take + ",\"culture\":\"en-US\"}";
+        return "{\"retailer_id\":\"" + OfferWallets.DEFAULT_RETAILER_ID + "\",\"user_id\":\"" + userId + "\",\"skip\":"
+                + skip + ",\"take\":" + take + ",\"culture\":\"en-US\"}";
     }
 
     private static HttpResponse<String> offers(String authorization, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve(OffersHandler.PATH))
-                .header("Authorization", "Basic " + authorization).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Basic " + authorization)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(String text) {
         return JsonMapper.shared().readTree(text);
     }
+
 }

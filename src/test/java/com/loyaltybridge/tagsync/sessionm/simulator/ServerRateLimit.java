@@ -4,13 +4,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A server-side limit of {@code requestsPerSecond} allowing bursts of up to one second's worth, as the generic
- * cell rate algorithm: one atomic "theoretical arrival time", no lock.
+ * A server-side limit of {@code requestsPerSecond} allowing bursts of up to one second's
+ * worth, as the generic cell rate algorithm: one atomic "theoretical arrival time", no
+ * lock.
  */
 final class ServerRateLimit {
 
     private final long intervalNanos;
+
     private final long burstNanos;
+
     private final AtomicLong theoreticalArrival = new AtomicLong(System.nanoTime());
 
     ServerRateLimit(double requestsPerSecond) {
@@ -18,7 +21,10 @@ final class ServerRateLimit {
         this.burstNanos = TimeUnit.SECONDS.toNanos(1);
     }
 
-    /** @return 0 if the request is admitted, else the whole seconds to wait (at least 1) for {@code Retry-After} */
+    /**
+     * @return 0 if the request is admitted, else the whole seconds to wait (at least 1)
+     * for {@code Retry-After}
+     */
     long secondsToWait(long nowNanos) {
         while (true) {
             long arrival = theoreticalArrival.get();
@@ -32,4 +38,5 @@ final class ServerRateLimit {
             }
         }
     }
+
 }

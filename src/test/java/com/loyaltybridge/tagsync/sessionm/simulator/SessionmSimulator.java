@@ -22,54 +22,81 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 
 /**
- * A stand-in for SessionM Core's tags API on 127.0.0.1, with faults programmable per test.
+ * A stand-in for SessionM Core's tags API on 127.0.0.1, with faults programmable per
+ * test.
  *
- * <p>Endpoints: POST and GET {@code /priv/v1/apps/{apiKey}/external/users/{id}/tags} and
- * {@code /priv/v1/apps/{apiKey}/users/{id}/tags}, with HTTP Basic {@code apiKey:apiSecret}. A POST
- * {@code {"tags":[...],"ttl":N}} adds 1 to each counter tag (no {@code ttl}) or sets each TTL tag, answering
- * {@code {"status":"ok"}}; a GET answers {@code {"status":"ok","user":{"tags":[{"name":"vip","count":2},
- * {"name":"t","ttl":59}]}}}. Every customer exists unless {@linkplain #unknownCustomers marked unknown} (404
- * {@code user_not_found}). A wrong API key in the path answers 401 {@code invalid_api_key}, wrong credentials 401
- * {@code invalid_auth_token}. {@code GET /__simulator/stats} serves {@link #stats()} as JSON ({@code ?tags=false}:
- * without the per-customer counts). SessionM Connect's {@code get_user_offers} is served too: see {@link #offers()}.
+ * <p>
+ * Endpoints: POST and GET {@code /priv/v1/apps/{apiKey}/external/users/{id}/tags} and
+ * {@code /priv/v1/apps/{apiKey}/users/{id}/tags}, with HTTP Basic
+ * {@code apiKey:apiSecret}. A POST {@code {"tags":[...],"ttl":N}} adds 1 to each counter
+ * tag (no {@code ttl}) or sets each TTL tag, answering {@code {"status":"ok"}}; a GET
+ * answers {@code {"status":"ok","user":{"tags":[{"name":"vip","count":2},
+ * {"name":"t","ttl":59}]}}}. Every customer exists unless {@linkplain #unknownCustomers
+ * marked unknown} (404 {@code user_not_found}). A wrong API key in the path answers 401
+ * {@code invalid_api_key}, wrong credentials 401 {@code invalid_auth_token}.
+ * {@code GET /__simulator/stats} serves {@link #stats()} as JSON ({@code ?tags=false}:
+ * without the per-customer counts). SessionM Connect's {@code get_user_offers} is served
+ * too: see {@link #offers()}.
  *
- * <p>Built on Jetty's core handlers without blocking a thread per request, so it also serves benchmarks from the
- * command line ({@link #main}).
+ * <p>
+ * Built on Jetty's core handlers without blocking a thread per request, so it also serves
+ * benchmarks from the command line ({@link #main}).
  */
 public final class SessionmSimulator implements AutoCloseable {
 
     private final String apiKey;
+
     private final String expectedAuthorization;
+
     private final Server server;
+
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServerConnector connector;
+
     private final ConnectionStatistics connections = new ConnectionStatistics();
+
     private volatile long connectionsBeforeReset;
+
     private final TagsHandler handler;
+
     private final OffersHandler offers;
+
     private final CustomerStore customers = new CustomerStore();
+
     private final FaultPlan faults = new FaultPlan();
+
     private final Counters counters = new Counters();
+
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+
     private volatile boolean recording = true;
+
     private volatile boolean credentialsRevoked;
+
     private volatile LatencyPlan latencyPlan = LatencyPlan.NONE;
-    /** When the first answer of this simulator (since start or reset) was timed: the clock of the latency plan. */
+
+    /**
+     * When the first answer of this simulator (since start or reset) was timed: the clock
+     * of the latency plan.
+     */
     private final AtomicLong firstRequestNanos = new AtomicLong(NOT_YET);
+
     private static final long NOT_YET = Long.MIN_VALUE;
+
     private volatile ServerRateLimit rateLimit;
 
     private SessionmSimulator(String apiKey, String apiSecret, int port) throws Exception {
         this.apiKey = apiKey;
-        this.expectedAuthorization = "Basic " + Base64.getEncoder()
-                .encodeToString((apiKey + ":" + apiSecret).getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization = "Basic "
+                + Base64.getEncoder().encodeToString((apiKey + ":" + apiSecret).getBytes(StandardCharsets.UTF_8));
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("sessionm-simulator");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        // Identifiers arrive percent-encoded (%2F, %2E%2E, %25): the handler decodes them itself.
+        // Identifiers arrive percent-encoded (%2F, %2E%2E, %25): the handler decodes them
+        // itself.
         http.setUriCompliance(UriCompliance.UNSAFE);
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
@@ -116,7 +143,10 @@ public final class SessionmSimulator implements AutoCloseable {
 
     // ---- what was received and applied
 
-    /** Every request received, in arrival order (while {@linkplain #recordRequests recording}). */
+    /**
+     * Every request received, in arrival order (while {@linkplain #recordRequests
+     * recording}).
+     */
     public List<RecordedRequest> requests() {
         return List.copyOf(requests);
     }
@@ -129,9 +159,9 @@ public final class SessionmSimulator implements AutoCloseable {
     /** The POSTs received for one customer, in arrival order. */
     public List<RecordedRequest> postsFor(IdentifierType type, String identifier) {
         return requests.stream()
-                .filter(request -> "POST".equals(request.method()) && type == request.identifierType()
-                        && identifier.equals(request.identifier()))
-                .toList();
+            .filter(request -> "POST".equals(request.method()) && type == request.identifierType()
+                    && identifier.equals(request.identifier()))
+            .toList();
     }
 
     /** The customer's counter tags and their counts (preloaded counts included). */
@@ -144,7 +174,10 @@ public final class SessionmSimulator implements AutoCloseable {
         customers.preload(type, identifier, tag, count);
     }
 
-    /** SessionM Connect's side: offer wallets served by {@code get_user_offers}, its credentials and faults. */
+    /**
+     * SessionM Connect's side: offer wallets served by {@code get_user_offers}, its
+     * credentials and faults.
+     */
     public OfferWallets offers() {
         return offers.wallets();
     }
@@ -161,7 +194,8 @@ public final class SessionmSimulator implements AutoCloseable {
     /** The stats, with or without the per-customer counts (costly for many customers). */
     SimulatorStats stats(boolean withTagPosts) {
         return new SimulatorStats(counters.total(), counters.byStatus(), counters.posts(), counters.maxInFlight(),
-                connections.getConnectionsTotal() - connectionsBeforeReset, withTagPosts ? customers.tagPosts() : List.of());
+                connections.getConnectionsTotal() - connectionsBeforeReset,
+                withTagPosts ? customers.tagPosts() : List.of());
     }
 
     /** The most tags requests handled at once since start or {@link #reset()}. */
@@ -169,14 +203,17 @@ public final class SessionmSimulator implements AutoCloseable {
         return counters.maxInFlight();
     }
 
-    /** Turns request recording off for long benchmarks, where keeping every request would fill the heap. */
+    /**
+     * Turns request recording off for long benchmarks, where keeping every request would
+     * fill the heap.
+     */
     public void recordRequests(boolean record) {
         this.recording = record;
     }
 
     /**
-     * Back to a fresh simulator: no customers' tags, requests, stats, faults, latency or rate limit; credentials
-     * accepted; hung requests dropped.
+     * Back to a fresh simulator: no customers' tags, requests, stats, faults, latency or
+     * rate limit; credentials accepted; hung requests dropped.
      */
     public void reset() {
         handler.abortHung();
@@ -194,7 +231,10 @@ public final class SessionmSimulator implements AutoCloseable {
         connector.setIdleTimeout(DEFAULT_IDLE_TIMEOUT.toMillis());
     }
 
-    /** Closes a kept-alive connection after it has been idle this long, as servers and load balancers do. */
+    /**
+     * Closes a kept-alive connection after it has been idle this long, as servers and
+     * load balancers do.
+     */
     public void idleTimeout(Duration idle) {
         connector.setIdleTimeout(idle.toMillis());
     }
@@ -206,24 +246,34 @@ public final class SessionmSimulator implements AutoCloseable {
         this.faults.enqueuePosts(faults);
     }
 
-    /** Drops every scripted and random fault still waiting, keeping customers' tags and what was received. */
+    /**
+     * Drops every scripted and random fault still waiting, keeping customers' tags and
+     * what was received.
+     */
     public void clearFaults() {
         faults.clear();
     }
 
-    /** Faults for the next POSTs for {@code identifier}, one per POST in order; they come before {@link #enqueue}. */
+    /**
+     * Faults for the next POSTs for {@code identifier}, one per POST in order; they come
+     * before {@link #enqueue}.
+     */
     public void faultFor(String identifier, Fault... sequence) {
         faults.forPosts(identifier, sequence);
     }
 
-    /** Faults for the next reads (GET) of {@code identifier}'s tags, one per read in order. */
+    /**
+     * Faults for the next reads (GET) of {@code identifier}'s tags, one per read in
+     * order.
+     */
     public void readFaultFor(String identifier, Fault... sequence) {
         faults.forReads(identifier, sequence);
     }
 
     /**
-     * Random faults for every tags request not struck by a scripted one. Draws depend only on {@code seed} and the
-     * request's number, so a run can be repeated. No rates: no random faults.
+     * Random faults for every tags request not struck by a scripted one. Draws depend
+     * only on {@code seed} and the request's number, so a run can be repeated. No rates:
+     * no random faults.
      */
     public void faultRates(long seed, FaultRate... rates) {
         faults.rates(seed, List.of(rates));
@@ -238,7 +288,10 @@ public final class SessionmSimulator implements AutoCloseable {
         credentialsRevoked = false;
     }
 
-    /** Applies and answers the requests held by {@link Fault#hang()}; returns how many there were. */
+    /**
+     * Applies and answers the requests held by {@link Fault#hang()}; returns how many
+     * there were.
+     */
     public int releaseHung() {
         return handler.releaseHung();
     }
@@ -248,25 +301,35 @@ public final class SessionmSimulator implements AutoCloseable {
         return handler.hungCount();
     }
 
-    /** Every answer is sent {@code latency} after the request arrived (the request is applied on arrival). */
+    /**
+     * Every answer is sent {@code latency} after the request arrived (the request is
+     * applied on arrival).
+     */
     public void latency(Duration latency) {
         latency(latency, latency);
     }
 
-    /** Every answer is sent after a latency drawn uniformly between {@code min} and {@code max}. */
+    /**
+     * Every answer is sent after a latency drawn uniformly between {@code min} and
+     * {@code max}.
+     */
     public void latency(Duration min, Duration max) {
         this.latencyPlan = LatencyPlan.constant(min, max);
     }
 
     /**
-     * From {@code sinceFirstRequest} after the first tags request (since start or {@link #reset()}) on, answers take
-     * {@code latency}: SessionM slowing down, or recovering, in the middle of a run. Add one call per change.
+     * From {@code sinceFirstRequest} after the first tags request (since start or
+     * {@link #reset()}) on, answers take {@code latency}: SessionM slowing down, or
+     * recovering, in the middle of a run. Add one call per change.
      */
     public void latencyFrom(Duration sinceFirstRequest, Duration latency) {
         this.latencyPlan = latencyPlan.with(new LatencyPlan.Step(sinceFirstRequest, latency, latency));
     }
 
-    /** Answers 429 with {@code Retry-After} beyond {@code requestsPerSecond} (bursts of one second allowed); 0 for none. */
+    /**
+     * Answers 429 with {@code Retry-After} beyond {@code requestsPerSecond} (bursts of
+     * one second allowed); 0 for none.
+     */
     public void rateLimit(double requestsPerSecond) {
         this.rateLimit = requestsPerSecond > 0 ? new ServerRateLimit(requestsPerSecond) : null;
     }
@@ -318,14 +381,18 @@ public final class SessionmSimulator implements AutoCloseable {
     }
 
     /**
-     * Runs a simulator until the process is stopped, printing {@code SessionM simulator listening on URL} once ready.
-     * Options: {@code --port N} (0: any free port; default 8089), {@code --api-key K}, {@code --api-secret S},
-     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform), {@code --latency-steps AFTER=MS,...} (later
-     * latencies from times after the first request, e.g. {@code 10s=1500,30s=300}), {@code --rate-limit RPS} (answers 429 with
-     * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a 5xx status,
-     * {@code reset} (before applying), {@code reset-after-apply}, {@code error-body} (200 with
-     * {@code internal_server_error}), {@code --seed N} for the fault draws, and {@code --wallet-offers N} (every
-     * user's offer wallet holds N offers; else it is empty). Requests are not recorded; read {@code GET /__simulator/stats}.
+     * Runs a simulator until the process is stopped, printing
+     * {@code SessionM simulator listening on URL} once ready. Options: {@code --port N}
+     * (0: any free port; default 8089), {@code --api-key K}, {@code --api-secret S},
+     * {@code --latency-ms N} or {@code --latency-ms MIN..MAX} (uniform),
+     * {@code --latency-steps AFTER=MS,...} (later latencies from times after the first
+     * request, e.g. {@code 10s=1500,30s=300}), {@code --rate-limit RPS} (answers 429 with
+     * Retry-After beyond it), {@code --faults KIND=P,...} with KIND one of {@code 429}, a
+     * 5xx status, {@code reset} (before applying), {@code reset-after-apply},
+     * {@code error-body} (200 with {@code internal_server_error}), {@code --seed N} for
+     * the fault draws, and {@code --wallet-offers N} (every user's offer wallet holds N
+     * offers; else it is empty). Requests are not recorded; read
+     * {@code GET /__simulator/stats}.
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> options = new HashMap<>();
@@ -347,7 +414,8 @@ public final class SessionmSimulator implements AutoCloseable {
         simulator.rateLimit(Double.parseDouble(options.getOrDefault("rate-limit", "0")));
         simulator.offers().record(false);
         if (options.containsKey("wallet-offers")) {
-            simulator.offers().everyoneHas(OfferWallets.Wallet.generated(Integer.parseInt(options.get("wallet-offers")), 100, 1000));
+            simulator.offers()
+                .everyoneHas(OfferWallets.Wallet.generated(Integer.parseInt(options.get("wallet-offers")), 100, 1000));
         }
         if (options.containsKey("faults")) {
             simulator.faultRates(Long.parseLong(options.getOrDefault("seed", "1")),
@@ -357,4 +425,5 @@ public final class SessionmSimulator implements AutoCloseable {
         System.out.println("SessionM simulator listening on " + simulator.baseUrl());
         Thread.currentThread().join();
     }
+
 }

@@ -22,10 +22,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionmSimulatorTest {
 
     private static final String KEY = "key-1";
+
     private static final String SECRET = "secret-1";
 
     @AutoClose
     private static final SessionmSimulator simulator = SessionmSimulator.start(KEY, SECRET);
+
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
@@ -36,7 +38,7 @@ class SessionmSimulatorTest {
     @Test
     void counterPostsAddOneAndTtlPostsSetTheTagReadBackByGet() throws Exception {
         assertThat(post("/priv/v1/apps/key-1/external/users/c1/tags", "{\"tags\":[\"vip\"]}").body())
-                .isEqualTo("{\"status\":\"ok\"}");
+            .isEqualTo("{\"status\":\"ok\"}");
         post("/priv/v1/apps/key-1/external/users/c1/tags", "{\"tags\":[\"vip\"]}");
         post("/priv/v1/apps/key-1/external/users/c1/tags", "{\"tags\":[\"promo\"],\"ttl\":60}");
 
@@ -44,8 +46,8 @@ class SessionmSimulatorTest {
 
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.body()).contains("\"status\":\"ok\"", "{\"name\":\"vip\",\"count\":2}", "\"name\":\"promo\"");
-        assertThat(simulator.appliedCounts(IdentifierType.EXTERNAL_ID, "c1")).containsExactly(
-                java.util.Map.entry("vip", 2));
+        assertThat(simulator.appliedCounts(IdentifierType.EXTERNAL_ID, "c1"))
+            .containsExactly(java.util.Map.entry("vip", 2));
         assertThat(simulator.appliedCounts(IdentifierType.USER_ID, "c1")).isEmpty();
         assertThat(simulator.postCount()).isEqualTo(3);
     }
@@ -65,7 +67,9 @@ class SessionmSimulatorTest {
     @Test
     void refusesWrongCredentialsWrongKeysAndUnknownCustomers() throws Exception {
         HttpResponse<String> wrongSecret = http.send(HttpRequest.newBuilder(uri("/priv/v1/apps/key-1/users/c/tags"))
-                .header("Authorization", basic(KEY, "nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", basic(KEY, "nope"))
+            .GET()
+            .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(wrongSecret.statusCode()).isEqualTo(401);
         assertThat(wrongSecret.body()).contains("invalid_auth_token");
 
@@ -87,7 +91,7 @@ class SessionmSimulatorTest {
         simulator.enqueue(Fault.resetAfterApply());
 
         assertThatThrownBy(() -> post("/priv/v1/apps/key-1/users/c/tags", "{\"tags\":[\"t\"]}"))
-                .isInstanceOf(IOException.class);
+            .isInstanceOf(IOException.class);
         assertThat(simulator.appliedCounts(IdentifierType.USER_ID, "c")).containsEntry("t", 1);
         assertThat(simulator.stats().byStatus()).containsEntry("reset", 1L);
     }
@@ -96,8 +100,9 @@ class SessionmSimulatorTest {
     void hungRequestsAreAppliedAndAnsweredWhenReleased() throws Exception {
         simulator.faultFor("c", Fault.hang());
 
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(postRequest("/priv/v1/apps/key-1/users/c/tags",
-                "{\"tags\":[\"t\"]}"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
+                postRequest("/priv/v1/apps/key-1/users/c/tags", "{\"tags\":[\"t\"]}"),
+                HttpResponse.BodyHandlers.ofString());
         while (simulator.hungCount() == 0) {
             Thread.sleep(5);
         }
@@ -155,8 +160,7 @@ class SessionmSimulatorTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(stats.body()).contains("\"totalRequests\":1", "\"posts\":1", "\"appliedPosts\":1",
-                "\"connectionsOpened\":",
-                "\"identifier\":\"c\"", "\"200\":1");
+                "\"connectionsOpened\":", "\"identifier\":\"c\"", "\"200\":1");
     }
 
     @Test
@@ -212,8 +216,11 @@ class SessionmSimulatorTest {
     }
 
     private static HttpRequest postRequest(String path, String body) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", basic(KEY, SECRET))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(uri(path))
+            .header("Authorization", basic(KEY, SECRET))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
@@ -228,4 +235,5 @@ class SessionmSimulatorTest {
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
+
 }

@@ -26,15 +26,18 @@ import com.loyaltybridge.tagsync.sessionm.IdentifierType;
 import com.loyaltybridge.tagsync.support.JettyConnections;
 
 /**
- * SessionM's tags endpoints as the simulator serves them. Nothing here blocks a Jetty thread: bodies are read
- * asynchronously, latency and delays are scheduled, hung requests wait in a queue.
+ * SessionM's tags endpoints as the simulator serves them. Nothing here blocks a Jetty
+ * thread: bodies are read asynchronously, latency and delays are scheduled, hung requests
+ * wait in a queue.
  */
 final class TagsHandler extends Handler.Abstract.NonBlocking {
 
     static final String STATS_PATH = "/__simulator/stats";
+
     private static final String OK_BODY = "{\"status\":\"ok\"}";
 
     private final SessionmSimulator simulator;
+
     private final Queue<Exchange> hung = new ConcurrentLinkedQueue<>();
 
     TagsHandler(SessionmSimulator simulator) {
@@ -46,11 +49,11 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
         long receivedNanos = System.nanoTime();
         String rawPath = request.getHttpURI().getPath();
         if (STATS_PATH.equals(rawPath)) {
-            // ?tags=false leaves out the per-customer counts: cheap enough to poll during a benchmark.
+            // ?tags=false leaves out the per-customer counts: cheap enough to poll during
+            // a benchmark.
             boolean perTag = !"tags=false".equals(request.getHttpURI().getQuery());
             write(response, callback, 200, "application/json",
-                    JsonMapper.shared().writeValueAsString(simulator.stats(perTag)),
-                    Map.of());
+                    JsonMapper.shared().writeValueAsString(simulator.stats(perTag)), Map.of());
             return true;
         }
         TagsPath path = TagsPath.parse(rawPath);
@@ -80,7 +83,8 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
             simulator.customers().received(exchange.path.type(), exchange.path.identifier(), exchange.tags.tags());
         }
         simulator.record(new RecordedRequest(exchange.request.getMethod(), exchange.request.getHttpURI().getPath(),
-                exchange.path == null ? null : exchange.path.type(), exchange.path == null ? null : exchange.path.identifier(),
+                exchange.path == null ? null : exchange.path.type(),
+                exchange.path == null ? null : exchange.path.identifier(),
                 exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION),
                 exchange.request.getHeaders().get(HttpHeader.CONTENT_TYPE), body, Instant.now(),
                 exchange.receivedNanos), post);
@@ -147,7 +151,7 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
     }
 
     void abortHung() {
-        for (Exchange exchange; (exchange = hung.poll()) != null; ) {
+        for (Exchange exchange; (exchange = hung.poll()) != null;) {
             exchange.reset();
         }
     }
@@ -187,12 +191,18 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
     private final class Exchange {
 
         final Request request;
+
         final Response response;
+
         final Callback callback;
+
         final TagsPath path;
+
         final long receivedNanos;
+
         /** The parsed POST body; null for a GET or a body that is not a tags body. */
         TagPost tags;
+
         private final AtomicBoolean left = new AtomicBoolean();
 
         Exchange(Request request, Response response, Callback callback, TagsPath path, long receivedNanos) {
@@ -226,7 +236,10 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
             }
         }
 
-        /** Drops the connection; with SO_LINGER 0 the close sends a TCP RST rather than a FIN. */
+        /**
+         * Drops the connection; with SO_LINGER 0 the close sends a TCP RST rather than a
+         * FIN.
+         */
         void reset() {
             leave();
             simulator.counters().answered("reset");
@@ -234,17 +247,22 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
         }
 
         /**
-         * Counts the request out of the in-flight total before its answer is written, so a client cannot send
-         * its next request on the same thread before this one is counted out.
+         * Counts the request out of the in-flight total before its answer is written, so
+         * a client cannot send its next request on the same thread before this one is
+         * counted out.
          */
         void leave() {
             if (left.compareAndSet(false, true)) {
                 simulator.counters().finished();
             }
         }
+
     }
 
-    /** {@code /priv/v1/apps/{apiKey}/external/users/{id}/tags} or {@code /priv/v1/apps/{apiKey}/users/{id}/tags}. */
+    /**
+     * {@code /priv/v1/apps/{apiKey}/external/users/{id}/tags} or
+     * {@code /priv/v1/apps/{apiKey}/users/{id}/tags}.
+     */
     record TagsPath(String apiKey, IdentifierType type, String identifier) {
 
         static TagsPath parse(String rawPath) {
@@ -304,4 +322,5 @@ final class TagsHandler extends Handler.Abstract.NonBlocking {
     private static boolean isPost(Request request) {
         return "POST".equals(request.getMethod());
     }
+
 }
