@@ -28,7 +28,8 @@ final class BrazeProcess implements AutoCloseable {
     static BrazeProcess start(Path log, String... options) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--api-key", API_KEY));
         args.addAll(List.of(options));
-        JavaProcess process = JavaProcess.start(List.of("-Xmx256m"), BrazeSimulator.class.getName(), args, log);
+        // The simulator keeps every attribute object it took (what tests assert on): about 1 KB a member.
+        JavaProcess process = JavaProcess.start(List.of("-Xmx4g"), BrazeSimulator.class.getName(), args, log);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             Matcher matcher = LISTENING.matcher(process.output());
