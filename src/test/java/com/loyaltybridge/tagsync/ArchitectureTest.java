@@ -40,10 +40,10 @@ class ArchitectureTest {
     static {
         MAY_USE.put("cli", List.of("", "scan", "retention", "launch", "wallet", "sync", "config", "brazeexport",
                 "bulkfile", "sessionm", "offers", "brazeapi", "storage"));
-        MAY_USE.put("api",
-                List.of("scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
-        MAY_USE.put("console",
-                List.of("api", "scan", "launch", "sync", "ledger", "brazeexport", "bulkfile", "sessionm", "storage"));
+        MAY_USE.put("api", List.of("scan", "launch", "wallet", "sync", "ledger", "brazeexport", "bulkfile", "sessionm",
+                "storage"));
+        MAY_USE.put("console", List.of("api", "scan", "launch", "wallet", "sync", "ledger", "brazeexport", "bulkfile",
+                "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "wallet", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));

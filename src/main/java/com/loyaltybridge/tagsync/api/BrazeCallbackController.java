@@ -1,10 +1,13 @@
 package com.loyaltybridge.tagsync.api;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,8 +34,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * {@code https://HOST/api/braze/export-callbacks/SEGMENT_ID}. Braze's body says only
  * {@code "success": true}, so the export is the one named by {@code object_prefix} (query
  * parameter or body field, {@code UUID-EPOCH}) when given, else the segment's newest
- * export. It is recorded as complete (so scans take it at once, too), then its sync is
- * launched with the segment's mapping.
+ * export. It is recorded as complete (so scans take it at once, too), then the run of
+ * each of the segment's mappings is launched: its tag sync, its offer wallets, or both.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -73,8 +76,10 @@ class BrazeCallbackController {
         SegmentMapping.problemWithSegmentId(segmentId).ifPresent(problem -> {
             throw ApiProblem.invalid("segmentId", problem);
         });
-        SegmentMapping mapping = settings.segment(segmentId)
-            .orElseThrow(() -> ApiProblem.notFound("segment " + UntrustedText.quote(segmentId) + " is not configured"));
+        List<SegmentMapping> mappings = settings.mappingsOf(segmentId);
+        if (mappings.isEmpty()) {
+            throw ApiProblem.notFound("segment " + UntrustedText.quote(segmentId) + " is not configured");
+        }
         if (callback != null && Boolean.FALSE.equals(callback.success())) {
             throw ApiProblem.invalid("success", "Braze reported a failed export; nothing to sync");
         }
@@ -88,8 +93,33 @@ class BrazeCallbackController {
             .orElseThrow(() -> ApiProblem.notFound("no export of segment " + segmentId
                     + (objectPrefix == null ? "" : " named " + objectPrefix) + " under the export roots"));
         readiness.markReady(export.folder(), export.segmentId());
-        log.info("Braze says export {} is complete; launching its sync", export.folder());
-        return launches.launch(mapping.requestFor(export.folder()));
+        log.info("Braze says export {} is complete; launching its {}", export.folder(),
+                mappings.size() == 1 ? "run" : mappings.size() + " runs (tags and offer wallets)");
+        if (mappings.size() == 1) {
+            return launches.launch(mappings.get(0).jobRequestFor(export.folder()));
+        }
+        List<MappingLaunch> launched = mappings.stream().map(mapping -> {
+            ResponseEntity<Object> response = launches.launch(mapping.jobRequestFor(export.folder()));
+            return new MappingLaunch(mapping.mappingKind().text(), response.getStatusCode().value(),
+                    response.getBody());
+        }).toList();
+        HttpStatusCode status = launched.stream().anyMatch(launch -> launch.status() == HttpStatus.ACCEPTED.value())
+                ? HttpStatus.ACCEPTED : HttpStatusCode.valueOf(launched.get(0).status());
+        return ResponseEntity.status(status).body(new MappingLaunches(launched));
+    }
+
+    /**
+     * What came of launching the run of one of the segment's mappings: the status and
+     * body the API answers a launch of it with.
+     */
+    record MappingLaunch(String kind, int status, Object result) {
+    }
+
+    /**
+     * The answer when a segment is mapped for tags and offer wallets: both runs are
+     * launched, each answered as a launch of its own (202 when either started).
+     */
+    record MappingLaunches(List<MappingLaunch> launches) {
     }
 
     private Optional<SegmentExport> exportOf(String segmentId, String objectPrefix) {

@@ -26,8 +26,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * Executions of syncs and of their dry runs: list and show (viewer); restart, stop and
- * abandon (operator); users a sync could not use, and the members who left its audience.
+ * Executions of syncs and of runs of offer wallets, and of their dry runs: list and show
+ * (viewer); restart, stop and abandon (operator); users a sync could not use, and the
+ * members who left its audience.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -48,21 +49,29 @@ class ExecutionController {
     }
 
     @GetMapping
-    @Operation(summary = "Executions of syncs and dry runs, newest first, filtered by segment, status and creation time"
-            + " [from, to); with counts=true, what each one's sync has done so far")
+    @Operation(summary = "Executions of syncs, runs of offer wallets and their dry runs, newest first, filtered by"
+            + " kind (tags or offers), segment, status and creation time [from, to); with counts=true, what each"
+            + " one's run has done so far")
     ApiPage<ExecutionQueries.ExecutionRow> list(@RequestParam(required = false) String segment,
             @RequestParam(required = false) BatchStatus status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size,
-            @RequestParam(defaultValue = "false") boolean counts) {
+            @RequestParam(defaultValue = "false") boolean counts, @RequestParam(required = false) String kind) {
         if (segment != null) {
             SegmentMapping.problemWithSegmentId(segment).ifPresent(problem -> {
                 throw ApiProblem.invalid("segment", problem);
             });
         }
+        SegmentMapping.Kind jobKind;
+        try {
+            jobKind = kind == null ? null : SegmentMapping.Kind.parse(kind);
+        }
+        catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("kind", e.getMessage());
+        }
         ApiPage<ExecutionQueries.ExecutionRow> rows = queries.executions(
-                new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to), page,
-                size);
+                new ExecutionQueries.ExecutionFilter(segment, status == null ? null : status.name(), from, to, jobKind),
+                page, size);
         return counts ? queries.withCounts(rows) : rows;
     }
 
@@ -70,8 +79,8 @@ class ExecutionController {
     @Operation(
             summary = "One execution: steps, counts, the plan (for a dry run with the first identifiers of each group and"
                     + " the estimate), progress, throughput, times and exit description")
-    ExecutionView show(@PathVariable long id) {
-        return executions.view(id);
+    ExecutionDetails show(@PathVariable long id) {
+        return executions.details(id);
     }
 
     @PostMapping("/{id}/restart")
@@ -84,16 +93,16 @@ class ExecutionController {
     @PostMapping("/{id}/stop")
     @Operation(
             summary = "Ask a running execution to stop at its next chunk boundary, in whichever process runs it (202)")
-    ResponseEntity<ExecutionView> stop(@PathVariable long id) {
+    ResponseEntity<ExecutionDetails> stop(@PathVariable long id) {
         if (!executions.requestStop(id)) {
             throw ApiProblem.conflict("execution " + id + " is not running (" + executions.get(id).getStatus() + ")");
         }
-        return ResponseEntity.accepted().body(executions.view(id));
+        return ResponseEntity.accepted().body(executions.details(id));
     }
 
     @PostMapping("/{id}/abandon")
     @Operation(summary = "Give up a failed or stopped execution for good: no scan or restart runs its sync again")
-    ExecutionView abandon(@PathVariable long id) {
+    ExecutionDetails abandon(@PathVariable long id) {
         return executions.abandon(id);
     }
 

@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.springframework.stereotype.Repository;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
 import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository.LeftUser;
@@ -39,6 +41,7 @@ import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository.SkippedLine;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository.RejectedUser;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.storage.StoredObject;
@@ -46,12 +49,13 @@ import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
+import com.loyaltybridge.tagsync.wallet.OfferWalletJobConfiguration;
 
 /**
- * Read-only queries behind the API and the console: executions of the sync job and its
- * dry run (Spring Batch's tables; this is their one reader outside Spring Batch), and,
- * through the ledger's repositories, the users and lines a sync could not use, the
- * members who left its audience, its bulk file and its pace over time.
+ * Read-only queries behind the API and the console: executions of the tag sync and the
+ * offers job and their dry runs (Spring Batch's tables; this is their one reader outside
+ * Spring Batch), and, through the ledger's repositories, the users and lines a sync could
+ * not use, the members who left its audience, its bulk file and its pace over time.
  */
 @Repository
 @ConditionalOnWebApplication
@@ -84,10 +88,13 @@ public class ExecutionQueries {
 
     private final SyncSummaries summaries;
 
+    private final SyncLedgerSummaryRepository ledgerSummaries;
+
     ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines,
             SyncBulkFilePartRepository bulkFileParts, SyncLeftUserRepository leftUsers, ObjectStore store,
-            JobRepository jobRepository, SyncSummaries summaries) {
+            JobRepository jobRepository, SyncSummaries summaries, SyncLedgerSummaryRepository ledgerSummaries) {
         this.summaries = summaries;
+        this.ledgerSummaries = ledgerSummaries;
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
         this.users = users;
@@ -106,21 +113,44 @@ public class ExecutionQueries {
      */
     public record ExecutionRow(long id, long jobInstanceId, String segmentId, String export, String status,
             String exitCode, LocalDateTime createTime, LocalDateTime startTime, LocalDateTime endTime, boolean dryRun,
-            @JsonInclude(JsonInclude.Include.NON_NULL) RowCounts counts) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) RowCounts counts, String kind) {
+
+        /** Whether it is an execution of the offers job (or its dry run). */
+        public boolean offers() {
+            return SegmentMapping.Kind.OFFERS.text().equals(kind);
+        }
+
+        ExecutionRow withCounts(RowCounts counts) {
+            return new ExecutionRow(id, jobInstanceId, segmentId, export, status, exitCode, createTime, startTime,
+                    endTime, dryRun, counts, kind);
+        }
     }
 
-    public record ExecutionFilter(String segmentId, String status, Instant from, Instant to) {
+    /**
+     * @param kind {@code tags} or {@code offers}: only executions of that job; null for
+     * both
+     */
+    public record ExecutionFilter(String segmentId, String status, Instant from, Instant to, SegmentMapping.Kind kind) {
+
+        public ExecutionFilter(String segmentId, String status, Instant from, Instant to) {
+            this(segmentId, status, from, to, null);
+        }
     }
 
     public ApiPage<ExecutionRow> executions(ExecutionFilter filter, int page, int size) {
+        List<Object> arguments = new ArrayList<>(Executions.JOBS.entrySet()
+            .stream()
+            .filter(job -> filter.kind() == null || job.getValue() == filter.kind())
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList());
         StringBuilder where = new StringBuilder(
                 """
                         FROM batch_job_execution e
-                        JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (?, ?)
+                        JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id AND i.job_name IN (%s)
                         JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = 'export'
-                        WHERE TRUE""");
-        List<Object> arguments = new ArrayList<>(
-                List.of(SegmentSyncJobConfiguration.JOB_NAME, SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
+                        WHERE TRUE"""
+                    .formatted(String.join(", ", Collections.nCopies(arguments.size(), "?"))));
         if (filter.segmentId() != null) {
             where.append(" AND position(? IN p.parameter_value) > 0");
             arguments.add("/segment-export/" + filter.segmentId() + "/");
@@ -138,41 +168,52 @@ public class ExecutionQueries {
             arguments.add(Timestamp.from(filter.to()));
         }
         long total = jdbc.queryForObject("SELECT count(*) " + where, Long.class, arguments.toArray());
-        List<Object> paged = new ArrayList<>(List.of(SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME));
+        List<Object> paged = new ArrayList<>(
+                List.of(SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME, OfferWalletJobConfiguration.DRY_RUN_JOB_NAME));
         paged.addAll(arguments);
         paged.add(size);
         paged.add((long) page * size);
         List<ExecutionRow> rows = jdbc.query("""
                 SELECT e.job_execution_id, e.job_instance_id, p.parameter_value, e.status, e.exit_code,
-                       e.create_time, e.start_time, e.end_time, i.job_name = ?
+                       e.create_time, e.start_time, e.end_time, i.job_name IN (?, ?), i.job_name
                 """ + where + " ORDER BY e.job_execution_id DESC LIMIT ? OFFSET ?",
                 (rs, row) -> new ExecutionRow(rs.getLong(1), rs.getLong(2),
                         SyncRequest.segmentIdOf(StorageLocation.parse(rs.getString(3))), rs.getString(3),
-                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9),
-                        null),
+                        rs.getString(4), rs.getString(5), time(rs, 6), time(rs, 7), time(rs, 8), rs.getBoolean(9), null,
+                        Executions.JOBS.get(rs.getString(10)).text()),
                 paged.toArray());
         return new ApiPage<>(rows, page, size, total);
     }
 
     /**
-     * What the syncs of a page of executions have done so far (their whole sync, every
-     * execution of it), keyed by job instance, counted as each one's summary counts them
-     * ({@link SyncSummaries#ledgerCounts}: only the users a plan sends, and the stored
-     * counts of a pruned sync). Each counts every row of its sync, so it is asked for
-     * only where the counts are shown (the console's list, the API's list with
-     * {@code counts=true}).
+     * What the runs of a page of executions have done so far (their whole run, every
+     * execution of it), keyed by job instance: a tag sync's counted as its summary counts
+     * them ({@link SyncSummaries#ledgerCounts}: only the users a plan sends, and the
+     * stored counts of a pruned sync), an offers run's every member by state. Each counts
+     * every row of its run, so it is asked for only where the counts are shown (the
+     * console's list, the API's list with {@code counts=true}).
      */
-    public Map<Long, RowCounts> countsOf(Collection<Long> jobInstanceIds) {
-        Map<Long, Long> skipped = skippedLines.countOf(jobInstanceIds);
+    private Map<Long, RowCounts> countsOf(Collection<ExecutionRow> rows) {
+        Map<Long, Long> skipped = skippedLines
+            .countOf(rows.stream().map(ExecutionRow::jobInstanceId).distinct().toList());
         Map<Long, RowCounts> counts = new HashMap<>();
-        for (Long id : jobInstanceIds) {
-            LedgerCounts ledger = summaries.ledgerCounts(id);
+        for (ExecutionRow row : rows) {
+            long id = row.jobInstanceId();
+            if (counts.containsKey(id)) {
+                continue;
+            }
+            LedgerCounts ledger = row.offers()
+                    ? ledgerSummaries.find(id)
+                        .orElseGet(() -> new LedgerCounts(users.userCount(id), users.countByState(id)))
+                    : summaries.ledgerCounts(id);
             Map<LedgerState, Long> byState = ledger.usersByState();
             counts.put(id, new RowCounts(ledger.users(), byState.getOrDefault(LedgerState.TAGGED, 0L),
                     byState.getOrDefault(LedgerState.ALREADY_TAGGED, 0L),
                     byState.getOrDefault(LedgerState.IN_DOUBT, 0L), byState.getOrDefault(LedgerState.REJECTED, 0L),
                     byState.getOrDefault(LedgerState.STAGED, 0L) + byState.getOrDefault(LedgerState.SENDING, 0L),
-                    skipped.getOrDefault(id, 0L)));
+                    skipped.getOrDefault(id, 0L), byState.getOrDefault(LedgerState.WRITTEN, 0L),
+                    byState.getOrDefault(LedgerState.UNCHANGED, 0L) + byState.getOrDefault(LedgerState.CHANGED, 0L),
+                    byState.getOrDefault(LedgerState.REFUSED, 0L)));
         }
         return counts;
     }
@@ -189,22 +230,21 @@ public class ExecutionQueries {
 
     /** {@code page} with the counts of each row's sync ({@link #countsOf}). */
     public ApiPage<ExecutionRow> withCounts(ApiPage<ExecutionRow> page) {
-        Map<Long, RowCounts> counts = countsOf(
-                page.items().stream().map(ExecutionRow::jobInstanceId).distinct().toList());
-        return new ApiPage<>(page.items()
-            .stream()
-            .map(row -> new ExecutionRow(row.id(), row.jobInstanceId(), row.segmentId(), row.export(), row.status(),
-                    row.exitCode(), row.createTime(), row.startTime(), row.endTime(), row.dryRun(),
-                    counts.get(row.jobInstanceId())))
-            .toList(), page.page(), page.size(), page.total());
+        Map<Long, RowCounts> counts = countsOf(page.items());
+        return new ApiPage<>(page.items().stream().map(row -> row.withCounts(counts.get(row.jobInstanceId()))).toList(),
+                page.page(), page.size(), page.total());
     }
 
     /**
-     * The counts of one row of an executions list: the users of its sync by where they
-     * stand, and skipped lines.
+     * The counts of one row of an executions list: the users of its run by where they
+     * stand, and skipped lines. A tag sync's users are tagged, already tagged, in doubt
+     * or rejected; an offers run's members are written, unchanged (a dry run's changed
+     * ones among them: it writes nothing), rejected by SessionM or refused by Braze.
+     *
+     * @param notYetTagged users (members) still to be done
      */
     public record RowCounts(long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
-            long skippedLines) {
+            long skippedLines, long written, long unchanged, long refused) {
     }
 
     public ApiPage<RejectedUser> rejectedUsers(long jobInstanceId, int page, int size) {

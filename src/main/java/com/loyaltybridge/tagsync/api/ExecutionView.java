@@ -11,14 +11,15 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sessionm.SessionmPace;
 import com.loyaltybridge.tagsync.sync.PlanSummary;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.sync.SyncSummary;
 
 /**
- * One execution of a sync, as the API shows it: the counts cover the whole sync (every
- * execution of its job instance), the times and throughput this execution.
+ * One execution of a tag sync, as the API shows it: the counts cover the whole sync
+ * (every execution of its job instance), the times and throughput this execution.
  *
  * @param exitDescription one line per failure (see {@code FailureExitDescription}), never
  * a stack trace
@@ -37,7 +38,12 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
         LocalDateTime startTime, LocalDateTime endTime, double durationSeconds, Counts counts,
         Map<String, Long> rejectedByCode, Map<String, Long> skippedByReason, double progressPercent,
         double usersPerSecond, List<StepView> steps, SessionmView sessionm, String audience, boolean full,
-        boolean dryRun, PlanView plan) {
+        boolean dryRun, PlanView plan) implements ExecutionDetails {
+
+    @Override
+    public String kind() {
+        return SegmentMapping.Kind.TAGS.text();
+    }
 
     public record Counts(long linesRead, long users, long tagged, long alreadyTagged, long inDoubt, long rejected,
             long notYetTagged, long skippedLines, long bulkFileParts, long bulkFileRows) {
@@ -45,6 +51,11 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
 
     public record StepView(String name, String status, long readCount, long writeCount, long commitCount,
             long rollbackCount, LocalDateTime startTime, LocalDateTime endTime) {
+
+        static StepView of(StepExecution step) {
+            return new StepView(step.getStepName(), step.getStatus().name(), step.getReadCount(), step.getWriteCount(),
+                    step.getCommitCount(), step.getRollbackCount(), step.getStartTime(), step.getEndTime());
+        }
     }
 
     /**
@@ -131,9 +142,7 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
         List<StepView> steps = execution.getStepExecutions()
             .stream()
             .sorted(Comparator.comparing(StepExecution::getId))
-            .map(step -> new StepView(step.getStepName(), step.getStatus().name(), step.getReadCount(),
-                    step.getWriteCount(), step.getCommitCount(), step.getRollbackCount(), step.getStartTime(),
-                    step.getEndTime()))
+            .map(StepView::of)
             .toList();
         String exitDescription = summary.failures().isEmpty() ? execution.getExitStatus().getExitDescription()
                 : String.join("; ", summary.failures());

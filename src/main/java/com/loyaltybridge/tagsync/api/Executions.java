@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.api;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import java.util.Comparator;
+import java.util.Map;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -12,14 +13,19 @@ import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
+import com.loyaltybridge.tagsync.wallet.OfferWalletJobConfiguration;
+import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
+import com.loyaltybridge.tagsync.wallet.OfferWalletSummaries;
 
 /**
- * Executions of the sync job and of its dry run by id, as the API and the console show
- * them (any other id is a 404), and what an operator may do with one: restart, stop,
- * abandon.
+ * Executions of the tag sync and of the offers job (and of their dry runs) by id, as the
+ * API and the console show them (any other id is a 404), and what an operator may do with
+ * one: restart, stop, abandon.
  */
 @Component
 @ConditionalOnWebApplication
@@ -33,10 +39,14 @@ public class Executions {
 
     private final SyncSummaries summaries;
 
-    Executions(JobRepository jobRepository, JobOperator jobOperator, SyncSummaries summaries) {
+    private final OfferWalletSummaries walletSummaries;
+
+    Executions(JobRepository jobRepository, JobOperator jobOperator, SyncSummaries summaries,
+            OfferWalletSummaries walletSummaries) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.summaries = summaries;
+        this.walletSummaries = walletSummaries;
     }
 
     public JobExecution get(long id) {
@@ -47,26 +57,62 @@ public class Executions {
         catch (EmptyResultDataAccessException e) {
             execution = null;
         }
-        if (execution == null || !isSync(execution.getJobInstance().getJobName())) {
+        if (execution == null || !isShown(execution.getJobInstance().getJobName())) {
             throw ApiProblem.notFound("no sync execution " + id);
         }
         return execution;
     }
 
-    /** Whether {@code jobName} is the sync job's or its dry run's. */
-    static boolean isSync(String jobName) {
-        return SegmentSyncJobConfiguration.JOB_NAME.equals(jobName)
-                || SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(jobName);
+    /**
+     * The jobs whose executions are shown, each with the kind of mapping that runs it:
+     * the tag sync's and the offers job's, and their dry runs'.
+     */
+    static final Map<String, SegmentMapping.Kind> JOBS = Map.of(SegmentSyncJobConfiguration.JOB_NAME,
+            SegmentMapping.Kind.TAGS, SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME, SegmentMapping.Kind.TAGS,
+            OfferWalletJobConfiguration.JOB_NAME, SegmentMapping.Kind.OFFERS,
+            OfferWalletJobConfiguration.DRY_RUN_JOB_NAME, SegmentMapping.Kind.OFFERS);
+
+    /** Whether executions of {@code jobName} are shown. */
+    static boolean isShown(String jobName) {
+        return JOBS.containsKey(jobName);
     }
 
+    /** Whether {@code execution} is one of a dry run, of either job. */
     public static boolean isDryRun(JobExecution execution) {
-        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(execution.getJobInstance().getJobName());
+        String job = execution.getJobInstance().getJobName();
+        return SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(job)
+                || OfferWalletJobConfiguration.DRY_RUN_JOB_NAME.equals(job);
     }
 
+    /** Whether {@code execution} is one of the offers job (or its dry run). */
+    public static boolean isOffers(JobExecution execution) {
+        return OfferWalletSummaries.isOffersJob(execution);
+    }
+
+    /** Execution {@code id} as the API shows it, whichever job ran. */
+    public ExecutionDetails details(long id) {
+        return details(get(id));
+    }
+
+    public ExecutionDetails details(JobExecution execution) {
+        return isOffers(execution) ? walletView(execution) : view(execution);
+    }
+
+    /** An execution of the offers job, as the API shows it. */
+    public WalletExecutionView walletView(JobExecution execution) {
+        return WalletExecutionView.of(execution, walletSummaries.of(execution));
+    }
+
+    /** Execution {@code id} of a tag sync, as the API shows it; 404 for any other. */
     public ExecutionView view(long id) {
-        return view(get(id));
+        JobExecution execution = get(id);
+        if (isOffers(execution)) {
+            throw ApiProblem.notFound("execution " + id + " is a run of offer wallets, not a tag sync");
+        }
+        return view(execution);
     }
 
+    /** An execution of the tag sync, as the API shows it. */
     public ExecutionView view(JobExecution execution) {
         return ExecutionView.of(execution, summaries.of(execution));
     }
@@ -76,7 +122,7 @@ public class Executions {
      * stopped: only a FAILED or STOPPED execution restarts, and only the latest of its
      * sync (an older one was already followed by another).
      */
-    public SyncRequest restartRequest(long id) {
+    public ExportJobRequest restartRequest(long id) {
         JobExecution execution = get(id);
         if (isDryRun(execution)) {
             throw ApiProblem
@@ -95,14 +141,15 @@ public class Executions {
             throw ApiProblem
                 .conflict("execution " + id + " was already followed by execution " + latest + " of the same sync");
         }
-        return SyncRequest.fromJobParameters(execution.getJobParameters());
+        return isOffers(execution) ? OfferWalletRequest.fromJobParameters(execution.getJobParameters())
+                : SyncRequest.fromJobParameters(execution.getJobParameters());
     }
 
     /**
      * Gives a failed or stopped execution up for good: no scan, restart or launch runs
      * its sync again.
      */
-    public ExecutionView abandon(long id) {
+    public ExecutionDetails abandon(long id) {
         JobExecution execution = get(id);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             throw ApiProblem.conflict("execution " + id + " already completed; there is nothing to abandon");
@@ -119,7 +166,7 @@ public class Executions {
         catch (JobExecutionAlreadyRunningException e) {
             throw ApiProblem.conflict("execution " + id + " is running; stop it first");
         }
-        return view(id);
+        return details(id);
     }
 
     /**

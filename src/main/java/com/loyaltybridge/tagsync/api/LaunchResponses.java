@@ -9,7 +9,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
-import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
+import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 
 /**
  * Launches a sync (or its dry run) and answers as the API promises: 202 with
@@ -23,7 +25,7 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 class LaunchResponses {
 
     /** The body of a 202: the execution that started, and whether it is a dry run. */
-    record Started(long executionId, String status, String export, boolean dryRun) {
+    record Started(long executionId, String status, String export, boolean dryRun, String kind) {
     }
 
     private final SyncLaunches launches;
@@ -35,7 +37,7 @@ class LaunchResponses {
         this.executions = executions;
     }
 
-    ResponseEntity<Object> launch(SyncRequest request) {
+    ResponseEntity<Object> launch(ExportJobRequest request) {
         return answer(request, launches.launch(request), false);
     }
 
@@ -43,20 +45,22 @@ class LaunchResponses {
      * A dry run starts an execution of its own whatever runs: 202, or 503 when this
      * process is at its limit.
      */
-    ResponseEntity<Object> dryRun(SyncRequest request) {
+    ResponseEntity<Object> dryRun(ExportJobRequest request) {
         return answer(request, launches.dryRun(request), true);
     }
 
-    private ResponseEntity<Object> answer(SyncRequest request, SyncLaunches.Launch launch, boolean dryRun) {
+    private ResponseEntity<Object> answer(ExportJobRequest request, SyncLaunches.Launch launch, boolean dryRun) {
         return switch (launch.kind()) {
             case STARTED -> ResponseEntity.accepted()
                 .location(URI.create("/api/executions/" + launch.executionId()))
-                .body(new Started(launch.executionId(), "STARTED", request.export().uri(), dryRun));
+                .body(new Started(launch.executionId(), "STARTED", request.export().uri(), dryRun,
+                        request instanceof OfferWalletRequest ? SegmentMapping.Kind.OFFERS.text()
+                                : SegmentMapping.Kind.TAGS.text()));
             case ALREADY_COMPLETED -> ResponseEntity.ok()
                 .location(URI.create("/api/executions/" + launch.executionId()))
-                .body(executions.view(launch.executionId()));
+                .body(executions.details(launch.executionId()));
             case ALREADY_RUNNING, REFUSED -> ResponseEntity.status(HttpStatus.CONFLICT)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, launch.outcome().message()));
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, launch.message()));
             case BUSY -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "60")
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,

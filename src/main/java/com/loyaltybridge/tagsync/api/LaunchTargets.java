@@ -14,18 +14,21 @@ import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.storage.ObjectStore;
 import com.loyaltybridge.tagsync.storage.ObjectUnavailableException;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.InvalidSyncRequestException;
 import com.loyaltybridge.tagsync.sync.SyncMode;
 import com.loyaltybridge.tagsync.launch.SyncPreconditions;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.text.UntrustedText;
+import com.loyaltybridge.tagsync.wallet.OfferWalletPreconditions;
+import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 
 /**
- * Turns a {@link LaunchRequest} into the sync it asks for, or a 400 naming the field at
- * fault. The export must be an export folder directly under one of
- * {@code scan.export-roots}, and in a {@code file:} root its real path must stay inside
- * the root: no caller can point a sync at another bucket, another prefix, a URL or,
- * through a symbolic link, another directory.
+ * Turns a {@link LaunchRequest} into the run it asks for (a tag sync, or the offers job),
+ * or a 400 naming the field at fault. The export must be an export folder directly under
+ * one of {@code scan.export-roots}, and in a {@code file:} root its real path must stay
+ * inside the root: no caller can point a sync at another bucket, another prefix, a URL
+ * or, through a symbolic link, another directory.
  */
 @Component
 @ConditionalOnWebApplication
@@ -39,15 +42,32 @@ public class LaunchTargets {
 
     private final ObjectStore store;
 
-    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions,
-            ObjectStore store) {
+    private final OfferWalletPreconditions walletPreconditions;
+
+    LaunchTargets(ScanSettings settings, ExportDiscovery discovery, SyncPreconditions preconditions, ObjectStore store,
+            OfferWalletPreconditions walletPreconditions) {
+        this.walletPreconditions = walletPreconditions;
         this.settings = settings;
         this.discovery = discovery;
         this.preconditions = preconditions;
         this.store = store;
     }
 
-    public SyncRequest resolve(LaunchRequest launch) {
+    /**
+     * The run {@code launch} asks for: a tag sync ({@link SyncRequest}) or, with
+     * {@code kind} {@code offers}, the offers job ({@link OfferWalletRequest}).
+     */
+    public ExportJobRequest resolve(LaunchRequest launch) {
+        SegmentMapping.Kind kind = parse("kind",
+                () -> launch.kind() == null ? SegmentMapping.Kind.TAGS : SegmentMapping.Kind.parse(launch.kind()));
+        return kind == SegmentMapping.Kind.OFFERS ? resolveOffers(launch) : resolveSync(launch);
+    }
+
+    /** The tag sync {@code launch} asks for (its {@code kind} is {@code tags}). */
+    public SyncRequest resolveSync(LaunchRequest launch) {
+        if (launch.culture() != null) {
+            throw ApiProblem.invalid("culture", "culture goes with kind offers");
+        }
         if (launch.tags() == null && (launch.ttl() != null || launch.mode() != null || launch.identifier() != null)) {
             throw ApiProblem.invalid("tags",
                     "ttl, mode and identifier go with tags; leave all out to use the segment's mapping");
@@ -57,11 +77,7 @@ public class LaunchTargets {
                 throw ApiProblem.invalid("segment", problem);
             });
         }
-        SegmentExport export = launch.export() != null ? exportAt(launch.export()) : newestOf(launch.segment());
-        if (launch.segment() != null && !launch.segment().equals(export.segmentId())) {
-            throw ApiProblem.invalid("segment", "the export belongs to segment " + export.segmentId() + ", not "
-                    + UntrustedText.quote(launch.segment()));
-        }
+        SegmentExport export = exportOf(launch, SegmentMapping.Kind.TAGS);
         Optional<SegmentMapping> mapping = settings.segment(export.segmentId());
         SyncRequest request;
         try {
@@ -87,6 +103,65 @@ public class LaunchTargets {
             });
         }
         return request;
+    }
+
+    /**
+     * The offers job {@code launch} asks for: the segment's mapping of kind
+     * {@code offers}, or the identifier (and culture) given.
+     */
+    private OfferWalletRequest resolveOffers(LaunchRequest launch) {
+        if (launch.tags() != null || launch.ttl() != null || launch.mode() != null) {
+            throw ApiProblem.invalid(launch.tags() != null ? "tags" : launch.ttl() != null ? "ttl" : "mode",
+                    "tags, ttl and mode go with kind tags, not offers");
+        }
+        if (launch.identifier() == null && launch.culture() != null) {
+            throw ApiProblem.invalid("culture",
+                    "culture goes with identifier; leave both out to use the segment's offers mapping");
+        }
+        if (launch.segment() != null) {
+            SegmentMapping.problemWithSegmentId(launch.segment()).ifPresent(problem -> {
+                throw ApiProblem.invalid("segment", problem);
+            });
+        }
+        SegmentExport export = exportOf(launch, SegmentMapping.Kind.OFFERS);
+        OfferWalletRequest request;
+        try {
+            if (launch.identifier() != null) {
+                IdentifierSource identifier = parse("identifier", () -> IdentifierSource.parse(launch.identifier()));
+                request = new OfferWalletRequest(export.folder(), identifier, launch.culture(), launch.audience(),
+                        Boolean.TRUE.equals(launch.full()));
+            }
+            else {
+                OfferWalletRequest mapped = (OfferWalletRequest) settings
+                    .segment(export.segmentId(), SegmentMapping.Kind.OFFERS)
+                    .orElseThrow(() -> ApiProblem.invalid("identifier",
+                            "segment " + export.segmentId()
+                                    + " has no offers mapping: give identifier (custom_attribute:NAME or alias:LABEL)"))
+                    .jobRequestFor(export.folder());
+                request = new OfferWalletRequest(mapped.export(), mapped.identifierSource(), mapped.culture(),
+                        launch.audience(), launch.full() != null ? launch.full() : mapped.full());
+            }
+        }
+        catch (InvalidSyncRequestException e) {
+            throw ApiProblem.invalid(e.field(), e.reason());
+        }
+        walletPreconditions.problemWith(isDryRun(launch)).ifPresent(problem -> {
+            throw ApiProblem.invalid("kind", problem);
+        });
+        return request;
+    }
+
+    /**
+     * The export {@code launch} names, or the newest complete one of its segment, which
+     * must have a mapping of {@code kind}.
+     */
+    private SegmentExport exportOf(LaunchRequest launch, SegmentMapping.Kind kind) {
+        SegmentExport export = launch.export() != null ? exportAt(launch.export()) : newestOf(launch.segment(), kind);
+        if (launch.segment() != null && !launch.segment().equals(export.segmentId())) {
+            throw ApiProblem.invalid("segment", "the export belongs to segment " + export.segmentId() + ", not "
+                    + UntrustedText.quote(launch.segment()));
+        }
+        return export;
     }
 
     static boolean isDryRun(LaunchRequest launch) {
@@ -119,12 +194,13 @@ public class LaunchTargets {
         return export;
     }
 
-    private SegmentExport newestOf(String segmentId) {
+    private SegmentExport newestOf(String segmentId, SegmentMapping.Kind kind) {
         if (segmentId == null) {
             throw ApiProblem.invalid("export", "give export (an export folder) or segment (a configured segment id)");
         }
-        if (settings.segment(segmentId).isEmpty()) {
-            throw ApiProblem.invalid("segment", "segment " + UntrustedText.quote(segmentId) + " is not configured");
+        if (settings.segment(segmentId, kind).isEmpty()) {
+            throw ApiProblem.invalid("segment", "segment " + UntrustedText.quote(segmentId) + " is not configured"
+                    + (kind == SegmentMapping.Kind.OFFERS ? " for offers" : ""));
         }
         return discovery.newestComplete(segmentId)
             .orElseThrow(() -> ApiProblem.notFound("segment " + segmentId + " has no complete export yet"));

@@ -7,12 +7,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Launching syncs: {@code POST /api/syncs} (operator). */
+/**
+ * Launching syncs and runs of the offers job: {@code POST /api/syncs} (operator).
+ */
 @RestController
 @ConditionalOnWebApplication
 @RequestMapping("/api/syncs")
@@ -35,9 +37,10 @@ class SyncController {
                     + "completed; 409 if it (or another export of its audience) is running elsewhere, or if the audience "
                     + "already follows a newer export; 400 naming the field at fault; 404 if the segment has no complete "
                     + "export. A dry run (\"dryRun\": true) always starts an execution of its own (202 with Location), "
-                    + "whose view holds the plan")
+                    + "whose view holds the plan. With \"kind\": \"offers\" it runs the offers job instead: the "
+                    + "members' SessionM offer wallets written to their Braze profiles where they changed")
     ResponseEntity<Object> launch(@RequestBody LaunchRequest launch) {
-        SyncRequest request = targets.resolve(launch);
+        ExportJobRequest request = targets.resolve(launch);
         return LaunchTargets.isDryRun(launch) ? responses.dryRun(request) : responses.launch(request);
     }
 

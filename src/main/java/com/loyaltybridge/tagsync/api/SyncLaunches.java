@@ -20,14 +20,14 @@ import org.springframework.stereotype.Service;
 
 import com.loyaltybridge.tagsync.launch.SyncLauncher;
 import com.loyaltybridge.tagsync.launch.SyncOutcome;
-import com.loyaltybridge.tagsync.sync.SyncRequest;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 
 /**
- * Runs the syncs the API launches, each on a thread of a small pool, through the same
- * {@link SyncLauncher} as the command line (so its lock keeps a sync to one process), and
- * answers as soon as the execution exists. On shutdown the syncs still running are
- * stopped at their next chunk boundary, so they end STOPPED and resume cleanly, rather
- * than being cut off.
+ * Runs the syncs (and runs of the offers job) the API launches, each on a thread of a
+ * small pool, through the same {@link SyncLauncher} as the command line (so its lock
+ * keeps a sync to one process), and answers as soon as the execution exists. On shutdown
+ * the syncs still running are stopped at their next chunk boundary, so they end STOPPED
+ * and resume cleanly, rather than being cut off.
  */
 @Service
 @ConditionalOnWebApplication
@@ -61,8 +61,12 @@ public class SyncLaunches implements DisposableBean {
         executor.initialize();
     }
 
-    /** What came of a launch: started (with its execution id), or why not. */
-    public record Launch(Kind kind, Long executionId, SyncOutcome outcome) {
+    /**
+     * What came of a launch: started (with its execution id), or why not.
+     *
+     * @param message why it did not start, in words; null when it started
+     */
+    public record Launch(Kind kind, Long executionId, String message) {
 
         public enum Kind {
 
@@ -71,19 +75,20 @@ public class SyncLaunches implements DisposableBean {
         }
     }
 
-    public Launch launch(SyncRequest request) {
+    /** Launches {@code request}'s run: a tag sync, or the offers job. */
+    public Launch launch(ExportJobRequest request) {
         return launch(request, false);
     }
 
     /**
-     * Like {@link #launch(SyncRequest)}, for its dry run (see
-     * {@link SyncLauncher#dryRun}): it always starts.
+     * Like {@link #launch(ExportJobRequest)}, for its dry run (see
+     * {@link SyncLauncher#dryRun(ExportJobRequest, Consumer)}): it always starts.
      */
-    public Launch dryRun(SyncRequest request) {
+    public Launch dryRun(ExportJobRequest request) {
         return launch(request, true);
     }
 
-    private Launch launch(SyncRequest request, boolean dryRun) {
+    private Launch launch(ExportJobRequest request, boolean dryRun) {
         CompletableFuture<Launch> decided = new CompletableFuture<>();
         try {
             executor.execute(() -> run(request, dryRun, decided));
@@ -107,7 +112,7 @@ public class SyncLaunches implements DisposableBean {
         }
     }
 
-    private void run(SyncRequest request, boolean dryRun, CompletableFuture<Launch> decided) {
+    private void run(ExportJobRequest request, boolean dryRun, CompletableFuture<Launch> decided) {
         AtomicReference<Long> executionId = new AtomicReference<>();
         try {
             Consumer<JobExecution> onStart = execution -> {
@@ -115,21 +120,22 @@ public class SyncLaunches implements DisposableBean {
                 running.add(execution.getId());
                 decided.complete(new Launch(Launch.Kind.STARTED, execution.getId(), null));
             };
-            SyncOutcome outcome = dryRun ? launcher.dryRun(request, onStart) : launcher.run(request, onStart);
+            SyncLauncher.Launched outcome = dryRun ? launcher.dryRun(request, onStart)
+                    : launcher.launch(request, onStart);
             decided.complete(switch (outcome.kind()) {
-                case RAN -> new Launch(Launch.Kind.STARTED, outcome.summary().jobExecutionId(), outcome);
+                case RAN -> new Launch(Launch.Kind.STARTED, outcome.execution().getId(), null);
                 case ALREADY_COMPLETED ->
-                    new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.summary().jobExecutionId(), outcome);
-                case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome);
-                case REFUSED, SUPERSEDED -> new Launch(Launch.Kind.REFUSED, null, outcome);
+                    new Launch(Launch.Kind.ALREADY_COMPLETED, outcome.execution().getId(), outcome.message());
+                case ALREADY_RUNNING -> new Launch(Launch.Kind.ALREADY_RUNNING, null, outcome.message());
+                case REFUSED, SUPERSEDED -> new Launch(Launch.Kind.REFUSED, null, outcome.message());
             });
-            if (outcome.summary() != null && outcome.kind() == SyncOutcome.Kind.RAN) {
-                log.info("API-launched {} ended {}: {}", dryRun ? "dry run" : "sync", outcome.summary().status(),
+            if (outcome.execution() != null && outcome.kind() == SyncOutcome.Kind.RAN) {
+                log.info("API-launched {} ended {}: {}", dryRun ? "dry run" : "run", outcome.execution().getStatus(),
                         request.describe());
             }
         }
         catch (RuntimeException e) {
-            log.error("API-launched sync of {} failed: {}", request.export(), e.getMessage());
+            log.error("API-launched run of {} failed: {}", request.export(), e.getMessage());
             decided.completeExceptionally(e);
         }
         finally {

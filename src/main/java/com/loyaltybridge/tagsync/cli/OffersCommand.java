@@ -1,8 +1,6 @@
 package com.loyaltybridge.tagsync.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 import org.springframework.batch.core.BatchStatus;
@@ -16,6 +14,7 @@ import com.loyaltybridge.tagsync.launch.SyncOutcome;
 import com.loyaltybridge.tagsync.offers.ConnectSettings;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.InvalidSyncRequestException;
+import com.loyaltybridge.tagsync.wallet.OfferWalletPreconditions;
 import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 import com.loyaltybridge.tagsync.wallet.OfferWalletSummaries;
 import com.loyaltybridge.tagsync.wallet.OfferWalletSummary;
@@ -103,14 +102,11 @@ final class OffersCommand implements Command {
      * written.
      */
     static void checkSettings(SettingsCheck.BoundSettings settings, boolean dryRun) {
-        List<String> missing = new ArrayList<>(settings.get(ConnectSettings.class).missingCredentials());
-        if (!dryRun) {
-            missing.addAll(settings.get(BrazeRestSettings.class).missingCredentials());
-        }
-        if (!missing.isEmpty()) {
-            throw new UsageException("offers reads wallets from SessionM Connect"
-                    + (dryRun ? "" : " and writes them to Braze") + ", so set " + String.join(", ", missing));
-        }
+        OfferWalletPreconditions
+            .problemWith(settings.get(ConnectSettings.class), settings.get(BrazeRestSettings.class), dryRun)
+            .ifPresent(problem -> {
+                throw new UsageException(problem);
+            });
     }
 
     static ExitCode run(SyncLauncher launcher, OfferWalletSummaries summaries, OfferWalletRequest request,

@@ -93,7 +93,8 @@ class ExecutionPages {
                 rows.items()
                     .stream()
                     .map(row -> ExecutionRowView.of(row,
-                            BatchStatus.valueOf(row.status()).isRunning() ? progress(executions.view(row.id())) : null))
+                            BatchStatus.valueOf(row.status()).isRunning() && !row.offers()
+                                    ? progress(executions.view(row.id())) : null))
                     .toList());
         model.addAttribute("pager", Pager.of(page, settings.pageSize(), rows.total()));
         model.addAttribute("status", statusFilter);
@@ -196,7 +197,7 @@ class ExecutionPages {
                     + " started: it resumes execution " + id + " where it stopped.");
             case ALREADY_COMPLETED -> done(redirect, launch.executionId(),
                     "This sync already completed in execution " + launch.executionId() + "; nothing was run.");
-            case ALREADY_RUNNING, REFUSED -> refused(redirect, id, launch.outcome().message());
+            case ALREADY_RUNNING, REFUSED -> refused(redirect, id, launch.message());
             case BUSY ->
                 refused(redirect, id, "This process already runs api.max-concurrent-syncs syncs; try again later.");
         };

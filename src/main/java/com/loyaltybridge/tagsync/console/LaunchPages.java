@@ -138,7 +138,7 @@ class LaunchPages {
             case STARTED -> "Execution " + launch.executionId() + " started.";
             case ALREADY_COMPLETED -> "This export already completed with these settings in execution "
                     + launch.executionId() + "; nothing was run.";
-            case ALREADY_RUNNING, REFUSED -> launch.outcome().message();
+            case ALREADY_RUNNING, REFUSED -> launch.message();
             case BUSY -> "This process already runs api.max-concurrent-syncs syncs; try again later.";
         };
         if (launch.executionId() == null) {

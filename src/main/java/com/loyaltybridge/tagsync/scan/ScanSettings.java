@@ -57,8 +57,19 @@ public record ScanSettings(@DefaultValue List<String> exportRoots, @DefaultValue
      * callback launch.
      */
     public Optional<SegmentMapping> segment(String segmentId) {
+        return segment(segmentId, SegmentMapping.Kind.TAGS);
+    }
+
+    /** The segment's mapping of {@code kind}. */
+    public Optional<SegmentMapping> segment(String segmentId, SegmentMapping.Kind kind) {
+        return segments.stream().filter(s -> s.segmentId().equals(segmentId) && s.mappingKind() == kind).findFirst();
+    }
+
+    /** The segment's mappings, tags first. */
+    public List<SegmentMapping> mappingsOf(String segmentId) {
         return segments.stream()
-            .filter(s -> s.segmentId().equals(segmentId) && s.mappingKind() == SegmentMapping.Kind.TAGS)
-            .findFirst();
+            .filter(s -> s.segmentId().equals(segmentId))
+            .sorted(java.util.Comparator.comparing(SegmentMapping::mappingKind))
+            .toList();
     }
 }

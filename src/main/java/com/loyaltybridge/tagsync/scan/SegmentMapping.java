@@ -53,9 +53,16 @@ public record SegmentMapping(String segmentId, @DefaultValue("tags") String kind
         /** Writes every member's SessionM offer wallet to Braze: the offers job. */
         OFFERS;
 
-        static Kind parse(String text) {
+        /**
+         * Its name in a mapping and in the REST API: {@code tags} or {@code offers}.
+         */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Kind parse(String text) {
             for (Kind kind : values()) {
-                if (kind.name().toLowerCase(Locale.ROOT).equals(text)) {
+                if (kind.text().equals(text)) {
                     return kind;
                 }
             }

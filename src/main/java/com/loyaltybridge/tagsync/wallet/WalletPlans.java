@@ -6,13 +6,13 @@ import com.loyaltybridge.tagsync.ledger.PlanReason;
  * What a plan's reason means for the offers job, in words: the reasons' own descriptions
  * speak of tags.
  */
-final class WalletPlans {
+public final class WalletPlans {
 
     private WalletPlans() {
     }
 
     /** One line for the log and the summary. */
-    static String describe(PlanReason why) {
+    public static String describe(PlanReason why) {
         return switch (why) {
             case NO_AUDIENCE ->
                 "no audience (an export outside Braze's layout, no --audience): every wallet read is written";
