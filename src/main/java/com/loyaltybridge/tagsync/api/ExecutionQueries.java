@@ -212,7 +212,7 @@ public class ExecutionQueries {
                     byState.getOrDefault(LedgerState.IN_DOUBT, 0L), byState.getOrDefault(LedgerState.REJECTED, 0L),
                     byState.getOrDefault(LedgerState.STAGED, 0L) + byState.getOrDefault(LedgerState.SENDING, 0L),
                     skipped.getOrDefault(id, 0L), byState.getOrDefault(LedgerState.WRITTEN, 0L),
-                    byState.getOrDefault(LedgerState.UNCHANGED, 0L) + byState.getOrDefault(LedgerState.CHANGED, 0L),
+                    byState.getOrDefault(LedgerState.CHANGED, 0L), byState.getOrDefault(LedgerState.UNCHANGED, 0L),
                     byState.getOrDefault(LedgerState.REFUSED, 0L)));
         }
         return counts;
@@ -238,13 +238,13 @@ public class ExecutionQueries {
     /**
      * The counts of one row of an executions list: the users of its run by where they
      * stand, and skipped lines. A tag sync's users are tagged, already tagged, in doubt
-     * or rejected; an offers run's members are written, unchanged (a dry run's changed
-     * ones among them: it writes nothing), rejected by SessionM or refused by Braze.
+     * or rejected; an offers run's members are written, changed (a dry run's: what the
+     * real run would write), unchanged, rejected by SessionM or refused by Braze.
      *
      * @param notYetTagged users (members) still to be done
      */
     public record RowCounts(long users, long tagged, long alreadyTagged, long inDoubt, long rejected, long notYetTagged,
-            long skippedLines, long written, long unchanged, long refused) {
+            long skippedLines, long written, long changed, long unchanged, long refused) {
     }
 
     public ApiPage<RejectedUser> rejectedUsers(long jobInstanceId, int page, int size) {

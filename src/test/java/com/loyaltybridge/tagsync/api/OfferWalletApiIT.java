@@ -138,22 +138,30 @@ class OfferWalletApiIT extends WalletTestSupport {
         assertThat(rejected.json().path("items").get(0).path("identifier").asString()).as(rejected.toString())
             .isEqualTo("U-404");
 
-        JsonNode listed = server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&counts=true")
+        List<JsonNode> listed = new ArrayList<>();
+        server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&counts=true")
             .json()
-            .path("items");
-        assertThat(listed).hasSize(2);
+            .path("items")
+            .forEach(row -> {
+                if (row.path("export").asString().equals(first.uri())) {
+                    listed.add(row);
+                }
+            });
+        assertThat(listed).as("the run and its dry run").hasSize(2);
         assertThat(listed.get(0).path("id").asLong()).isEqualTo(run.path("id").asLong());
         assertThat(listed.get(0).path("kind").asString()).isEqualTo("offers");
         assertThat(listed.get(0).path("counts").path("written").asLong()).isEqualTo(MEMBERS);
         assertThat(listed.get(0).path("counts").path("rejected").asLong()).isEqualTo(1);
         assertThat(listed.get(1).path("dryRun").asBoolean()).isTrue();
+        assertThat(listed.get(1).path("counts").path("changed").asLong()).as("what the dry run would write")
+            .isEqualTo(MEMBERS);
+        assertThat(listed.get(1).path("counts").path("written").asLong()).isZero();
         assertThat(server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&kind=tags").json().path("items"))
             .as("no tag sync of a segment mapped for offers only")
             .isEmpty();
-        assertThat(server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&kind=offers")
-            .json()
-            .path("total")
-            .asLong()).isEqualTo(2);
+        assertThat(
+                server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&kind=offers").json().path("items"))
+            .allSatisfy(row -> assertThat(row.path("kind").asString()).isEqualTo("offers"));
 
         Answer again = launchOnceReleased("{\"export\":\"" + first.uri() + "\",\"kind\":\"offers\"}");
         assertThat(again.status()).as("the same run already completed: " + again).isEqualTo(200);
@@ -252,6 +260,20 @@ class OfferWalletApiIT extends WalletTestSupport {
                 WHERE parameter_name = 'export' AND parameter_value = ?""", Long.class, export.uri()))
             .as("no execution written")
             .isZero();
+    }
+
+    @Test
+    void theOpenApiDescriptionDocumentsRunsOfOfferWalletsBesideTagSyncs() {
+        JsonNode openApi = server.get(Caller.VIEWER, "/v3/api-docs").json();
+
+        JsonNode schemas = openApi.path("components").path("schemas");
+        assertThat(schemas.path("LaunchRequest").path("properties").propertyNames()).contains("kind", "culture");
+        assertThat(schemas.path("WalletExecutionView").path("properties").propertyNames()).contains("kind", "counts",
+                "leavers", "dryRunEstimate", "connect", "braze");
+        assertThat(schemas.path("ExecutionView").path("properties").propertyNames()).contains("kind", "plan");
+        assertThat(
+                openApi.path("paths").path("/api/executions").path("get").path("parameters").findValuesAsString("name"))
+            .contains("kind");
     }
 
     private static void assertRefused(Answer answer, String field, String reason) {
