@@ -45,7 +45,7 @@ class ArchitectureTest {
         MAY_USE.put("console", List.of("api", "scan", "launch", "wallet", "sync", "ledger", "brazeexport", "bulkfile",
                 "sessionm", "storage"));
         MAY_USE.put("scan", List.of("launch", "wallet", "sync", "ledger", "brazeexport", "storage"));
-        MAY_USE.put("retention", List.of("launch", "sync", "ledger", "brazeexport", "storage"));
+        MAY_USE.put("retention", List.of("launch", "wallet", "sync", "ledger", "brazeexport", "storage"));
         MAY_USE.put("launch", List.of("sync", "ledger", "brazeexport", "bulkfile", "sessionm"));
         MAY_USE.put("monitoring", List.of("wallet", "sync", "ledger", "brazeexport", "sessionm", "storage"));
         // The offers job: a job beside the tag sync, made of its shared steps and of the

@@ -9,9 +9,10 @@ import org.springframework.core.annotation.Order;
 import com.loyaltybridge.tagsync.retention.LedgerRetention;
 
 /**
- * {@code prune}: deletes the per-user rows of syncs past {@code sync.ledger-retention}
- * that can never run again, then one line per sync. Every scan does the same at its end;
- * this is for a database no CronJob scans, or to free space now.
+ * {@code prune}: deletes the per-user rows of syncs and offers runs past
+ * {@code sync.ledger-retention} that can never run again, then one line per run. Every
+ * scan does the same at its end; this is for a database no CronJob scans, or to free
+ * space now.
  */
 @Order(4)
 final class PruneCommand implements Command {
@@ -24,9 +25,9 @@ final class PruneCommand implements Command {
     @Override
     public String summary() {
         return """
-                Delete the users' rows of syncs that ended more than sync.ledger-retention ago (14d) and can
-                never run again (counts, refused and in-doubt users and skipped lines stay); one line per sync.
-                Every scan does this at its end.""";
+                Delete the users' rows of syncs and offers runs that ended more than sync.ledger-retention ago
+                (14d) and can never run again (counts, refused and in-doubt users and skipped lines stay); one
+                line per run. Every scan does this at its end.""";
     }
 
     @Override

@@ -66,11 +66,13 @@ public enum LedgerState {
     }
 
     /**
-     * Kept as long as the execution is, when a sync's other users' rows are pruned (see
-     * {@code sync.ledger-retention}): the users a person may have to look at.
+     * Kept as long as the execution is, when a run's other users' rows are pruned (see
+     * {@code sync.ledger-retention}): the users a person may have to look at, those
+     * SessionM refused or left in doubt, and the offers job's members and leavers Braze
+     * refused.
      */
     public boolean isKeptAfterPruning() {
-        return this == REJECTED || this == IN_DOUBT;
+        return this == REJECTED || this == IN_DOUBT || this == REFUSED;
     }
 
     /** The states kept after pruning as an SQL list, for {@code state NOT IN (...)}. */

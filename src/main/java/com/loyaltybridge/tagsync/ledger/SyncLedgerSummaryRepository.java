@@ -2,23 +2,26 @@ package com.loyaltybridge.tagsync.ledger;
 
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The counts of syncs whose users' rows are pruned (table {@code sync_ledger_summary}),
- * stored before the first row goes: the summary of such a sync reads them instead of
- * counting its rows. Also finds the syncs whose rows are still there and that ended
- * before a given time, the candidates for pruning.
+ * The counts of syncs (and offers runs) whose users' rows are pruned (table
+ * {@code sync_ledger_summary}), stored before the first row goes: the summary of such a
+ * run reads them instead of counting its rows. Also finds the runs whose rows are still
+ * there and that ended before a given time, the candidates for pruning.
  */
 @Repository
 public class SyncLedgerSummaryRepository {
@@ -28,6 +31,17 @@ public class SyncLedgerSummaryRepository {
         .map(SyncLedgerSummaryRepository::column)
         .collect(Collectors.joining(", "));
 
+    /**
+     * The states an offers run's leaver takes ({@code sync_wallet_leaver.state}), each
+     * counted in a column {@code leavers_<state>}.
+     */
+    private static final Set<LedgerState> LEAVER_STATES = Collections.unmodifiableSet(EnumSet.of(LedgerState.STAGED,
+            LedgerState.SENDING, LedgerState.WRITTEN, LedgerState.UNCHANGED, LedgerState.REFUSED));
+
+    private static final String LEAVER_COLUMNS = LEAVER_STATES.stream()
+        .map(SyncLedgerSummaryRepository::leaverColumn)
+        .collect(Collectors.joining(", "));
+
     private final JdbcTemplate jdbc;
 
     public SyncLedgerSummaryRepository(JdbcTemplate jdbc) {
@@ -35,17 +49,37 @@ public class SyncLedgerSummaryRepository {
     }
 
     /**
-     * What a sync's summary counts of its users.
+     * What a run's summary counts of its users (and, for an offers run, of its leavers).
      *
      * @param users distinct users of the export
      * @param usersByState the users by state, as the summary counts them
+     * @param leaversByState an offers run's leavers ({@code sync_wallet_leaver}) by
+     * state, those it has none in left out; empty for a tag sync
+     * @param writtenAgain an offers run's members and leavers written while an earlier
+     * request carrying them may have landed; 0 for a tag sync
      */
-    public record LedgerCounts(long users, Map<LedgerState, Long> usersByState) {
+    public record LedgerCounts(long users, Map<LedgerState, Long> usersByState, Map<LedgerState, Long> leaversByState,
+            long writtenAgain) {
 
         public LedgerCounts {
-            Map<LedgerState, Long> inStateOrder = new EnumMap<>(LedgerState.class);
-            inStateOrder.putAll(usersByState);
-            usersByState = Collections.unmodifiableMap(inStateOrder);
+            usersByState = inStateOrder(usersByState);
+            leaversByState = inStateOrder(leaversByState);
+            for (Map.Entry<LedgerState, Long> leavers : leaversByState.entrySet()) {
+                if (leavers.getValue() != 0 && !LEAVER_STATES.contains(leavers.getKey())) {
+                    throw new IllegalArgumentException("a leaver is never " + leavers.getKey());
+                }
+            }
+        }
+
+        /** A tag sync's counts: its users, and no leavers of the offers job. */
+        public LedgerCounts(long users, Map<LedgerState, Long> usersByState) {
+            this(users, usersByState, Map.of(), 0);
+        }
+
+        private static Map<LedgerState, Long> inStateOrder(Map<LedgerState, Long> counts) {
+            Map<LedgerState, Long> ordered = new EnumMap<>(LedgerState.class);
+            ordered.putAll(counts);
+            return Collections.unmodifiableMap(ordered);
         }
     }
 
@@ -54,13 +88,20 @@ public class SyncLedgerSummaryRepository {
      * other.
      */
     public Optional<LedgerCounts> find(long jobInstanceId) {
-        return jdbc.query("SELECT users, " + STATE_COLUMNS + " FROM sync_ledger_summary WHERE job_instance_id = ?",
-                (rs, row) -> {
+        return jdbc.query("SELECT users, " + STATE_COLUMNS + ", " + LEAVER_COLUMNS
+                + ", written_again FROM sync_ledger_summary WHERE job_instance_id = ?", (rs, row) -> {
                     Map<LedgerState, Long> byState = new EnumMap<>(LedgerState.class);
                     for (LedgerState state : LedgerState.values()) {
                         byState.put(state, rs.getLong(column(state)));
                     }
-                    return new LedgerCounts(rs.getLong("users"), byState);
+                    Map<LedgerState, Long> leavers = new EnumMap<>(LedgerState.class);
+                    for (LedgerState state : LEAVER_STATES) {
+                        long count = rs.getLong(leaverColumn(state));
+                        if (count > 0) {
+                            leavers.put(state, count);
+                        }
+                    }
+                    return new LedgerCounts(rs.getLong("users"), byState, leavers, rs.getLong("written_again"));
                 }, jobInstanceId)
             .stream()
             .findFirst();
@@ -71,15 +112,19 @@ public class SyncLedgerSummaryRepository {
      * interrupted prune) stay.
      */
     public void record(long jobInstanceId, LedgerCounts counts) {
-        Object[] arguments = new Object[LedgerState.values().length + 2];
-        arguments[0] = jobInstanceId;
-        arguments[1] = counts.users();
+        List<Object> arguments = new ArrayList<>();
+        arguments.add(jobInstanceId);
+        arguments.add(counts.users());
         for (LedgerState state : LedgerState.values()) {
-            arguments[state.ordinal() + 2] = counts.usersByState().getOrDefault(state, 0L);
+            arguments.add(counts.usersByState().getOrDefault(state, 0L));
         }
-        jdbc.update("INSERT INTO sync_ledger_summary (job_instance_id, users, " + STATE_COLUMNS
-                + ", summarised_at) VALUES (?, ?, " + "?, ".repeat(LedgerState.values().length)
-                + "now()) ON CONFLICT (job_instance_id) DO NOTHING", arguments);
+        for (LedgerState state : LEAVER_STATES) {
+            arguments.add(counts.leaversByState().getOrDefault(state, 0L));
+        }
+        arguments.add(counts.writtenAgain());
+        jdbc.update("INSERT INTO sync_ledger_summary (job_instance_id, users, " + STATE_COLUMNS + ", " + LEAVER_COLUMNS
+                + ", written_again, summarised_at) VALUES (" + "?, ".repeat(arguments.size())
+                + "now()) ON CONFLICT (job_instance_id) DO NOTHING", arguments.toArray());
     }
 
     /** The last of the sync's prunable rows are gone. */
@@ -130,6 +175,10 @@ public class SyncLedgerSummaryRepository {
 
     private static String column(LedgerState state) {
         return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String leaverColumn(LedgerState state) {
+        return "leavers_" + column(state);
     }
 
 }

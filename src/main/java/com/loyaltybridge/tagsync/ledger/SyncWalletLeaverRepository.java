@@ -36,6 +36,24 @@ public class SyncWalletLeaverRepository {
             FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) AS c(identifier, state, braze_message, written_again)
             WHERE l.job_instance_id = ? AND l.identifier = c.identifier""";
 
+    /**
+     * One batch of {@link #pruneBatch}: the run's next {@code limit} leavers by
+     * identifier (the primary key's order, so each batch reads a range of its index), of
+     * which those Braze refused stay.
+     */
+    private static final String PRUNE_BATCH = """
+            WITH batch AS (
+                SELECT max(identifier) AS last_identifier FROM (
+                    SELECT identifier FROM sync_wallet_leaver WHERE job_instance_id = ? AND identifier > ?
+                    ORDER BY identifier LIMIT ?) AS b),
+            pruned AS (
+                DELETE FROM sync_wallet_leaver AS l USING batch
+                WHERE l.job_instance_id = ? AND l.identifier > ? AND l.identifier <= batch.last_identifier
+                  AND l.state NOT IN (%s)
+                RETURNING 1)
+            SELECT (SELECT last_identifier FROM batch), (SELECT count(*) FROM pruned)"""
+        .formatted(LedgerState.keptAfterPruningLiterals());
+
     private final JdbcTemplate jdbc;
 
     private final TransactionTemplate independentTransaction;
@@ -147,6 +165,24 @@ public class SyncWalletLeaverRepository {
         return jdbc.queryForObject(
                 "SELECT count(*) FROM sync_wallet_leaver WHERE job_instance_id = ? AND written_again", Long.class,
                 jobInstanceId);
+    }
+
+    /**
+     * What one batch of pruning did: the identifier it reached (null once past the last
+     * leaver), and the rows it deleted.
+     */
+    public record PrunedBatch(String lastIdentifier, long deleted) {
+    }
+
+    /**
+     * Deletes, in the caller's transaction, the rows among the run's next {@code limit}
+     * leavers after {@code afterIdentifier} ("" for the first batch), except those whose
+     * clearing Braze refused, which are kept as long as the execution is. For a run that
+     * can never run again: see {@code sync.ledger-retention}.
+     */
+    public PrunedBatch pruneBatch(long jobInstanceId, String afterIdentifier, int limit) {
+        return jdbc.queryForObject(PRUNE_BATCH, (rs, row) -> new PrunedBatch(rs.getString(1), rs.getLong(2)),
+                jobInstanceId, afterIdentifier, limit, jobInstanceId, afterIdentifier);
     }
 
     /** Up to {@code limit} of the run's leavers, by identifier. */

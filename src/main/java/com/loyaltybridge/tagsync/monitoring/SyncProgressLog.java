@@ -5,18 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.brazeexport.BrazeExportItemReader;
@@ -42,11 +35,9 @@ import com.loyaltybridge.tagsync.sync.SyncSummaries;
  * log their own progress ({@link WalletProgressLog}).
  */
 @Component
-class SyncProgressLog implements JobExecutionListener, DisposableBean {
+class SyncProgressLog extends PerExecutionReporter {
 
     private static final Logger log = LoggerFactory.getLogger(SyncProgressLog.class);
-
-    private final MonitoringSettings settings;
 
     private final SyncUserRepository users;
 
@@ -56,17 +47,9 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
 
     private final InFlightLimiter limiter;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sync-progress");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
-
     SyncProgressLog(MonitoringSettings settings, SyncUserRepository users, SyncBulkFilePartRepository bulkFileParts,
             SyncExportObjectRepository catalog, InFlightLimiter limiter) {
-        this.settings = settings;
+        super("sync-progress", settings.progressInterval());
         this.users = users;
         this.bulkFileParts = bulkFileParts;
         this.catalog = catalog;
@@ -74,26 +57,13 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
     }
 
     @Override
-    public void beforeJob(JobExecution execution) {
-        long interval = settings.progressInterval().toMillis();
-        if (interval > 0 && SyncSummaries.isTagSync(execution)) {
-            Reporter reporter = new Reporter(execution);
-            reporters.put(execution.getId(),
-                    timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
-        }
+    protected boolean reports(JobExecution execution) {
+        return SyncSummaries.isTagSync(execution);
     }
 
     @Override
-    public void afterJob(JobExecution execution) {
-        ScheduledFuture<?> reporter = reporters.remove(execution.getId());
-        if (reporter != null) {
-            reporter.cancel(false);
-        }
-    }
-
-    @Override
-    public void destroy() {
-        timer.shutdownNow();
+    protected Runnable reportOf(JobExecution execution) {
+        return new Reporter(execution)::report;
     }
 
     /**
@@ -125,32 +95,25 @@ class SyncProgressLog implements JobExecutionListener, DisposableBean {
         }
 
         void report() {
-            try {
-                StepExecution running = execution.getStepExecutions()
-                    .stream()
-                    .filter(s -> s.getStatus().isRunning())
-                    .reduce((a, b) -> b)
-                    .orElse(null);
-                if (running == null) {
-                    return;
-                }
-                Progress progress = SyncStep.of(running.getStepName()).map(step -> switch (step) {
-                    case STAGE_USERS -> staging(running);
-                    case TAG_USERS -> users("users tagged", tagged());
-                    case WRITE_BULK_FILE -> users("users written to the bulk file",
-                            new long[] { bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId) });
-                    case OPEN_PLAN, LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS, PLAN_AUDIENCE, UPDATE_AUDIENCE -> null;
-                }).orElse(null);
-                if (progress != null) {
-                    log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(),
-                            running.getStepName(), describe(running.getStepName(), progress),
-                            SyncStep.TAG_USERS.stepName().equals(running.getStepName()) ? sessionm() : "");
-                }
+            StepExecution running = execution.getStepExecutions()
+                .stream()
+                .filter(s -> s.getStatus().isRunning())
+                .reduce((a, b) -> b)
+                .orElse(null);
+            if (running == null) {
+                return;
             }
-            catch (RuntimeException e) {
-                // A progress line is not worth failing or slowing the run for; the next
-                // tick tries again.
-                log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
+            Progress progress = SyncStep.of(running.getStepName()).map(step -> switch (step) {
+                case STAGE_USERS -> staging(running);
+                case TAG_USERS -> users("users tagged", tagged());
+                case WRITE_BULK_FILE -> users("users written to the bulk file",
+                        new long[] { bulkFileParts.usersWritten(jobInstanceId), users.userCount(jobInstanceId) });
+                case OPEN_PLAN, LIST_EXPORT_OBJECTS, REMOVE_DUPLICATE_USERS, PLAN_AUDIENCE, UPDATE_AUDIENCE -> null;
+            }).orElse(null);
+            if (progress != null) {
+                log.info("Progress of execution {} ({}), step {}: {}{}", execution.getId(), request.export(),
+                        running.getStepName(), describe(running.getStepName(), progress),
+                        SyncStep.TAG_USERS.stepName().equals(running.getStepName()) ? sessionm() : "");
             }
         }
 

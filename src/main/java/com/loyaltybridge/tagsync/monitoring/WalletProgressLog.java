@@ -2,18 +2,11 @@ package com.loyaltybridge.tagsync.monitoring;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 import com.loyaltybridge.tagsync.ledger.LedgerState;
@@ -28,48 +21,25 @@ import com.loyaltybridge.tagsync.wallet.WalletStep;
  * so the run never waits for it.
  */
 @Component
-class WalletProgressLog implements JobExecutionListener, DisposableBean {
+class WalletProgressLog extends PerExecutionReporter {
 
     private static final Logger log = LoggerFactory.getLogger(WalletProgressLog.class);
 
-    private final MonitoringSettings settings;
-
     private final SyncUserRepository users;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "wallet-progress");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private final Map<Long, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
-
     WalletProgressLog(MonitoringSettings settings, SyncUserRepository users) {
-        this.settings = settings;
+        super("wallet-progress", settings.progressInterval());
         this.users = users;
     }
 
     @Override
-    public void beforeJob(JobExecution execution) {
-        long interval = settings.progressInterval().toMillis();
-        if (interval > 0 && OfferWalletSummaries.isOffersJob(execution)) {
-            Reporter reporter = new Reporter(execution);
-            reporters.put(execution.getId(),
-                    timer.scheduleAtFixedRate(reporter::report, interval, interval, TimeUnit.MILLISECONDS));
-        }
+    protected boolean reports(JobExecution execution) {
+        return OfferWalletSummaries.isOffersJob(execution);
     }
 
     @Override
-    public void afterJob(JobExecution execution) {
-        ScheduledFuture<?> reporter = reporters.remove(execution.getId());
-        if (reporter != null) {
-            reporter.cancel(false);
-        }
-    }
-
-    @Override
-    public void destroy() {
-        timer.shutdownNow();
+    protected Runnable reportOf(JobExecution execution) {
+        return new Reporter(execution)::report;
     }
 
     /**
@@ -92,39 +62,32 @@ class WalletProgressLog implements JobExecutionListener, DisposableBean {
         }
 
         void report() {
-            try {
-                StepExecution running = execution.getStepExecutions()
-                    .stream()
-                    .filter(step -> step.getStatus().isRunning())
-                    .filter(WalletStep.REFRESH_WALLETS::is)
-                    .findFirst()
-                    .orElse(null);
-                if (running == null) {
-                    return;
-                }
-                Map<LedgerState, Long> byState = users.countByState(jobInstanceId);
-                long all = byState.values().stream().mapToLong(Long::longValue).sum();
-                long done = all - byState.get(LedgerState.STAGED) - byState.get(LedgerState.SENDING);
-                long now = System.nanoTime();
-                if (firstDone < 0) {
-                    firstDone = done;
-                    firstSeenNanos = now;
-                }
-                double seconds = (now - firstSeenNanos) / 1e9;
-                double rate = seconds <= 0 ? 0 : (done - firstDone) / seconds;
-                String eta = rate <= 0 ? "unknown" : format(Duration.ofSeconds((long) Math.ceil((all - done) / rate)));
-                log.info(
-                        "Progress of execution {} ({}), step {}: {}/{} wallets read ({}%), {} written, {} unchanged, {} members/s,"
-                                + " ETA {}",
-                        execution.getId(), execution.getJobParameters().getString("export"), running.getStepName(),
-                        done, all, all == 0 ? 0 : done * 100 / all, byState.get(LedgerState.WRITTEN),
-                        byState.get(LedgerState.UNCHANGED), Math.round(rate), eta);
+            StepExecution running = execution.getStepExecutions()
+                .stream()
+                .filter(step -> step.getStatus().isRunning())
+                .filter(WalletStep.REFRESH_WALLETS::is)
+                .findFirst()
+                .orElse(null);
+            if (running == null) {
+                return;
             }
-            catch (RuntimeException e) {
-                // A progress line is not worth failing or slowing the run for; the next
-                // tick tries again.
-                log.debug("progress of execution {} unavailable: {}", execution.getId(), e.getMessage());
+            Map<LedgerState, Long> byState = users.countByState(jobInstanceId);
+            long all = byState.values().stream().mapToLong(Long::longValue).sum();
+            long done = all - byState.get(LedgerState.STAGED) - byState.get(LedgerState.SENDING);
+            long now = System.nanoTime();
+            if (firstDone < 0) {
+                firstDone = done;
+                firstSeenNanos = now;
             }
+            double seconds = (now - firstSeenNanos) / 1e9;
+            double rate = seconds <= 0 ? 0 : (done - firstDone) / seconds;
+            String eta = rate <= 0 ? "unknown" : format(Duration.ofSeconds((long) Math.ceil((all - done) / rate)));
+            log.info(
+                    "Progress of execution {} ({}), step {}: {}/{} wallets read ({}%), {} written, {} unchanged, {} members/s,"
+                            + " ETA {}",
+                    execution.getId(), execution.getJobParameters().getString("export"), running.getStepName(), done,
+                    all, all == 0 ? 0 : done * 100 / all, byState.get(LedgerState.WRITTEN),
+                    byState.get(LedgerState.UNCHANGED), Math.round(rate), eta);
         }
 
     }

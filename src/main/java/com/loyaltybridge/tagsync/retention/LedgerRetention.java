@@ -18,46 +18,42 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.loyaltybridge.tagsync.launch.ExportRunLocks;
 import com.loyaltybridge.tagsync.launch.SyncLauncher;
-import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository;
-import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
-import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository.Audience;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.Unpruned;
-import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
-import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
-import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.BeforeAudiences;
-import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Plan;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncUserRepository.PrunedBatch;
+import com.loyaltybridge.tagsync.retention.PrunableJob.Deleted;
 import com.loyaltybridge.tagsync.retention.PruneReport.KeptSync;
 import com.loyaltybridge.tagsync.retention.PruneReport.PrunedSync;
+import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
 import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
-import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
- * Keeps the database from growing with every export: a sync's per-user rows
- * ({@code sync_user}, {@code sync_left_user}) are deleted once it ended more than
+ * Keeps the database from growing with every export: a run's per-user rows
+ * ({@code sync_user}, and the members it found gone: a tag sync's {@code sync_left_user},
+ * an offers run's {@code sync_wallet_leaver}) are deleted once it ended more than
  * {@code sync.ledger-retention} ago and can never run again. The audience's state is the
- * lasting record of what SessionM holds; what stays with the execution is its counts
- * (stored first, in {@code sync_ledger_summary}, so its summary still shows them), its
- * plan's counts, its refused and in-doubt users and its skipped lines. The members a sync
- * found gone leave the audience's state with its rows: they have been gone for the whole
- * retention, and one who returns is entering either way.
+ * lasting record of what SessionM (or Braze) holds; what stays with the execution is its
+ * counts (stored first, in {@code sync_ledger_summary}, so its summary still shows them),
+ * its plan's counts, its refused and in-doubt users and its skipped lines. The members a
+ * tag sync found gone leave the audience's state with its rows: they have been gone for
+ * the whole retention, and one who returns is entering either way. What differs from one
+ * job to the other is in its {@link PrunableJob}.
  * <p>
- * A sync that can never run again: its last execution completed or was abandoned (Spring
+ * A run that can never run again: its last execution completed or was abandoned (Spring
  * Batch runs neither again); or the launcher refuses it because its audience follows a
  * newer export since (a failed sync of an older export would undo newer state); or it is
- * a dry run (each has a job instance of its own). A failed, stopped or killed sync that
+ * a dry run (each has a job instance of its own). A failed, stopped or killed run that
  * could still resume keeps its rows, whatever its age. So does the last completed sync
  * from before audiences of a segment until that segment's audience has completed a sync:
  * its tagged users are where the audience's first members come from after an upgrade.
  * <p>
  * Everything is deleted in transactions of at most {@code sync.prune-batch-size} rows,
  * and a prune killed at any point is finished by the next one. One prune at a time,
- * across processes (a PostgreSQL lock, as for syncs); syncs running meanwhile are not in
+ * across processes (a PostgreSQL lock, as for syncs); runs going on meanwhile are not in
  * its way, as it only deletes what none of them reads.
  */
 @Service
@@ -71,22 +67,13 @@ public class LedgerRetention {
      */
     static final String LOCK_NAME = SegmentSyncJobConfiguration.JOB_NAME + "|prune";
 
-    private static final List<String> JOB_NAMES = List.of(SegmentSyncJobConfiguration.JOB_NAME,
-            SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME);
+    private final List<PrunableJob<?>> jobs;
+
+    private final List<String> jobNames;
 
     private final SyncLedgerSummaryRepository ledgerSummaries;
 
     private final SyncUserRepository users;
-
-    private final SyncLeftUserRepository leftUsers;
-
-    private final SyncAudienceMemberTagRepository memberTags;
-
-    private final SyncPlanRepository plans;
-
-    private final SyncAudienceRepository audiences;
-
-    private final SyncSummaries summaries;
 
     private final SyncLauncher launcher;
 
@@ -98,17 +85,13 @@ public class LedgerRetention {
 
     private final TransactionTemplate transaction;
 
-    public LedgerRetention(SyncLedgerSummaryRepository ledgerSummaries, SyncUserRepository users,
-            SyncLeftUserRepository leftUsers, SyncAudienceMemberTagRepository memberTags, SyncPlanRepository plans,
-            SyncAudienceRepository audiences, SyncSummaries summaries, SyncLauncher launcher, ExportRunLocks locks,
-            JobRepository jobRepository, SyncSettings settings, PlatformTransactionManager transactionManager) {
+    LedgerRetention(List<PrunableJob<?>> jobs, SyncLedgerSummaryRepository ledgerSummaries, SyncUserRepository users,
+            SyncLauncher launcher, ExportRunLocks locks, JobRepository jobRepository, SyncSettings settings,
+            PlatformTransactionManager transactionManager) {
+        this.jobs = List.copyOf(jobs);
+        this.jobNames = jobs.stream().flatMap(job -> List.of(job.jobName(), job.dryRunJobName()).stream()).toList();
         this.ledgerSummaries = ledgerSummaries;
         this.users = users;
-        this.leftUsers = leftUsers;
-        this.memberTags = memberTags;
-        this.plans = plans;
-        this.audiences = audiences;
-        this.summaries = summaries;
         this.launcher = launcher;
         this.locks = locks;
         this.jobRepository = jobRepository;
@@ -117,8 +100,8 @@ public class LedgerRetention {
     }
 
     /**
-     * Prunes every sync past the retention that can never run again; says which it
-     * pruned, and which it kept and why.
+     * Prunes every run past the retention that can never run again; says which it pruned,
+     * and which it kept and why.
      */
     public PruneReport prune() {
         long start = System.nanoTime();
@@ -130,40 +113,50 @@ public class LedgerRetention {
         try (ExportRunLocks.RunLock held = lock.get()) {
             List<PrunedSync> pruned = new ArrayList<>();
             List<KeptSync> kept = new ArrayList<>();
-            for (Unpruned sync : ledgerSummaries.unprunedEndedBefore(JOB_NAMES, endedBefore)) {
-                JobExecution last = jobRepository.getJobExecution(sync.lastExecutionId());
-                SyncRequest request = SyncRequest.fromJobParameters(last.getJobParameters());
-                Optional<String> why = whyKept(sync, request);
-                if (why.isPresent()) {
-                    kept.add(new KeptSync(sync.jobInstanceId(), request.export().uri(), why.get()));
-                }
-                else {
-                    pruned.add(prune(sync, request));
-                }
+            for (Unpruned run : ledgerSummaries.unprunedEndedBefore(jobNames, endedBefore)) {
+                consider(jobOf(run), run, pruned, kept);
             }
             return new PruneReport(false, endedBefore, settings.ledgerRetention(), pruned, kept,
                     Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    /**
-     * Why the sync keeps its rows although it ended before the retention; empty when it
-     * can go.
-     */
-    private Optional<String> whyKept(Unpruned sync, SyncRequest request) {
-        if (SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(sync.jobName())) {
-            return Optional.empty();
+    private PrunableJob<?> jobOf(Unpruned run) {
+        return jobs.stream()
+            .filter(job -> job.jobName().equals(run.jobName()) || job.dryRunJobName().equals(run.jobName()))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no retention for job " + run.jobName()));
+    }
+
+    /** Prunes {@code run}, or keeps it and says why. */
+    private <R extends ExportJobRequest> void consider(PrunableJob<R> job, Unpruned run, List<PrunedSync> pruned,
+            List<KeptSync> kept) {
+        JobExecution last = jobRepository.getJobExecution(run.lastExecutionId());
+        R request = job.request(last.getJobParameters());
+        boolean dryRun = job.dryRunJobName().equals(run.jobName());
+        Optional<String> why = dryRun ? Optional.empty() : whyKept(job, run, request);
+        if (why.isPresent()) {
+            kept.add(new KeptSync(run.jobInstanceId(), job.kind(false), request.export().uri(), why.get()));
         }
-        BatchStatus status = BatchStatus.valueOf(sync.status());
+        else {
+            pruned.add(prune(job, run, request, job.kind(dryRun)));
+        }
+    }
+
+    /**
+     * Why a run (not a dry run) keeps its rows although it ended before the retention;
+     * empty when it can go.
+     */
+    private <R extends ExportJobRequest> Optional<String> whyKept(PrunableJob<R> job, Unpruned run, R request) {
+        BatchStatus status = BatchStatus.valueOf(run.status());
         if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
-            return seedsItsAudience(sync.jobInstanceId(), request) ? Optional
-                .of("the last sync of its segment from before audiences: its audience's first sync seeds from it")
-                    : Optional.empty();
+            return job.whyCompletedRunKept(run.jobInstanceId(), request);
         }
         // Refused for good by the launcher, so never resumed; nor is it running: its
-        // audience's lock would have kept the
-        // newer export from completing meanwhile.
-        if (launcher.isSuperseded(request)) {
+        // audience's lock would have kept the newer export from completing meanwhile. The
+        // launcher answers this for tag syncs only: an offers run that failed keeps its
+        // rows until it is resumed or abandoned.
+        if (request instanceof SyncRequest sync && launcher.isSuperseded(sync)) {
             return Optional.empty();
         }
         return Optional.of(status.isRunning()
@@ -171,33 +164,15 @@ public class LedgerRetention {
                 : "ended " + status + " and can still be run again, resuming from its rows");
     }
 
-    /**
-     * Whether the sync is the one an audience's first sync after an upgrade takes its
-     * members from, and still will.
-     */
-    private boolean seedsItsAudience(long jobInstanceId, SyncRequest request) {
-        if (request.segmentId() == null || plans.find(jobInstanceId).isPresent()) {
-            return false;
-        }
-        String identifier = request.identifierSource().text();
-        boolean latest = plans
-            .latestCompletedBeforeAudiences(SegmentSyncJobConfiguration.JOB_NAME, request.segmentId(), identifier)
-            .map(BeforeAudiences::jobInstanceId)
-            .filter(seed -> seed == jobInstanceId)
-            .isPresent();
-        return latest && audiences.find(request.segmentId(), identifier).map(Audience::lastJobInstanceId).isEmpty();
-    }
-
-    private PrunedSync prune(Unpruned sync, SyncRequest request) {
-        long jobInstanceId = sync.jobInstanceId();
+    private <R extends ExportJobRequest> PrunedSync prune(PrunableJob<R> job, Unpruned run, R request, String kind) {
+        long jobInstanceId = run.jobInstanceId();
         LedgerCounts counts = transaction.execute(status -> {
-            LedgerCounts stored = summaries.ledgerCounts(jobInstanceId);
+            LedgerCounts stored = job.ledgerCounts(jobInstanceId);
             ledgerSummaries.record(jobInstanceId, stored);
             return stored;
         });
         Deleted users = pruneUsers(jobInstanceId);
-        Long audienceId = plans.find(jobInstanceId).map(Plan::audienceId).orElse(null);
-        Deleted leavers = pruneLeavers(jobInstanceId, audienceId, request.tags().size());
+        Deleted leavers = job.pruneLeavers(jobInstanceId, request);
         transaction.executeWithoutResult(status -> ledgerSummaries.markPruned(jobInstanceId));
         long keptUsers = counts.usersByState()
             .entrySet()
@@ -205,75 +180,21 @@ public class LedgerRetention {
             .filter(entry -> entry.getKey().isKeptAfterPruning())
             .mapToLong(Map.Entry::getValue)
             .sum();
-        PrunedSync pruned = new PrunedSync(jobInstanceId,
-                SegmentSyncJobConfiguration.DRY_RUN_JOB_NAME.equals(sync.jobName()), request.export().uri(),
-                sync.endedAt(), users.rows(), keptUsers, leavers.rows(), leavers.alongside(),
-                1 + users.transactions() + leavers.transactions() + 1);
+        PrunedSync pruned = new PrunedSync(jobInstanceId, kind, request.export().uri(), run.endedAt(), users.rows(),
+                keptUsers, leavers.rows(), leavers.alongside(), 1 + users.transactions() + leavers.transactions() + 1);
         log.info("Pruned {}", pruned.describe());
         return pruned;
     }
 
     /**
-     * What one table's pruning deleted: its rows, rows of another table that went with
-     * them, in how many transactions.
-     */
-    private record Deleted(long rows, long alongside, int transactions) {
-    }
-
-    /**
-     * The sync's users, a batch per transaction, but those a person may still have to
-     * look at.
+     * The run's users, a batch per transaction, but those a person may still have to look
+     * at.
      */
     private Deleted pruneUsers(long jobInstanceId) {
-        long rows = 0;
-        int transactions = 0;
-        long afterUserSeq = -1;
-        while (true) {
-            long after = afterUserSeq;
-            PrunedBatch batch = transaction
-                .execute(status -> users.pruneBatch(jobInstanceId, after, settings.pruneBatchSize()));
-            transactions++;
-            if (batch.lastUserSeq() == null) {
-                return new Deleted(rows, 0, transactions);
-            }
-            rows += batch.deleted();
-            afterUserSeq = batch.lastUserSeq();
-        }
-    }
-
-    /**
-     * The members the sync found gone, a batch per transaction, each with its rows in the
-     * audience's state (one per tag) if it is still gone: batches of fewer members than
-     * the batch size, so that a transaction deletes at most that.
-     */
-    private Deleted pruneLeavers(long jobInstanceId, Long audienceId, int tags) {
-        int perBatch = Math.max(1, settings.pruneBatchSize() / (1 + tags));
-        long rows = 0;
-        long forgotten = 0;
-        int transactions = 0;
-        String afterIdentifier = "";
-        while (true) {
-            String after = afterIdentifier;
-            LeftBatch batch = transaction.execute(status -> {
-                Optional<String> end = leftUsers.batchEnd(jobInstanceId, after, perBatch);
-                if (end.isEmpty()) {
-                    return null;
-                }
-                int members = audienceId == null ? 0
-                        : memberTags.deleteLeft(audienceId, jobInstanceId, after, end.get());
-                return new LeftBatch(end.get(), leftUsers.deleteBatch(jobInstanceId, after, end.get()), members);
-            });
-            transactions++;
-            if (batch == null) {
-                return new Deleted(rows, forgotten, transactions);
-            }
-            rows += batch.left();
-            forgotten += batch.forgotten();
-            afterIdentifier = batch.lastIdentifier();
-        }
-    }
-
-    private record LeftBatch(String lastIdentifier, int left, int forgotten) {
+        return BatchedDeletes.run(transaction, -1L, after -> {
+            PrunedBatch batch = users.pruneBatch(jobInstanceId, after, settings.pruneBatchSize());
+            return new BatchedDeletes.Batch<>(batch.lastUserSeq(), batch.deleted(), 0);
+        });
     }
 
 }

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What one prune did: the syncs it pruned, and those past the retention it kept and why.
+ * What one prune did: the runs it pruned (tag syncs, offers runs, their dry runs), and
+ * those past the retention it kept and why.
  *
  * @param elsewhere another process was pruning: this one did nothing
- * @param endedBefore the syncs considered ended before this (now minus the retention)
+ * @param endedBefore the runs considered ended before this (now minus the retention)
  * @param took how long the prune took
  */
 public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration retention, List<PrunedSync> pruned,
@@ -29,30 +30,40 @@ public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration
     }
 
     /**
-     * A sync whose rows were pruned.
+     * A run whose rows were pruned.
      *
+     * @param kind what the run is, named before its job instance ("dry run", "offer
+     * wallets run"); empty for a tag sync
      * @param usersPruned its {@code sync_user} rows deleted
      * @param usersKept its users refused or in doubt, whose rows stay
-     * @param leftPruned its {@code sync_left_user} rows deleted
+     * @param leftPruned its rows of members who left deleted ({@code sync_left_user}, or
+     * an offers run's {@code sync_wallet_leaver})
      * @param membersForgotten rows of its audience's state deleted: members it found
      * gone, still gone since
      * @param transactions the transactions it took, each deleting at most
      * {@code sync.prune-batch-size} rows
      */
-    public record PrunedSync(long jobInstanceId, boolean dryRun, String export, LocalDateTime endedAt, long usersPruned,
+    public record PrunedSync(long jobInstanceId, String kind, String export, LocalDateTime endedAt, long usersPruned,
             long usersKept, long leftPruned, long membersForgotten, int transactions) {
 
         String describe() {
-            return (dryRun ? "dry run, job instance " : "job instance ") + jobInstanceId + " (" + export + ", ended "
-                    + TIME.format(endedAt) + "): " + number(usersPruned) + " users' rows, " + number(leftPruned)
-                    + " of members who left and " + number(membersForgotten)
-                    + " of the audience's state for members gone" + " since, in " + transactions + " transactions; "
-                    + number(usersKept) + " refused or in doubt kept";
+            return run(kind, jobInstanceId) + " (" + export + ", ended " + TIME.format(endedAt) + "): "
+                    + number(usersPruned) + " users' rows, " + number(leftPruned) + " of members who left and "
+                    + number(membersForgotten) + " of the audience's state for members gone" + " since, in "
+                    + transactions + " transactions; " + number(usersKept) + " refused or in doubt kept";
         }
     }
 
-    /** A sync past the retention that keeps its rows, and why. */
-    public record KeptSync(long jobInstanceId, String export, String why) {
+    /**
+     * A run past the retention that keeps its rows, and why.
+     *
+     * @param kind what the run is, as for {@link PrunedSync}
+     */
+    public record KeptSync(long jobInstanceId, String kind, String export, String why) {
+    }
+
+    private static String run(String kind, long jobInstanceId) {
+        return (kind.isEmpty() ? "" : kind + ", ") + "job instance " + jobInstanceId;
     }
 
     public long usersPruned() {
@@ -68,7 +79,7 @@ public record PruneReport(boolean elsewhere, LocalDateTime endedBefore, Duration
         }
         pruned.forEach(sync -> lines.add("prune: pruned " + sync.describe()));
         kept.forEach(sync -> lines
-            .add("prune: kept job instance " + sync.jobInstanceId() + " (" + sync.export() + "): " + sync.why()));
+            .add("prune: kept " + run(sync.kind(), sync.jobInstanceId()) + " (" + sync.export() + "): " + sync.why()));
         lines.add("prune: " + pruned.size() + (pruned.size() == 1 ? " sync" : " syncs") + " pruned ("
                 + number(usersPruned()) + " users' rows), " + kept.size() + " kept, of those that ended before "
                 + TIME.format(endedBefore) + " (sync.ledger-retention " + text(retention) + "), in "

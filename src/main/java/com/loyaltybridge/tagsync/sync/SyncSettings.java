@@ -35,13 +35,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * before the sync's start plus this; unset, half the tags' time to live: a member who
  * stays never goes without the tag, and is sent it about once per half time to live
  * rather than with every export
- * @param ledgerRetention how long a completed sync keeps its users' rows
- * ({@code sync_user}, {@code sync_left_user}); the audience's state is the lasting
- * record, and refused and in-doubt users, skipped lines and the counts are kept as long
- * as the execution is. Daily exports of a million members would otherwise add that many
- * rows every day. Counted from the end of the sync's last execution; a sync that could
- * still run again (failed or stopped, unless a newer export of its audience has been
- * synced since) keeps its rows. Pruned by {@code prune} and after every scan
+ * @param ledgerRetention how long a completed sync (or offers run) keeps its users' rows
+ * ({@code sync_user}, {@code sync_left_user}, {@code sync_wallet_leaver}); the audience's
+ * state is the lasting record, and refused and in-doubt users, skipped lines and the
+ * counts are kept as long as the execution is. Daily exports of a million members would
+ * otherwise add that many rows every day. Counted from the end of the sync's last
+ * execution; a sync that could still run again (failed or stopped, unless a newer export
+ * of its audience has been synced since) keeps its rows. Pruned by {@code prune} and
+ * after every scan
  * @param pruneBatchSize rows deleted per transaction when pruning: each transaction stays
  * short, so pruning never holds locks or a snapshot for long beside running syncs, and an
  * interrupted prune loses at most one batch of work (the next one goes on from there)

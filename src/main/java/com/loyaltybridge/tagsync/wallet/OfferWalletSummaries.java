@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.brazeapi.BrazeRestSettings;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.PlanReason;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
+import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
 import com.loyaltybridge.tagsync.ledger.SyncPlanRepository;
 import com.loyaltybridge.tagsync.ledger.SyncPlanRepository.Plan;
 import com.loyaltybridge.tagsync.ledger.SyncSkippedLineRepository;
@@ -22,7 +24,8 @@ import com.loyaltybridge.tagsync.sync.SyncSummaries;
 
 /**
  * Builds the {@link OfferWalletSummary} of an execution of the offers job from the ledger
- * and the job repository.
+ * and the job repository; for a run whose members' rows were pruned (see
+ * {@code sync.ledger-retention}), from the counts stored before they went.
  */
 @Component
 public class OfferWalletSummaries implements ExportJobSummaries {
@@ -38,18 +41,21 @@ public class OfferWalletSummaries implements ExportJobSummaries {
 
     private final SyncPlanRepository plans;
 
+    private final SyncLedgerSummaryRepository ledgerSummaries;
+
     private final BrazeRestSettings braze;
 
     private final JobRepository jobRepository;
 
     public OfferWalletSummaries(SyncUserRepository ledger, SyncSkippedLineRepository skippedLines,
-            SyncWalletLeaverRepository leavers, SyncPlanRepository plans, BrazeRestSettings braze,
-            JobRepository jobRepository) {
+            SyncWalletLeaverRepository leavers, SyncPlanRepository plans, SyncLedgerSummaryRepository ledgerSummaries,
+            BrazeRestSettings braze, JobRepository jobRepository) {
         this.jobRepository = jobRepository;
         this.ledger = ledger;
         this.skippedLines = skippedLines;
         this.leavers = leavers;
         this.plans = plans;
+        this.ledgerSummaries = ledgerSummaries;
         this.braze = braze;
     }
 
@@ -75,14 +81,16 @@ public class OfferWalletSummaries implements ExportJobSummaries {
                 ? request.audienceName() : null;
         Optional<StepExecution> refresh = lastOf(execution, WalletStep.REFRESH_WALLETS);
         Optional<StepExecution> clearing = lastOf(execution, WalletStep.CLEAR_LEAVERS);
+        Optional<LedgerCounts> stored = ledgerSummaries.find(jobInstanceId);
+        LedgerCounts counts = stored.orElseGet(() -> countLedger(jobInstanceId));
+        // A pruned dry run's first identifiers went with its rows; its counts remain.
+        boolean listsFirsts = dryRun && stored.isEmpty();
         return new OfferWalletSummary(jobInstanceId, execution.getId(), request, dryRun, execution.getStatus(),
-                SyncSummaries.failureMessages(execution), audience, plan.map(Plan::why).orElse(null),
-                ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId),
-                ledger.rejectionsByCode(jobInstanceId), ledger.refusalsByMessage(jobInstanceId),
-                skippedLines.countByReason(jobInstanceId), leavers.countByState(jobInstanceId),
+                SyncSummaries.failureMessages(execution), audience, plan.map(Plan::why).orElse(null), counts.users(),
+                counts.usersByState(), ledger.rejectionsByCode(jobInstanceId), ledger.refusalsByMessage(jobInstanceId),
+                skippedLines.countByReason(jobInstanceId), counts.leaversByState(),
                 refresh.map(WalletPaceRecorder::brazeRequests).orElse(0L),
-                clearing.map(WalletPaceRecorder::brazeRequests).orElse(0L),
-                ledger.writtenAgainCount(jobInstanceId) + leavers.writtenAgainCount(jobInstanceId),
+                clearing.map(WalletPaceRecorder::brazeRequests).orElse(0L), counts.writtenAgain(),
                 braze.attributesPerRequest(), execution.getStartTime(), execution.getEndTime(),
                 execution.getStepExecutions()
                     .stream()
@@ -103,8 +111,24 @@ public class OfferWalletSummaries implements ExportJobSummaries {
                     .filter(Objects::nonNull)
                     .findFirst()
                     .orElse(null),
-                dryRun ? ledger.firstIdentifiersIn(jobInstanceId, LedgerState.CHANGED, FIRST_IDENTIFIERS) : List.of(),
-                dryRun ? leavers.firstIdentifiers(jobInstanceId, FIRST_IDENTIFIERS) : List.of());
+                listsFirsts ? ledger.firstIdentifiersIn(jobInstanceId, LedgerState.CHANGED, FIRST_IDENTIFIERS)
+                        : List.of(),
+                listsFirsts ? leavers.firstIdentifiers(jobInstanceId, FIRST_IDENTIFIERS) : List.of());
+    }
+
+    /**
+     * What the summary of a run counts of its members and leavers: the counts stored when
+     * its rows were pruned, or else counted from its rows now. Pruning stores these very
+     * counts before the first row goes.
+     */
+    public LedgerCounts ledgerCounts(long jobInstanceId) {
+        return ledgerSummaries.find(jobInstanceId).orElseGet(() -> countLedger(jobInstanceId));
+    }
+
+    private LedgerCounts countLedger(long jobInstanceId) {
+        return new LedgerCounts(ledger.userCount(jobInstanceId), ledger.countByState(jobInstanceId),
+                leavers.countByState(jobInstanceId),
+                ledger.writtenAgainCount(jobInstanceId) + leavers.writtenAgainCount(jobInstanceId));
     }
 
     /**

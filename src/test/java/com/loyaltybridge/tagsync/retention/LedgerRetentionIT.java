@@ -19,6 +19,7 @@ import com.loyaltybridge.tagsync.cli.ExitCode;
 import com.loyaltybridge.tagsync.sessionm.simulator.Fault;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.support.DailyExports;
+import com.loyaltybridge.tagsync.support.DeletesPerTransaction;
 import com.loyaltybridge.tagsync.support.SyncHistory;
 import com.loyaltybridge.tagsync.support.SyncTestSupport;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
@@ -171,17 +172,11 @@ class LedgerRetentionIT extends SyncTestSupport {
         SyncHistory.movedBack(jdbc, first, PAST_RETENTION);
         SyncHistory.movedBack(jdbc, second, PAST_RETENTION);
         Map<Long, Long> deletedPerTransaction;
-        observeDeletes();
-        try {
+        try (DeletesPerTransaction deletes = DeletesPerTransaction.observe(jdbc, "sync_user", "sync_left_user",
+                "sync_audience_member_tag")) {
             Run prune = run(Map.of("sync.prune-batch-size", "50"), "prune");
             assertThat(prune.exitCode()).as(prune.toString()).isEqualTo(ExitCode.COMPLETED);
-            deletedPerTransaction = new LinkedHashMap<>();
-            jdbc.query("SELECT txid, sum(deleted) FROM prune_observed GROUP BY txid ORDER BY txid", rs -> {
-                deletedPerTransaction.put(rs.getLong(1), rs.getLong(2));
-            });
-        }
-        finally {
-            stopObservingDeletes();
+            deletedPerTransaction = deletes.rowsByTransaction();
         }
 
         assertThat(deletedPerTransaction.values()).as("rows deleted by each transaction of the prune")
@@ -260,32 +255,6 @@ class LedgerRetentionIT extends SyncTestSupport {
         assertThat(scan.stdout()).containsSubsequence("scan: 0 synced now",
                 "prune: pruned job instance " + sync + " (" + day1.uri(), "prune: ");
         assertThat(usersOf(sync)).isEmpty();
-    }
-
-    /**
-     * Every table a prune deletes from records, per statement, its transaction and the
-     * rows it deleted.
-     */
-    private static void observeDeletes() {
-        jdbc.execute("CREATE TABLE prune_observed (txid BIGINT, deleted BIGINT)");
-        jdbc.execute("""
-                CREATE FUNCTION prune_observe() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    INSERT INTO prune_observed SELECT txid_current(), count(*) FROM deleted_rows;
-                    RETURN NULL;
-                END $$""");
-        for (String table : List.of("sync_user", "sync_left_user", "sync_audience_member_tag")) {
-            jdbc.execute("CREATE TRIGGER prune_observe AFTER DELETE ON " + table
-                    + " REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION prune_observe()");
-        }
-    }
-
-    private static void stopObservingDeletes() {
-        for (String table : List.of("sync_user", "sync_left_user", "sync_audience_member_tag")) {
-            jdbc.execute("DROP TRIGGER IF EXISTS prune_observe ON " + table);
-        }
-        jdbc.execute("DROP FUNCTION IF EXISTS prune_observe()");
-        jdbc.execute("DROP TABLE IF EXISTS prune_observed");
     }
 
     private static long syncOf(StorageLocation export) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +72,7 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
         wallets.put("U-3", Wallet.of(33, 30));
         wallets.put("U-7", Wallet.of(77, 70, OfferWallets.offer("new-7", "New 7", "2027-02-01T00:00:00Z")));
         wallets.forEach(sessionm.offers()::put);
-        StorageLocation second = writeExport(bucket, nextDayOf(day1), members(1, MEMBERS - 1));
+        StorageLocation second = writeExport(bucket, day1.nextDay(), members(1, MEMBERS - 1));
 
         Run next = run(scanSettings(bucket, segment), "scan");
 
@@ -148,11 +147,6 @@ class ScanOfOfferWalletsIT extends WalletTestSupport {
 
     private static StorageLocation writeExport(String bucket, ExportFolder folder, String[] members) {
         return folder.writeTo(s3, bucket, Map.of("part.zip", zip(lines(members))));
-    }
-
-    private static ExportFolder nextDayOf(ExportFolder folder) {
-        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(),
-                folder.epochSecond() + 86_400);
     }
 
 }

@@ -24,6 +24,14 @@ public record ExportFolder(String segmentId, LocalDate date, UUID uuid, long epo
         return new ExportFolder(segmentId, LocalDate.of(2026, 11, 28), UUID.randomUUID(), 1_764_288_000L);
     }
 
+    /**
+     * The export of the same segment a day later (requested 86,400 s after), with a fresh
+     * UUID.
+     */
+    public ExportFolder nextDay() {
+        return new ExportFolder(segmentId, date.plusDays(1), UUID.randomUUID(), epochSecond + 86_400);
+    }
+
     /** The folder path relative to the bucket or root directory, ending with a slash. */
     public String path() {
         return "segment-export/" + segmentId + "/" + date + "/" + uuid + "-" + epochSecond + "/";

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -105,7 +104,7 @@ class OfferWalletSyncIT extends WalletTestSupport {
         wallets.forEach(sessionm.offers()::put);
         List<String> nextDay = new ArrayList<>(List.of(members(1, MEMBERS - 1)));
         nextDay.add(member("E-500", "U-500"));
-        StorageLocation second = writeExport(nextDayOf(day1), nextDay);
+        StorageLocation second = writeExport(day1.nextDay(), nextDay);
 
         Run next = offers("--export=" + second.uri(), "--identifier=" + IDENTIFIER);
 
@@ -128,7 +127,7 @@ class OfferWalletSyncIT extends WalletTestSupport {
 
         // The day after: nothing changed, and the leaver is not cleared again.
         int requestsThen = braze.requests().size();
-        StorageLocation third = writeExport(nextDayOf(nextDayOf(day1)), nextDay);
+        StorageLocation third = writeExport(day1.nextDay().nextDay(), nextDay);
 
         Run quiet = offers("--export=" + third.uri(), "--identifier=" + IDENTIFIER);
 
@@ -148,7 +147,7 @@ class OfferWalletSyncIT extends WalletTestSupport {
         int objectsBefore = braze.attributeObjects().size();
         sessionm.offers().put("U-3", Wallet.of(33, 3));
         sessionm.offers().put("U-7", Wallet.of(77, 7));
-        StorageLocation next = writeExport(nextDayOf(day1), List.of(members(2, 10)));
+        StorageLocation next = writeExport(day1.nextDay(), List.of(members(2, 10)));
 
         Run dryRun = offers("--export=" + next.uri(), "--identifier=" + IDENTIFIER, "--dry-run");
 
@@ -190,11 +189,6 @@ class OfferWalletSyncIT extends WalletTestSupport {
         objects.put("b.gz", gzip(lines(members.subList(third, 2 * third).toArray(String[]::new))));
         objects.put("c.zip", zip(lines(members.subList(2 * third, members.size()).toArray(String[]::new))));
         return folder.writeTo(s3, "braze-exports", objects);
-    }
-
-    private static ExportFolder nextDayOf(ExportFolder folder) {
-        return new ExportFolder(folder.segmentId(), folder.date().plusDays(1), UUID.randomUUID(),
-                folder.epochSecond() + 86_400);
     }
 
 }
