@@ -280,7 +280,7 @@ public class SyncLauncher {
      * Whether the export of {@code request} can no longer be synced as asked, because its
      * audience follows a newer one: a sync of it that failed will never resume.
      */
-    public boolean isSuperseded(SyncRequest request) {
+    public boolean isSuperseded(ExportJobRequest request) {
         return superseded(request).isPresent();
     }
 

@@ -28,7 +28,6 @@ import com.loyaltybridge.tagsync.retention.PruneReport.KeptSync;
 import com.loyaltybridge.tagsync.retention.PruneReport.PrunedSync;
 import com.loyaltybridge.tagsync.sync.ExportJobRequest;
 import com.loyaltybridge.tagsync.sync.SegmentSyncJobConfiguration;
-import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
 
 /**
@@ -153,10 +152,8 @@ public class LedgerRetention {
             return job.whyCompletedRunKept(run.jobInstanceId(), request);
         }
         // Refused for good by the launcher, so never resumed; nor is it running: its
-        // audience's lock would have kept the newer export from completing meanwhile. The
-        // launcher answers this for tag syncs only: an offers run that failed keeps its
-        // rows until it is resumed or abandoned.
-        if (request instanceof SyncRequest sync && launcher.isSuperseded(sync)) {
+        // audience's lock would have kept the newer export from completing meanwhile.
+        if (launcher.isSuperseded(request)) {
             return Optional.empty();
         }
         return Optional.of(status.isRunning()

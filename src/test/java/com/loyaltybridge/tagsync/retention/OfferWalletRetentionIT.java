@@ -155,6 +155,35 @@ class OfferWalletRetentionIT extends WalletTestSupport {
     }
 
     @Test
+    void aFailedOffersRunWhoseAudienceCompletedANewerExportIsPrunedAndNeverRunsAgain() {
+        for (int i = 1; i <= 12; i++) {
+            sessionm.offers().put("U-" + i, wallet(i, "w-" + i));
+        }
+        ExportFolder day1 = ExportFolder.of("ret-wallets-superseded-" + UUID.randomUUID());
+        StorageLocation older = writeExport(day1, List.of(members(1, 12)));
+        braze.revokeKey();
+        assertThat(offers("--export=" + older.uri(), "--identifier=" + IDENTIFIER).exitCode())
+            .isEqualTo(ExitCode.FAILED);
+        long failed = offersRunOf(older);
+        braze.reset();
+        StorageLocation newer = writeExport(day1.nextDay(), List.of(members(1, 12)));
+        assertThat(offers("--export=" + newer.uri(), "--identifier=" + IDENTIFIER).exitCode())
+            .isEqualTo(ExitCode.COMPLETED);
+        SyncHistory.movedBack(jdbc, failed, PAST_RETENTION);
+
+        Run prune = run(Map.of(), "prune");
+
+        assertThat(prune.exitCode()).as(prune.toString()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(prune.stdout())
+            .contains("prune: pruned offer wallets run, job instance " + failed + " (" + older.uri());
+        assertThat(membersOf(failed)).isEmpty();
+        int objects = braze.attributeObjects().size();
+        Run again = offers("--export=" + older.uri(), "--identifier=" + IDENTIFIER);
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(braze.attributeObjects()).as("nothing written for the older export").hasSize(objects);
+    }
+
+    @Test
     void aScanPrunesOffersRunsAtItsEnd() {
         for (int i = 1; i <= 10; i++) {
             sessionm.offers().put("U-" + i, wallet(i, "w-" + i));
