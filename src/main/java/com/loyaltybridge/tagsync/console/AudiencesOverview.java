@@ -65,8 +65,9 @@ class AudiencesOverview {
             .stream()
             .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
         List<AudiencesView.Audience> rows = new ArrayList<>();
-        // Mappings of kind offers feed the offers job, which the console does not show
-        // yet.
+        // Mappings of kind offers feed the offers job: its audiences' members hold
+        // wallets, not tags, and this page does not show them yet (the launch page and
+        // the executions do).
         for (SegmentMapping mapping : settings.segments()) {
             if (mapping.mappingKind() != SegmentMapping.Kind.TAGS) {
                 continue;
