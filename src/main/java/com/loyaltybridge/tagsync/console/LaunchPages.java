@@ -43,6 +43,14 @@ class LaunchPages {
     static final String FULL_CONSEQUENCE = "Full sends the tags to every member of the export, whatever the audience"
             + " already holds: counter tags go up by one for everyone, expiring tags start again for everyone.";
 
+    /** What launching the real run from its plan does. */
+    static final String LAUNCH_CONSEQUENCE = "The real run reads the export again and sends what it then needs: users"
+            + " already tagged are never sent again. If this export already completed with these settings, nothing runs.";
+
+    static final String WALLETS_LAUNCH_CONSEQUENCE = "The real run reads the export and every wallet again and writes"
+            + " those that then differ from the one last written. If this export already completed with these settings,"
+            + " nothing runs.";
+
     /** What launching offer wallets in full does, in the words the operator confirms. */
     static final String WALLETS_FULL_CONSEQUENCE = "Full writes every member's wallet to Braze, changed or not:"
             + " every member's attributes are sent again, and each costs Braze data points.";
@@ -133,12 +141,17 @@ class LaunchPages {
         if (details instanceof WalletExecutionView wallets) {
             model.addAttribute("wallets", WalletLook.of(wallets));
             model.addAttribute("fullConsequence", WALLETS_FULL_CONSEQUENCE);
+            model.addAttribute("launchConsequence", WALLETS_LAUNCH_CONSEQUENCE);
+            model.addAttribute("fullHint", "Or write every wallet, changed or not:");
             return "console/launch-wallet-plan";
         }
         ExecutionView view = (ExecutionView) details;
         model.addAttribute("plan",
                 view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
         model.addAttribute("fullConsequence", FULL_CONSEQUENCE);
+        model.addAttribute("launchConsequence", LAUNCH_CONSEQUENCE);
+        model.addAttribute("fullHint",
+                "Or send every member whatever the audience holds (counter tags go up for everyone):");
         return "console/launch-plan";
     }
 

@@ -111,7 +111,7 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
                 .isEqualTo("offers");
             browser.find("input[name='export'][value='" + export.uri() + "']").click();
             browser.click("Plan…");
-            awaitPlan(browser);
+            browser.awaitPlan();
             dryRun = executionIdIn(browser.find("main p.hint a[href^='/executions/']").getAttribute("href"));
 
             assertThat(browser.text(".estimate-wallets")).isEqualTo("30");
@@ -231,7 +231,7 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
             assertThat(browser.text(".progress .percent")).isEqualTo("100.0%");
             assertThat(browser.consoleLog()).as("no script error, nothing the CSP refused").isEmpty();
         }
-        assertThat(status(failed)).isEqualTo("FAILED");
+        assertThat(ExecutionRows.status(jdbc, failed)).isEqualTo("FAILED");
         for (int i = 101; i <= 140; i++) {
             assertThat(profileOf("E-" + i)).isEqualTo(expectedAttributes(wallets.get("U-" + i)));
         }
@@ -260,9 +260,9 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
 
             browser.open("/executions/" + id);
             browser.script("window.stillTheSamePage = true;");
-            double first = progress(browser);
+            double first = browser.progress();
             double later = browser.await(Duration.ofSeconds(60), driver -> {
-                double now = progress(browser);
+                double now = browser.progress();
                 return now > first && now < 100 ? now : null;
             });
 
@@ -312,20 +312,11 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
     private static long launchAndAwait(StorageLocation export, String kind, String status) {
         long id = launch(export, kind);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(status.equals(status(id)) && exitCodeIs(id, status))) {
+        while (!ExecutionRows.endedAs(jdbc, id, status)) {
             assertThat(System.nanoTime()).as("execution %d reaches %s", id, status).isLessThan(deadline);
             sleep(100);
         }
         return id;
-    }
-
-    /**
-     * Waits until the plan page shows its dry run's plan: the page reloads itself once
-     * the dry run ended.
-     */
-    private static void awaitPlan(Browser browser) {
-        browser.await(Duration.ofSeconds(60),
-                driver -> browser.path().matches("/launch/plan/\\d+") && !browser.findAll("#launch-form").isEmpty());
     }
 
     /** Launches the real run from its plan page; the execution it started. */
@@ -380,29 +371,9 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
             .toList();
     }
 
-    private static double progress(Browser browser) {
-        return ((Number) browser.script("return document.querySelector('.progress progress').value;")).doubleValue();
-    }
-
     private static long jobInstanceOf(long executionId) {
         return jdbc.queryForObject("SELECT job_instance_id FROM batch_job_execution WHERE job_execution_id = ?",
                 Long.class, executionId);
-    }
-
-    private static String status(long id) {
-        return jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
-                id);
-    }
-
-    /**
-     * Ended for good: Spring Batch writes the exit code with the status, and the
-     * failure's reason after its listeners.
-     */
-    private static boolean exitCodeIs(long id, String status) {
-        Map<String, Object> row = jdbc
-            .queryForMap("SELECT exit_code, exit_message FROM batch_job_execution WHERE job_execution_id = ?", id);
-        return status.equals(row.get("exit_code"))
-                && !(status.equals("FAILED") && String.valueOf(row.get("exit_message")).isBlank());
     }
 
     private static void sleep(long millis) {
