@@ -10,7 +10,8 @@ import com.loyaltybridge.tagsync.api.ExecutionQueries;
  * shows as a dash.
  *
  * @param kind {@code tags} or {@code offer wallets}
- * @param done tagged (and already tagged) users, or wallets written
+ * @param done tagged (and already tagged) users, or wallets written (a dry run's: that
+ * its real run would write)
  * @param doneLabel what {@code done} counts: {@code Tagged} or {@code Written}
  * @param unchanged wallets equal to the one last written; a dash for a tag sync
  * @param trouble users in doubt, or members whose attributes Braze refused
@@ -29,13 +30,12 @@ record ExecutionRowView(long id, String kind, boolean offers, String segmentId, 
         boolean offers = row.offers();
         long trouble = offers ? counts.refused() : counts.inDoubt();
         boolean needsALook = counts.rejected() + trouble + counts.skippedLines() > 0;
-        // A dry run writes and tags nothing: an offers dry run's changed wallets are
-        // counted with the unchanged ones, which would mislead here (its page tells
-        // them apart).
+        // A dry run tags and writes nothing: an offers dry run says what its real run
+        // would write instead, a tag sync's dry run shows a dash (its page has the plan).
         boolean dryRun = row.dryRun();
-        String done = dryRun ? NOT_COUNTED
-                : Formats.count(offers ? counts.written() : counts.tagged() + counts.alreadyTagged());
-        String unchanged = offers && !dryRun ? Formats.count(counts.unchanged()) : NOT_COUNTED;
+        String done = !dryRun ? Formats.count(offers ? counts.written() : counts.tagged() + counts.alreadyTagged())
+                : offers ? "would write " + Formats.count(counts.changed()) : NOT_COUNTED;
+        String unchanged = offers ? Formats.count(counts.unchanged()) : NOT_COUNTED;
         return new ExecutionRowView(row.id(), offers ? KindChoice.OFFER_WALLETS : KindChoice.TAGS, offers,
                 row.segmentId(), row.export(), StatusLook.of(row.status(), needsALook),
                 Formats.time(row.startTime() != null ? row.startTime() : row.createTime()),

@@ -156,6 +156,7 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
             assertThat(cell(wallet, "trouble")).isEqualTo("1");
             WebElement planned = browser.find("tr[data-execution='" + dryRun + "']");
             assertThat(planned.getText()).contains("dry run").contains("offer wallets");
+            assertThat(cell(planned, "done")).as("what its real run would write").isEqualTo("would write 30");
             assertThat(browser.find("tr[data-execution='" + tagSync + "']").getAttribute("data-kind"))
                 .as("the tag sync beside them")
                 .isEqualTo("tags");

@@ -106,14 +106,15 @@ class ConsoleViewsTest {
     @Test
     void anOffersRowOfTheListCountsWrittenUnchangedAndRefusedWhereATagRowCountsTaggedAndInDoubt() {
         LocalDateTime start = LocalDateTime.of(2026, 11, 28, 10, 0);
-        ExecutionQueries.RowCounts counts = new ExecutionQueries.RowCounts(101, 0, 0, 0, 1, 0, 0, 95, 4, 1);
+        ExecutionQueries.RowCounts counts = new ExecutionQueries.RowCounts(101, 0, 0, 0, 1, 0, 0, 95, 0, 4, 1);
         ExecutionRowView offers = ExecutionRowView.of(new ExecutionQueries.ExecutionRow(7, 3, "seg", "s3://b/x/",
                 "COMPLETED", "COMPLETED", start, start, start.plusMinutes(1), false, counts, "offers"), null);
         ExecutionRowView dryRun = ExecutionRowView.of(new ExecutionQueries.ExecutionRow(6, 2, "seg", "s3://b/x/",
-                "COMPLETED", "COMPLETED", start, start, start.plusMinutes(1), true, counts, "offers"), null);
+                "COMPLETED", "COMPLETED", start, start, start.plusMinutes(1), true,
+                new ExecutionQueries.RowCounts(101, 0, 0, 0, 1, 0, 0, 0, 96, 4, 0), "offers"), null);
         ExecutionRowView tags = ExecutionRowView.of(new ExecutionQueries.ExecutionRow(5, 1, "seg", "s3://b/x/",
                 "COMPLETED", "COMPLETED", start, start, start.plusMinutes(1), false,
-                new ExecutionQueries.RowCounts(12, 10, 1, 1, 0, 0, 0, 0, 0, 0), "tags"), null);
+                new ExecutionQueries.RowCounts(12, 10, 1, 1, 0, 0, 0, 0, 0, 0, 0), "tags"), null);
 
         assertThat(offers.kind()).isEqualTo("offer wallets");
         assertThat(List.of(offers.users(), offers.done(), offers.unchanged(), offers.rejected(), offers.trouble()))
@@ -121,8 +122,9 @@ class ConsoleViewsTest {
         assertThat(List.of(offers.usersLabel(), offers.doneLabel(), offers.troubleLabel())).containsExactly("Members",
                 "Written", "Refused by Braze");
         assertThat(offers.status().word()).isEqualTo("completed, needs a look");
-        assertThat(List.of(dryRun.done(), dryRun.unchanged(), dryRun.trouble())).as("a dry run writes nothing")
-            .containsOnly("—");
+        assertThat(List.of(dryRun.done(), dryRun.unchanged(), dryRun.trouble()))
+            .as("a dry run writes nothing: what its real run would write")
+            .containsExactly("would write 96", "4", "—");
         assertThat(tags.kind()).isEqualTo("tags");
         assertThat(List.of(tags.done(), tags.unchanged(), tags.trouble())).containsExactly("11", "—", "1");
         assertThat(List.of(tags.doneLabel(), tags.troubleLabel())).containsExactly("Tagged", "In doubt");
