@@ -28,6 +28,7 @@ import com.loyaltybridge.tagsync.scan.ExportScanner.Standing;
 import com.loyaltybridge.tagsync.scan.ExportScanner.SurveyedExport;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
+import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 
 /**
  * The Audiences page from three sources, each the one the rest of the product uses: the
@@ -64,8 +65,9 @@ class AudiencesOverview {
             .stream()
             .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
         List<AudiencesView.Audience> rows = new ArrayList<>();
-        // Mappings of kind offers feed the offers job, which the console does not show
-        // yet.
+        // Mappings of kind offers feed the offers job: its audiences' members hold
+        // wallets, not tags, and this page does not show them yet (the launch page and
+        // the executions do).
         for (SegmentMapping mapping : settings.segments()) {
             if (mapping.mappingKind() != SegmentMapping.Kind.TAGS) {
                 continue;
@@ -84,10 +86,64 @@ class AudiencesOverview {
      * mapped.
      */
     Optional<AudiencesView.Audience> mapped(String segmentId) {
-        return settings.segment(segmentId)
-            .map(mapping -> audience(mapping,
-                    audiences.find(mapping.segmentId(), IdentifierSource.parse(mapping.identifier()).text())
-                        .orElse(null)));
+        return mapped(segmentId, SegmentMapping.Kind.TAGS);
+    }
+
+    /**
+     * A segment's mapping of {@code kind} with its audience and exports; empty when the
+     * segment has none of that kind. An offers mapping's audience is
+     * {@code offers:SEGMENT}, and its settings are the offers job's; its members hold
+     * wallets, not tags, so no member count nor TTL refresh is shown for it.
+     */
+    Optional<AudiencesView.Audience> mapped(String segmentId, SegmentMapping.Kind kind) {
+        return settings.segment(segmentId, kind).map(mapping -> {
+            String identifier = IdentifierSource.parse(mapping.identifier()).text();
+            if (kind == SegmentMapping.Kind.TAGS) {
+                return audience(mapping, audiences.find(mapping.segmentId(), identifier).orElse(null));
+            }
+            return walletAudience(mapping, identifier,
+                    audiences.find(OfferWalletRequest.AUDIENCE_PREFIX + mapping.segmentId(), identifier).orElse(null));
+        });
+    }
+
+    private AudiencesView.Audience walletAudience(SegmentMapping mapping, String identifier, AudienceView audience) {
+        Exports exports = exportsOf(mapping);
+        List<AudiencesView.Setting> settings = new ArrayList<>();
+        settings.add(new AudiencesView.Setting("Identifier", identifier));
+        settings.add(new AudiencesView.Setting("Culture",
+                mapping.culture() == null ? "sessionm.connect.culture" : mapping.culture()));
+        if (mapping.full()) {
+            settings.add(new AudiencesView.Setting("Full", "every wallet is written, changed or not"));
+        }
+        return new AudiencesView.Audience(OfferWalletRequest.AUDIENCE_PREFIX + mapping.segmentId(), mapping.segmentId(),
+                identifier, audience == null ? null : audience.id(), true, settings, null,
+                audience == null || audience.lastExport() == null ? null : exportName(audience.lastExport()),
+                audience == null ? null : audience.lastExecutionId(),
+                audience == null || audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
+                lastRun(mapping.segmentId()), null, null, exports.exports(), exports.problem());
+    }
+
+    /**
+     * A mapped segment's exports, newest first, as a scan judges them.
+     *
+     * @param problem why they could not be listed; null when they were
+     */
+    private record Exports(List<AudiencesView.Export> exports, String problem) {
+    }
+
+    private Exports exportsOf(SegmentMapping mapping) {
+        List<AudiencesView.Export> exports = new ArrayList<>();
+        try {
+            List<SurveyedExport> surveyed = new ArrayList<>(scanner.survey(mapping));
+            Collections.reverse(surveyed);
+            surveyed.forEach(export -> exports.add(export(export)));
+            return new Exports(exports, null);
+        }
+        catch (RuntimeException e) {
+            // One unreadable root or segment must not hide the others.
+            log.warn("Could not list the exports of segment {}: {}", mapping.segmentId(), e.getMessage());
+            return new Exports(exports, "its exports could not be listed: " + e.getMessage());
+        }
     }
 
     /**
@@ -107,20 +163,7 @@ class AudiencesOverview {
         String segmentId = audience != null ? audience.segmentId() : mapping.segmentId();
         String identifier = audience != null ? audience.identifier()
                 : IdentifierSource.parse(mapping.identifier()).text();
-        List<AudiencesView.Export> exports = new ArrayList<>();
-        String problem = null;
-        if (mapping != null) {
-            try {
-                List<SurveyedExport> surveyed = new ArrayList<>(scanner.survey(mapping));
-                Collections.reverse(surveyed);
-                surveyed.forEach(export -> exports.add(export(export)));
-            }
-            catch (RuntimeException e) {
-                // One unreadable root or segment must not hide the others.
-                log.warn("Could not list the exports of segment {}: {}", mapping.segmentId(), e.getMessage());
-                problem = "its exports could not be listed: " + e.getMessage();
-            }
-        }
+        Exports exports = mapping == null ? new Exports(List.of(), null) : exportsOf(mapping);
         Long ttl = mapping != null ? mapping.ttl() : audience.ttl();
         List<AudiencesView.Setting> settings = new ArrayList<>();
         settings.add(new AudiencesView.Setting("Tags",
@@ -160,7 +203,7 @@ class AudiencesOverview {
                 audience == null ? null : audience.lastExecutionId(),
                 audience == null || audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
                 segmentId == null ? null : lastRun(segmentId), nextRefresh,
-                audience == null ? "0" : Formats.count(audience.refreshDue()), exports, problem);
+                audience == null ? "0" : Formats.count(audience.refreshDue()), exports.exports(), exports.problem());
     }
 
     private AudiencesView.LastRun lastRun(String segmentId) {

@@ -1,6 +1,7 @@
 package com.loyaltybridge.tagsync.console;
 
 import java.io.Writer;
+import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +23,12 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import com.loyaltybridge.tagsync.api.ApiPage;
 import com.loyaltybridge.tagsync.api.ApiProblem;
 import com.loyaltybridge.tagsync.api.CsvDownload;
+import com.loyaltybridge.tagsync.api.ExecutionDetails;
 import com.loyaltybridge.tagsync.api.ExecutionQueries;
 import com.loyaltybridge.tagsync.api.ExecutionView;
 import com.loyaltybridge.tagsync.api.Executions;
 import com.loyaltybridge.tagsync.api.SyncLaunches;
+import com.loyaltybridge.tagsync.api.WalletExecutionView;
 import com.loyaltybridge.tagsync.scan.ScanSettings;
 import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sync.PlanSummary;
@@ -33,10 +36,11 @@ import com.loyaltybridge.tagsync.sync.PlanSummary;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The executions pages: the list, one execution, its live progress (a fragment a page
- * asks for again while the run goes on), its CSV downloads, and the operator's restart,
- * stop and abandon, each behind a page that says what will happen. Every number comes
- * from the API's own services ({@link ExecutionQueries}, {@link Executions}); every
+ * The executions pages, of tag syncs and of runs of offer wallets alike: the list, one
+ * execution (each job's page of its own), its live progress (a fragment a page asks for
+ * again while the run goes on), its CSV downloads, and the operator's restart, stop and
+ * abandon, each behind a page that says what will happen to that job's run. Every number
+ * comes from the API's own services ({@link ExecutionQueries}, {@link Executions}); every
  * action goes through the same checks as the API's, and the security chain lets only
  * operators reach them.
  */
@@ -72,9 +76,10 @@ class ExecutionPages {
 
     @GetMapping("/executions")
     String list(@RequestParam(required = false) String status, @RequestParam(required = false) String segment,
-            @RequestParam(defaultValue = "0") int page, Model model) {
+            @RequestParam(required = false) String kind, @RequestParam(defaultValue = "0") int page, Model model) {
         String statusFilter = status == null || status.isBlank() ? null : status;
         String segmentFilter = segment == null || segment.isBlank() ? null : segment.strip();
+        String kindFilter = kind == null || kind.isBlank() ? null : kind;
         if (statusFilter != null && !STATUSES.contains(statusFilter)) {
             throw ApiProblem.invalid("status", "no status " + statusFilter.toLowerCase(Locale.ROOT));
         }
@@ -83,29 +88,33 @@ class ExecutionPages {
                 throw ApiProblem.invalid("segment", problem);
             });
         }
+        SegmentMapping.Kind jobKind;
+        try {
+            jobKind = kindFilter == null ? null : SegmentMapping.Kind.parse(kindFilter);
+        }
+        catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("kind", e.getMessage());
+        }
         if (page < 0) {
             throw ApiProblem.invalid("page", "pages are numbered from 0");
         }
-        ApiPage<ExecutionQueries.ExecutionRow> rows = queries.withCounts(
-                queries.executions(new ExecutionQueries.ExecutionFilter(segmentFilter, statusFilter, null, null), page,
-                        settings.pageSize()));
-        model.addAttribute("rows",
-                rows.items()
-                    .stream()
-                    .map(row -> ExecutionRowView.of(row,
-                            BatchStatus.valueOf(row.status()).isRunning() && !row.offers()
-                                    ? progress(executions.view(row.id())) : null))
-                    .toList());
+        ApiPage<ExecutionQueries.ExecutionRow> rows = queries.withCounts(queries.executions(
+                new ExecutionQueries.ExecutionFilter(segmentFilter, statusFilter, null, null, jobKind), page,
+                settings.pageSize()));
+        model.addAttribute("rows", rows.items()
+            .stream()
+            .map(row -> ExecutionRowView.of(row,
+                    BatchStatus.valueOf(row.status()).isRunning() ? progress(executions.details(row.id())) : null))
+            .toList());
         model.addAttribute("pager", Pager.of(page, settings.pageSize(), rows.total()));
         model.addAttribute("status", statusFilter);
         model.addAttribute("segment", segmentFilter);
+        model.addAttribute("kind", jobKind == null ? null : jobKind.text());
         model.addAttribute("statuses", STATUSES);
+        model.addAttribute("kinds", KindChoice.ALL);
+        // A segment may be mapped twice, for tags and for offer wallets.
         model.addAttribute("segments",
-                scanSettings.segments()
-                    .stream()
-                    .filter(mapping -> mapping.mappingKind() == SegmentMapping.Kind.TAGS)
-                    .map(SegmentMapping::segmentId)
-                    .toList());
+                scanSettings.segments().stream().map(SegmentMapping::segmentId).distinct().toList());
         return "console/executions";
     }
 
@@ -116,43 +125,63 @@ class ExecutionPages {
             throw ApiProblem.invalid("page", "pages are numbered from 0");
         }
         JobExecution execution = executions.get(id);
-        ExecutionView view = executions.view(execution);
-        long instance = view.jobInstanceId();
+        ExecutionDetails details = executions.details(execution);
+        long instance = details.jobInstanceId();
         int size = settings.pageSize();
-        model.addAttribute("execution", view);
-        model.addAttribute("progress", progress(view));
-        model.addAttribute("started", Formats.time(view.startTime()));
-        model.addAttribute("ended", Formats.time(view.endTime()));
-        model.addAttribute("duration", Formats.duration(view.startTime(), view.endTime()));
+        model.addAttribute("execution", details);
+        model.addAttribute("progress", progress(details));
+        List<ExecutionView.StepView> steps;
+        String exitDescription;
+        if (details instanceof WalletExecutionView wallets) {
+            steps = wallets.steps();
+            exitDescription = wallets.exitDescription();
+            times(model, wallets.startTime(), wallets.endTime());
+            model.addAttribute("wallets", WalletLook.of(wallets));
+            model.addAttribute("chart", ThroughputChart.of(queries.throughput(execution), "members"));
+        }
+        else {
+            ExecutionView view = (ExecutionView) details;
+            steps = view.steps();
+            exitDescription = view.exitDescription();
+            times(model, view.startTime(), view.endTime());
+            model.addAttribute("chart", ThroughputChart.of(queries.throughput(execution)));
+            model.addAttribute("bulkFile", queries.bulkFile(instance));
+            model.addAttribute("plan",
+                    view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
+        }
         model.addAttribute("steps",
-                view.steps()
-                    .stream()
+                steps.stream()
                     .map(step -> new StepRow(step.name(), StatusLook.of(step.status(), false),
                             Formats.time(step.startTime()), Formats.duration(step.startTime(), step.endTime()),
                             Formats.count(step.readCount()), Formats.count(step.writeCount()),
                             Formats.count(step.commitCount()), Formats.count(step.rollbackCount())))
                     .toList());
-        model.addAttribute("advice", "FAILED".equals(view.status()) || "STOPPED".equals(view.status())
-                ? FailureAdvice.forFailure(view.exitDescription()).orElse(null) : null);
+        boolean offers = details instanceof WalletExecutionView;
+        model.addAttribute("advice", "FAILED".equals(details.status()) || "STOPPED".equals(details.status())
+                ? (offers ? FailureAdvice.forOfferWallets(exitDescription) : FailureAdvice.forFailure(exitDescription))
+                    .orElse(null)
+                : null);
         ApiPage<?> rejectedUsers = queries.rejectedUsers(instance, rejected, size);
         model.addAttribute("rejectedUsers", rejectedUsers.items());
         model.addAttribute("rejectedPager", Pager.of(rejected, size, rejectedUsers.total()));
         ApiPage<?> skippedLines = queries.skippedLines(instance, skipped, size);
         model.addAttribute("skippedLines", skippedLines.items());
         model.addAttribute("skippedPager", Pager.of(skipped, size, skippedLines.total()));
-        model.addAttribute("bulkFile", queries.bulkFile(instance));
-        model.addAttribute("chart", ThroughputChart.of(queries.throughput(execution)));
         BatchStatus status = execution.getStatus();
-        model.addAttribute("plan",
-                view.plan() == null ? null : PlanLook.of(view.plan(), PlanSummary.FIRST_IDENTIFIERS));
         // A dry run is never restarted: another dry run plans again (the API refuses it
         // too).
         model.addAttribute("canRestart",
-                !view.dryRun() && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED));
+                !details.dryRun() && (status == BatchStatus.FAILED || status == BatchStatus.STOPPED));
         model.addAttribute("canStop", status.isRunning() && status != BatchStatus.STOPPING);
         model.addAttribute("canAbandon",
                 !status.isRunning() && status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED);
-        return "console/execution";
+        return offers ? "console/wallet-execution" : "console/execution";
+    }
+
+    private static void times(Model model, LocalDateTime start, LocalDateTime end) {
+        model.addAttribute("started", Formats.time(start));
+        model.addAttribute("ended", Formats.time(end));
+        model.addAttribute("duration", Formats.duration(start, end));
     }
 
     /**
@@ -161,7 +190,7 @@ class ExecutionPages {
      */
     @GetMapping("/executions/{id}/progress")
     String progressFragment(@PathVariable long id, Model model, HttpServletResponse response) {
-        ProgressView progress = progress(executions.view(id));
+        ProgressView progress = progress(executions.details(id));
         if (!progress.running()) {
             response.setHeader("HX-Refresh", "true");
         }
@@ -182,21 +211,30 @@ class ExecutionPages {
     /** The page that says what an action will do, with the button that does it. */
     @GetMapping("/executions/{id}/{action:restart|stop|abandon}")
     String confirm(@PathVariable long id, @PathVariable String action, Model model) {
-        ExecutionView view = executions.view(id);
-        model.addAttribute("execution", view);
-        model.addAttribute("status", StatusLook.of(view.status(), false));
-        model.addAttribute("action", Action.valueOf(action.toUpperCase(Locale.ROOT)));
+        ExecutionDetails details = executions.details(id);
+        boolean offers = details instanceof WalletExecutionView;
+        Action chosen = Action.valueOf(action.toUpperCase(Locale.ROOT));
+        model.addAttribute("execution", details);
+        model.addAttribute("offers", offers);
+        model.addAttribute("segmentId",
+                offers ? ((WalletExecutionView) details).segmentId() : ((ExecutionView) details).segmentId());
+        model.addAttribute("export",
+                offers ? ((WalletExecutionView) details).export() : ((ExecutionView) details).export());
+        model.addAttribute("status", StatusLook.of(details.status(), false));
+        model.addAttribute("action", chosen);
+        model.addAttribute("consequence", chosen.consequence(offers));
         return "console/confirm";
     }
 
     @PostMapping("/executions/{id}/restart")
     String restart(@PathVariable long id, RedirectAttributes redirect) {
+        String run = runOf(executions.get(id));
         SyncLaunches.Launch launch = launches.launch(executions.restartRequest(id));
         return switch (launch.kind()) {
             case STARTED -> done(redirect, launch.executionId(), "Execution " + launch.executionId()
                     + " started: it resumes execution " + id + " where it stopped.");
             case ALREADY_COMPLETED -> done(redirect, launch.executionId(),
-                    "This sync already completed in execution " + launch.executionId() + "; nothing was run.");
+                    "This " + run + " already completed in execution " + launch.executionId() + "; nothing was run.");
             case ALREADY_RUNNING, REFUSED -> refused(redirect, id, launch.message());
             case BUSY ->
                 refused(redirect, id, "This process already runs api.max-concurrent-syncs syncs; try again later.");
@@ -215,37 +253,60 @@ class ExecutionPages {
 
     @PostMapping("/executions/{id}/abandon")
     String abandon(@PathVariable long id, RedirectAttributes redirect) {
+        String run = runOf(executions.get(id));
         executions.abandon(id);
-        return done(redirect, id, "Execution " + id + " is abandoned: its sync will not run again.");
+        return done(redirect, id, "Execution " + id + " is abandoned: this " + run + " will not run again.");
     }
 
-    /** What each action does, in the words of its confirmation page. */
+    /** What an execution's run is called in a sentence. */
+    private static String runOf(JobExecution execution) {
+        return Executions.isOffers(execution) ? "run of offer wallets" : "sync";
+    }
+
+    /**
+     * What each action does, in the words of its confirmation page: to a tag sync, and to
+     * a run of offer wallets.
+     */
     enum Action {
 
         RESTART("Restart",
                 "Restart resumes this sync where it stopped, as a new execution. Users already tagged are never"
                         + " sent again; users whose call may have landed are settled first by reading their tags at SessionM. Lines"
                         + " already read are not read again.",
+                "Restart resumes this run of offer wallets where it stopped, as a new execution. Wallets already"
+                        + " written are not written again; requests under way when it stopped may be written twice,"
+                        + " which sets the same attributes again (Braze attributes are idempotent). Lines already read"
+                        + " are not read again.",
                 false),
         STOP("Stop",
                 "The run stops at its next chunk boundary (a chunk is about 20 seconds of calls), wherever it runs, and"
                         + " ends STOPPED. Nothing is lost: restarting it later resumes where it stopped.",
+                "The run stops at its next chunk boundary (a chunk of wallets read and written), wherever it runs,"
+                        + " and ends STOPPED. Nothing is lost: restarting it later resumes where it stopped, and"
+                        + " wallets already written are not written again.",
                 true),
         ABANDON("Abandon",
                 "This sync will never run again: no scan, restart or launch runs it. Users already tagged stay"
                         + " tagged; those not yet tagged will not be. Syncing this export again needs other tag settings. This cannot"
                         + " be undone.",
+                "This run of offer wallets never runs again: no scan, restart or launch runs it. Wallets already"
+                        + " written stay in Braze; those not yet written are not written, and leavers not yet cleared"
+                        + " keep their attributes. Writing this export's wallets again needs other settings (identifier,"
+                        + " culture or audience); a newer export of the segment runs as usual. This cannot be undone.",
                 true);
 
         private final String label;
 
         private final String consequence;
 
+        private final String walletConsequence;
+
         private final boolean caution;
 
-        Action(String label, String consequence, boolean caution) {
+        Action(String label, String consequence, String walletConsequence, boolean caution) {
             this.label = label;
             this.consequence = consequence;
+            this.walletConsequence = walletConsequence;
             this.caution = caution;
         }
 
@@ -253,8 +314,11 @@ class ExecutionPages {
             return label;
         }
 
-        public String consequence() {
-            return consequence;
+        /**
+         * What it does to a tag sync, or with {@code offers} to a run of offer wallets.
+         */
+        public String consequence(boolean offers) {
+            return offers ? walletConsequence : consequence;
         }
 
         public boolean caution() {
@@ -272,8 +336,8 @@ class ExecutionPages {
             String commits, String rollbacks) {
     }
 
-    private ProgressView progress(ExecutionView view) {
-        return ProgressView.of(view, Math.max(1, settings.progressRefresh().toSeconds()));
+    private ProgressView progress(ExecutionDetails details) {
+        return ProgressView.of(details, Math.max(1, settings.progressRefresh().toSeconds()));
     }
 
     private static String done(RedirectAttributes redirect, long executionId, String message) {

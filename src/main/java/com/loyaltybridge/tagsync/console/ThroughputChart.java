@@ -13,7 +13,7 @@ import com.loyaltybridge.tagsync.api.ExecutionQueries;
  * ({@value #WIDTH} by {@value #HEIGHT}), which the page scales to its width.
  *
  * @param bars one per interval, left to right
- * @param peakLabel the top of the scale, in users per second
+ * @param peakLabel the top of the scale, in users (members) per second
  * @param description the whole chart in words, for screen readers and for the page
  * without it
  */
@@ -30,6 +30,14 @@ record ThroughputChart(List<Bar> bars, String peakLabel, String startLabel, Stri
     }
 
     static ThroughputChart of(ExecutionQueries.Throughput throughput) {
+        return of(throughput, "users");
+    }
+
+    /**
+     * The chart of a run whose ledger counts {@code unit}: a tag sync's users, an offers
+     * run's members.
+     */
+    static ThroughputChart of(ExecutionQueries.Throughput throughput, String unit) {
         long[] users = throughput.users();
         double seconds = throughput.intervalMillis() / 1000.0;
         long peak = 0;
@@ -44,18 +52,18 @@ record ThroughputChart(List<Bar> bars, String peakLabel, String startLabel, Stri
             double height = peak == 0 ? 0 : (HEIGHT - TOP) * (double) users[i] / peak;
             String from = Formats.duration(Duration.ofMillis(i * throughput.intervalMillis()));
             bars.add(new Bar(number(i * slot + slot * 0.1), number(HEIGHT - height), number(slot * 0.8), number(height),
-                    from + " into the run: " + Formats.count(users[i]) + " users ("
+                    from + " into the run: " + Formats.count(users[i]) + " " + unit + " ("
                             + Formats.decimal(users[i] / seconds) + "/s)"));
         }
         String interval = seconds >= 60 ? Formats.duration(Duration.ofMillis(throughput.intervalMillis()))
                 : Formats.decimal(seconds) + " s";
         String runLength = Formats.duration(Duration.ofMillis(users.length * throughput.intervalMillis()));
-        String source = "bulk_file_parts".equals(throughput.source()) ? "users written to bulk file parts"
-                : "users done";
+        String source = "bulk_file_parts".equals(throughput.source()) ? unit + " written to bulk file parts"
+                : unit + " done";
         String description = Formats.count(total) + " " + source + " over " + runLength + ", in intervals of "
-                + interval + "; the busiest interval reached " + Formats.decimal(peak / seconds) + " users/s";
-        return new ThroughputChart(bars, Formats.decimal(peak / seconds) + " users/s", "0:00:00", runLength, interval,
-                description, total == 0);
+                + interval + "; the busiest interval reached " + Formats.decimal(peak / seconds) + " " + unit + "/s";
+        return new ThroughputChart(bars, Formats.decimal(peak / seconds) + " " + unit + "/s", "0:00:00", runLength,
+                interval, description, total == 0);
     }
 
     private static String number(double value) {

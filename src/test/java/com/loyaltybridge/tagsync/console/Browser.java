@@ -157,6 +157,20 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /** The value of the page's (first) progress bar, 0 to 100. */
+    double progress() {
+        return ((Number) script("return document.querySelector('.progress progress').value;")).doubleValue();
+    }
+
+    /**
+     * Waits until the plan page shows its dry run's plan: the page reloads itself once
+     * the dry run ended.
+     */
+    void awaitPlan() {
+        await(Duration.ofSeconds(60),
+                driver -> path().matches("/launch/plan/\\d+") && !findAll("#launch-form").isEmpty());
+    }
+
     /** The session cookie the console set, to send it from another client. */
     String sessionCookie() {
         Cookie cookie = driver.manage().getCookieNamed("TAGSYNC_CONSOLE");

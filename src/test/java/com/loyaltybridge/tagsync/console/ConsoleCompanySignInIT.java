@@ -67,7 +67,7 @@ class ConsoleCompanySignInIT extends SyncTestSupport {
             assertThat(browser.text(".who")).contains("alice").contains("(operator)");
             assertThat(browser.findAll("nav a[href='/launch']")).hasSize(1);
             browser.open("/launch");
-            assertThat(browser.find("h1").getText()).isEqualTo("Launch a sync");
+            assertThat(browser.find("h1").getText()).isEqualTo("Launch a run");
         }
     }
 

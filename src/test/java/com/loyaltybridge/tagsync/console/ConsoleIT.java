@@ -118,7 +118,7 @@ class ConsoleIT extends SyncTestSupport {
             assertThat(abandon.statusCode()).isEqualTo(403);
             assertThat(confirmation.statusCode()).isEqualTo(403);
             assertThat(executionsOfSync(failed)).as("no execution was added").isEqualTo(1);
-            assertThat(status(failed)).isEqualTo("FAILED");
+            assertThat(ExecutionRows.status(jdbc, failed)).isEqualTo("FAILED");
             assertThat(sessionm.postCount()).as("nothing was sent").isEqualTo(postsBefore);
             HttpResponse<String> signOut = server.postForm("/logout", Map.of("_csrf", csrf), cookie);
             assertThat(signOut.statusCode()).as("the token was valid: it signs the viewer out").isEqualTo(302);
@@ -171,15 +171,15 @@ class ConsoleIT extends SyncTestSupport {
             browser.open("/launch?segment=console-progress");
             browser.find("input[name='export'][value='" + export.uri() + "']").click();
             browser.click("Plan…");
-            awaitPlan(browser);
+            browser.awaitPlan();
             assertThat(browser.text("dl.sync-parameters")).contains(export.uri()).contains("vip");
             browser.click("Launch");
             browser.await(Duration.ofSeconds(30), driver -> browser.path().matches("/executions/\\d+"));
             browser.script("window.stillTheSamePage = true;");
-            double first = progress(browser);
+            double first = browser.progress();
 
             double later = browser.await(Duration.ofSeconds(60), driver -> {
-                double now = progress(browser);
+                double now = browser.progress();
                 return now > first && now < 100 ? now : null;
             });
 
@@ -238,7 +238,7 @@ class ConsoleIT extends SyncTestSupport {
         assertThat(server.postForm("/executions/" + id + "/abandon", Map.of(), Map.of()).statusCode())
             .as("a POST without session nor token")
             .isEqualTo(403);
-        assertThat(status(id)).isEqualTo("COMPLETED");
+        assertThat(ExecutionRows.status(jdbc, id)).isEqualTo("COMPLETED");
 
         try (Browser browser = Browser.at(server.base())) {
             browser.open("/executions/" + id);
@@ -319,7 +319,7 @@ class ConsoleIT extends SyncTestSupport {
             browser.open("/launch?segment=console-tour");
             browser.screenshots("launch", widths);
             browser.click("Plan…");
-            awaitPlan(browser);
+            browser.awaitPlan();
             browser.screenshots("launch-plan", widths);
             browser.find("main p.hint a[href^='/executions/']").click();
             browser.screenshots("execution-dry-run", widths);
@@ -374,7 +374,7 @@ class ConsoleIT extends SyncTestSupport {
             browser.open("/launch?segment=console-plan");
             browser.find("input[name='export'][value='" + next.uri() + "']").click();
             browser.click("Plan…");
-            awaitPlan(browser);
+            browser.awaitPlan();
 
             assertThat(planCount(browser, "entering")).isEqualTo("4");
             assertThat(planCount(browser, "refresh")).isEqualTo("0");
@@ -416,15 +416,6 @@ class ConsoleIT extends SyncTestSupport {
         }
     }
 
-    /**
-     * Waits until the plan page shows its dry run's plan: the page reloads itself once
-     * the dry run ended.
-     */
-    private static void awaitPlan(Browser browser) {
-        browser.await(Duration.ofSeconds(60),
-                driver -> browser.path().matches("/launch/plan/\\d+") && !browser.findAll("#launch-form").isEmpty());
-    }
-
     private static String planCount(Browser browser, String group) {
         return browser.text("tr[data-group='" + group + "'] .count");
     }
@@ -448,27 +439,11 @@ class ConsoleIT extends SyncTestSupport {
         assertThat(launched.statusCode()).as(launched.body()).isEqualTo(202);
         long id = JSON.readTree(launched.body()).path("executionId").asLong();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(status.equals(status(id)) && exitCodeIs(id, status))) {
+        while (!ExecutionRows.endedAs(jdbc, id, status)) {
             assertThat(System.nanoTime()).as("execution %d reaches %s", id, status).isLessThan(deadline);
             sleep(100);
         }
         return id;
-    }
-
-    private static String status(long id) {
-        return jdbc.queryForObject("SELECT status FROM batch_job_execution WHERE job_execution_id = ?", String.class,
-                id);
-    }
-
-    /**
-     * Ended for good: Spring Batch writes the exit code with the status, and the
-     * failure's reason after its listeners.
-     */
-    private static boolean exitCodeIs(long id, String status) {
-        Map<String, Object> row = jdbc
-            .queryForMap("SELECT exit_code, exit_message FROM batch_job_execution WHERE job_execution_id = ?", id);
-        return status.equals(row.get("exit_code"))
-                && !(status.equals("FAILED") && String.valueOf(row.get("exit_message")).isBlank());
     }
 
     private static long executionsOfSync(long executionId) {
@@ -480,10 +455,6 @@ class ConsoleIT extends SyncTestSupport {
 
     private static List<String> identifiers(Browser browser) {
         return browser.findAll("table.rejected-users td.identifier").stream().map(WebElement::getText).toList();
-    }
-
-    private static double progress(Browser browser) {
-        return ((Number) browser.script("return document.querySelector('.progress progress').value;")).doubleValue();
     }
 
     private static List<CSVRecord> csvRecords(String text) {
