@@ -29,8 +29,11 @@ import java.util.List;
  * us ends before now plus {@code sync.ttl-refresh-before}; 0 for counter tags
  * @param seededFromJobInstanceId the sync from before audiences whose tagged users were
  * its first members, if any
+ * @param kind {@code tags}, or {@code offers} for an audience of offer wallets
+ * ({@code offers:SEGMENT}): its members are those whose wallet was written to Braze, it
+ * has no tags nor refreshes, and its runs are the offers job's
  */
 public record AudienceView(long id, String name, String segmentId, String identifier, List<String> tags, Long ttl,
         long members, String lastExport, Instant lastExportRequestedAt, Long lastJobInstanceId, Long lastExecutionId,
-        Instant lastSyncedAt, Instant nextRefreshAt, long refreshDue, Long seededFromJobInstanceId) {
+        Instant lastSyncedAt, Instant nextRefreshAt, long refreshDue, Long seededFromJobInstanceId, String kind) {
 }

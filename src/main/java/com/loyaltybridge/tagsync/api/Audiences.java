@@ -13,9 +13,12 @@ import org.springframework.stereotype.Component;
 import com.loyaltybridge.tagsync.ledger.MemberTagStatus;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberTagRepository.Member;
+import com.loyaltybridge.tagsync.ledger.SyncAudienceMemberWalletRepository;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository;
 import com.loyaltybridge.tagsync.ledger.SyncAudienceRepository.Audience;
+import com.loyaltybridge.tagsync.scan.SegmentMapping;
 import com.loyaltybridge.tagsync.sync.SyncSettings;
+import com.loyaltybridge.tagsync.wallet.OfferWalletRequest;
 
 /**
  * The audiences and their members as the API and the console show them, read through the
@@ -33,8 +36,11 @@ public class Audiences {
 
     private final SyncSettings settings;
 
+    private final SyncAudienceMemberWalletRepository memberWallets;
+
     Audiences(SyncAudienceRepository audiences, SyncAudienceMemberTagRepository memberTags, JobRepository jobRepository,
-            SyncSettings settings) {
+            SyncSettings settings, SyncAudienceMemberWalletRepository memberWallets) {
+        this.memberWallets = memberWallets;
         this.audiences = audiences;
         this.memberTags = memberTags;
         this.jobRepository = jobRepository;
@@ -64,7 +70,12 @@ public class Audiences {
     }
 
     ApiPage<Member> members(long id, MemberTagStatus state, int page, int size) {
-        long audienceId = get(id).id();
+        Audience audience = get(id);
+        if (isOfWallets(audience)) {
+            throw ApiProblem.conflict("audience " + id + " is one of offer wallets: its members hold no tags;"
+                    + " its runs are listed by /api/executions?kind=offers");
+        }
+        long audienceId = audience.id();
         return new ApiPage<>(memberTags.members(audienceId, state, size, (long) page * size), page, size,
                 memberTags.memberCount(audienceId, state));
     }
@@ -73,7 +84,22 @@ public class Audiences {
         return audiences.byId(id).orElseThrow(() -> ApiProblem.notFound("no audience " + id));
     }
 
+    /**
+     * Whether {@code audience} is one of the offers job: the job names its audiences so,
+     * apart from the tag audience of the same segment.
+     */
+    private static boolean isOfWallets(Audience audience) {
+        return audience.name().startsWith(OfferWalletRequest.AUDIENCE_PREFIX);
+    }
+
     private AudienceView view(Audience audience) {
+        if (isOfWallets(audience)) {
+            return new AudienceView(audience.id(), audience.name(), audience.segmentId(), audience.identifierSource(),
+                    List.of(), null, memberWallets.memberCount(audience.id()), audience.lastExport(),
+                    audience.lastExportRequestedAt(), audience.lastJobInstanceId(),
+                    lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
+                    audience.lastSyncedAt(), null, 0, null, SegmentMapping.Kind.OFFERS.text());
+        }
         Long refreshBefore = settings.refreshBeforeSeconds(audience.lastTtlSeconds());
         Instant nextRefresh = refreshBefore == null ? null
                 : memberTags.firstExpiry(audience.id()).map(expiry -> expiry.minusSeconds(refreshBefore)).orElse(null);
@@ -84,7 +110,8 @@ public class Audiences {
                 audience.lastTtlSeconds(), memberTags.memberCount(audience.id()), audience.lastExport(),
                 audience.lastExportRequestedAt(), audience.lastJobInstanceId(),
                 lastExecutionOf(audience.lastJobInstanceId()).map(JobExecution::getId).orElse(null),
-                audience.lastSyncedAt(), nextRefresh, refreshDue, audience.seededFromJobInstanceId());
+                audience.lastSyncedAt(), nextRefresh, refreshDue, audience.seededFromJobInstanceId(),
+                SegmentMapping.Kind.TAGS.text());
     }
 
     private Optional<JobExecution> lastExecutionOf(Long jobInstanceId) {

@@ -53,6 +53,11 @@ class AudiencesOverview {
 
     private final ExecutionQueries queries;
 
+    /**
+     * An audience of offer wallets has no refresh waves: every run reads every wallet.
+     */
+    private static final String WALLETS_REFRESH = "none: every run reads every wallet";
+
     AudiencesOverview(ScanSettings settings, ExportScanner scanner, Audiences audiences, ExecutionQueries queries) {
         this.settings = settings;
         this.scanner = scanner;
@@ -65,14 +70,13 @@ class AudiencesOverview {
             .stream()
             .collect(Collectors.toMap(AudiencesOverview::key, Function.identity(), (a, b) -> a));
         List<AudiencesView.Audience> rows = new ArrayList<>();
-        // Mappings of kind offers feed the offers job: its audiences' members hold
-        // wallets, not tags, and this page does not show them yet (the launch page and
-        // the executions do).
+        // Mappings of kind offers feed the offers job: their audiences' members hold
+        // wallets, not tags.
         for (SegmentMapping mapping : settings.segments()) {
-            if (mapping.mappingKind() != SegmentMapping.Kind.TAGS) {
-                continue;
-            }
-            rows.add(audience(mapping, known.remove(key(mapping))));
+            String identifier = IdentifierSource.parse(mapping.identifier()).text();
+            rows.add(mapping.mappingKind() == SegmentMapping.Kind.TAGS ? audience(mapping, known.remove(key(mapping)))
+                    : walletAudience(mapping, identifier, known
+                        .remove(OfferWalletRequest.AUDIENCE_PREFIX + mapping.segmentId() + "\n" + identifier)));
         }
         for (AudienceView audience : known.values()) {
             rows.add(audience(null, audience));
@@ -116,11 +120,13 @@ class AudiencesOverview {
             settings.add(new AudiencesView.Setting("Full", "every wallet is written, changed or not"));
         }
         return new AudiencesView.Audience(OfferWalletRequest.AUDIENCE_PREFIX + mapping.segmentId(), mapping.segmentId(),
-                identifier, audience == null ? null : audience.id(), true, settings, null,
+                identifier, audience == null ? null : audience.id(), true, settings,
+                audience == null ? "none yet" : Formats.count(audience.members()),
                 audience == null || audience.lastExport() == null ? null : exportName(audience.lastExport()),
                 audience == null ? null : audience.lastExecutionId(),
                 audience == null || audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
-                lastRun(mapping.segmentId()), null, null, exports.exports(), exports.problem());
+                lastRun(mapping.segmentId(), SegmentMapping.Kind.OFFERS), WALLETS_REFRESH, "0", exports.exports(),
+                exports.problem());
     }
 
     /**
@@ -159,6 +165,16 @@ class AudiencesOverview {
     }
 
     private AudiencesView.Audience audience(SegmentMapping mapping, AudienceView audience) {
+        if (mapping == null && SegmentMapping.Kind.OFFERS.text().equals(audience.kind())) {
+            return new AudiencesView.Audience(audience.name(), audience.segmentId(), audience.identifier(),
+                    audience.id(), false, List.of(new AudiencesView.Setting("Kind", "offer wallets")),
+                    Formats.count(audience.members()),
+                    audience.lastExport() == null ? null : exportName(audience.lastExport()),
+                    audience.lastExecutionId(),
+                    audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
+                    audience.segmentId() == null ? null : lastRun(audience.segmentId(), SegmentMapping.Kind.OFFERS),
+                    WALLETS_REFRESH, "0", List.of(), null);
+        }
         String name = audience != null ? audience.name() : mapping.segmentId();
         String segmentId = audience != null ? audience.segmentId() : mapping.segmentId();
         String identifier = audience != null ? audience.identifier()
@@ -202,17 +218,18 @@ class AudiencesOverview {
                 audience == null || audience.lastExport() == null ? null : exportName(audience.lastExport()),
                 audience == null ? null : audience.lastExecutionId(),
                 audience == null || audience.lastSyncedAt() == null ? null : MINUTE.format(audience.lastSyncedAt()),
-                segmentId == null ? null : lastRun(segmentId), nextRefresh,
+                segmentId == null ? null : lastRun(segmentId, SegmentMapping.Kind.TAGS), nextRefresh,
                 audience == null ? "0" : Formats.count(audience.refreshDue()), exports.exports(), exports.problem());
     }
 
-    private AudiencesView.LastRun lastRun(String segmentId) {
-        return queries.executions(new ExecutionQueries.ExecutionFilter(segmentId, null, null, null), 0, 1)
+    /** The newest execution of the segment's runs of {@code kind}. */
+    private AudiencesView.LastRun lastRun(String segmentId, SegmentMapping.Kind kind) {
+        return queries.executions(new ExecutionQueries.ExecutionFilter(segmentId, null, null, null, kind), 0, 1)
             .items()
             .stream()
             .findFirst()
             .map(row -> new AudiencesView.LastRun(row.id(), StatusLook.of(row.status(), false),
-                    row.dryRun() ? "dry run" : "sync",
+                    row.dryRun() ? "dry run" : row.offers() ? "run of offer wallets" : "sync",
                     Formats.time(row.startTime() != null ? row.startTime() : row.createTime())))
             .orElse(null);
     }

@@ -163,6 +163,21 @@ class OfferWalletApiIT extends WalletTestSupport {
                 server.get(Caller.VIEWER, "/api/executions?segment=" + WALLETS + "&kind=offers").json().path("items"))
             .allSatisfy(row -> assertThat(row.path("kind").asString()).isEqualTo("offers"));
 
+        JsonNode audience = null;
+        for (JsonNode listedAudience : server.get(Caller.VIEWER, "/api/audiences?size=1000").json().path("items")) {
+            if (listedAudience.path("name").asString().equals("offers:" + WALLETS)) {
+                audience = listedAudience;
+            }
+        }
+        assertThat(audience).as("the audience of the segment's wallets").isNotNull();
+        assertThat(audience.path("kind").asString()).isEqualTo("offers");
+        assertThat(audience.path("members").asLong()).as("members whose wallet is in Braze").isEqualTo(MEMBERS);
+        assertThat(audience.path("lastExecutionId").asLong()).isEqualTo(run.path("id").asLong());
+        Answer audienceMembers = server.get(Caller.VIEWER,
+                "/api/audiences/" + audience.path("id").asLong() + "/members");
+        assertThat(audienceMembers.status()).as(audienceMembers.toString()).isEqualTo(409);
+        assertThat(audienceMembers.body()).contains("offer wallets");
+
         Answer again = launchOnceReleased("{\"export\":\"" + first.uri() + "\",\"kind\":\"offers\"}");
         assertThat(again.status()).as("the same run already completed: " + again).isEqualTo(200);
         assertThat(again.json().path("id").asLong()).isEqualTo(run.path("id").asLong());

@@ -176,6 +176,12 @@ class ConsoleOfferWalletsIT extends WalletTestSupport {
             assertThat(browser.findAll("[data-count='written']")).as("a dry run wrote nothing").isEmpty();
             browser.screenshots("wallet-dry-run", Browser.DESKTOP_WIDTH, Browser.PHONE_WIDTH);
 
+            browser.open("/audiences");
+            String audience = "section[data-audience='offers:" + PLANNED + "'] ";
+            assertThat(browser.text(audience + ".members")).as("members whose wallet is in Braze").isEqualTo("29");
+            assertThat(browser.text(audience + ".last-run")).contains("run of offer wallets").contains("#" + run);
+            assertThat(browser.text(audience + ".next-refresh")).contains("every run reads every wallet");
+
             HttpResponse<String> csv = server.get("/executions/" + run + "/rejected-users.csv",
                     Map.of("Cookie", "TAGSYNC_CONSOLE=" + browser.sessionCookie()));
             assertThat(csv.statusCode()).isEqualTo(200);
