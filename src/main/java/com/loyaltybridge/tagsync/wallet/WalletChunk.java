@@ -77,6 +77,12 @@ final class WalletChunk {
     static final int MAX_MEMBERS_IN_HAND = 2_000;
 
     /**
+     * With {@link #MAX_MEMBERS_IN_HAND} in hand, the reads that must end before the
+     * chunk's thread hands over more: a wake-up per hundred reads, not per read.
+     */
+    private static final int HAND_REFILL = 100;
+
+    /**
      * What every chunk of one run shares.
      *
      * @param audienceId null without an audience: nothing to compare with, nothing
@@ -236,7 +242,9 @@ final class WalletChunk {
                 }
                 oldest = collected < sent.size() ? sent.get(collected++) : null;
                 if (oldest == null) {
-                    // Every member in hand is being read, or in the batch being filled.
+                    // Every member in hand is being read, or in the batch being filled:
+                    // woken once HAND_REFILL reads are done, a request is sent, or the
+                    // chunk fails.
                     try {
                         lock.wait();
                     }
@@ -262,7 +270,9 @@ final class WalletChunk {
             if (!inBatch) {
                 synchronized (lock) {
                     inHand--;
-                    lock.notifyAll();
+                    if (inHand <= MAX_MEMBERS_IN_HAND - HAND_REFILL) {
+                        lock.notifyAll();
+                    }
                 }
             }
         }
