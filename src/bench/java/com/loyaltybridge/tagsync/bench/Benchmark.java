@@ -31,7 +31,8 @@ import com.loyaltybridge.tagsync.sync.SyncStep;
  * {@code --serve-users N} (users of each of the two syncs under load: 20,000), {@code --serve-seconds N} (300),
  * {@code --serve-reads N} (reads per second: 50), {@code --offers-users N} (members of the offers rows at SessionM 20 ms:
  * 100,000), {@code --offers-heap-users N} (1,000,000), {@code --offers-braze-rate N} (requests/s configured in the
- * Braze pace row: 20), {@code --offers-braze-seconds N} (its length at that rate: 30),
+ * Braze pace row: 20), {@code --offers-braze-seconds N} (its length at that rate: 30), {@code --offers-rows
+ * latency,pace,heap} (which of the offers rows: all),
  * {@code --only audience} (row 7, not in the default run: about 45 minutes;
  * {@code --audience-members N} (1,000,000), {@code --audience-days N} (30), {@code --audience-api-runs N} (1)),
  * {@code --quick} (small numbers, one run:
@@ -105,7 +106,8 @@ public final class Benchmark {
             boolean quick = options.flag("quick");
             new OffersRows(work, database, table, notes, runs, options.longValue("offers-users", quick ? 5_000 : 100_000),
                     options.longValue("offers-heap-users", quick ? 20_000 : 1_000_000),
-                    options.intValue("offers-braze-rate", 20), options.intValue("offers-braze-seconds", quick ? 5 : 30)).run();
+                    options.intValue("offers-braze-rate", 20), options.intValue("offers-braze-seconds", quick ? 5 : 30))
+                    .run(Set.of(options.text("offers-rows", "latency,pace,heap").split(",")));
         }
         if (only.contains("audience")) {
             new AudienceRows(work, database, table, notes, options, runs, latencyMs).run();

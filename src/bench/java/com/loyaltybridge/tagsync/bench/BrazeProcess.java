@@ -1,6 +1,9 @@
 package com.loyaltybridge.tagsync.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,23 +21,27 @@ final class BrazeProcess implements AutoCloseable {
 
     private final JavaProcess process;
     private final URI baseUrl;
+    private final Path requestLog;
 
-    private BrazeProcess(JavaProcess process, URI baseUrl) {
+    private BrazeProcess(JavaProcess process, URI baseUrl, Path requestLog) {
         this.process = process;
         this.baseUrl = baseUrl;
+        this.requestLog = requestLog;
     }
 
     /** @param options simulator options such as {@code --latency-ms 20} */
     static BrazeProcess start(Path log, String... options) {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--api-key", API_KEY));
+        Path requestLog = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", "") + "-requests.tsv");
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--api-key", API_KEY, "--request-log",
+                requestLog.toString()));
         args.addAll(List.of(options));
-        // The simulator keeps every attribute object it took (what tests assert on): about 1 KB a member.
-        JavaProcess process = JavaProcess.start(List.of("-Xmx4g"), BrazeSimulator.class.getName(), args, log);
+        // From the command line it keeps no profile and no request, only a line per request in the request log.
+        JavaProcess process = JavaProcess.start(List.of("-Xmx512m"), BrazeSimulator.class.getName(), args, log);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             Matcher matcher = LISTENING.matcher(process.output());
             if (matcher.find()) {
-                return new BrazeProcess(process, URI.create(matcher.group(1)));
+                return new BrazeProcess(process, URI.create(matcher.group(1)), requestLog);
             }
             SimulatorProcess.sleep(20);
         }
@@ -44,6 +51,20 @@ final class BrazeProcess implements AutoCloseable {
 
     URI baseUrl() {
         return baseUrl;
+    }
+
+    long peakRssMb() {
+        return process.peakRssMb();
+    }
+
+    /** Every {@code /users/track} request received so far: when it arrived, in epoch milliseconds. */
+    List<Long> requestTimes() {
+        try {
+            return Files.readAllLines(requestLog).stream().filter(line -> !line.isBlank())
+                    .map(line -> Long.parseLong(line.substring(0, line.indexOf('\t')))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

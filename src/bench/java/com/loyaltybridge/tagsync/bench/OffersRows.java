@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,8 @@ import com.loyaltybridge.tagsync.wallet.WalletStep;
  * (every wallet changed: written) and on the next export of the same members (every wallet unchanged), and Braze
  * requests per member on each;</li>
  * <li>Braze's pace when SessionM is not the limit (no latency, no Connect rate limit): {@code /users/track} requests
- * per second over the step against {@code braze.rest.requests-per-second};</li>
+ * per second against {@code braze.rest.requests-per-second}, while Braze is fed (from the first request the Braze
+ * simulator received to the last) and over the step;</li>
  * <li>1,000,000 members, nothing limiting: the heap, peak and live after each collection, by thirds of the run.</li>
  * </ul>
  * Figures come from the job repository (the step's duration) and the summary each run prints.
@@ -32,6 +34,8 @@ import com.loyaltybridge.tagsync.wallet.WalletStep;
 final class OffersRows {
 
     static final int OFFERS_PER_WALLET = 3;
+    /** The Braze pace row's windows, from the first request. */
+    private static final long WINDOW_MS = 5_000;
     private static final String IDENTIFIER = "custom_attribute:sm_user_id";
     private static final Pattern WRITTEN = Pattern.compile("\\n  written\\s+([\\d,]+) in ([\\d,]+) Braze requests");
     private static final Pattern UNCHANGED = Pattern.compile("\\n  unchanged\\s+([\\d,]+)");
@@ -62,10 +66,17 @@ final class OffersRows {
         this.brazeSeconds = brazeSeconds;
     }
 
-    void run() {
-        latencyRows();
-        brazePace();
-        heap();
+    /** @param rows which rows: {@code latency}, {@code pace}, {@code heap} */
+    void run(Set<String> rows) {
+        if (rows.contains("latency")) {
+            latencyRows();
+        }
+        if (rows.contains("pace")) {
+            brazePace();
+        }
+        if (rows.contains("heap")) {
+            heap();
+        }
         notes.add("- Offers rows: every member's wallet holds " + OFFERS_PER_WALLET + " offers; members/s is members over the"
                 + " refreshWallets step (reads, comparisons, Braze requests and their records; staging not counted). The"
                 + " second run reads the next export of the same members, whose wallets are those written. Braze requests per"
@@ -109,27 +120,66 @@ final class OffersRows {
                 String.format(Locale.ROOT, "Braze requests per member %.4f", ResultTable.median(nextPerMember)));
     }
 
-    /** Braze's pace against its configured rate when SessionM is not the limit. */
+    /**
+     * Braze's pace against its configured rate when SessionM is not the limit, from the times the Braze simulator received
+     * each request: while Braze was fed (from the first request to the last, the row's figure), and over the step, which
+     * adds the step's start (the first chunk's reads before its first request) and its end. Pauses between requests
+     * longer than twice the spacing the rate allows are counted as Braze left idle.
+     */
     private void brazePace() {
         long members = (long) brazeRate * 75 * brazeSeconds;
-        List<Double> shares = new ArrayList<>();
-        String pace = "";
+        List<Double> whileFed = new ArrayList<>();
+        List<Double> overStep = new ArrayList<>();
+        String detail = "";
         String load = MachineDescription.load();
         for (int run = 1; run <= runs; run++) {
             try (SimulatorProcess sessionm = SimulatorProcess.start(log("offers-pace-sessionm-" + run),
                     "--wallet-offers", Integer.toString(OFFERS_PER_WALLET));
                     BrazeProcess braze = BrazeProcess.start(log("offers-pace-braze-" + run), "--latency-ms", "20")) {
                 database.emptyWallets();
-                Measured measured = measure(offers(sessionm, braze, export(members, 1), 64)
-                        .property("braze.rest.requests-per-second", brazeRate).start("offers-braze-pace-" + run).await());
-                shares.add(measured.requests() / measured.stepSeconds() / brazeRate);
-                pace = measured.braze();
+                SyncRun.Result result = offers(sessionm, braze, export(members, 1), 64)
+                        .property("braze.rest.requests-per-second", brazeRate).start("offers-braze-pace-" + run).await();
+                Measured measured = measure(result);
+                List<Long> received = braze.requestTimes();
+                double fedSeconds = (received.get(received.size() - 1) - received.get(0)) / 1000.0;
+                double fedRate = (received.size() - 1) / fedSeconds;
+                double stepRate = measured.requests() / measured.stepSeconds();
+                long spacing = Math.round(2000.0 / brazeRate);
+                long idleMs = 0;
+                int pauses = 0;
+                for (int i = 1; i < received.size(); i++) {
+                    long gap = received.get(i) - received.get(i - 1);
+                    if (gap > spacing) {
+                        idleMs += gap;
+                        pauses++;
+                    }
+                }
+                List<String> windows = new ArrayList<>();
+                long first = received.get(0);
+                for (long from = first; from < received.get(received.size() - 1); from += WINDOW_MS) {
+                    long start = from;
+                    long end = Math.min(from + WINDOW_MS, received.get(received.size() - 1) + 1);
+                    if (end - start >= 1000) {
+                        long inWindow = received.stream().filter(at -> at >= start && at < end).count();
+                        windows.add(String.format(Locale.ROOT, "%.1f", inWindow * 1000.0 / (end - start)));
+                    }
+                }
+                whileFed.add(fedRate / brazeRate);
+                overStep.add(stepRate / brazeRate);
+                detail = String.format(Locale.ROOT, "while fed (first to last request): %d requests in %.1f s, %.1f req/s;"
+                        + " over the refreshWallets step: %.1f req/s (%.1f%%), %.1f s of its %.1f s before the first request"
+                        + " and after the last; %d chunks; %d pauses longer than %d ms between requests, %.1f s in all;"
+                        + " req/s by %d s from the first request: %s; summary's Braze pace %s", received.size(), fedSeconds, fedRate,
+                        stepRate, 100 * stepRate / brazeRate, measured.stepSeconds() - fedSeconds, measured.stepSeconds(),
+                        result.job().step(WalletStep.REFRESH_WALLETS.stepName()).commits(), pauses, spacing, idleMs / 1000.0,
+                        WINDOW_MS / 1000, String.join(", ", windows), measured.braze());
             }
         }
         table.add("offers", "offers, Braze's pace when SessionM is not the limit", ResultTable.count(members) + " members (" + brazeSeconds
                 + " s at the rate), SessionM no latency, in-flight 64; Braze 20 ms, " + brazeRate + " req/s configured", runs,
-                String.format(Locale.ROOT, "%.1f%% of %d req/s", 100 * ResultTable.median(shares), brazeRate),
-                "requests over the refreshWallets step; Braze pace " + pace + "; load " + load);
+                String.format(Locale.ROOT, "%.1f%% of %d req/s while fed; %.1f%% over the step", 100 * ResultTable.median(whileFed),
+                        brazeRate, 100 * ResultTable.median(overStep)), detail + "; load " + load + " at the start, "
+                        + MachineDescription.load() + " at the end");
     }
 
     /**
@@ -164,9 +214,10 @@ final class OffersRows {
                     "live after a full GC at 25/50/75/95%: " + live.stream().map(mb -> mb + " MB")
                             .collect(java.util.stream.Collectors.joining(" / ")),
                     String.format(Locale.ROOT, "heap peak %d MB; peak RSS %d MB; job %.0f s, refreshWallets %.0f s (%s members/s);"
-                            + " %s written in %s Braze requests; load %s", peaks[0], result.peakRssMb(), seconds(result.job().duration()),
+                            + " %s written in %s Braze requests (the Braze simulator, keeping counts only, peaked at %d MB RSS);"
+                            + " load %s at the start, %s at the end", peaks[0], result.peakRssMb(), seconds(result.job().duration()),
                             measured.stepSeconds(), ResultTable.count(measured.membersPerSecond()), ResultTable.count(measured.written()),
-                            ResultTable.count(measured.requests()), load));
+                            ResultTable.count(measured.requests()), braze.peakRssMb(), load, MachineDescription.load()));
         }
     }
 

@@ -169,9 +169,9 @@ public class OfferWalletJobConfiguration {
     Step refreshWalletsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             JdbcPagingItemReader<WalletMember> pendingMembersReader, RefreshWalletsWriter refreshWalletsWriter,
             WalletPaceRecorder refreshWalletsPace, SyncUserRepository ledger, OfferWalletSettings settings,
-            ConnectSettings connect) {
+            ConnectSettings connect, BrazeRestSettings braze) {
         return new StepBuilder(WalletStep.REFRESH_WALLETS.stepName(), jobRepository)
-            .<WalletMember, WalletMember>chunk(settings.chunkSize(connect.requestsPerSecond()))
+            .<WalletMember, WalletMember>chunk(chunkSize(settings, connect, braze))
             .transactionManager(transactionManager)
             .reader(pendingMembersReader)
             .writer(refreshWalletsWriter)
@@ -187,9 +187,14 @@ public class OfferWalletJobConfiguration {
     @Bean
     @StepScope
     JdbcPagingItemReader<WalletMember> pendingMembersReader(@Value("#{stepExecution}") StepExecution stepExecution,
-            SyncUserRepository ledger, OfferWalletSettings settings, ConnectSettings connect) throws Exception {
+            SyncUserRepository ledger, OfferWalletSettings settings, ConnectSettings connect, BrazeRestSettings braze)
+            throws Exception {
         return ledger.pendingMembersReader("pendingMembersReader", jobInstanceId(stepExecution),
-                settings.chunkSize(connect.requestsPerSecond()));
+                chunkSize(settings, connect, braze));
+    }
+
+    private static int chunkSize(OfferWalletSettings settings, ConnectSettings connect, BrazeRestSettings braze) {
+        return settings.chunkSize(connect.requestsPerSecond(), braze.requestsPerSecond(), braze.attributesPerRequest());
     }
 
     @Bean

@@ -14,13 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the attributes: {@code offers.attributes.*}).
  *
  * @param chunkSize members whose wallets are read, compared and written per transaction;
- * unset, {@value #CHUNK_SECONDS} s of reads at
- * {@code sessionm.connect.requests-per-second} (at least {@value #MIN_CHUNK_SIZE}, at
- * most {@value #MAX_CHUNK_SIZE}; {@value #UNLIMITED_RATE_CHUNK_SIZE} without a rate
- * limit). A chunk's outcomes are committed together once Braze has answered all its
- * requests: after a SIGKILL, the requests of the chunk under way are sent again (setting
- * attributes is idempotent), and a stop is seen when a chunk ends, which must come within
- * the API's shutdown wait (25 s)
+ * unset, {@value #CHUNK_SECONDS} s of work at the slower of the two rate limits: reads at
+ * {@code sessionm.connect.requests-per-second}, or, every wallet changed, writes at
+ * {@code braze.rest.requests-per-second} times {@code braze.rest.attributes-per-request}
+ * (at least {@value #MIN_CHUNK_SIZE}, at most {@value #MAX_CHUNK_SIZE};
+ * {@value #UNLIMITED_RATE_CHUNK_SIZE} with neither limit). A chunk's outcomes are
+ * committed together once Braze has answered all its requests: after a SIGKILL, the
+ * requests of the chunk under way are sent again (setting attributes is idempotent), and
+ * a stop is seen when a chunk ends, which must come within the API's shutdown wait (25
+ * s). Braze waits while one chunk ends and the next reads its first wallets (a tenth of a
+ * second or two): chunks of seconds, not fractions of one, keep that wait a small share
+ * of Braze's rate. Whatever the size, a chunk holds at most
+ * {@value WalletChunk#MAX_MEMBERS_IN_HAND} members' wallets at once
  * @param clearLeavers whether members who left the segment since the last run get their
  * wallet attributes cleared (set to null, once); off, they keep the last wallet written,
  * and the audience forgets them
@@ -48,17 +53,21 @@ public record OfferWalletSettings(@Nullable Integer chunkSize, @DefaultValue("tr
     }
 
     /**
-     * The chunk size in force with Connect reads limited to {@code requestsPerSecond} (0:
-     * no limit).
+     * The chunk size in force with Connect reads limited to {@code readsPerSecond} and
+     * Braze requests to {@code brazeRequestsPerSecond} of {@code attributesPerRequest}
+     * wallets each (0: no limit).
      */
-    int chunkSize(double requestsPerSecond) {
+    int chunkSize(double readsPerSecond, double brazeRequestsPerSecond, int attributesPerRequest) {
         if (chunkSize != null) {
             return chunkSize;
         }
-        if (requestsPerSecond <= 0) {
+        double writesPerSecond = brazeRequestsPerSecond * attributesPerRequest;
+        double pace = readsPerSecond <= 0 ? writesPerSecond
+                : writesPerSecond <= 0 ? readsPerSecond : Math.min(readsPerSecond, writesPerSecond);
+        if (pace <= 0) {
             return UNLIMITED_RATE_CHUNK_SIZE;
         }
-        long atTheRate = Math.round(requestsPerSecond * CHUNK_SECONDS);
+        long atTheRate = Math.round(pace * CHUNK_SECONDS);
         return (int) Math.min(MAX_CHUNK_SIZE, Math.max(MIN_CHUNK_SIZE, atTheRate));
     }
 

@@ -30,17 +30,24 @@ import com.loyaltybridge.tagsync.offers.WalletOutcome;
  * One chunk of {@link RefreshWalletsWriter}, from the reads to Braze's answers. Confined
  * to one chunk: nothing of it outlives it.
  * <p>
- * Every member's read is handed to the Connect client at once; the client's threads read
- * up to {@code sessionm.connect.max-in-flight} wallets at a time, under the shared rate
- * limit. Each read is mapped on the thread that made it, and dropped there: only a
- * changed wallet's attributes are kept, in the batch being filled. The thread that fills
- * a batch commits its members' intent ({@code SENDING}) and hands the request to the
- * Braze client, whose threads send up to {@code braze.rest.max-in-flight} at once while
- * the reads go on. As soon as Braze answers a request, its members' outcomes and the
- * audience's new fingerprints are committed, on their own, by the thread that sent it: a
- * kill leaves in doubt only the requests under way. The outcomes that involve no request
- * (unchanged, rejected by SessionM, a dry run's changed) are returned, for the chunk's
- * transaction.
+ * The members' reads are handed to the Connect client in their order, as long as fewer
+ * than {@value #MAX_MEMBERS_IN_HAND} members are in hand (see below); the client's
+ * threads read up to {@code sessionm.connect.max-in-flight} wallets at a time, under the
+ * shared rate limit. Each read is mapped on the thread that made it, and dropped there:
+ * only a changed wallet's attributes are kept, in the batch being filled. The thread that
+ * fills a batch commits its members' intent ({@code SENDING}) and hands the request to
+ * the Braze client, whose threads send up to {@code braze.rest.max-in-flight} at once
+ * while the reads go on. As soon as Braze answers a request, its members' outcomes and
+ * the audience's new fingerprints are committed, on their own, by the thread that sent
+ * it: a kill leaves in doubt only the requests under way. The outcomes that involve no
+ * request (unchanged, rejected by SessionM, a dry run's changed) are returned, for the
+ * chunk's transaction.
+ * <p>
+ * In hand are the members being read and the changed ones whose request Braze has not yet
+ * answered. With {@value #MAX_MEMBERS_IN_HAND} in hand, the chunk's thread waits for
+ * Braze's answer to the oldest request before handing over another read: when Braze is
+ * the slower side, a chunk of many members would otherwise read far ahead of it and hold
+ * every changed wallet it has not yet sent.
  * <p>
  * Whatever goes wrong (credentials refused, a service failing after its retries, an
  * intent that cannot be committed) stops the reads that have not started, and no request
@@ -59,6 +66,21 @@ final class WalletChunk {
      * (not JSON, no payload).
      */
     static final String UNREADABLE_ANSWER = "unreadable_answer";
+
+    /**
+     * The most members a chunk holds at once: reads handed over and not yet done, and
+     * changed wallets whose request Braze has not yet answered. The size a chunk has
+     * without any rate limit: enough to keep 64 reads and 8 Braze requests going with
+     * many batches to spare, and a bound on the wallets in memory whatever the chunk
+     * size.
+     */
+    static final int MAX_MEMBERS_IN_HAND = 2_000;
+
+    /**
+     * With {@link #MAX_MEMBERS_IN_HAND} in hand, the reads that must end before the
+     * chunk's thread hands over more: a wake-up per hundred reads, not per read.
+     */
+    private static final int HAND_REFILL = 100;
 
     /**
      * What every chunk of one run shares.
@@ -119,6 +141,18 @@ final class WalletChunk {
     private final List<Sent> sent = new ArrayList<>();
 
     /**
+     * How many of {@link #sent} the chunk's thread has waited for, oldest first (read and
+     * written by that thread only, under the lock).
+     */
+    private int collected;
+
+    /**
+     * Members whose read was handed over and whose wallet is not done with: being read,
+     * or changed and in a request not yet {@linkplain #collect collected}.
+     */
+    private int inHand;
+
+    /**
      * Requests whose outcome is recorded: by the thread that sent them, or at the end for
      * those never sent.
      */
@@ -160,6 +194,10 @@ final class WalletChunk {
     Result run() {
         List<CompletableFuture<Void>> done = new ArrayList<>(members.size());
         for (int index = 0; index < members.size(); index++) {
+            if (!roomInHand()) {
+                // The chunk failed: the members not handed over stay as they were.
+                break;
+            }
             WalletMember member = members.get(index);
             int at = index;
             done.add(reads
@@ -186,16 +224,73 @@ final class WalletChunk {
         return result();
     }
 
+    /**
+     * Waits, on the chunk's thread, until one more member may be handed over: collects
+     * Braze's answers, oldest first, while too many members are in hand. False once the
+     * chunk has failed: no more reads are handed over.
+     */
+    private boolean roomInHand() {
+        while (true) {
+            Sent oldest;
+            synchronized (lock) {
+                if (failure != null) {
+                    return false;
+                }
+                if (inHand < MAX_MEMBERS_IN_HAND) {
+                    inHand++;
+                    return true;
+                }
+                oldest = collected < sent.size() ? sent.get(collected++) : null;
+                if (oldest == null) {
+                    // Every member in hand is being read, or in the batch being filled:
+                    // woken once HAND_REFILL reads are done, a request is sent, or the
+                    // chunk fails.
+                    try {
+                        lock.wait();
+                    }
+                    catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        fail(new IllegalStateException("interrupted while reading wallets"));
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            collect(oldest);
+        }
+    }
+
     /** What one read came to, on the thread that made it. */
     private void read(int index, WalletOutcome outcome, Throwable error) {
+        boolean inBatch = false;
+        try {
+            inBatch = readOutcome(index, outcome, error);
+        }
+        finally {
+            if (!inBatch) {
+                synchronized (lock) {
+                    inHand--;
+                    if (inHand <= MAX_MEMBERS_IN_HAND - HAND_REFILL) {
+                        lock.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Records what one read came to; true when the member's wallet went into a batch for
+     * Braze, where it stays in hand until its request is collected.
+     */
+    private boolean readOutcome(int index, WalletOutcome outcome, Throwable error) {
         try {
             if (error != null) {
                 fail(error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error));
-                return;
+                return false;
             }
             WalletMember member = members.get(index);
             if (outcome instanceof WalletOutcome.Read read) {
-                found(index, member, context.services().attributes().map(read.wallet()));
+                return found(index, member, context.services().attributes().map(read.wallet()));
             }
             else if (outcome instanceof WalletOutcome.Rejected rejected) {
                 complete(index, new WalletCompletion(member.userSeq(), LedgerState.REJECTED, rejected.httpStatus(),
@@ -222,13 +317,14 @@ final class WalletChunk {
         catch (RuntimeException unexpected) {
             fail(unexpected);
         }
+        return false;
     }
 
     /**
      * A wallet read and mapped: unchanged, changed (a dry run stops there), or into the
-     * batch being filled.
+     * batch being filled (true).
      */
-    private void found(int index, WalletMember member, MappedWallet wallet) {
+    private boolean found(int index, WalletMember member, MappedWallet wallet) {
         Written last = lastWritten.get(member.identifier());
         boolean changed = context.writesEveryWallet() || member.state() == LedgerState.SENDING || last == null
                 || !last.fingerprint().equals(wallet.fingerprint().hex())
@@ -236,11 +332,11 @@ final class WalletChunk {
                 || !last.brazeUserId().equals(member.brazeUserId());
         if (!changed) {
             complete(index, WalletCompletion.of(member.userSeq(), LedgerState.UNCHANGED));
-            return;
+            return false;
         }
         if (context.dryRun()) {
             complete(index, WalletCompletion.of(member.userSeq(), LedgerState.CHANGED));
-            return;
+            return false;
         }
         UserAttributes attributes = wallet.attributesFor(brazeUser(member), readAt);
         List<Integer> full = null;
@@ -259,6 +355,7 @@ final class WalletChunk {
         if (full != null) {
             send(full, fullAttributes);
         }
+        return true;
     }
 
     /**
@@ -289,18 +386,34 @@ final class WalletChunk {
         Future<TrackOutcome> outcome = batches.submit(attributes, answer -> settle(batch, answer));
         synchronized (lock) {
             sent.add(new Sent(batch, outcome));
+            // The chunk's thread may be waiting for a request to collect.
+            lock.notifyAll();
         }
     }
 
     /**
-     * Waits for Braze's answer to every request; a request never sent is settled here.
+     * Waits for Braze's answer to every request not yet collected, once every read is
+     * back.
      */
     private void awaitBraze() {
-        List<Sent> requests;
-        synchronized (lock) {
-            requests = List.copyOf(sent);
+        while (true) {
+            Sent oldest;
+            synchronized (lock) {
+                if (collected == sent.size()) {
+                    return;
+                }
+                oldest = sent.get(collected++);
+            }
+            collect(oldest);
         }
-        for (Sent request : requests) {
+    }
+
+    /**
+     * Waits for Braze's answer to one request, on the chunk's thread; a request never
+     * sent is settled here. Its members are then out of hand.
+     */
+    private void collect(Sent request) {
+        try {
             TrackOutcome outcome;
             try {
                 outcome = batches.await(request.outcome());
@@ -309,7 +422,7 @@ final class WalletChunk {
                 // Its outcome could not be committed: its members stay SENDING, to be
                 // written again.
                 fail(recordingFailed);
-                continue;
+                return;
             }
             boolean settledThere;
             synchronized (lock) {
@@ -317,6 +430,11 @@ final class WalletChunk {
             }
             if (!settledThere) {
                 settle(request.members(), outcome);
+            }
+        }
+        finally {
+            synchronized (lock) {
+                inHand -= request.members().size();
             }
         }
     }
@@ -437,6 +555,7 @@ final class WalletChunk {
             if (failure == null) {
                 failure = reason;
             }
+            lock.notifyAll();
         }
         reads.stop("not read: " + reason.getMessage());
     }

@@ -6,17 +6,21 @@ import static com.loyaltybridge.tagsync.support.ExportFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import com.loyaltybridge.tagsync.brazeapi.simulator.BrazeFault;
 import com.loyaltybridge.tagsync.brazeapi.simulator.TrackRequest;
 import com.loyaltybridge.tagsync.cli.ExitCode;
 import com.loyaltybridge.tagsync.sessionm.simulator.OfferWallets;
@@ -180,6 +184,68 @@ class OfferWalletSyncIT extends WalletTestSupport {
         assertThat(sessionm.offers().requestsFor("U-anon")).extracting(OffersRequest::culture).containsExactly("de-DE");
         assertThat(sessionm.offers().requestsFor("U-fr")).extracting(OffersRequest::culture).containsExactly("fr-CA");
         assertThat(run.stdout()).contains("skipped lines          1  (missing_identifier: 1)");
+    }
+
+    @Test
+    void whileBrazeIsSlowAChunkReadsNoMoreThan2000MembersAheadOfItsAnswers() {
+        int members = 3_000;
+        sessionm.offers().everyoneHas(Wallet.of(1, 1, OfferWallets.offer("o", "Offer", "2027-01-01T00:00:00Z")));
+        StorageLocation export = writeExport(ExportFolder.of("slow-braze-segment"), List.of(members(1, members)));
+        // Braze answers its first request only once SessionM has served every wallet, or
+        // no more for a second: the run reads as far ahead of Braze as it will.
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        braze.enqueue(BrazeFault.processThenHold(release));
+        CompletableFuture.runAsync(() -> releaseOnceReadsStop(release, members));
+
+        Run run = offers(Map.of("offers.chunk-size", Integer.toString(members), "braze.rest.max-in-flight", "1",
+                "braze.rest.request-timeout", "5m"), "--export=" + export.uri(), "--identifier=" + IDENTIFIER);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.COMPLETED);
+        assertThat(objectsPerMember()).as("one attribute object per member").hasSize(members);
+        List<Long> brazeReceived = braze.requests().stream().map(TrackRequest::receivedNanos).sorted().toList();
+        List<Long> firstReads = sessionm.offers()
+            .requests()
+            .stream()
+            .collect(Collectors.toMap(OffersRequest::userId, OffersRequest::receivedNanos, Math::min))
+            .values()
+            .stream()
+            .sorted()
+            .toList();
+        assertThat(firstReads).hasSize(members);
+        for (int read = 1; read <= members; read++) {
+            long at = firstReads.get(read - 1);
+            long brazeRequestsBefore = brazeReceived.stream().filter(received -> received <= at).count();
+            assertThat(read).as("wallets read once Braze had received %d requests", brazeRequestsBefore)
+                .isLessThanOrEqualTo(WalletChunk.MAX_MEMBERS_IN_HAND + 75 * (int) brazeRequestsBefore);
+        }
+    }
+
+    /**
+     * Completes {@code release} once SessionM has received {@code reads} requests, or
+     * none for a second.
+     */
+    private static void releaseOnceReadsStop(CompletableFuture<Void> release, int reads) {
+        int seen = -1;
+        long unchangedSince = System.nanoTime();
+        while (true) {
+            int now = sessionm.offers().requests().size();
+            if (now != seen) {
+                seen = now;
+                unchangedSince = System.nanoTime();
+            }
+            if (now >= reads || (now > 0 && System.nanoTime() - unchangedSince > Duration.ofSeconds(1).toNanos())) {
+                release.complete(null);
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                release.complete(null);
+                return;
+            }
+        }
     }
 
     private static StorageLocation writeExport(ExportFolder folder, List<String> members) {

@@ -2,6 +2,7 @@ package com.loyaltybridge.tagsync.brazeapi.simulator;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /** Something going wrong with one request to the {@link BrazeSimulator}. */
 public sealed interface BrazeFault {
@@ -47,6 +48,14 @@ public sealed interface BrazeFault {
     }
 
     /**
+     * The request is processed, and answered only once {@code release} completes: a Braze
+     * as slow as a test needs.
+     */
+    static BrazeFault processThenHold(CompletionStage<?> release) {
+        return new ProcessThenHold(release);
+    }
+
+    /**
      * An HTTP answer sent instead of processing the request; the rate-limit headers are
      * added as always.
      */
@@ -57,6 +66,9 @@ public sealed interface BrazeFault {
     }
 
     record ProcessThenDelay(Duration delay) implements BrazeFault {
+    }
+
+    record ProcessThenHold(CompletionStage<?> release) implements BrazeFault {
     }
 
 }

@@ -1,7 +1,10 @@
 package com.loyaltybridge.tagsync.brazeapi.simulator;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -96,6 +100,11 @@ public final class BrazeSimulator implements AutoCloseable {
 
     private volatile boolean recording = true;
 
+    private volatile boolean keepingProfiles = true;
+
+    private volatile Consumer<TrackRequest> onRequest = request -> {
+    };
+
     private BrazeSimulator(String apiKey, int port) throws Exception {
         this.expectedAuthorization = "Bearer " + apiKey;
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -161,6 +170,9 @@ public final class BrazeSimulator implements AutoCloseable {
         keyRefusal = 0;
         latency = Duration.ZERO;
         recording = true;
+        keepingProfiles = true;
+        onRequest = request -> {
+        };
     }
 
     // ---- what was received and processed
@@ -225,6 +237,23 @@ public final class BrazeSimulator implements AutoCloseable {
      */
     public void record(boolean record) {
         this.recording = record;
+    }
+
+    /**
+     * Turns the profiles off for long benchmarks, which need only
+     * {@link #processedCount}: a million members' profiles take gigabytes. Off,
+     * {@link #profile} finds nothing.
+     */
+    public void keepProfiles(boolean keep) {
+        this.keepingProfiles = keep;
+    }
+
+    /**
+     * {@code listener} hears of every {@code /users/track} request on arrival, recorded
+     * or not (its body left out when not recording), on a server thread.
+     */
+    public void onRequest(Consumer<TrackRequest> listener) {
+        this.onRequest = listener;
     }
 
     // ---- behaviour
@@ -308,12 +337,14 @@ public final class BrazeSimulator implements AutoCloseable {
 
         private void handle(Request request, Response response, Callback callback, String body, long receivedNanos) {
             JsonNode json = parse(body);
-            if (recording) {
-                requests.add(new TrackRequest(request.getHeaders().get(HttpHeader.AUTHORIZATION),
-                        request.getHeaders().get(HttpHeader.CONTENT_TYPE), body,
-                        json.isObject() ? json.path("attributes").size() : -1, receivedNanos,
-                        System.currentTimeMillis()));
+            boolean record = recording;
+            TrackRequest received = new TrackRequest(request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                    request.getHeaders().get(HttpHeader.CONTENT_TYPE), record ? body : null,
+                    json.isObject() ? json.path("attributes").size() : -1, receivedNanos, System.currentTimeMillis());
+            if (record) {
+                requests.add(received);
             }
+            onRequest.accept(received);
             int refusal = keyRefusal;
             if (refusal != 0 || !expectedAuthorization.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 answer(request, response, callback,
@@ -335,6 +366,12 @@ public final class BrazeSimulator implements AutoCloseable {
             }
             else if (fault instanceof BrazeFault.ProcessThenDelay delayed) {
                 answer(request, response, callback, process(json), admission, delayed.delay());
+            }
+            else if (fault instanceof BrazeFault.ProcessThenHold held) {
+                BrazeFault.Answer answer = process(json);
+                held.release()
+                    .whenComplete((released, failure) -> answer(request, response, callback, answer, admission,
+                            Duration.ZERO));
             }
             else {
                 answer(request, response, callback, process(json), admission, Duration.ZERO);
@@ -412,6 +449,9 @@ public final class BrazeSimulator implements AutoCloseable {
         processedCount.increment();
         if (recording) {
             processed.add(object.deepCopy());
+        }
+        if (!keepingProfiles) {
+            return;
         }
         ObjectNode profile = profiles.computeIfAbsent(user, key -> JsonMapper.shared().createObjectNode());
         synchronized (profile) {
@@ -511,10 +551,12 @@ public final class BrazeSimulator implements AutoCloseable {
      * Runs a simulator until the process is stopped, printing
      * {@code Braze simulator listening on URL} once ready. Options: {@code --port N} (0:
      * any free port; default 8091), {@code --api-key K}, {@code --latency-ms N},
-     * {@code --rate-limit N} (requests per 3-second window; default 3000). Nothing is
-     * recorded.
+     * {@code --rate-limit N} (requests per 3-second window; default 3000),
+     * {@code --request-log FILE} (a line per request on arrival: epoch milliseconds and
+     * attribute objects, tab-separated). Nothing is recorded and no profile is kept: a
+     * benchmark needs the requests' times and counts, not what they set.
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -522,8 +564,19 @@ public final class BrazeSimulator implements AutoCloseable {
         BrazeSimulator simulator = start(options.getOrDefault("api-key", "bench-braze-key"),
                 Integer.parseInt(options.getOrDefault("port", "8091")));
         simulator.record(false);
+        simulator.keepProfiles(false);
         simulator.latency(Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "0"))));
         simulator.rateLimit(Integer.parseInt(options.getOrDefault("rate-limit", "3000")), Duration.ofSeconds(3));
+        String requestLog = options.get("request-log");
+        if (requestLog != null) {
+            PrintWriter log = new PrintWriter(Files.newBufferedWriter(Path.of(requestLog)));
+            simulator.onRequest(request -> {
+                synchronized (log) {
+                    log.print(request.receivedMillis() + "\t" + request.attributeObjects() + "\n");
+                    log.flush();
+                }
+            });
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close));
         System.out.println("Braze simulator listening on " + simulator.baseUrl());
         Thread.currentThread().join();
