@@ -33,7 +33,6 @@ import org.springframework.stereotype.Repository;
 import com.loyaltybridge.tagsync.bulkfile.BulkFileWriter;
 import com.loyaltybridge.tagsync.ledger.LedgerState;
 import com.loyaltybridge.tagsync.ledger.SyncBulkFilePartRepository;
-import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLedgerSummaryRepository.LedgerCounts;
 import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository;
 import com.loyaltybridge.tagsync.ledger.SyncLeftUserRepository.LeftUser;
@@ -50,6 +49,7 @@ import com.loyaltybridge.tagsync.sync.SyncRequest;
 import com.loyaltybridge.tagsync.sync.SyncSummaries;
 import com.loyaltybridge.tagsync.text.SpreadsheetCsv;
 import com.loyaltybridge.tagsync.wallet.OfferWalletJobConfiguration;
+import com.loyaltybridge.tagsync.wallet.OfferWalletSummaries;
 
 /**
  * Read-only queries behind the API and the console: executions of the tag sync and the
@@ -88,13 +88,13 @@ public class ExecutionQueries {
 
     private final SyncSummaries summaries;
 
-    private final SyncLedgerSummaryRepository ledgerSummaries;
+    private final OfferWalletSummaries walletSummaries;
 
     ExecutionQueries(JdbcTemplate jdbc, SyncUserRepository users, SyncSkippedLineRepository skippedLines,
             SyncBulkFilePartRepository bulkFileParts, SyncLeftUserRepository leftUsers, ObjectStore store,
-            JobRepository jobRepository, SyncSummaries summaries, SyncLedgerSummaryRepository ledgerSummaries) {
+            JobRepository jobRepository, SyncSummaries summaries, OfferWalletSummaries walletSummaries) {
         this.summaries = summaries;
-        this.ledgerSummaries = ledgerSummaries;
+        this.walletSummaries = walletSummaries;
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
         this.users = users;
@@ -189,9 +189,10 @@ public class ExecutionQueries {
      * What the runs of a page of executions have done so far (their whole run, every
      * execution of it), keyed by job instance: a tag sync's counted as its summary counts
      * them ({@link SyncSummaries#ledgerCounts}: only the users a plan sends, and the
-     * stored counts of a pruned sync), an offers run's every member by state. Each counts
-     * every row of its run, so it is asked for only where the counts are shown (the
-     * console's list, the API's list with {@code counts=true}).
+     * stored counts of a pruned sync), an offers run's as its summary counts them
+     * ({@link OfferWalletSummaries#ledgerCounts}). Each counts every row of its run, so
+     * it is asked for only where the counts are shown (the console's list, the API's list
+     * with {@code counts=true}).
      */
     private Map<Long, RowCounts> countsOf(Collection<ExecutionRow> rows) {
         Map<Long, Long> skipped = skippedLines
@@ -202,10 +203,7 @@ public class ExecutionQueries {
             if (counts.containsKey(id)) {
                 continue;
             }
-            LedgerCounts ledger = row.offers()
-                    ? ledgerSummaries.find(id)
-                        .orElseGet(() -> new LedgerCounts(users.userCount(id), users.countByState(id)))
-                    : summaries.ledgerCounts(id);
+            LedgerCounts ledger = row.offers() ? walletSummaries.ledgerCounts(id) : summaries.ledgerCounts(id);
             Map<LedgerState, Long> byState = ledger.usersByState();
             counts.put(id, new RowCounts(ledger.users(), byState.getOrDefault(LedgerState.TAGGED, 0L),
                     byState.getOrDefault(LedgerState.ALREADY_TAGGED, 0L),

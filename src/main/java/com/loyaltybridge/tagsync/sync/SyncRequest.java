@@ -67,6 +67,14 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
     public static final int MAX_AUDIENCE_NAME_LENGTH = 256;
 
     /**
+     * What the audiences of the offers job are named with, before their segment or given
+     * name: a segment whose tags and wallets are both synced is two audiences, each with
+     * its own state. No audience given by a caller starts with it, or a tag sync could
+     * take a wallet audience's state for its own.
+     */
+    public static final String WALLET_AUDIENCE_PREFIX = "offers:";
+
+    /**
      * A sync of the export's own audience (its Braze segment, if any), sending what
      * changed.
      */
@@ -142,6 +150,10 @@ public record SyncRequest(StorageLocation export, List<String> tags, Long ttlSec
         if (name.length() > MAX_AUDIENCE_NAME_LENGTH) {
             return Optional.of(UntrustedText.quote(name) + " is not an audience name: longer than "
                     + MAX_AUDIENCE_NAME_LENGTH + " characters");
+        }
+        if (name.startsWith(WALLET_AUDIENCE_PREFIX)) {
+            return Optional.of(UntrustedText.quote(name) + " is not an audience name: names starting with "
+                    + WALLET_AUDIENCE_PREFIX + " are those of the offers job's audiences");
         }
         return UntrustedText.forbiddenCharacterIn(name)
             .map(character -> UntrustedText.quote(name) + " is not an audience name: it holds " + character);

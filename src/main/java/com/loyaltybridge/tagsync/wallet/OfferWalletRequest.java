@@ -47,10 +47,9 @@ public record OfferWalletRequest(StorageLocation export, IdentifierSource identi
 
     /**
      * What an audience of this job is named in {@code sync_audience}, before the segment
-     * (or the name given): a segment whose tags and wallets are both synced is two
-     * audiences, each with its own state.
+     * (or the name given): see {@link SyncRequest#WALLET_AUDIENCE_PREFIX}.
      */
-    public static final String AUDIENCE_PREFIX = "offers:";
+    public static final String AUDIENCE_PREFIX = SyncRequest.WALLET_AUDIENCE_PREFIX;
 
     /**
      * A culture as SessionM's example writes one ({@code en-US}), or a bare language

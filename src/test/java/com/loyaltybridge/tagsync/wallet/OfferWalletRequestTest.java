@@ -12,6 +12,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import com.loyaltybridge.tagsync.brazeexport.IdentifierSource;
 import com.loyaltybridge.tagsync.storage.StorageLocation;
 import com.loyaltybridge.tagsync.sync.InvalidSyncRequestException;
+import com.loyaltybridge.tagsync.sync.SyncMode;
+import com.loyaltybridge.tagsync.sync.SyncRequest;
 
 /**
  * The offers job's request: the one boundary to its job parameters, and what it refuses.
@@ -48,6 +50,21 @@ class OfferWalletRequestTest {
             .isNull();
         assertThat(new OfferWalletRequest(EXPORT, USER_ID).exportRequestedAt())
             .contains(Instant.ofEpochSecond(1764316800));
+    }
+
+    @Test
+    void noCallerCanNameATagSyncAfterAnAudienceOfWalletsSoTheTwoNeverShareAState() {
+        OfferWalletRequest wallets = new OfferWalletRequest(EXPORT, USER_ID, null, "gold", false);
+
+        assertThatThrownBy(() -> new SyncRequest(EXPORT, java.util.List.of("vip"), null, SyncMode.API,
+                IdentifierSource.parse("custom_attribute:sm_user_id"), null, wallets.audienceName(), false))
+            .isInstanceOfSatisfying(InvalidSyncRequestException.class, e -> {
+                assertThat(e.field()).isEqualTo("audience");
+                assertThat(e.reason()).contains("offers job's audiences");
+            });
+        assertThatThrownBy(() -> new OfferWalletRequest(EXPORT, USER_ID, null, "offers:gold", false))
+            .isInstanceOfSatisfying(InvalidSyncRequestException.class,
+                    e -> assertThat(e.field()).isEqualTo("audience"));
     }
 
     @Test
