@@ -144,8 +144,7 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
             .sorted(Comparator.comparing(StepExecution::getId))
             .map(StepView::of)
             .toList();
-        String exitDescription = summary.failures().isEmpty() ? execution.getExitStatus().getExitDescription()
-                : String.join("; ", summary.failures());
+        String exitDescription = exitDescriptionOf(execution, summary.failures());
         return new ExecutionView(execution.getId(), summary.jobInstanceId(), summary.request().segmentId(),
                 summary.request().export().uri(), summary.request().tags(), summary.request().ttlSeconds(),
                 summary.request().mode().text(), summary.resolvedMode(), summary.request().identifierSource().text(),
@@ -156,6 +155,20 @@ public record ExecutionView(long id, long jobInstanceId, String segmentId, Strin
                 summary.sessionm() == null ? null : SessionmView.of(summary.sessionm()),
                 summary.request().audienceName(), summary.request().full(), Executions.isDryRun(execution),
                 summary.plan() == null ? null : PlanView.of(summary.plan()));
+    }
+
+    /**
+     * One line per failure, never a stack trace: the failures of an execution this
+     * process ran, else the description stored with it. Read while its job is still
+     * recording its end, that can for a moment be Spring Batch's own (a stack trace,
+     * before {@code FailureExitDescription} replaces it): then only its first line.
+     */
+    static String exitDescriptionOf(JobExecution execution, List<String> failures) {
+        if (!failures.isEmpty()) {
+            return String.join("; ", failures);
+        }
+        String stored = execution.getExitStatus().getExitDescription();
+        return stored == null ? null : stored.strip().lines().findFirst().orElse("");
     }
 
     private static double progressPercent(JobExecution execution, SyncSummary summary, long notYetTagged) {

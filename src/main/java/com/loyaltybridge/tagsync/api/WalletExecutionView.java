@@ -111,8 +111,7 @@ public record WalletExecutionView(long id, long jobInstanceId, String segmentId,
             .sorted(Comparator.comparing(StepExecution::getId))
             .map(ExecutionView.StepView::of)
             .toList();
-        String exitDescription = summary.failures().isEmpty() ? execution.getExitStatus().getExitDescription()
-                : String.join("; ", summary.failures());
+        String exitDescription = ExecutionView.exitDescriptionOf(execution, summary.failures());
         double seconds = summary.duration().toMillis() / 1000.0;
         WalletPace pace = summary.pace();
         DryRunEstimate estimate = summary.dryRun()

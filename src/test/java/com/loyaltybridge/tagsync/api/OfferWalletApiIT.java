@@ -210,6 +210,8 @@ class OfferWalletApiIT extends WalletTestSupport {
         long failed = launched(launch("{\"export\":\"" + export.uri() + "\",\"kind\":\"offers\"}"));
 
         JsonNode stopped = server.awaitStatus(failed, "FAILED");
+        assertThat(stopped.path("exitDescription").asString()).as("one line, never a stack trace").doesNotContain("\n");
+        stopped = awaitDescription(failed, "401");
         assertThat(stopped.path("exitDescription").asString()).as(stopped.toString()).contains("401");
         assertThat(stopped.path("counts").path("written").asLong()).isZero();
         braze.reset();
@@ -289,6 +291,20 @@ class OfferWalletApiIT extends WalletTestSupport {
         assertThat(
                 openApi.path("paths").path("/api/executions").path("get").path("parameters").findValuesAsString("name"))
             .contains("kind");
+    }
+
+    /**
+     * The view of an ended execution once its description is the one its job recorded
+     * last (it replaces Spring Batch's own as the job ends).
+     */
+    private static JsonNode awaitDescription(long id, String words) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        JsonNode view = server.get(Caller.VIEWER, "/api/executions/" + id).json();
+        while (!view.path("exitDescription").asString().contains(words) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            view = server.get(Caller.VIEWER, "/api/executions/" + id).json();
+        }
+        return view;
     }
 
     private static void assertRefused(Answer answer, String field, String reason) {
